@@ -1,0 +1,345 @@
+"""Load and validate socialdesk's TOML configuration.
+
+The file is read once at start. Every problem becomes a :class:`ConfigError` whose one
+sentence names the file, the key and what is allowed, e.g.::
+
+    config/socialdesk.toml: [sla] report must be a whole number of minutes above 0, got 'two hours'.
+
+Unknown sections and keys are errors too, so that a typo never silently falls back to a default.
+The page access token is never read from this file: only the name of the environment variable
+(``token_env``) or the path of a 0600 file (``token_file``) that holds it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from socialdesk import paths
+from socialdesk.core.errors import ConfigError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ROLES = ("officer", "supervisor")
+SLA_KEYS = ("urgent", "report", "concern", "chat")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One staffed stretch of a day, local time, start < end."""
+
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class TeamConfig:
+    """[team]: who the desk belongs to."""
+
+    name: str = "Neighbourhood team"
+    timezone: str = "Europe/London"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The team's time zone, for showing and scheduling times."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    """[page]: the Facebook Page and how to reach the Graph API."""
+
+    id: str = ""
+    graph_url: str = "https://graph.facebook.com"
+    api_version: str = "v25.0"
+    token_env: str = "SOCIALDESK_PAGE_TOKEN"
+    token_file: str = ""
+    sync_days: int = 14
+    sync_interval_seconds: int = 60
+    timeout_seconds: float = 20.0
+    page_size: int = 100
+
+
+@dataclass(frozen=True)
+class StaffedHours:
+    """[staffed_hours]: the shifts of each weekday and the bank holidays (no staffed time)."""
+
+    shifts: dict[str, tuple[Shift, ...]] = field(default_factory=dict)
+    bank_holidays: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class SlaConfig:
+    """[sla]: first-response targets in minutes, judged on the chosen clock."""
+
+    clock: str = "staffed"
+    minutes: dict[str, int] = field(
+        default_factory=lambda: {"urgent": 15, "report": 120, "concern": 480, "chat": 1440}
+    )
+
+
+@dataclass(frozen=True)
+class AccessConfig:
+    """[members] and [access]: roles by OS user name, and what unknown users get."""
+
+    members: dict[str, str] = field(default_factory=dict)
+    unknown_users: str = "read-only"
+
+    def role_of(self, user: str) -> str | None:
+        """The role of an OS user, or None when they are not a member."""
+        return self.members.get(user)
+
+
+@dataclass(frozen=True)
+class PostsConfig:
+    """[posts]: scheduled safety posts."""
+
+    require_approval: bool = True
+    grace_minutes: int = 60
+    bilingual: str = "single"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated configuration."""
+
+    source: Path
+    team: TeamConfig = TeamConfig()
+    page: PageConfig = PageConfig()
+    database_path: str = ""
+    staffed_hours: StaffedHours = StaffedHours()
+    sla: SlaConfig = SlaConfig()
+    access: AccessConfig = AccessConfig()
+    retention_days: int = 365
+    posts: PostsConfig = PostsConfig()
+
+
+class _Section:
+    """Reads one TOML table, remembering which keys were used, and phrases errors."""
+
+    def __init__(self, source: Path, name: str, table: Any) -> None:
+        self.source = source
+        self.name = name
+        if not isinstance(table, dict):
+            self.fail(f"[{name}] must be a table (a [{name}] section), got {_show(table)}")
+        self.table: dict[str, Any] = table
+
+    def fail(self, message: str) -> None:
+        raise ConfigError(f"{self.source}: {message}.")
+
+    def _get(self, key: str, default: T, check: Callable[[Any], bool], allowed: str) -> T:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if not check(value):
+            self.fail(f"[{self.name}] {key} must be {allowed}, got {_show(value)}")
+        return value
+
+    def text(self, key: str, default: str, pattern: str | None = None, allowed: str = "") -> str:
+        """A string value, optionally matching a regular expression."""
+
+        def ok(v: Any) -> bool:
+            return isinstance(v, str) and (pattern is None or re.fullmatch(pattern, v) is not None)
+
+        return self._get(key, default, ok, allowed or "a string")
+
+    def choice(self, key: str, default: str, options: Iterable[str]) -> str:
+        """A string from a fixed set."""
+        opts = tuple(options)
+        listed = ", ".join(f'"{o}"' for o in opts)
+        return self._get(key, default, lambda v: v in opts, f"one of {listed}")
+
+    def integer(self, key: str, default: int, low: int, high: int, unit: str = "") -> int:
+        """A whole number in [low, high]."""
+
+        def ok(v: Any) -> bool:
+            return isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+
+        what = f"a whole number{' of ' + unit if unit else ''} from {low} to {high}"
+        return self._get(key, default, ok, what)
+
+    def number(self, key: str, default: float, low: float, high: float, unit: str = "") -> float:
+        """A number (int or float) in [low, high]."""
+
+        def ok(v: Any) -> bool:
+            return isinstance(v, int | float) and not isinstance(v, bool) and low <= v <= high
+
+        what = f"a number{' of ' + unit if unit else ''} from {low:g} to {high:g}"
+        return float(self._get(key, default, ok, what))
+
+    def boolean(self, key: str, default: bool) -> bool:
+        """true or false."""
+        return self._get(key, default, lambda v: isinstance(v, bool), "true or false")
+
+    def only(self, allowed: Iterable[str]) -> None:
+        """Reject keys this section does not know (catches typos)."""
+        known = set(allowed)
+        for key in self.table:
+            if key not in known:
+                listed = ", ".join(sorted(known))
+                self.fail(f"[{self.name}] has an unknown key '{key}' (allowed: {listed})")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _read_toml(source: Path) -> dict[str, Any]:
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: config file not found.") from None
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read the config file ({exc.strerror}).") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{source}: the config file is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML ({exc}).") from None
+
+
+def _team(s: _Section) -> TeamConfig:
+    s.only(("name", "timezone"))
+    zone = s.text("timezone", "Europe/London", allowed="an IANA time zone like \"Europe/London\"")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        s.fail(f"[team] timezone must be an IANA time zone like \"Europe/London\", got {zone!r}")
+    return TeamConfig(name=s.text("name", "Neighbourhood team", r".*\S.*", "a non-empty string"),
+                      timezone=zone)
+
+
+def _page(s: _Section) -> PageConfig:
+    s.only(("id", "graph_url", "api_version", "token_env", "token_file", "sync_days",
+            "sync_interval_seconds", "timeout_seconds", "page_size"))
+    return PageConfig(
+        id=s.text("id", "", r"[0-9A-Za-z_]*", "the page's numeric id as a string"),
+        graph_url=s.text("graph_url", "https://graph.facebook.com", r"https?://[^\s/]+(/\S*)?",
+                         "an http(s) URL"),
+        api_version=s.text("api_version", "v25.0", r"v\d+\.\d+", 'a version like "v25.0"'),
+        token_env=s.text("token_env", "SOCIALDESK_PAGE_TOKEN", r"[A-Za-z_][A-Za-z0-9_]*",
+                         "an environment variable name"),
+        token_file=s.text("token_file", "", None, "a file path"),
+        sync_days=s.integer("sync_days", 14, 1, 365, "days"),
+        sync_interval_seconds=s.integer("sync_interval_seconds", 60, 10, 86400, "seconds"),
+        timeout_seconds=s.number("timeout_seconds", 20.0, 0.1, 600, "seconds"),
+        page_size=s.integer("page_size", 100, 1, 100),
+    )
+
+
+_SHIFT = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)")
+
+
+def _shifts(s: _Section, day: str) -> tuple[Shift, ...]:
+    value = s.table.get(day, [])
+    allowed = 'a list of shifts like ["08:00-12:30", "13:30-17:00"]'
+    if not isinstance(value, list):
+        s.fail(f"[staffed_hours] {day} must be {allowed}, got {_show(value)}")
+    shifts: list[Shift] = []
+    for entry in value:
+        match = _SHIFT.fullmatch(entry) if isinstance(entry, str) else None
+        if not match:
+            s.fail(f"[staffed_hours] {day} must be {allowed}, got {_show(entry)}")
+            continue
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        end = time(23, 59, 59, 999999) if (h2, m2) >= (24, 0) else time(h2, m2)
+        shift = Shift(time(h1, m1), end)
+        if shift.start >= shift.end:
+            s.fail(f"[staffed_hours] {day} shift {entry!r} must end after it starts")
+        if shifts and shift.start < shifts[-1].end:
+            s.fail(f"[staffed_hours] {day} shifts must be in order and not overlap, got {entry!r}")
+        shifts.append(shift)
+    return tuple(shifts)
+
+
+def _staffed_hours(s: _Section) -> StaffedHours:
+    s.only((*WEEKDAYS, "bank_holidays"))
+    holidays = s.table.get("bank_holidays", [])
+    if not isinstance(holidays, list):
+        s.fail(f"[staffed_hours] bank_holidays must be a list of dates, got {_show(holidays)}")
+    days: set[date] = set()
+    for entry in holidays:
+        if isinstance(entry, date):
+            days.add(entry)
+            continue
+        try:
+            days.add(date.fromisoformat(entry))
+        except (TypeError, ValueError):
+            s.fail(f"[staffed_hours] bank_holidays must hold dates like 2026-12-25, "
+                   f"got {_show(entry)}")
+    return StaffedHours({day: _shifts(s, day) for day in WEEKDAYS}, frozenset(days))
+
+
+def _sla(s: _Section) -> SlaConfig:
+    s.only(("clock", *SLA_KEYS))
+    defaults = SlaConfig().minutes
+    return SlaConfig(
+        clock=s.choice("clock", "staffed", ("staffed", "elapsed")),
+        minutes={k: s.integer(k, defaults[k], 1, 60 * 24 * 30, "minutes") for k in SLA_KEYS},
+    )
+
+
+def _members(s: _Section) -> dict[str, str]:
+    for user, role in s.table.items():
+        if role not in ROLES:
+            s.fail(f"[members] {user} must be \"officer\" or \"supervisor\", got {_show(role)}")
+    return dict(s.table)
+
+
+def _posts(s: _Section) -> PostsConfig:
+    s.only(("require_approval", "grace_minutes", "bilingual"))
+    return PostsConfig(
+        require_approval=s.boolean("require_approval", True),
+        grace_minutes=s.integer("grace_minutes", 60, 0, 7 * 24 * 60, "minutes"),
+        bilingual=s.choice("bilingual", "single", ("single", "twins")),
+    )
+
+
+SECTIONS = ("team", "page", "database", "staffed_hours", "sla", "members", "access",
+            "retention", "posts")
+
+
+def parse_config(data: dict[str, Any], source: Path) -> Config:
+    """Validate parsed TOML into a :class:`Config`; raise ConfigError naming the key."""
+    for name in data:
+        if name not in SECTIONS:
+            raise ConfigError(f"{source}: unknown section [{name}] "
+                              f"(allowed: {', '.join(SECTIONS)}).")
+
+    def section(name: str) -> _Section:
+        return _Section(source, name, data.get(name, {}))
+
+    database = section("database")
+    database.only(("path",))
+    access = section("access")
+    access.only(("unknown_users",))
+    retention = section("retention")
+    retention.only(("days",))
+    return Config(
+        source=source,
+        team=_team(section("team")),
+        page=_page(section("page")),
+        database_path=database.text("path", "", None, "a file path"),
+        staffed_hours=_staffed_hours(section("staffed_hours")),
+        sla=_sla(section("sla")),
+        access=AccessConfig(
+            members=_members(section("members")),
+            unknown_users=access.choice("unknown_users", "read-only", ("read-only", "none")),
+        ),
+        retention_days=retention.integer("days", 365, 1, 36500, "days"),
+        posts=_posts(section("posts")),
+    )
+
+
+def load_config(explicit: str | Path | None = None) -> Config:
+    """Find (see :mod:`socialdesk.paths`), read and validate the configuration."""
+    source = paths.config_file(explicit)
+    return parse_config(_read_toml(source), source)

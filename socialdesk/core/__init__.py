@@ -1,0 +1,1 @@
+"""Everything that is not UI. Never imports textual (checked by tests and import-linter)."""

@@ -1,0 +1,105 @@
+"""Plain dataclasses and enums shared by every layer (store, ingest, classifier, UI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """Where an item came from on the page."""
+
+    COMMENT = "comment"
+    MESSAGE = "message"
+
+
+class Category(StrEnum):
+    """What an item asks of the team (see LABELS.md)."""
+
+    REPORT = "report"
+    CONCERN = "concern"
+    CHAT = "chat"
+
+
+class Language(StrEnum):
+    """Language of an item's text."""
+
+    EN = "en"
+    CY = "cy"
+    MIXED = "mixed"
+
+
+class Status(StrEnum):
+    """Where an item is in the team's workflow."""
+
+    NEW = "new"
+    CLAIMED = "claimed"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def to_iso(moment: datetime) -> str:
+    """Store format for times: ISO 8601 in UTC with seconds, e.g. ``2026-11-23T18:04:05+00:00``.
+
+    Naive datetimes are taken to be UTC already.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class Item:
+    """One comment or private message as the team sees it."""
+
+    platform_id: str
+    kind: Kind
+    text: str
+    created_at: datetime
+    author_id: str | None = None
+    author_name: str | None = None
+    post_id: str | None = None
+    post_text: str | None = None
+    thread_id: str | None = None
+    parent_id: str | None = None
+    page_id: str | None = None
+    from_page: bool = False
+    source: str = "import"
+    language: Language | None = None
+    category: Category | None = None
+    urgent: bool | None = None
+    confidence: float | None = None
+    status: Status = Status.NEW
+    assignee: str | None = None
+    ingested_at: datetime = field(default_factory=utc_now)
+
+    def to_row(self) -> dict[str, object]:
+        """The items-table row for this item (times as ISO strings, enums as their values)."""
+        return {
+            "platform_id": self.platform_id,
+            "kind": self.kind.value,
+            "page_id": self.page_id,
+            "post_id": self.post_id,
+            "thread_id": self.thread_id,
+            "parent_id": self.parent_id,
+            "author_id": self.author_id,
+            "author_name": self.author_name,
+            "text": self.text,
+            "post_text": self.post_text,
+            "from_page": int(self.from_page),
+            "source": self.source,
+            "created_at": to_iso(self.created_at),
+            "ingested_at": to_iso(self.ingested_at),
+            "language": self.language.value if self.language else None,
+            "category": self.category.value if self.category else None,
+            "urgent": None if self.urgent is None else int(self.urgent),
+            "confidence": self.confidence,
+            "status": self.status.value,
+            "assignee": self.assignee,
+        }

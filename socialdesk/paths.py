@@ -1,0 +1,79 @@
+"""Where socialdesk's files live, from a checkout and from an installed wheel alike.
+
+- Bundled resources (``config/``, ``prompts/``): at the top of a checkout, or inside the
+  wheel as ``socialdesk/_bundled/``; the first one that exists wins.
+- Data dir (DB, trained models): ``$SOCIALDESK_DATA_DIR``, else ``$XDG_DATA_HOME/socialdesk``,
+  else ``~/.local/share/socialdesk``.
+- Config file: ``--config``, else ``$SOCIALDESK_CONFIG``, else
+  ``$XDG_CONFIG_HOME/socialdesk/socialdesk.toml`` if it exists, else the bundled default.
+- DB: ``--db``, else ``$SOCIALDESK_DB``, else ``[database] path`` in config, else
+  ``<data dir>/socialdesk.db``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CHECKOUT_DIR = PACKAGE_DIR.parent
+BUNDLED_DIR = PACKAGE_DIR / "_bundled"
+
+CONFIG_ENV = "SOCIALDESK_CONFIG"
+DB_ENV = "SOCIALDESK_DB"
+DATA_DIR_ENV = "SOCIALDESK_DATA_DIR"
+
+
+def _resource_dir(name: str) -> Path:
+    """Return the directory of a bundled resource (``config`` or ``prompts``)."""
+    for candidate in (BUNDLED_DIR / name, CHECKOUT_DIR / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"socialdesk's {name}/ directory is missing from the installation")
+
+
+def prompts_dir() -> Path:
+    """Directory with training examples, cues and templates."""
+    return _resource_dir("prompts")
+
+
+def bundled_config_file() -> Path:
+    """The documented default configuration that ships with socialdesk."""
+    return _resource_dir("config") / "socialdesk.toml"
+
+
+def data_dir() -> Path:
+    """Directory for the DB and trained models (not created here)."""
+    if env := os.environ.get(DATA_DIR_ENV):
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg).expanduser() / "socialdesk"
+
+
+def user_config_file() -> Path:
+    """Where a user's own config would be, whether or not it exists."""
+    xdg = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(xdg).expanduser() / "socialdesk" / "socialdesk.toml"
+
+
+def config_file(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Resolve the config file to load (see the module docstring for the order)."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if env := os.environ.get(CONFIG_ENV):
+        return Path(env).expanduser()
+    user = user_config_file()
+    if user.is_file():
+        return user
+    return bundled_config_file()
+
+
+def db_file(explicit: str | os.PathLike[str] | None, configured: str | None) -> Path:
+    """Resolve the SQLite file to use (see the module docstring for the order)."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if env := os.environ.get(DB_ENV):
+        return Path(env).expanduser()
+    if configured:
+        return Path(configured).expanduser()
+    return data_dir() / "socialdesk.db"

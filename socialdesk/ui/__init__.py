@@ -1,0 +1,1 @@
+"""The Textual dashboard: a thin face on socialdesk.core.services."""
