@@ -1,0 +1,40 @@
+"""Append-only audit log chained by SHA-256.
+
+Each row's ``hash`` is SHA-256 over the previous row's hash and this row's canonical JSON
+(at, actor, action, subject, payload), so any edited, deleted, inserted or reordered row breaks
+the chain from that row on. The payload must not hold the page token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from socialdesk.core.models import to_iso, utc_now
+from socialdesk.core.store.db import Store
+
+GENESIS = "0" * 64
+
+
+def row_hash(prev_hash: str, at: str, actor: str, action: str, subject: str,
+             payload: str) -> str:
+    """The chain hash of one audit row."""
+    body = json.dumps([prev_hash, at, actor, action, subject, payload], ensure_ascii=False,
+                      separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def append(store: Store, actor: str, action: str, subject: str = "",
+           payload: dict[str, Any] | None = None) -> str:
+    """Append one action to the log (inside the caller's transaction if any); return its hash."""
+    at = to_iso(utc_now())
+    body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True)
+    with store.write():
+        last = store.conn.execute("select hash from audit_log order by id desc limit 1").fetchone()
+        prev = last[0] if last else GENESIS
+        digest = row_hash(prev, at, actor, action, subject, body)
+        store.conn.execute(
+            "insert into audit_log (at, actor, action, subject, payload, prev_hash, hash) "
+            "values (?, ?, ?, ?, ?, ?, ?)", (at, actor, action, subject, body, prev, digest))
+    return digest

@@ -1,0 +1,134 @@
+"""Open the SQLite database safely: pragmas, migrations, version check, write transactions.
+
+One :class:`Store` (one connection) per thread. Several processes (dashboards, workers) may use
+the same file: WAL lets readers run beside one writer, ``busy_timeout`` makes writers wait for
+each other, and every write runs in ``BEGIN IMMEDIATE`` so two writers never deadlock while
+upgrading a read lock.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from socialdesk.core.errors import StoreError
+from socialdesk.core.store.migrations import LATEST_VERSION, MIGRATIONS
+
+BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_ENV = "SOCIALDESK_BUSY_TIMEOUT_MS"
+
+
+def busy_timeout_ms() -> int:
+    """How long a writer waits for another process's lock (env override for tests/ops)."""
+    try:
+        return max(0, int(os.environ.get(BUSY_TIMEOUT_ENV, BUSY_TIMEOUT_MS)))
+    except ValueError:
+        return BUSY_TIMEOUT_MS
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
+    """Turn a SQLite error a user can cause into one clear sentence."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError(f"The database {path} is busy (locked by another process) "
+                          f"for more than {busy_timeout_ms() / 1000:g} s; try again shortly.")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"{path} is not a socialdesk database (or it is damaged).")
+    if "readonly" in text or "unable to open" in text or "permission" in text:
+        return StoreError(f"Cannot open the database {path} for writing ({exc}).")
+    return StoreError(f"Database error on {path}: {exc}.")
+
+
+class Store:
+    """One connection to the socialdesk database, for use by one thread."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on error).
+
+        Nested use joins the outer transaction. Lock timeouts become a :class:`StoreError`.
+        """
+        if self.conn.in_transaction:
+            yield self.db
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _explain(self.path, exc) from None
+        try:
+            yield self.db
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise _explain(self.path, exc) from None
+
+    def schema_version(self) -> int:
+        """The schema version stored in the file."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+def _migrate(store: Store) -> None:
+    found = store.schema_version()
+    if found > LATEST_VERSION:
+        raise StoreError(
+            f"The database {store.path} has schema version {found}, newer than this socialdesk "
+            f"understands ({LATEST_VERSION}); upgrade socialdesk to open it.")
+    if found == LATEST_VERSION:
+        return
+    with store.write() as db:
+        # Re-read inside the lock: another process may have migrated meanwhile.
+        version = store.schema_version()
+        for number in range(version + 1, LATEST_VERSION + 1):
+            MIGRATIONS[number - 1](db)
+            store.conn.execute(f"PRAGMA user_version = {number}")
+
+
+def open_store(path: str | Path, *, create: bool = True) -> Store:
+    """Open (and if needed create and migrate) the database at ``path``.
+
+    Raises :class:`StoreError` with one sentence for anything a user can cause: a missing
+    directory that cannot be made, a file that is not a database, a newer schema, a lock.
+    """
+    path = Path(path)
+    if not create and not path.exists():
+        raise StoreError(f"The database {path} does not exist.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the folder for the database {path} "
+                         f"({exc.strerror}).") from None
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file.")
+    try:
+        timeout = busy_timeout_ms()
+        conn = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {timeout}")
+        if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+            raise StoreError(f"The database {path} cannot use WAL mode "
+                             "(is it on a network share?).")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        store = Store(path, conn)
+        _migrate(store)
+    except sqlite3.Error as exc:
+        raise _explain(path, exc) from None
+    return store

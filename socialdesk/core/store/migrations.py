@@ -1,0 +1,109 @@
+"""Numbered schema migrations. The schema version lives in ``PRAGMA user_version``.
+
+Add a migration by appending a function to :data:`MIGRATIONS`; never edit a released one.
+Each runs inside the caller's write transaction together with the version bump.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+ITEM_COLUMNS: dict[str, type] = {
+    "id": int,
+    "platform_id": str,      # the platform's id, or "import:<hash>" for imports without one
+    "kind": str,             # comment | message
+    "source": str,           # graph | import
+    "page_id": str,
+    "post_id": str,
+    "post_text": str,        # the post a comment sits under (context for people and the model)
+    "thread_id": str,        # Messenger conversation id
+    "parent_id": str,        # parent comment of a reply
+    "author_id": str,
+    "author_name": str,
+    "from_page": int,        # 1 = written by the page itself (a reply by the team)
+    "text": str,
+    "created_at": str,       # ISO 8601 UTC
+    "ingested_at": str,
+    "updated_at": str,
+    "edited_at": str,
+    "deleted_at": str,       # removed on the platform (kept for the record)
+    "language": str,         # en | cy | mixed
+    "category": str,         # report | concern | chat
+    "urgent": int,
+    "urgent_cues": str,      # JSON list of the cues behind an urgent flag
+    "confidence": float,
+    "probabilities": str,    # JSON {"report": p, "concern": p, "chat": p}
+    "model_version": str,
+    "status": str,           # new | claimed | answered | closed
+    "assignee": str,
+    "claimed_at": str,
+    "first_response_at": str,
+    "first_response_by": str,
+    "closed_at": str,
+    "close_reason": str,
+    "purged_at": str,
+}
+
+
+def _v1_initial_schema(db: sqlite_utils.Database) -> None:
+    db.table("items").create(
+        ITEM_COLUMNS, pk="id", not_null={"platform_id", "kind", "text", "created_at", "status"},
+        defaults={"status": "new", "from_page": 0, "source": "import"},
+    )
+    db.table("items").create_index(["platform_id"], unique=True)
+    for columns in (["status"], ["category"], ["urgent"], ["created_at"], ["assignee"],
+                    ["language"], ["kind"], ["post_id"], ["thread_id"],
+                    ["status", "urgent", "created_at"]):
+        db.table("items").create_index(columns)
+    db.table("items").enable_fts(["text", "author_name"], fts_version="FTS5", create_triggers=True,
+                           tokenize="unicode61 remove_diacritics 2")
+    db.table("posts").create(
+        {"id": str, "page_id": str, "message": str, "created_at": str, "permalink_url": str,
+         "ingested_at": str, "updated_at": str},
+        pk="id",
+    )
+    db.table("outbox").create(
+        {"id": int, "item_id": int, "action": str, "text": str, "language": str,
+         "idempotency_key": str, "status": str, "platform_id": str, "attempts": int,
+         "last_error": str, "created_by": str, "created_at": str, "updated_at": str,
+         "sent_at": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")],
+        not_null={"action", "idempotency_key", "status"},
+        defaults={"status": "queued", "attempts": 0},
+    )
+    db.table("outbox").create_index(["idempotency_key"], unique=True)
+    db.table("outbox").create_index(["status"])
+    db.table("scheduled_posts").create(
+        {"id": int, "template": str, "text_en": str, "text_cy": str, "due_at": str,
+         "recurrence": str, "status": str, "author": str, "approver": str, "approved_at": str,
+         "platform_id": str, "platform_id_cy": str, "last_error": str, "created_at": str,
+         "updated_at": str, "published_at": str},
+        pk="id", not_null={"status"}, defaults={"status": "draft"},
+    )
+    db.table("scheduled_posts").create_index(["status", "due_at"])
+    db.table("corrections").create(
+        {"id": int, "item_id": int, "old_category": str, "new_category": str,
+         "old_urgent": int, "new_urgent": int, "actor": str, "at": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")],
+    )
+    db.table("audit_log").create(
+        {"id": int, "at": str, "actor": str, "action": str, "subject": str, "payload": str,
+         "prev_hash": str, "hash": str},
+        pk="id", not_null={"at", "actor", "action", "hash"},
+    )
+    db.table("sync_state").create(
+        {"key": str, "cursor": str, "last_success_at": str, "last_error": str,
+         "backoff_until": str, "updated_at": str},
+        pk="key",
+    )
+    db.table("leases").create({"name": str, "holder": str, "expires_at": str}, pk="name")
+
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+#: Position + 1 is the schema version the migration produces.
+MIGRATIONS: list[Migration] = [_v1_initial_schema]
+
+LATEST_VERSION = len(MIGRATIONS)

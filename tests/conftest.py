@@ -1,0 +1,65 @@
+"""Shared fixtures: a config and a real SQLite file in a temp dir, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from socialdesk.config import Config, load_config
+from socialdesk.core.services import Desk
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_CONFIG = REPO / "config" / "socialdesk.toml"
+
+
+@pytest.fixture
+def config() -> Config:
+    """The bundled default configuration."""
+    return load_config(BUNDLED_CONFIG)
+
+
+@pytest.fixture
+def desk(tmp_path: Path, config: Config) -> Desk:
+    """A Desk on a fresh DB file in a temp dir, acting as officer 'tester'."""
+    d = Desk(config, tmp_path / "desk.db", actor="tester")
+    yield d
+    d.close()
+
+
+@dataclass
+class Result:
+    """What a CLI run returned."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path):
+    """Run `python -m socialdesk ARGS` in a subprocess with its own DB and data dir."""
+
+    def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+            stdin: str | None = None, timeout: float = 120) -> Result:
+        full_env = {**os.environ, "SOCIALDESK_DB": str(tmp_path / "cli.db"),
+                    "SOCIALDESK_DATA_DIR": str(tmp_path / "data"),
+                    "SOCIALDESK_CONFIG": str(BUNDLED_CONFIG), **(env or {})}
+        proc = subprocess.run([sys.executable, "-m", "socialdesk", *args], env=full_env,
+                              cwd=cwd or tmp_path, input=stdin, capture_output=True, text=True,
+                              timeout=timeout)
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+def assert_one_sentence(err: str) -> None:
+    """A user error: exactly one line on stderr, no traceback."""
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("socialdesk: ") and lines[0].endswith("."), lines[0]
