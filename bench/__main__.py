@@ -1,0 +1,19 @@
+"""`make bench`: run every benchmark and rewrite its section of BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import import_bench
+
+
+def main() -> int:
+    """Run the benchmarks named on the command line (default: all)."""
+    suites = {"import": import_bench.run}
+    chosen = sys.argv[1:] or list(suites)
+    for name in chosen:
+        suites[name]()
+    return 0
+
+
+raise SystemExit(main())
