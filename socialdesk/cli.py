@@ -6,14 +6,26 @@ Exit codes: 0 success, 1 a user error (one clear sentence on stderr), 2 bad usag
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
+import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socialdesk import __version__, paths
 from socialdesk.config import Config, load_config
 from socialdesk.core.errors import UserError
+from socialdesk.core.ingest.outbox import Action, SendReport
+from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.services import Desk, ImportReport
+
+if TYPE_CHECKING:
+    from socialdesk.fakepage.server import FakePage
 
 MAX_SKIPPED_SHOWN = 20
 
@@ -106,6 +118,212 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def printable(text: str, width: int | None = None) -> str:
+    """User text made safe for a terminal: control characters (escape sequences!) shown as ⍰."""
+    clean = "".join("⍰" if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200d"
+                    else ch for ch in text.replace("\n", " ").replace("\t", " "))
+    if width is not None and len(clean) > width:
+        clean = clean[: width - 1] + "…"
+    return clean
+
+
+def _sync_summary(report: SyncReport) -> str:
+    kind = "full" if report.full else "incremental"
+    return (f"{kind} sync: {len(report.new)} new, {report.updated} updated, "
+            f"{report.deleted} deleted, {report.answered} answered on the page; "
+            f"{report.requests} requests")
+
+
+def _send_summary(report: SendReport) -> str:
+    return (f"outbox: {report.sent} sent, {report.failed} failed, {report.uncertain} uncertain"
+            f"{', ' + str(report.requeued) + ' back in the queue' if report.requeued else ''}")
+
+
+def _fail(message: str) -> int:
+    print(f"socialdesk: {message.rstrip('.')}.", file=sys.stderr)
+    return 1
+
+
+def _wait_for_stop() -> None:
+    """Block until Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(0.5):
+        pass
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Pull comments and messages from the configured page."""
+    desk = _desk(args)
+    if args.once:
+        report = desk.sync_once(full=True if args.full else None)
+        _say(_sync_summary(report))
+        return _fail(report.error) if report.error else 0
+    from socialdesk.core.jobs import BackgroundJobs
+
+    jobs = BackgroundJobs(desk, listener=_print_event)
+    interval = jobs.sync_interval
+    _say(f"syncing every {interval:g} s; Ctrl-C to stop")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.is_set():
+        jobs.run_sync()
+        if jobs.stopped_reason:
+            return _fail(jobs.stopped_reason)
+        stop.wait(interval)
+    return 0
+
+
+def _print_event(kind: str, payload: object) -> None:
+    stamp = datetime.now().strftime("%H:%M:%S")
+    if isinstance(payload, SyncReport):
+        line = _sync_summary(payload) + (f" — {payload.error}" if payload.error else "")
+    elif isinstance(payload, SendReport):
+        line = _send_summary(payload) + "".join(f"\n    {d}" for d in payload.details)
+    else:
+        line = f"{kind}: {payload}"
+    _say(f"[{stamp}] {line}")
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the background jobs (sync, sending) without a screen."""
+    from socialdesk.core.jobs import BackgroundJobs
+
+    desk = _desk(args)
+    desk.graph_client().close()  # fail now, in one sentence, if the page or token is missing
+    jobs = BackgroundJobs(desk, listener=_print_event)
+    jobs.start()
+    _say(f"worker running (sync every {jobs.sync_interval:g} s, outbox every "
+         f"{jobs.send_interval:g} s); Ctrl-C to stop")
+    try:
+        _wait_for_stop()
+    finally:
+        jobs.shutdown()
+    return _fail(jobs.stopped_reason) if jobs.stopped_reason else 0
+
+
+def _fake_page(args: argparse.Namespace) -> FakePage:
+    from socialdesk.fakepage.faults import FaultSpecError
+    from socialdesk.fakepage.server import FakePage
+    from socialdesk.fakepage.state import Sizes
+
+    try:
+        return FakePage(seed=args.seed, rate=args.rate, faults=args.fault or [],
+                        sizes=Sizes(args.posts, args.comments, args.conversations),
+                        slow_seconds=args.slow_seconds)
+    except FaultSpecError as exc:
+        raise UserError(f"--fault: {exc}.") from None
+
+
+def cmd_fake_page(args: argparse.Namespace) -> int:
+    """Serve a fake page on 127.0.0.1 until stopped."""
+    page = _fake_page(args)
+    try:
+        page.start("127.0.0.1", args.port)
+    except OSError as exc:
+        raise UserError(f"Cannot listen on 127.0.0.1:{args.port} ({exc.strerror}).") from None
+    print(page.announce(), flush=True)
+    try:
+        _wait_for_stop()
+    finally:
+        page.stop()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """A fake page on loopback, a demo DB, and socialdesk working on it live."""
+    args.posts, args.comments, args.conversations = 12, 60, 12
+    page = _fake_page(args).start()
+    base = _config(args)
+    config = replace(base, page=replace(base.page, id=page.page_id, graph_url=page.url,
+                                        token_file=""))
+    os.environ[config.page.token_env] = page.token  # this process only; never written down
+    db = Path(args.db) if args.db else paths.data_dir() / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    desk = Desk(config, db)
+    _say(f"fake page at {page.url} (page {page.page_id}), about {args.rate:g} new items a "
+         f"minute; demo database {db}")
+    try:
+        _demo_feed(desk)
+    finally:
+        page.stop()
+    return 0
+
+
+def _demo_feed(desk: Desk) -> None:
+    """Until the dashboard exists: sync every few seconds and print what arrives."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    _say("live: new comments and messages appear below; Ctrl-C to stop")
+    while not stop.is_set():
+        report = desk.sync_once()
+        for pid in report.new:
+            row = desk.store.conn.execute(
+                "select created_at, kind, author_name, text from items where platform_id = ?",
+                (pid,)).fetchone()
+            when = datetime.fromisoformat(row[0]).astimezone(desk.config.team.zone)
+            _say(f"{when:%a %H:%M}  {row[1]:<8} {printable(row[2] or '(unknown)', 18):<18}  "
+                 f"{printable(row[3] or '(sticker)', 70)}")
+        if report.error:
+            _say(f"sync problem: {report.error}")
+        stop.wait(5)
+
+
+def cmd_reply(args: argparse.Namespace) -> int:
+    """Queue an answer to an item (public reply, private reply, or message)."""
+    desk = _desk(args)
+    item_id = desk.find_item(args.item)
+    kind = desk.store.conn.execute("select kind from items where id = ?", (item_id,)).fetchone()
+    action = Action.PRIVATE_REPLY if args.private else (
+        Action.MESSAGE if kind[0] == "message" else Action.REPLY)
+    entry, new = desk.queue_answer(item_id, action, args.text)
+    _say(f"{action.value} to item {item_id} {'queued' if new else 'was already queued'} "
+         f"as outbox #{entry}")
+    return _send_now(desk) if args.send else 0
+
+
+def cmd_hide(args: argparse.Namespace) -> int:
+    """Queue hiding a comment on the page."""
+    desk = _desk(args)
+    item_id = desk.find_item(args.item)
+    entry, new = desk.queue_answer(item_id, Action.HIDE)
+    _say(f"hide item {item_id} {'queued' if new else 'was already queued'} as outbox #{entry}")
+    return _send_now(desk) if args.send else 0
+
+
+def _send_now(desk: Desk) -> int:
+    report = desk.send_outbox()
+    _say(_send_summary(report))
+    for detail in report.details:
+        _say(f"  {detail}")
+    return _fail(report.error) if report.error else 0
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    """Show, send or resend outbox entries."""
+    desk = _desk(args)
+    if args.action == "send":
+        return _send_now(desk)
+    if args.action == "resend":
+        if args.entry is None:
+            raise UserError("Say which entry to resend: socialdesk outbox resend ID.")
+        desk.resend(args.entry)
+        _say(f"outbox #{args.entry} is queued again")
+        return 0
+    entries = desk.outbox_entries()
+    if not entries:
+        _say("the outbox is empty")
+    for e in entries:
+        _say(f"#{e['id']:<5} {e['status']:<9} {e['action']:<13} item {e['item_id']:<6} "
+             f"by {e['created_by']}: {printable(str(e['text'] or ''), 50)}"
+             + (f"  ({printable(str(e['last_error']), 90)})" if e["last_error"] else ""))
+    return 0
+
+
 # ── parser ──────────────────────────────────────────────────────────────────────────────────
 
 
@@ -140,6 +358,40 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=cmd_config_check)
     imp = command("import", cmd_import, "import comments/messages from a .jsonl or .csv file")
     imp.add_argument("file", metavar="FILE")
+    sync = command("sync", cmd_sync, "pull comments and messages from the configured page")
+    sync.add_argument("--once", action="store_true", help="one pass, then exit")
+    sync.add_argument("--full", action="store_true",
+                      help="re-read every comment in the window (late items, edits, deletions)")
+    command("worker", cmd_worker, "run background jobs (sync, sending) without a screen")
+    for name, handler, text in (
+            ("fake-page", cmd_fake_page, "serve a fake Facebook page on 127.0.0.1"),
+            ("demo", cmd_demo, "fake page + demo database + socialdesk working on it live")):
+        p = command(name, handler, text)
+        p.add_argument("--seed", type=int, default=1, help="content seed (default 1)")
+        p.add_argument("--rate", type=float, default=20.0 if name == "demo" else 0.0,
+                       help="new items a minute (fake-page default 0: a fixed page)")
+        p.add_argument("--fault", action="append", metavar="NAME[@ENDPOINT][=SHARE]",
+                       help="inject a fault (repeatable): rate_limit, server_error, slow, "
+                            "reset, truncated_json, token_expired, duplicates, late_items")
+        p.add_argument("--slow-seconds", type=float, default=25.0,
+                       help="delay of the 'slow' fault")
+        if name == "fake-page":
+            p.add_argument("--port", type=int, default=0, help="port (default: any free one)")
+            p.add_argument("--posts", type=int, default=12)
+            p.add_argument("--comments", type=int, default=100)
+            p.add_argument("--conversations", type=int, default=15)
+    reply = command("reply", cmd_reply, "queue an answer to an item")
+    reply.add_argument("item", metavar="ITEM", help="item number or platform id")
+    reply.add_argument("text", metavar="TEXT")
+    reply.add_argument("--private", action="store_true",
+                       help="a private reply to a comment's author (Messenger)")
+    reply.add_argument("--send", action="store_true", help="send the outbox now")
+    hide = command("hide", cmd_hide, "queue hiding a comment")
+    hide.add_argument("item", metavar="ITEM")
+    hide.add_argument("--send", action="store_true", help="send the outbox now")
+    box = command("outbox", cmd_outbox, "show (list), send, or resend outbox entries")
+    box.add_argument("action", nargs="?", choices=("list", "send", "resend"), default="list")
+    box.add_argument("entry", nargs="?", type=int)
     return parser
 
 

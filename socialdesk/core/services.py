@@ -15,10 +15,16 @@ from pathlib import Path
 from socialdesk import paths
 from socialdesk.config import Config
 from socialdesk.core.audit import log as audit_log
+from socialdesk.core.errors import UserError
+from socialdesk.core.ingest import outbox
+from socialdesk.core.ingest.graph import GraphClient
 from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import_file
+from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
+from socialdesk.core.ingest.token import load_token
 from socialdesk.core.models import Item
 from socialdesk.core.store import Store, open_store
 from socialdesk.core.store.items import insert_new_items
+from socialdesk.core.store.sync_state import SyncState, get_state
 
 IMPORT_BATCH = 2_000
 
@@ -114,3 +120,80 @@ class Desk:
             "imported": report.imported, "duplicates": report.duplicates,
             "skipped": len(report.skipped)})
         return report
+
+    # ── the page ─────────────────────────────────────────────────────────────────────────
+
+    def graph_client(self) -> GraphClient:
+        """A Graph client for the configured page (token from env or 0600 file)."""
+        page = self.config.page
+        if not page.id:
+            raise UserError(f"{self.config.source}: [page] id is not set, so there is no page "
+                            "to talk to (socialdesk demo runs a fake one).")
+        return GraphClient(page.graph_url, page.api_version, page.id, load_token(page),
+                           timeout=page.timeout_seconds)
+
+    def sync_once(self, full: bool | None = None, client: GraphClient | None = None,
+                  on_new: Callable[[list[str]], None] | None = None) -> SyncReport:
+        """One sync pass of the page into the DB (recorded in the audit log)."""
+        own = client is None
+        graph = client or self.graph_client()
+        try:
+            report = PageSync(self.store, graph, self.config.page, on_new=on_new).run(full)
+        finally:
+            if own:
+                graph.close()
+        audit_log.append(self.store, self.actor, "sync", self.config.page.id, {
+            "full": report.full, "new": len(report.new), "updated": report.updated,
+            "deleted": report.deleted, "answered": report.answered,
+            "requests": report.requests, "error": report.error})
+        return report
+
+    def sync_status(self) -> SyncState:
+        """Last success, last error and back-off of the page sync."""
+        return get_state(self.store, PAGE_STATE)
+
+    def find_item(self, ref: str) -> int:
+        """The DB id of an item given as its number or its platform id."""
+        row = self.store.conn.execute(
+            "select id from items where platform_id = ? or (? glob '[0-9]*' and id = ?)",
+            (ref, ref, ref)).fetchone()
+        if row is None:
+            raise UserError(f"There is no item '{ref}'.")
+        return int(row[0])
+
+    def queue_answer(self, item_id: int, action: outbox.Action, text: str = "",
+                     language: str | None = None) -> tuple[int, bool]:
+        """Queue a reply, private message or hide; returns (outbox id, newly queued)."""
+        entry, new = outbox.queue(self.store, item_id, action, text, self.actor, language)
+        if new:
+            audit_log.append(self.store, self.actor, f"queue_{action.value}", str(item_id),
+                             {"outbox": entry, "chars": len(text)})
+        return entry, new
+
+    def send_outbox(self, client: GraphClient | None = None) -> outbox.SendReport:
+        """Send what is queued (recorded in the audit log when anything happened)."""
+        own = client is None
+        graph = client or self.graph_client()
+        try:
+            report = outbox.OutboxSender(self.store, graph, self.config.page.id).run()
+        finally:
+            if own:
+                graph.close()
+        if report.sent or report.failed or report.uncertain:
+            audit_log.append(self.store, "system", "send", self.config.page.id, {
+                "sent": report.sent, "failed": report.failed, "uncertain": report.uncertain})
+        return report
+
+    def resend(self, entry_id: int) -> None:
+        """Put an uncertain/failed outbox entry back in the queue (a person decided)."""
+        outbox.resend(self.store, entry_id)
+        audit_log.append(self.store, self.actor, "resend", str(entry_id), {})
+
+    def outbox_entries(self, limit: int = 50) -> list[dict[str, object]]:
+        """The newest outbox entries with their item's platform id."""
+        cursor = self.store.conn.execute(
+            "select o.id, o.item_id, i.platform_id, o.action, o.status, o.attempts, o.text, "
+            "o.last_error, o.created_by, o.created_at from outbox o "
+            "join items i on i.id = o.item_id order by o.id desc limit ?", (limit,))
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

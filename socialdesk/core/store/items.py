@@ -75,3 +75,96 @@ def search_items(store: Store, text: str, limit: int = 100) -> list[dict[str, An
         "where items_fts match ? order by items.created_at desc limit ?", (query, limit))
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def upsert_platform_items(store: Store, items: list[Item], now: str) -> tuple[list[str], int]:
+    """Insert new items, update text/author of changed ones, leave the rest untouched.
+
+    Returns (platform ids of new items, number of changed items). Triage fields (status,
+    category, assignee…) are never overwritten by a sync. An item seen again after being marked
+    deleted is restored. Runs inside the caller's transaction.
+    """
+    if not items:
+        return [], 0
+    by_id = {item.platform_id: item for item in items}
+    known: dict[str, tuple[str, str | None, str | None]] = {}
+    ids = list(by_id)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for pid, text, author, deleted in store.conn.execute(
+                f"select platform_id, text, author_name, deleted_at from items "
+                f"where platform_id in ({marks})", chunk):
+            known[pid] = (text, author, deleted)
+    new = [item for pid, item in by_id.items() if pid not in known]
+    changed = [item for pid, item in by_id.items() if pid in known
+               and (known[pid][0] != item.text or known[pid][1] != item.author_name
+                    or known[pid][2] is not None)]
+    with store.write():
+        if new:
+            rows = [item.to_row() for item in new]
+            columns = list(rows[0])
+            store.conn.executemany(
+                f"insert into items ({', '.join(f'[{c}]' for c in columns)}) "
+                f"values ({', '.join(f':{c}' for c in columns)})", rows)
+        store.conn.executemany(
+            "update items set text = :text, author_name = :author, deleted_at = null, "
+            "edited_at = case when text != :text then :now else edited_at end, "
+            "updated_at = :now where platform_id = :pid",
+            [{"text": i.text, "author": i.author_name, "now": now, "pid": i.platform_id}
+             for i in changed])
+    return [item.platform_id for item in new], len(changed)
+
+
+def link_page_replies(store: Store, parent_ids: Iterable[str], thread_ids: Iterable[str]) -> int:
+    """Set first responses from the page's own replies (comments) and messages (threads).
+
+    A comment's first response is the earliest page reply under it; a message's is the earliest
+    page message in its thread after it. Items still new or claimed become answered. Returns
+    how many items got a (earlier) first response.
+    """
+    parents, threads = sorted(set(parent_ids)), sorted(set(thread_ids))
+    changed = 0
+    with store.write():
+        for start in range(0, len(parents), 500):
+            chunk = parents[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            changed += store.conn.execute(
+                f"""update items set first_response_at = r.t,
+                        first_response_by = coalesce(items.first_response_by, 'page'),
+                        status = case when items.status in ('new', 'claimed')
+                                      then 'answered' else items.status end
+                    from (select parent_id, min(created_at) as t from items
+                          where from_page = 1 and parent_id in ({marks}) group by parent_id) r
+                    where items.platform_id = r.parent_id and items.from_page = 0
+                      and (items.first_response_at is null or items.first_response_at > r.t)""",
+                chunk).rowcount
+        for start in range(0, len(threads), 500):
+            chunk = threads[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            changed += store.conn.execute(
+                f"""update items set first_response_at = r.t,
+                        first_response_by = coalesce(items.first_response_by, 'page'),
+                        status = case when items.status in ('new', 'claimed')
+                                      then 'answered' else items.status end
+                    from (select u.id as uid, min(p.created_at) as t
+                          from items u join items p on p.thread_id = u.thread_id
+                          where u.thread_id in ({marks}) and u.from_page = 0
+                            and p.from_page = 1 and p.created_at >= u.created_at
+                          group by u.id) r
+                    where items.id = r.uid
+                      and (items.first_response_at is null or items.first_response_at > r.t)""",
+                chunk).rowcount
+    return changed
+
+
+def mark_deleted(store: Store, post_id: str, seen: set[str], now: str) -> int:
+    """Mark comments of a post that the platform no longer lists as deleted; return how many."""
+    rows = store.conn.execute(
+        "select platform_id from items where post_id = ? and kind = 'comment' "
+        "and source = 'graph' and deleted_at is null", (post_id,)).fetchall()
+    gone = [pid for (pid,) in rows if pid not in seen]
+    with store.write():
+        store.conn.executemany("update items set deleted_at = ?, updated_at = ? "
+                               "where platform_id = ?", [(now, now, pid) for pid in gone])
+    return len(gone)

@@ -1,0 +1,306 @@
+"""The outbox: officers' replies, private messages and hides, sent to the page exactly once.
+
+Each entry has an idempotency key (item + action + text), so queuing the same answer twice
+adds nothing. Sending claims the entry (queued → sending) in a transaction before the POST.
+A POST whose outcome is unknown (timeout after sending, reset, unreadable answer) is never
+simply repeated: the page is searched for it first (the comment's replies, or the person's
+conversation); found → sent, not found → ``uncertain``, for a person to check and resend.
+Entries left in ``sending`` by a crash are treated the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from socialdesk.core.errors import UserError
+from socialdesk.core.ingest.graph import (
+    GraphClient,
+    GraphError,
+    GraphPermissionError,
+    RateLimitedError,
+    TokenExpiredError,
+    TransientError,
+    UncertainOutcome,
+)
+from socialdesk.core.models import to_iso, utc_now
+from socialdesk.core.store.db import Store
+
+log = logging.getLogger("socialdesk.outbox")
+
+MAX_ATTEMPTS = 5
+STALE_SENDING = timedelta(minutes=2)
+MESSAGING_WINDOW = timedelta(hours=24)
+PRIVATE_REPLY_WINDOW = timedelta(days=7)
+
+
+class Action(StrEnum):
+    """What an outbox entry does on the page."""
+
+    REPLY = "reply"                  # public reply under a comment
+    PRIVATE_REPLY = "private_reply"  # private message to a comment's author (once, 7 days)
+    MESSAGE = "message"              # answer in a Messenger thread
+    HIDE = "hide"                    # hide a comment
+
+
+class OutboxError(UserError):
+    """An answer that cannot be queued (wrong kind of item, empty text, duplicate…)."""
+
+
+@dataclass
+class SendReport:
+    """What one sending round did."""
+
+    sent: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    requeued: int = 0
+    error: str | None = None
+    details: list[str] = field(default_factory=list)
+
+
+def idempotency_key(platform_id: str, action: Action, text: str) -> str:
+    """Same item, same action, same text → same key."""
+    body = json.dumps([platform_id, action.value, " ".join(text.split())], ensure_ascii=False)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _item(store: Store, item_id: int) -> dict[str, Any]:
+    cursor = store.conn.execute("select * from items where id = ?", (item_id,))
+    row = cursor.fetchone()
+    if row is None:
+        raise OutboxError(f"There is no item {item_id}.")
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def _check(item: dict[str, Any], action: Action, text: str, now: datetime) -> None:
+    pid = item["platform_id"]
+    on_page = item["source"] == "graph" and not pid.startswith(("noid:", "import:"))
+    if action is not Action.HIDE and not text.strip():
+        raise OutboxError("The answer is empty; write something to send.")
+    if not on_page:
+        raise OutboxError(f"Item {item['id']} did not come from the page (or has no id there),"
+                          " so it cannot be answered on the page.")
+    if action in (Action.REPLY, Action.HIDE, Action.PRIVATE_REPLY) and item["kind"] != "comment":
+        raise OutboxError(f"Item {item['id']} is a private message: answer it with a message.")
+    if action is Action.MESSAGE and item["kind"] != "message":
+        raise OutboxError(f"Item {item['id']} is a comment: reply to it publicly or privately.")
+    if action in (Action.PRIVATE_REPLY, Action.MESSAGE) and not item["author_id"]:
+        raise OutboxError(f"Item {item['id']} has no known author to message.")
+    if action is Action.PRIVATE_REPLY and \
+            item["created_at"] < to_iso(now - PRIVATE_REPLY_WINDOW):
+        raise OutboxError("Facebook allows a private reply to a comment only within 7 days.")
+
+
+def queue(store: Store, item_id: int, action: Action, text: str, actor: str,
+          language: str | None = None, now: datetime | None = None) -> tuple[int, bool]:
+    """Queue an answer; returns (outbox id, True if new / False if already queued)."""
+    moment = now or utc_now()
+    item = _item(store, item_id)
+    _check(item, action, text, moment)
+    key = idempotency_key(item["platform_id"], action, text)
+    with store.write():
+        existing = store.conn.execute("select id from outbox where idempotency_key = ?",
+                                      (key,)).fetchone()
+        if existing:
+            return int(existing[0]), False
+        cursor = store.conn.execute(
+            "insert into outbox (item_id, action, text, language, idempotency_key, status, "
+            "attempts, created_by, created_at, updated_at) "
+            "values (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
+            (item_id, action.value, text, language, key, actor, to_iso(moment), to_iso(moment)))
+        return int(cursor.lastrowid or 0), True
+
+
+class OutboxSender:
+    """Sends queued entries with one Graph client (one thread)."""
+
+    def __init__(self, store: Store, client: GraphClient, page_id: str,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.store = store
+        self.client = client
+        self.page_id = page_id
+        self.clock = clock
+
+    def run(self) -> SendReport:
+        """Recover stale sends, then send what is queued (and failed entries worth a retry)."""
+        report = SendReport()
+        self._recover_stale(report)
+        rows = self.store.conn.execute(
+            "select id from outbox where status = 'queued' or "
+            "(status = 'failed' and attempts < ?) order by id", (MAX_ATTEMPTS,)).fetchall()
+        for (entry_id,) in rows:
+            if not self._claim(entry_id):
+                continue  # another process took it
+            if not self._send(entry_id, report):
+                break
+        return report
+
+    def _entry(self, entry_id: int) -> dict[str, Any]:
+        cursor = self.store.conn.execute(
+            "select o.*, i.platform_id, i.author_id, i.kind, i.created_at as item_created_at, "
+            "i.thread_id from outbox o join items i on i.id = o.item_id where o.id = ?",
+            (entry_id,))
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+    def _claim(self, entry_id: int) -> bool:
+        now = to_iso(self.clock())
+        with self.store.write():
+            return self.store.conn.execute(
+                "update outbox set status = 'sending', attempts = attempts + 1, updated_at = ? "
+                "where id = ? and (status = 'queued' or (status = 'failed' and attempts < ?))",
+                (now, entry_id, MAX_ATTEMPTS)).rowcount == 1
+
+    def _set(self, entry_id: int, status: str, **fields: Any) -> None:
+        fields.update(status=status, updated_at=to_iso(self.clock()))
+        assignments = ", ".join(f"{name} = :{name}" for name in fields)
+        with self.store.write():
+            self.store.conn.execute(f"update outbox set {assignments} where id = :id",
+                                    {**fields, "id": entry_id})
+
+    def _send(self, entry_id: int, report: SendReport) -> bool:
+        """Send one claimed entry; False when the round must stop (token, rate limit)."""
+        entry = self._entry(entry_id)
+        try:
+            platform_id = self._post(entry)
+        except UncertainOutcome as exc:
+            log.warning("outbox %d: outcome unknown (%s); checking the page", entry_id, exc)
+            self._verify(entry, report)
+            return True
+        except (TokenExpiredError, RateLimitedError) as exc:
+            with self.store.write():
+                self.store.conn.execute("update outbox set status = 'queued', attempts = "
+                                        "attempts - 1 where id = ?", (entry_id,))
+            report.requeued += 1
+            report.error = str(exc)
+            return False
+        except GraphPermissionError as exc:
+            self._set(entry_id, "failed", last_error=str(exc), attempts=MAX_ATTEMPTS)
+            report.failed += 1
+            report.details.append(f"#{entry_id}: {exc}")
+            return True
+        except (TransientError, GraphError) as exc:
+            self._set(entry_id, "failed", last_error=str(exc))
+            report.failed += 1
+            report.details.append(f"#{entry_id}: {exc}")
+            return True
+        self._mark_sent(entry, platform_id)
+        report.sent += 1
+        return True
+
+    def _post(self, entry: dict[str, Any]) -> str:
+        action, text = Action(entry["action"]), entry["text"]
+        if action is Action.REPLY:
+            body = self.client.post(f"/{entry['platform_id']}/comments", {"message": text})
+            return str(body.get("id", ""))
+        if action is Action.HIDE:
+            self.client.post(f"/{entry['platform_id']}", {"is_hidden": "true"})
+            return entry["platform_id"]
+        recipient = ({"comment_id": entry["platform_id"]} if action is Action.PRIVATE_REPLY
+                     else {"id": entry["author_id"]})
+        data = {"recipient": json.dumps(recipient), "message": json.dumps({"text": text}),
+                "messaging_type": "RESPONSE"}
+        if action is Action.MESSAGE and self._outside_window(entry):
+            data.update(messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT")
+        body = self.client.post(f"/{self.page_id}/messages", data)
+        return str(body.get("message_id", ""))
+
+    def _outside_window(self, entry: dict[str, Any]) -> bool:
+        row = self.store.conn.execute(
+            "select max(created_at) from items where thread_id = ? and from_page = 0",
+            (entry["thread_id"],)).fetchone()
+        return bool(row and row[0] and row[0] < to_iso(self.clock() - MESSAGING_WINDOW))
+
+    def _mark_sent(self, entry: dict[str, Any], platform_id: str | None) -> None:
+        now = to_iso(self.clock())
+        with self.store.write():
+            self._set(entry["id"], "sent", platform_id=platform_id, sent_at=now,
+                      last_error=None)
+            if entry["action"] != Action.HIDE:
+                self.store.conn.execute(
+                    "update items set first_response_at = coalesce(first_response_at, ?), "
+                    "first_response_by = coalesce(first_response_by, ?), "
+                    "status = case when status in ('new', 'claimed') then 'answered' "
+                    "else status end, updated_at = ? where id = ?",
+                    (now, entry["created_by"], now, entry["item_id"]))
+
+    # ── uncertain outcomes ───────────────────────────────────────────────────────────────
+
+    def _recover_stale(self, report: SendReport) -> None:
+        cutoff = to_iso(self.clock() - STALE_SENDING)
+        rows = self.store.conn.execute(
+            "select id from outbox where status = 'sending' and updated_at < ?",
+            (cutoff,)).fetchall()
+        for (entry_id,) in rows:
+            self._verify(self._entry(entry_id), report)
+
+    def _verify(self, entry: dict[str, Any], report: SendReport) -> None:
+        """Look for the entry on the page: sent if found, else uncertain (or retry a hide)."""
+        action = Action(entry["action"])
+        if action is Action.HIDE:  # hiding twice is harmless
+            self._set(entry["id"], "queued", last_error="outcome unknown; hiding again")
+            report.requeued += 1
+            return
+        try:
+            found = self._find_on_page(entry, action)
+        except (GraphError, UncertainOutcome) as exc:
+            found, reason = None, f"could not check the page ({exc})"
+        else:
+            reason = "not found on the page after a send with unknown outcome"
+        if found is not None:
+            self._mark_sent(entry, found)
+            report.sent += 1
+            return
+        self._set(entry["id"], "uncertain",
+                  last_error=f"{reason}; check the page, then resend or cancel")
+        report.uncertain += 1
+        report.details.append(f"#{entry['id']}: uncertain — {reason}")
+
+    def _find_on_page(self, entry: dict[str, Any], action: Action) -> str | None:
+        wanted = " ".join(entry["text"].split())
+        if action is Action.REPLY:
+            params = {"filter": "stream", "fields": "id,message,from{id},created_time",
+                      "limit": 100}
+            for page in self.client.pages(f"/{entry['platform_id']}/comments", params):
+                for node in page.data:
+                    if self._is_ours(node, wanted):
+                        return str(node.get("id", ""))
+            return None
+        psid = entry["author_id"]
+        params = {"platform": "messenger", "user_id": psid,
+                  "fields": "id,messages.limit(50){id,message,from,created_time}"}
+        body = self.client.get(f"/{self.page_id}/conversations", params)
+        for conversation in body.get("data") or []:
+            messages = conversation.get("messages", {}) if isinstance(conversation, dict) else {}
+            for node in messages.get("data") or []:
+                if isinstance(node, dict) and self._is_ours(node, wanted):
+                    return str(node.get("id", ""))
+        return None
+
+    def _is_ours(self, node: dict[str, Any], wanted: str) -> bool:
+        """A node written by the page with exactly this text (whitespace-normalised)."""
+        who = node.get("from")
+        author = str(who.get("id")) if isinstance(who, dict) else None
+        return author == self.page_id and " ".join(str(node.get("message", "")).split()) == wanted
+
+
+def resend(store: Store, entry_id: int, now: datetime | None = None) -> None:
+    """A person checked the page: put an uncertain or failed entry back in the queue."""
+    moment = to_iso(now or utc_now())
+    with store.write():
+        row = store.conn.execute("select status from outbox where id = ?",
+                                 (entry_id,)).fetchone()
+        if row is None:
+            raise OutboxError(f"There is no outbox entry {entry_id}.")
+        if row[0] not in ("uncertain", "failed"):
+            raise OutboxError(f"Outbox entry {entry_id} is {row[0]}; only uncertain or failed "
+                              "entries can be resent.")
+        store.conn.execute("update outbox set status = 'queued', attempts = 0, updated_at = ? "
+                           "where id = ?", (moment, entry_id))

@@ -1,0 +1,305 @@
+"""Pull the page's posts, comments and Messenger conversations into the database.
+
+One pass (:meth:`PageSync.run`):
+1. posts of the last ``sync_days`` days (``since``), upserted into ``posts``;
+2. for each post in the window, its comments (``filter=stream``: replies too, with ``parent``).
+   Incremental passes continue from the cursor saved after the last committed page, so a
+   no-change re-sync costs one request per post; a *full* pass (the first one, one an hour, or
+   ``--full``) re-reads every comment to catch late-arriving items, edits and deletions;
+3. conversations newest first, stopping at the first one not updated since the last pass
+   (the high-water mark), with their messages (following the nested ``next`` when needed).
+
+Every page of results is committed in one transaction together with the cursor that follows
+it, so a crash never advances a cursor past uncommitted rows. The page's own replies and
+messages are stored too (``from_page = 1``, closed) and set the first response of what they
+answer. Comments without ``from`` are kept with the author unknown; comments without ``id``
+get a stable id from their post, time, author and text. Automatic acknowledgements cannot be
+told from a person's reply through this API subset, so every page reply counts as a response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from socialdesk.config import PageConfig
+from socialdesk.core.ingest.graph import (
+    GraphClient,
+    GraphError,
+    RateLimitedError,
+    TokenExpiredError,
+    TransientError,
+)
+from socialdesk.core.models import Item, Kind, Status, to_iso, utc_now
+from socialdesk.core.store.db import Store
+from socialdesk.core.store.items import link_page_replies, mark_deleted, upsert_platform_items
+from socialdesk.core.store.sync_state import get_state, save_state
+
+log = logging.getLogger("socialdesk.sync")
+
+POST_FIELDS = "id,message,created_time,permalink_url"
+COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id}"
+MESSAGE_FIELDS = "id,message,from,created_time"
+NESTED_MESSAGES = 25
+FULL_PASS_EVERY = timedelta(hours=1)
+PAGE_STATE = "page"
+
+
+@dataclass
+class SyncReport:
+    """What one pass did."""
+
+    full: bool = False
+    new: list[str] = field(default_factory=list)
+    updated: int = 0
+    deleted: int = 0
+    answered: int = 0
+    posts: int = 0
+    requests: int = 0
+    error: str | None = None
+    stopped: bool = False  # token refused or backing off: nothing more until a person acts
+
+    @property
+    def ok(self) -> bool:
+        """The pass completed without an error."""
+        return self.error is None
+
+
+def parse_fb_time(value: Any) -> datetime | None:
+    """Graph API time ('2026-11-23T18:04:05+0000') as an aware datetime, or None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) >= 5 and text[-5] in "+-" and text[-4:].isdigit():
+        text = text[:-2] + ":" + text[-2:]
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _author(node: dict[str, Any]) -> tuple[str | None, str | None]:
+    who = node.get("from")
+    if not isinstance(who, dict):
+        return None, None
+    pid, name = who.get("id"), who.get("name")
+    return (str(pid) if pid is not None else None, name if isinstance(name, str) else None)
+
+
+def derived_comment_id(post_id: str, node: dict[str, Any]) -> str:
+    """A stable id for a comment the API sent without one."""
+    author, _ = _author(node)
+    key = "|".join([post_id, _text(node.get("created_time")), author or "",
+                    _text(node.get("message"))])
+    return "noid:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+class PageSync:
+    """Sync one page into one database with one client (single thread)."""
+
+    def __init__(self, store: Store, client: GraphClient, page: PageConfig,
+                 clock: Callable[[], datetime] = utc_now,
+                 on_new: Callable[[list[str]], None] | None = None) -> None:
+        self.store = store
+        self.client = client
+        self.page = page
+        self.clock = clock
+        self.on_new = on_new
+
+    # ── the pass ─────────────────────────────────────────────────────────────────────────
+
+    def run(self, full: bool | None = None) -> SyncReport:
+        """One sync pass; errors are recorded and returned in the report, not raised."""
+        state = get_state(self.store, PAGE_STATE)
+        report = SyncReport()
+        now = self.clock()
+        if state.backoff_until and state.backoff_until > to_iso(now):
+            report.error = f"rate limited by Facebook until {state.backoff_until}"
+            report.stopped = True
+            return report
+        last_full = get_state(self.store, "full").last_success_at
+        report.full = full if full is not None else (
+            last_full is None or last_full < to_iso(now - FULL_PASS_EVERY))
+        before = self.client.stats.requests
+        try:
+            self._sync_posts(report)
+            self._sync_comments(report)
+            self._sync_conversations(report)
+        except TokenExpiredError as exc:
+            report.error, report.stopped = str(exc), True
+        except RateLimitedError as exc:
+            until = to_iso(now + timedelta(seconds=exc.wait_seconds))
+            report.error = f"rate limited by Facebook; syncing paused until {until}"
+            report.stopped = True
+            save_state(self.store, PAGE_STATE, error=report.error, backoff_until=until)
+        except (TransientError, GraphError) as exc:
+            report.error = f"sync stopped early: {exc}"
+        report.requests = self.client.stats.requests - before
+        if report.error is None:
+            save_state(self.store, PAGE_STATE, success=True)
+            if report.full:
+                save_state(self.store, "full", success=True)
+        elif not report.error.startswith("rate limited"):
+            save_state(self.store, PAGE_STATE, error=report.error)
+        log.info("sync %s: %d new, %d updated, %d requests%s", "full" if report.full else
+                 "incremental", len(report.new), report.updated, report.requests,
+                 f", error: {report.error}" if report.error else "")
+        return report
+
+    # ── posts ────────────────────────────────────────────────────────────────────────────
+
+    def _sync_posts(self, report: SyncReport) -> None:
+        since = int((self.clock() - timedelta(days=self.page.sync_days)).timestamp())
+        params = {"fields": POST_FIELDS, "since": since, "limit": self.page.page_size}
+        for page in self.client.pages(f"/{self.page.id}/posts", params):
+            rows = []
+            for node in page.data:
+                created = parse_fb_time(node.get("created_time"))
+                if not isinstance(node.get("id"), str) or created is None:
+                    continue
+                rows.append({"id": node["id"], "page_id": self.page.id,
+                             "message": _text(node.get("message")),
+                             "created_at": to_iso(created),
+                             "permalink_url": _text(node.get("permalink_url")) or None,
+                             "updated_at": to_iso(self.clock())})
+            with self.store.write() as db:
+                db.table("posts").upsert_all(rows, pk="id")
+            report.posts += len(rows)
+
+    def _posts_in_window(self) -> list[tuple[str, str]]:
+        since = to_iso(self.clock() - timedelta(days=self.page.sync_days))
+        return [(pid, message or "") for pid, message in self.store.conn.execute(
+            "select id, message from posts where page_id = ? and created_at >= ? "
+            "order by created_at", (self.page.id, since))]
+
+    # ── comments ─────────────────────────────────────────────────────────────────────────
+
+    def _sync_comments(self, report: SyncReport) -> None:
+        for post_id, post_text in self._posts_in_window():
+            key = f"comments:{post_id}"
+            cursor = {} if report.full else get_state(self.store, key).cursor
+            params: dict[str, Any] = {"filter": "stream", "order": "chronological",
+                                      "fields": COMMENT_FIELDS, "limit": self.page.page_size}
+            if cursor.get("after"):
+                params["after"] = cursor["after"]
+            seen: set[str] = set()
+            for page in self.client.pages(f"/{post_id}/comments", params):
+                items = [self._comment_item(node, post_id, post_text) for node in page.data]
+                kept = [item for item in items if item is not None]
+                seen.update(item.platform_id for item in kept)
+                if page.after:
+                    cursor = {"after": page.after}
+                with self.store.write():
+                    self._store_batch(kept, report)
+                    save_state(self.store, key, cursor=cursor, success=True)
+            if report.full:
+                report.deleted += mark_deleted(self.store, post_id, seen, to_iso(self.clock()))
+
+    def _comment_item(self, node: dict[str, Any], post_id: str, post_text: str) -> Item | None:
+        created = parse_fb_time(node.get("created_time"))
+        if created is None:
+            return None
+        raw_id = node.get("id")
+        platform_id = str(raw_id) if raw_id else derived_comment_id(post_id, node)
+        author_id, author_name = _author(node)
+        parent = node.get("parent")
+        parent_id = parent.get("id") if isinstance(parent, dict) else None
+        return self._item(platform_id, Kind.COMMENT, _text(node.get("message")), created,
+                          author_id, author_name, post_id=post_id, post_text=post_text or None,
+                          parent_id=str(parent_id) if parent_id else None)
+
+    # ── conversations ────────────────────────────────────────────────────────────────────
+
+    def _sync_conversations(self, report: SyncReport) -> None:
+        state = get_state(self.store, "conversations")
+        mark = None if report.full else state.cursor.get("updated")
+        newest = mark
+        fields = (f"id,updated_time,participants,"
+                  f"messages.limit({NESTED_MESSAGES}){{{MESSAGE_FIELDS}}}")
+        params = {"platform": "messenger", "fields": fields, "limit": self.page.page_size}
+        for page in self.client.pages(f"/{self.page.id}/conversations", params):
+            done = False
+            batch: list[Item] = []
+            for node in page.data:
+                updated = parse_fb_time(node.get("updated_time"))
+                stamp = to_iso(updated) if updated else None
+                if mark and stamp and stamp < mark:
+                    done = True  # newest first: everything after this is older
+                    break
+                if stamp and (newest is None or stamp > newest):
+                    newest = stamp
+                batch.extend(self._conversation_items(node, mark))
+            with self.store.write():
+                self._store_batch(batch, report)
+            if done:
+                break
+        save_state(self.store, "conversations", cursor={"updated": newest}, success=True)
+
+    def _conversation_items(self, node: dict[str, Any], mark: str | None) -> Iterable[Item]:
+        thread = node.get("id")
+        if not isinstance(thread, str):
+            return []
+        messages = _table(node.get("messages"))
+        nodes = [m for m in messages.get("data") or [] if isinstance(m, dict)]
+        paging = _table(messages.get("paging"))
+        next_url = paging.get("next")
+        while isinstance(next_url, str) and nodes:
+            oldest = parse_fb_time(nodes[-1].get("created_time"))
+            if mark and oldest and to_iso(oldest) < mark:
+                break
+            page = self.client.page(self.client.clean_next_url(next_url))
+            nodes.extend(page.data)
+            next_url = page.next_url
+        items = []
+        for message in nodes:
+            created = parse_fb_time(message.get("created_time"))
+            if created is None or not message.get("id"):
+                continue
+            author_id, author_name = _author(message)
+            items.append(self._item(str(message["id"]), Kind.MESSAGE,
+                                    _text(message.get("message")), created, author_id,
+                                    author_name, thread_id=thread))
+        return items
+
+    # ── shared ───────────────────────────────────────────────────────────────────────────
+
+    def _item(self, platform_id: str, kind: Kind, text: str, created: datetime,
+              author_id: str | None, author_name: str | None, **context: Any) -> Item:
+        from_page = author_id == self.page.id
+        item = Item(platform_id=platform_id, kind=kind, text=text, created_at=created,
+                    author_id=author_id, author_name=author_name, page_id=self.page.id,
+                    from_page=from_page, source="graph", ingested_at=self.clock(), **context)
+        if from_page:
+            item.status = Status.CLOSED
+        return item
+
+    def _store_batch(self, items: list[Item], report: SyncReport) -> None:
+        """Upsert a batch and link the page's replies (caller holds the transaction)."""
+        new, changed = upsert_platform_items(self.store, items, to_iso(self.clock()))
+        for item in items:
+            if item.from_page and item.platform_id in new:
+                self.store.conn.execute(
+                    "update items set closed_at = created_at, close_reason = 'page reply' "
+                    "where platform_id = ?", (item.platform_id,))
+        parents = [i.parent_id for i in items if i.from_page and i.parent_id]
+        parents += [i.platform_id for i in items if not i.from_page and i.kind is Kind.COMMENT]
+        threads = [i.thread_id for i in items if i.thread_id]
+        report.answered += link_page_replies(self.store, parents, threads)
+        public = {i.platform_id for i in items if not i.from_page}
+        report.new.extend(pid for pid in new if pid in public)
+        report.updated += changed
+        if self.on_new and new:
+            self.on_new(new)

@@ -1,0 +1,100 @@
+"""Background jobs (sync, sending the outbox) on an APScheduler timer, one process at a time.
+
+Used by ``socialdesk worker`` and, later, by a dashboard. A lease row in the DB ("background")
+makes sure only one process per database runs them: each run renews the lease, a process
+that does not hold it skips its turn. A refused token stops the jobs until a person acts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from socialdesk.core.errors import UserError
+from socialdesk.core.ingest.outbox import SendReport
+from socialdesk.core.ingest.sync import SyncReport
+from socialdesk.core.models import utc_now
+from socialdesk.core.services import Desk
+from socialdesk.core.store.sync_state import acquire_lease, release_lease
+
+log = logging.getLogger("socialdesk.jobs")
+LEASE = "background"
+SEND_EVERY_SECONDS = 5.0
+
+#: Called with ("sync", SyncReport), ("send", SendReport), ("skip", holder) or ("error", text).
+Listener = Callable[[str, object], None]
+
+
+class BackgroundJobs:
+    """Sync and send on a timer, guarded by the DB lease."""
+
+    def __init__(self, desk: Desk, listener: Listener | None = None,
+                 sync_interval: float | None = None,
+                 send_interval: float = SEND_EVERY_SECONDS) -> None:
+        self.desk = desk
+        self.listener = listener or (lambda kind, payload: None)
+        self.sync_interval = sync_interval or desk.config.page.sync_interval_seconds
+        self.send_interval = send_interval
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.stopped_reason: str | None = None
+        self._scheduler = BackgroundScheduler(timezone="UTC")
+
+    def _lease(self) -> bool:
+        seconds = 3 * max(self.sync_interval, self.send_interval)
+        if acquire_lease(self.desk.store, LEASE, self.holder, seconds):
+            return True
+        self.listener("skip", "another socialdesk process runs the background jobs")
+        return False
+
+    def run_sync(self) -> SyncReport | None:
+        """One sync pass if we hold the lease."""
+        if self.stopped_reason or not self._lease():
+            return None
+        try:
+            report = self.desk.sync_once()
+        except UserError as exc:
+            self._stop(str(exc))
+            return None
+        if report.stopped and report.error and "token" in report.error:
+            self._stop(report.error)
+        self.listener("sync", report)
+        return report
+
+    def run_send(self) -> SendReport | None:
+        """Send the outbox if we hold the lease."""
+        if self.stopped_reason or not self._lease():
+            return None
+        try:
+            report = self.desk.send_outbox()
+        except UserError as exc:
+            self._stop(str(exc))
+            return None
+        if report.sent or report.failed or report.uncertain or report.error:
+            self.listener("send", report)
+        return report
+
+    def _stop(self, reason: str) -> None:
+        self.stopped_reason = reason
+        self.listener("error", reason)
+
+    def start(self) -> None:
+        """Start the timer (first sync at once)."""
+        self._scheduler.add_job(self.run_sync, "interval", seconds=self.sync_interval,
+                                id="sync", max_instances=1, coalesce=True,
+                                next_run_time=utc_now())
+        self._scheduler.add_job(self.run_send, "interval", seconds=self.send_interval,
+                                id="send", max_instances=1, coalesce=True)
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        """Stop the timer and give the lease up."""
+        self._scheduler.shutdown(wait=True)
+        with contextlib.suppress(UserError):
+            release_lease(self.desk.store, LEASE, self.holder)
+        self.desk.close()

@@ -1,0 +1,79 @@
+"""Per-endpoint sync bookkeeping (cursors, successes, errors, back-off) and job leases."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from socialdesk.core.models import to_iso, utc_now
+from socialdesk.core.store.db import Store
+
+
+@dataclass
+class SyncState:
+    """One row of sync_state."""
+
+    key: str
+    cursor: dict[str, Any]
+    last_success_at: str | None = None
+    last_error: str | None = None
+    backoff_until: str | None = None
+
+
+def get_state(store: Store, key: str) -> SyncState:
+    """The state of one endpoint (empty if never synced)."""
+    row = store.conn.execute("select cursor, last_success_at, last_error, backoff_until "
+                             "from sync_state where key = ?", (key,)).fetchone()
+    if row is None:
+        return SyncState(key, {})
+    try:
+        cursor = json.loads(row[0]) if row[0] else {}
+    except ValueError:
+        cursor = {}
+    return SyncState(key, cursor if isinstance(cursor, dict) else {}, row[1], row[2], row[3])
+
+
+def save_state(store: Store, key: str, *, cursor: dict[str, Any] | None = None,
+               success: bool = False, error: str | None = None,
+               backoff_until: str | None = None) -> None:
+    """Update one endpoint's row (in the caller's transaction, if any).
+
+    ``cursor`` None keeps the old cursor; ``success`` stamps last_success_at and clears the
+    error; ``error`` records one.
+    """
+    now = to_iso(utc_now())
+    old = get_state(store, key)
+    row = {
+        "key": key,
+        "cursor": json.dumps(old.cursor if cursor is None else cursor),
+        "last_success_at": now if success else old.last_success_at,
+        "last_error": None if success else (error if error is not None else old.last_error),
+        "backoff_until": backoff_until,
+        "updated_at": now,
+    }
+    with store.write() as db:
+        db.table("sync_state").upsert(row, pk="key")
+
+
+def acquire_lease(store: Store, name: str, holder: str, seconds: float,
+                  now: datetime | None = None) -> bool:
+    """Take or renew the lease ``name`` for ``holder``; False when someone else holds it."""
+    moment = now or utc_now()
+    expires = to_iso(moment + timedelta(seconds=seconds))
+    with store.write():
+        row = store.conn.execute("select holder, expires_at from leases where name = ?",
+                                 (name,)).fetchone()
+        if row and row[0] != holder and row[1] > to_iso(moment):
+            return False
+        store.conn.execute("insert into leases (name, holder, expires_at) values (?, ?, ?) "
+                           "on conflict(name) do update set holder = excluded.holder, "
+                           "expires_at = excluded.expires_at", (name, holder, expires))
+    return True
+
+
+def release_lease(store: Store, name: str, holder: str) -> None:
+    """Give the lease up if we hold it."""
+    with store.write():
+        store.conn.execute("delete from leases where name = ? and holder = ?", (name, holder))

@@ -1,0 +1,162 @@
+"""Generated page traffic: bilingual (English/Welsh) posts, comments and Messenger messages.
+
+Written for an Anglesey neighbourhood page: varied authors, island places, typos, slang and
+emoji. Everything comes from a seeded ``random.Random`` so a page can be rebuilt exactly.
+"""
+
+from __future__ import annotations
+
+import random
+
+FIRST_NAMES = ["Gwen", "Dafydd", "Siân", "Rhys", "Ffion", "Gareth", "Nia", "Iwan", "Elin",
+               "Huw", "Mared", "Owain", "Carys", "Tomos", "Lowri", "Bryn", "Angharad", "Dylan",
+               "Sharon", "Dave", "Kelly", "Mark", "Jo", "Tracey", "Paul", "Emma", "Lee",
+               "Karen", "Steve", "Becky", "Wil", "Mali", "Gethin", "Sioned", "Alun", "Delyth"]
+SURNAMES = ["Jones", "Williams", "Hughes", "Roberts", "Evans", "Owen", "Parry", "Pritchard",
+            "Thomas", "Griffiths", "Lewis", "Davies", "Morris", "Smith", "Wright", "Ellis",
+            "Rowlands", "Lloyd", "Vaughan", "Bevan"]
+PLACES = ["Llangefni", "Holyhead", "Caergybi", "Amlwch", "Benllech", "Beaumaris", "Biwmares",
+          "Menai Bridge", "Porthaethwy", "Rhosneigr", "Cemaes", "Valley", "Y Fali",
+          "Niwbwrch", "Newborough", "Llanfairpwll", "Gaerwen", "Pentraeth", "Bodedern",
+          "Moelfre", "Trearddur Bay", "Bae Trearddur", "Llannerch-y-medd", "Malltraeth"]
+STREETS = ["Stryd Fawr", "High Street", "Ffordd y Felin", "Lôn Las", "Stryd y Bont",
+           "Penrhos Road", "Ffordd Caergybi", "Church Street", "Lôn Goed", "Market Street"]
+
+POSTS_EN = [
+    "🚲 Bike marking event at {place} leisure centre this Saturday 10-2. Bring your bike and proof of ownership!",
+    "Scam alert: residents in {place} have had calls from people pretending to be from the bank. Never give your PIN to anyone.",
+    "Thank you to everyone who came to our drop-in at {place} library today 👮",
+    "Please lock your cars. We've had reports of vehicles being tampered with overnight in {place}.",
+    "Level crossing safety: please never cross when the lights are flashing. Trains on the Holyhead line are fast and quiet.",
+    "Report non-emergencies on 101 or online. In an emergency ALWAYS call 999.",
+    "Off-road bikes on the beach at {place}: we are aware and patrolling this weekend.",
+    "",
+]
+POSTS_CY = [
+    "🚲 Digwyddiad marcio beiciau yng nghanolfan hamdden {place} ddydd Sadwrn 10-2. Dewch â'ch beic!",
+    "Rhybudd sgam: mae trigolion {place} wedi cael galwadau gan bobl sy'n honni eu bod o'r banc. Peidiwch byth â rhoi eich PIN i neb.",
+    "Diolch i bawb a ddaeth i'n sesiwn galw heibio yn llyfrgell {place} heddiw 👮",
+    "Cofiwch gloi eich ceir. Rydym wedi cael adroddiadau am ymyrryd â cheir dros nos yn {place}.",
+    "Rhowch wybod am bethau nad ydynt yn argyfwng ar 101 neu ar-lein. Mewn argyfwng, ffoniwch 999 BOB AMSER.",
+]
+
+COMMENTS_EN = [
+    "Well done all 👏👏", "thanks for the heads up", "Brilliant work as always",
+    "@{first} {surname} look at this", "😂😂", "Good to see you out and about in {place}",
+    "Is the station in {place} open on Saturdays?", "how do I become a special constable?",
+    "my mum had one of those calls last week, she hung up thank god",
+    "Someone was trying car doors on {street} last night around 2am, caught it on my ring doorbell",
+    "the kids on the scramblers at {place} beach are out again every single night",
+    "Can you do something about the speeding on {street}? someone will get killed",
+    "had a text saying my parcel is held and I need to pay £1.45, is that a scam?",
+    "Great to see the bike marking, will bring the kids' bikes",
+    "not before time!! been going on for months",
+    "Found a set of keys near the Co-op in {place}, who do I hand them to?",
+    "lol good luck with that", "👍", "❤️",
+    "There's a white van been parked up on {street} for 3 days with people going in and out at all hours",
+    "My shed was broken into last night in {place} and the strimmer's gone. should I report it?",
+    "I reported my stolen bike 2 weeks ago and nobody has got back to me",
+]
+COMMENTS_CY = [
+    "Da iawn chi 👏", "Diolch am y rhybudd", "Gwaith gwych fel arfer",
+    "Diolch o galon i chi gyd", "Ydi'r orsaf yn {place} ar agor ar ddydd Sadwrn?",
+    "Mae 'na hogia ar feics modur ar y traeth yn {place} bob nos, mae'n beryg",
+    "Oes modd gwneud rhywbeth am y goryrru ar {street}? Mi fydd rhywun yn cael ei ladd",
+    "Ges i neges destun yn deud bod fy mharsel yn sownd, sgam ydi o?",
+    "Welish i rywun yn trio drysau ceir ar {street} neithiwr tua 2 y bore",
+    "Mae rhywun wedi torri i mewn i'r sied acw yn {place} a dwyn y peiriant torri gwair",
+    "Haha da 😂", "Grêt, mi ddoi â beic y plant", "Hen bryd!! Mae hyn wedi bod yn mynd ymlaen ers misoedd",
+    "Ffendish i oriadau ger y Co-op yn {place}, i bwy dwi'n eu rhoi nhw?",
+    "Diolch am ddod i'r ysgol heddiw, roedd y plant wrth eu boddau",
+]
+MESSAGES_EN = [
+    "Hi, I think someone is dealing from the flat above the chip shop on {street}, cars coming and going all night",
+    "My neighbour is elderly and I haven't seen her for a week, curtains still shut. Not sure who to ask",
+    "Hello, my car was keyed outside my house on {street} in {place} last night, what do I do?",
+    "i got scammed out of £300 on marketplace, the seller blocked me. is this a police thing?",
+    "hi just wanted to say thanks to the officer who helped my dad in {place} yesterday, he was so kind",
+    "There's a man shouting and banging on the door of the house next door right now, I can hear a woman screaming",
+    "Is this email from HMRC real? It says I'm owed a tax refund",
+    "Someone stole diesel from the tractor on our farm near {place} overnight",
+    "Do you have lost property? I lost my wallet in {place} on Friday",
+    "My friend posted a goodbye message on facebook and isn't answering her phone, I'm really scared",
+    "the lads on the field behind {street} are setting fires again every evening",
+    "hiya when's the next drop in at {place}?",
+]
+MESSAGES_CY = [
+    "Helo, dw i'n meddwl bod rhywun yn gwerthu cyffuriau o'r fflat uwchben y siop sglodion ar {street}",
+    "Dydw i ddim wedi gweld fy nghymydog oedrannus ers wythnos, mae'r llenni dal ar gau",
+    "Mae rhywun wedi crafu fy nghar tu allan i'r tŷ ar {street} neithiwr, be ddylwn i neud?",
+    "Diolch yn fawr i'r swyddog helpodd fy nhad yn {place} ddoe",
+    "Ydi'r e-bost yma gan CThEF yn go iawn? Mae'n deud bod arnyn nhw ad-daliad treth i mi",
+    "Mae rhywun wedi dwyn disel o'r tractor ar y fferm ger {place} dros nos",
+    "Mae 'na ddyn yn gweiddi ac yn curo ar ddrws y tŷ drws nesa rŵan, dw i'n clywed dynes yn sgrechian",
+    "Pryd mae'r sesiwn galw heibio nesa yn {place}?",
+    "Mae fy ffrind wedi postio neges ffarwél a dydi hi ddim yn ateb ei ffôn, dw i'n poeni'n ofnadwy",
+    "Mae'r hogia ar y cae tu ôl i {street} yn cynnau tanau eto bob nos",
+]
+PAGE_REPLIES_EN = [
+    "Thanks for letting us know, we've passed this on to the local team.",
+    "Please send us a private message with more details.",
+    "If anyone is in danger right now please call 999.",
+    "Thank you! 😊",
+]
+PAGE_REPLIES_CY = [
+    "Diolch am roi gwybod, rydym wedi pasio hyn i'r tîm lleol.",
+    "Anfonwch neges breifat atom gyda mwy o fanylion os gwelwch yn dda.",
+    "Os oes unrhyw un mewn perygl rŵan, ffoniwch 999.",
+    "Diolch! 😊",
+]
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    """Sometimes make a text look typed on a phone: lower case, dropped letter, no stop."""
+    roll = rng.random()
+    if roll < 0.15:
+        text = text.lower()
+    elif roll < 0.25 and len(text) > 12:
+        cut = rng.randrange(3, len(text) - 3)
+        text = text[:cut] + text[cut + 1:]
+    return text.rstrip(".") if rng.random() < 0.3 else text
+
+
+class Traffic:
+    """Draws names and texts for the fake page from one seeded RNG."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def person(self) -> tuple[str, str]:
+        """(psid-like id, display name)."""
+        name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(SURNAMES)}"
+        return str(self.rng.randrange(10**15, 10**16)), name
+
+    def _fill(self, template: str) -> str:
+        return template.format(place=self.rng.choice(PLACES), street=self.rng.choice(STREETS),
+                               first=self.rng.choice(FIRST_NAMES),
+                               surname=self.rng.choice(SURNAMES))
+
+    def welsh(self) -> bool:
+        """About a third of the island's traffic is in Welsh."""
+        return self.rng.random() < 0.35
+
+    def post_text(self) -> str:
+        """A page post (sometimes empty: a photo post without message)."""
+        pool = POSTS_CY if self.welsh() else POSTS_EN
+        return self._fill(self.rng.choice(pool))
+
+    def comment_text(self) -> str:
+        """A member of the public's comment (sometimes a sticker: empty text)."""
+        if self.rng.random() < 0.03:
+            return ""
+        pool = COMMENTS_CY if self.welsh() else COMMENTS_EN
+        return _typo(self.rng, self._fill(self.rng.choice(pool)))
+
+    def message_text(self) -> str:
+        """A private message to the page."""
+        pool = MESSAGES_CY if self.welsh() else MESSAGES_EN
+        return _typo(self.rng, self._fill(self.rng.choice(pool)))
+
+    def page_reply(self, welsh: bool) -> str:
+        """The page's own answer, in the writer's language."""
+        return self.rng.choice(PAGE_REPLIES_CY if welsh else PAGE_REPLIES_EN)
