@@ -94,7 +94,8 @@ class BackgroundJobs:
 
     def shutdown(self) -> None:
         """Stop the timer and give the lease up."""
-        self._scheduler.shutdown(wait=True)
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
         with contextlib.suppress(UserError):
             release_lease(self.desk.store, LEASE, self.holder)
         self.desk.close()

@@ -194,6 +194,13 @@ class FakePage:
         while not self._stop.wait(interval):
             self.state.tick()
 
+    def stop_traffic(self) -> None:
+        """Stop adding live traffic (the page keeps serving)."""
+        self._stop.set()
+        for thread in self._threads:
+            if thread.name == "fakepage-traffic":
+                thread.join()
+
     def stop(self) -> None:
         """Stop serving."""
         self._stop.set()

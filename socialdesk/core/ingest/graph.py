@@ -184,16 +184,17 @@ class GraphClient:
             try:
                 return self._get_once(path, params)
             except (TransientError, _RateWait) as exc:
-                if attempt > self.max_retries:
-                    if isinstance(exc, _RateWait):
+                if isinstance(exc, _RateWait):
+                    if exc.wait > self.max_rate_wait or attempt > self.max_retries:
                         raise RateLimitedError(exc.message, exc.wait, exc.code) from None
+                    wait = exc.wait
+                elif attempt > self.max_retries:
                     raise
-                wait = exc.wait if isinstance(exc, _RateWait) else self._backoff(attempt)
-                if wait > self.max_rate_wait:
-                    assert isinstance(exc, _RateWait)
-                    raise RateLimitedError(exc.message, wait, exc.code) from None
+                else:
+                    wait = self._backoff(attempt)
                 self.stats.retries += 1
-                log.info("GET %s failed (%s); retry %d in %.1f s", path, exc, attempt, wait)
+                log.info("GET %s failed (%s); retry %d in %.1f s",
+                         self._clean(_path_only(path)), self._clean(str(exc)), attempt, wait)
                 self.sleep(wait)
 
     def _get_once(self, path: str, params: dict[str, Any] | None) -> dict[str, Any]:
