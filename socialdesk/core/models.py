@@ -78,6 +78,8 @@ class Item:
     status: Status = Status.NEW
     assignee: str | None = None
     ingested_at: datetime = field(default_factory=utc_now)
+    closed_at: datetime | None = None
+    close_reason: str | None = None
 
     def to_row(self) -> dict[str, object]:
         """The items-table row for this item (times as ISO strings, enums as their values)."""
@@ -102,4 +104,6 @@ class Item:
             "confidence": self.confidence,
             "status": self.status.value,
             "assignee": self.assignee,
+            "closed_at": to_iso(self.closed_at) if self.closed_at else None,
+            "close_reason": self.close_reason,
         }

@@ -282,18 +282,13 @@ class PageSync:
         item = Item(platform_id=platform_id, kind=kind, text=text, created_at=created,
                     author_id=author_id, author_name=author_name, page_id=self.page.id,
                     from_page=from_page, source="graph", ingested_at=self.clock(), **context)
-        if from_page:
-            item.status = Status.CLOSED
+        if from_page:  # the team's own words: not for triage
+            item.status, item.closed_at, item.close_reason = Status.CLOSED, created, "page reply"
         return item
 
     def _store_batch(self, items: list[Item], report: SyncReport) -> None:
         """Upsert a batch and link the page's replies (caller holds the transaction)."""
         new, changed = upsert_platform_items(self.store, items, to_iso(self.clock()))
-        for item in items:
-            if item.from_page and item.platform_id in new:
-                self.store.conn.execute(
-                    "update items set closed_at = created_at, close_reason = 'page reply' "
-                    "where platform_id = ?", (item.platform_id,))
         parents = [i.parent_id for i in items if i.from_page and i.parent_id]
         parents += [i.platform_id for i in items if not i.from_page and i.kind is Kind.COMMENT]
         threads = [i.thread_id for i in items if i.thread_id]
