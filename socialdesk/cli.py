@@ -258,13 +258,14 @@ def _demo_feed(desk: Desk) -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    _say("live: new comments and messages appear below; Ctrl-C to stop")
+    _say("live: new comments and messages appear below, oldest first; Ctrl-C to stop")
+    _say(f"{'received':<10} {'kind':<8} {'author':<18}  text")
     while not stop.is_set():
         report = desk.sync_once()
-        for pid in report.new:
-            row = desk.store.conn.execute(
-                "select created_at, kind, author_name, text from items where platform_id = ?",
-                (pid,)).fetchone()
+        rows = sorted(desk.store.conn.execute(
+            "select created_at, kind, author_name, text from items where platform_id = ?",
+            (pid,)).fetchone() for pid in report.new)
+        for row in rows:
             when = datetime.fromisoformat(row[0]).astimezone(desk.config.team.zone)
             _say(f"{when:%a %H:%M}  {row[1]:<8} {printable(row[2] or '(unknown)', 18):<18}  "
                  f"{printable(row[3] or '(sticker)', 70)}")
