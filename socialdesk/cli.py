@@ -144,11 +144,17 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _wait_for_stop() -> None:
-    """Block until Ctrl-C or SIGTERM."""
+def _stop_event() -> threading.Event:
+    """An event set by Ctrl-C or SIGTERM (so long loops end cleanly, exit 0)."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def _wait_for_stop() -> None:
+    """Block until Ctrl-C or SIGTERM."""
+    stop = _stop_event()
     while not stop.wait(0.5):
         pass
 
@@ -165,9 +171,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     jobs = BackgroundJobs(desk, listener=_print_event)
     interval = jobs.sync_interval
     _say(f"syncing every {interval:g} s; Ctrl-C to stop")
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    stop = _stop_event()
     while not stop.is_set():
         jobs.run_sync()
         if jobs.stopped_reason:
@@ -255,9 +259,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _demo_feed(desk: Desk) -> None:
     """Until the dashboard exists: sync every few seconds and print what arrives."""
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    stop = _stop_event()
     _say("live: new comments and messages appear below, oldest first; Ctrl-C to stop")
     _say(f"{'received':<10} {'kind':<8} {'author':<18}  text")
     while not stop.is_set():

@@ -23,6 +23,7 @@ from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
 from socialdesk.core.ingest.token import load_token
 from socialdesk.core.models import Item
 from socialdesk.core.store import Store, open_store
+from socialdesk.core.store.db import as_dicts
 from socialdesk.core.store.items import insert_new_items
 from socialdesk.core.store.sync_state import SyncState, get_state
 
@@ -191,9 +192,7 @@ class Desk:
 
     def outbox_entries(self, limit: int = 50) -> list[dict[str, object]]:
         """The newest outbox entries with their item's platform id."""
-        cursor = self.store.conn.execute(
+        return as_dicts(self.store.conn.execute(
             "select o.id, o.item_id, i.platform_id, o.action, o.status, o.attempts, o.text, "
             "o.last_error, o.created_by, o.created_at from outbox o "
-            "join items i on i.id = o.item_id order by o.id desc limit ?", (limit,))
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            "join items i on i.id = o.item_id order by o.id desc limit ?", (limit,)))

@@ -125,7 +125,8 @@ def _error_of(body: Any) -> dict[str, Any] | None:
     return None
 
 
-def _table(value: Any) -> dict[str, Any]:
+def as_object(value: Any) -> dict[str, Any]:
+    """A JSON value as an object, or {} when the API sent something else there."""
     return value if isinstance(value, dict) else {}
 
 
@@ -220,8 +221,8 @@ class GraphClient:
         if not isinstance(data, list):
             raise GraphError(f"Unexpected answer from the Graph API for {_path_only(path_or_url)}:"
                              " no 'data' list.")
-        paging = _table(body.get("paging"))
-        after = _table(paging.get("cursors")).get("after")
+        paging = as_object(body.get("paging"))
+        after = as_object(paging.get("cursors")).get("after")
         next_url = paging.get("next")
         cleaned = self.clean_next_url(next_url) if isinstance(next_url, str) and data else None
         return Page([d for d in data if isinstance(d, dict)], cleaned,

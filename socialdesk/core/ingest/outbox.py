@@ -30,7 +30,7 @@ from socialdesk.core.ingest.graph import (
     UncertainOutcome,
 )
 from socialdesk.core.models import to_iso, utc_now
-from socialdesk.core.store.db import Store
+from socialdesk.core.store.db import Store, as_dicts
 
 log = logging.getLogger("socialdesk.outbox")
 
@@ -72,11 +72,10 @@ def idempotency_key(platform_id: str, action: Action, text: str) -> str:
 
 
 def _item(store: Store, item_id: int) -> dict[str, Any]:
-    cursor = store.conn.execute("select * from items where id = ?", (item_id,))
-    row = cursor.fetchone()
-    if row is None:
+    rows = as_dicts(store.conn.execute("select * from items where id = ?", (item_id,)))
+    if not rows:
         raise OutboxError(f"There is no item {item_id}.")
-    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+    return rows[0]
 
 
 def _check(item: dict[str, Any], action: Action, text: str, now: datetime) -> None:
@@ -143,12 +142,10 @@ class OutboxSender:
         return report
 
     def _entry(self, entry_id: int) -> dict[str, Any]:
-        cursor = self.store.conn.execute(
+        return as_dicts(self.store.conn.execute(
             "select o.*, i.platform_id, i.author_id, i.kind, i.created_at as item_created_at, "
             "i.thread_id from outbox o join items i on i.id = o.item_id where o.id = ?",
-            (entry_id,))
-        row = cursor.fetchone()
-        return dict(zip([d[0] for d in cursor.description], row, strict=True))
+            (entry_id,)))[0]
 
     def _claim(self, entry_id: int) -> bool:
         now = to_iso(self.clock())

@@ -33,6 +33,7 @@ from socialdesk.core.ingest.graph import (
     RateLimitedError,
     TokenExpiredError,
     TransientError,
+    as_object,
 )
 from socialdesk.core.models import Item, Kind, Status, to_iso, utc_now
 from socialdesk.core.store.db import Store
@@ -81,10 +82,6 @@ def parse_fb_time(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else None
-
-
-def _table(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _text(value: Any) -> str:
@@ -252,9 +249,9 @@ class PageSync:
         thread = node.get("id")
         if not isinstance(thread, str):
             return []
-        messages = _table(node.get("messages"))
+        messages = as_object(node.get("messages"))
         nodes = [m for m in messages.get("data") or [] if isinstance(m, dict)]
-        paging = _table(messages.get("paging"))
+        paging = as_object(messages.get("paging"))
         next_url = paging.get("next")
         while isinstance(next_url, str) and nodes:
             oldest = parse_fb_time(nodes[-1].get("created_time"))

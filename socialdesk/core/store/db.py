@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence, Sized
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -20,6 +21,7 @@ from socialdesk.core.errors import StoreError
 from socialdesk.core.store.migrations import LATEST_VERSION, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
+T = TypeVar("T")
 BUSY_TIMEOUT_ENV = "SOCIALDESK_BUSY_TIMEOUT_MS"
 
 
@@ -84,6 +86,23 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+
+def as_dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """All rows of a cursor as dicts keyed by column name."""
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """Slices of at most ``size``, to keep ``IN (?, …)`` under SQLite's variable limit."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def marks(values: Sized) -> str:
+    """``?, ?, ?`` for a parameterised ``IN (…)``."""
+    return ",".join("?" * len(values))
 
 
 def _migrate(store: Store) -> None:

@@ -6,18 +6,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from socialdesk.core.models import Item
-from socialdesk.core.store.db import Store
+from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.migrations import ITEM_COLUMNS
 
 
 def existing_platform_ids(store: Store, platform_ids: list[str]) -> set[str]:
     """Which of these platform ids are already in the items table."""
     found: set[str] = set()
-    for start in range(0, len(platform_ids), 500):
-        chunk = platform_ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk in chunks(platform_ids):
         found.update(row[0] for row in store.conn.execute(
-            f"select platform_id from items where platform_id in ({marks})", chunk))
+            f"select platform_id from items where platform_id in ({marks(chunk)})", chunk))
     return found
 
 
@@ -65,11 +63,9 @@ def search_items(store: Store, text: str, limit: int = 100) -> list[dict[str, An
     query = fts_query(text)
     if not query:
         return []
-    cursor = store.conn.execute(
+    return as_dicts(store.conn.execute(
         "select items.* from items join items_fts on items_fts.rowid = items.id "
-        "where items_fts match ? order by items.created_at desc limit ?", (query, limit))
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        "where items_fts match ? order by items.created_at desc limit ?", (query, limit)))
 
 
 def upsert_platform_items(store: Store, items: list[Item], now: str) -> tuple[list[str], int]:
@@ -83,13 +79,10 @@ def upsert_platform_items(store: Store, items: list[Item], now: str) -> tuple[li
         return [], 0
     by_id = {item.platform_id: item for item in items}
     known: dict[str, tuple[str, str | None, str | None]] = {}
-    ids = list(by_id)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk in chunks(list(by_id)):
         for pid, text, author, deleted in store.conn.execute(
                 f"select platform_id, text, author_name, deleted_at from items "
-                f"where platform_id in ({marks})", chunk):
+                f"where platform_id in ({marks(chunk)})", chunk):
             known[pid] = (text, author, deleted)
     new = [item for pid, item in by_id.items() if pid not in known]
     changed = [item for pid, item in by_id.items() if pid in known
@@ -117,22 +110,19 @@ def link_page_replies(store: Store, parent_ids: Iterable[str], thread_ids: Itera
     parents, threads = sorted(set(parent_ids)), sorted(set(thread_ids))
     changed = 0
     with store.write():
-        for start in range(0, len(parents), 500):
-            chunk = parents[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(parents):
             changed += store.conn.execute(
                 f"""update items set first_response_at = r.t,
                         first_response_by = coalesce(items.first_response_by, 'page'),
                         status = case when items.status in ('new', 'claimed')
                                       then 'answered' else items.status end
                     from (select parent_id, min(created_at) as t from items
-                          where from_page = 1 and parent_id in ({marks}) group by parent_id) r
+                          where from_page = 1 and parent_id in ({marks(chunk)})
+                          group by parent_id) r
                     where items.platform_id = r.parent_id and items.from_page = 0
                       and (items.first_response_at is null or items.first_response_at > r.t)""",
                 chunk).rowcount
-        for start in range(0, len(threads), 500):
-            chunk = threads[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(threads):
             changed += store.conn.execute(
                 f"""update items set first_response_at = r.t,
                         first_response_by = coalesce(items.first_response_by, 'page'),
@@ -140,7 +130,7 @@ def link_page_replies(store: Store, parent_ids: Iterable[str], thread_ids: Itera
                                       then 'answered' else items.status end
                     from (select u.id as uid, min(p.created_at) as t
                           from items u join items p on p.thread_id = u.thread_id
-                          where u.thread_id in ({marks}) and u.from_page = 0
+                          where u.thread_id in ({marks(chunk)}) and u.from_page = 0
                             and p.from_page = 1 and p.created_at >= u.created_at
                           group by u.id) r
                     where items.id = r.uid
