@@ -1,0 +1,1 @@
+"""Classification: data, language, urgent cues, model training, inference and evaluation."""
