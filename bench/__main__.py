@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import import_bench, ingest_bench
+from bench import classifier_compare, import_bench, ingest_bench
 
 
 def main() -> int:
     """Run the benchmarks named on the command line (default: all)."""
-    suites = {"import": import_bench.run, "ingest": ingest_bench.run}
+    suites = {"import": import_bench.run, "ingest": ingest_bench.run,
+              "classifier-compare": classifier_compare.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()

@@ -110,6 +110,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     report = desk.import_file(path, progress=_progress_bar(path))
     _print_import_report(report)
+    _classify_if_model(desk)
     if report.skipped:
         n = len(report.skipped)
         print(f"socialdesk: {n} line{'s' if n != 1 else ''} of {path} could not be imported "
@@ -165,6 +166,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.once:
         report = desk.sync_once(full=True if args.full else None)
         _say(_sync_summary(report))
+        _classify_if_model(desk)
         return _fail(report.error) if report.error else 0
     from socialdesk.core.jobs import BackgroundJobs
 
@@ -177,6 +179,106 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if jobs.stopped_reason:
             return _fail(jobs.stopped_reason)
         stop.wait(interval)
+    return 0
+
+
+def _classify_if_model(desk: Desk) -> None:
+    """Classify new items when a model exists; otherwise say how to get one."""
+    done = desk.classify_pending(train_if_missing=False)
+    if done:
+        _say(f"classified {done} new items")
+    waiting = desk.pending_count()
+    if waiting:
+        _say(f"{waiting} items wait unclassified: run 'socialdesk train' once "
+             "(about a minute) to build the model")
+
+
+def _train_progress() -> Callable[[str, float], None]:
+    """Report training progress on stderr (a bar on a terminal, lines otherwise)."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=100, desc="training", file=sys.stderr,
+                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
+
+        def show(message: str, fraction: float) -> None:
+            bar.n = int(fraction * 100)
+            bar.set_postfix_str(message)
+            if fraction >= 1:
+                bar.close()
+
+        return show
+    return lambda message, fraction: print(f"training: {fraction:4.0%} {message}",
+                                           file=sys.stderr, flush=True)
+
+
+def _ready_classifier(desk: Desk):  # type: ignore[no-untyped-def]
+    from socialdesk.core.classify.service import current_model_dir
+
+    if current_model_dir() is None:
+        print("socialdesk: no model on this machine yet; training one from prompts/ "
+              "(first use, about a minute)", file=sys.stderr, flush=True)
+    return desk.classifier(_train_progress())
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """Classify one text, or JSONL on stdin, printing JSON predictions."""
+    import json
+
+    from socialdesk.core.classify.data import ExampleFileError
+
+    desk = _desk(args)
+    model = _ready_classifier(desk)
+    if args.text is not None:
+        (prediction,) = model.classify([args.text], [args.post], [args.kind])
+        print(json.dumps(prediction.as_dict(), ensure_ascii=False))
+        return 0
+    records = []
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ValueError
+        except ValueError:
+            raise ExampleFileError(f"stdin line {number}: expected a JSON object with a "
+                                   "'text'.") from None
+        records.append(record)
+    predictions = model.classify([r["text"] for r in records],
+                                 [r.get("post") for r in records],
+                                 [r.get("kind") for r in records])
+    for record, prediction in zip(records, predictions, strict=True):
+        print(json.dumps({**record, **prediction.as_dict()}, ensure_ascii=False))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Rebuild the model from prompts/ examples and officers' corrections."""
+    from socialdesk.core.classify import service
+
+    desk = _desk(args)
+    corrections = desk.corrections()
+    folder = service.train(corrections, _train_progress())
+    desk._classifier = service.Classifier(folder)
+    meta = desk._classifier.meta
+    _say(f"model {meta['version']} trained on {meta['examples']} examples "
+         f"({meta['corrections']} officer corrections) in {meta['trained_seconds']} s")
+    done = desk.classify_pending()
+    _say(f"classified {done} waiting items" if done else "no items were waiting")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the model on a labelled file (DESIGN.md §6)."""
+    import json
+
+    from socialdesk.core.classify.evaluate import evaluate_file, format_report
+
+    desk = _desk(args)
+    model = _ready_classifier(desk)
+    result = evaluate_file(model, Path(args.file))
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_report(result))
     return 0
 
 
@@ -197,6 +299,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     desk = _desk(args)
     desk.graph_client().close()  # fail now, in one sentence, if the page or token is missing
+    desk.auto_classify = True
+    _ready_classifier(desk)
     jobs = BackgroundJobs(desk, listener=_print_event)
     jobs.start()
     _say(f"worker running (sync every {jobs.sync_interval:g} s, outbox every "
@@ -248,8 +352,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     desk = Desk(config, db)
+    desk.auto_classify = True
     _say(f"fake page at {page.url} (page {page.page_id}), about {args.rate:g} new items a "
          f"minute; demo database {db}")
+    _ready_classifier(desk)
     try:
         _demo_feed(desk)
     finally:
@@ -261,16 +367,19 @@ def _demo_feed(desk: Desk) -> None:
     """Until the dashboard exists: sync every few seconds and print what arrives."""
     stop = _stop_event()
     _say("live: new comments and messages appear below, oldest first; Ctrl-C to stop")
-    _say(f"{'received':<10} {'kind':<8} {'author':<18}  text")
+    _say(f"{'received':<10} {'kind':<8} {'triage':<17} {'author':<16}  text")
     while not stop.is_set():
         report = desk.sync_once()
         rows = sorted(desk.store.conn.execute(
-            "select created_at, kind, author_name, text from items where platform_id = ?",
-            (pid,)).fetchone() for pid in report.new)
+            "select created_at, kind, author_name, text, category, urgent, language "
+            "from items where platform_id = ?", (pid,)).fetchone() for pid in report.new)
         for row in rows:
             when = datetime.fromisoformat(row[0]).astimezone(desk.config.team.zone)
-            _say(f"{when:%a %H:%M}  {row[1]:<8} {printable(row[2] or '(unknown)', 18):<18}  "
-                 f"{printable(row[3] or '(sticker)', 70)}")
+            flag = "URGENT " if row[5] else ""
+            label = f"{flag}{row[4] or 'unclassified'} {row[6] or ''}".strip()
+            _say(f"{when:%a %H:%M}  {row[1]:<8} {label:<17} "
+                 f"{printable(row[2] or '(unknown)', 16):<16}  "
+                 f"{printable(row[3] or '(sticker)', 60)}")
         if report.error:
             _say(f"sync problem: {report.error}")
         stop.wait(5)
@@ -383,6 +492,15 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--posts", type=int, default=12)
             p.add_argument("--comments", type=int, default=100)
             p.add_argument("--conversations", type=int, default=15)
+    classify = command("classify", cmd_classify,
+                       "classify one TEXT, or JSONL on stdin (JSONL with predictions out)")
+    classify.add_argument("text", nargs="?", metavar="TEXT")
+    classify.add_argument("--post", help="the post a comment sits under (context)")
+    classify.add_argument("--kind", choices=("comment", "message"))
+    command("train", cmd_train, "rebuild the model from prompts/ examples + officer corrections")
+    evaluate = command("eval", cmd_eval, "score the model on a labelled JSONL file")
+    evaluate.add_argument("file", metavar="FILE")
+    evaluate.add_argument("--json", action="store_true", help="one JSON object (DESIGN.md §6)")
     reply = command("reply", cmd_reply, "queue an answer to an item")
     reply.add_argument("item", metavar="ITEM", help="item number or platform id")
     reply.add_argument("text", metavar="TEXT")

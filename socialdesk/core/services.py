@@ -7,14 +7,17 @@ It opens one :class:`Store` per thread on demand (SQLite connections must not cr
 from __future__ import annotations
 
 import getpass
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socialdesk import paths
 from socialdesk.config import Config
 from socialdesk.core.audit import log as audit_log
+from socialdesk.core.classify.data import Example
 from socialdesk.core.errors import UserError
 from socialdesk.core.ingest import outbox
 from socialdesk.core.ingest.graph import GraphClient
@@ -27,7 +30,11 @@ from socialdesk.core.store.db import as_dicts
 from socialdesk.core.store.items import insert_new_items
 from socialdesk.core.store.sync_state import SyncState, get_state
 
+if TYPE_CHECKING:
+    from socialdesk.core.classify.service import Classifier, TrainProgress
+
 IMPORT_BATCH = 2_000
+CLASSIFY_BATCH = 256
 
 #: Called with (lines done, lines in total) while a long job runs.
 Progress = Callable[[int, int], None]
@@ -70,6 +77,10 @@ class Desk:
         self.db_path = paths.db_file(db_path, config.database_path or None)
         self.actor = actor or current_user()
         self._local = threading.local()
+        self._classifier: Classifier | None = None
+        #: Classify new items as they are synced (a model must exist or be trainable).
+        self.auto_classify = False
+        self._classifier_lock = threading.Lock()
 
     @property
     def store(self) -> Store:
@@ -143,6 +154,8 @@ class Desk:
         finally:
             if own:
                 graph.close()
+        if self.auto_classify and report.new:
+            self.classify_pending(train_if_missing=True)
         audit_log.append(self.store, self.actor, "sync", self.config.page.id, {
             "full": report.full, "new": len(report.new), "updated": report.updated,
             "deleted": report.deleted, "answered": report.answered,
@@ -196,3 +209,62 @@ class Desk:
             "select o.id, o.item_id, i.platform_id, o.action, o.status, o.attempts, o.text, "
             "o.last_error, o.created_by, o.created_at from outbox o "
             "join items i on i.id = o.item_id order by o.id desc limit ?", (limit,)))
+
+    # ── classification ───────────────────────────────────────────────────────────────────
+
+    def classifier(self, progress: TrainProgress | None = None,
+                   train_if_missing: bool = True) -> Classifier | None:
+        """The loaded model (trained first on a machine that has none, if allowed)."""
+        from socialdesk.core.classify import service
+
+        with self._classifier_lock:
+            if self._classifier is None:
+                folder = service.current_model_dir()
+                if folder is None and not train_if_missing:
+                    return None
+                self._classifier = service.load_or_train(progress, self.corrections())
+            return self._classifier
+
+    def corrections(self) -> list[Example]:
+        """Officers' reclassifications (the latest per item) as training examples."""
+        rows = self.store.conn.execute(
+            "select i.text, c.new_category, c.new_urgent, i.language, i.kind, i.post_text "
+            "from corrections c join items i on i.id = c.item_id "
+            "where c.id in (select max(id) from corrections group by item_id) "
+            "and i.purged_at is null and i.text != ''").fetchall()
+        return [Example(text=t, category=cat, urgent=bool(u), language=lang, kind=kind,
+                        post=post, source="correction") for t, cat, u, lang, kind, post in rows]
+
+    def classify_pending(self, train_if_missing: bool = False) -> int:
+        """Classify items no model has seen yet; return how many. Officers' choices stay."""
+        model = self.classifier(train_if_missing=train_if_missing)
+        if model is None:
+            return 0
+        done = 0
+        while True:
+            rows = self.store.conn.execute(
+                "select id, text, post_text, kind from items where model_version is null "
+                "and from_page = 0 and purged_at is null order by urgent desc, id limit ?",
+                (CLASSIFY_BATCH,)).fetchall()
+            if not rows:
+                return done
+            predictions = model.classify([r[1] for r in rows], [r[2] for r in rows],
+                                         [r[3] for r in rows])
+            with self.store.write():
+                self.store.conn.executemany(
+                    "update items set category = coalesce(category, :category), "
+                    "urgent = max(coalesce(urgent, 0), :urgent), urgent_cues = :cues, "
+                    "confidence = :confidence, probabilities = :probabilities, "
+                    "language = :language, model_version = :version where id = :id",
+                    [{"id": row[0], "category": p.category, "urgent": int(p.urgent),
+                      "cues": json.dumps(p.urgent_cues, ensure_ascii=False),
+                      "confidence": p.confidence, "probabilities": json.dumps(p.probabilities),
+                      "language": p.language, "version": p.model_version}
+                     for row, p in zip(rows, predictions, strict=True)])
+            done += len(rows)
+
+    def pending_count(self) -> int:
+        """Items waiting for the classifier."""
+        return int(self.store.conn.execute(
+            "select count(*) from items where model_version is null and from_page = 0 "
+            "and purged_at is null").fetchone()[0])

@@ -1,0 +1,50 @@
+"""Bilingual urgent cues from prompts/urgent_cues.toml: the safety net beside the model.
+
+An item is urgent when the model says so OR a cue matches (DESIGN.md §6). The matched cues'
+reasons are shown to officers so they can see why something was flagged.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from socialdesk.core.errors import UserError
+
+LAUGHING = re.compile(r"(😂|🤣|😆|😹|\blol\b|\blmao\b|\bhaha|\bhehe|\bjk\b|😜|😝)", re.I)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One urgent cue."""
+
+    id: str
+    reason: str
+    pattern: re.Pattern[str]
+    joke_guard: bool = False
+
+
+def load_cues(path: Path) -> list[Cue]:
+    """Read and compile the cue file; a bad pattern is one clear sentence."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UserError(f"{path}: cannot read the urgent cues ({exc}).") from None
+    cues = []
+    for entry in data.get("cue", []):
+        try:
+            pattern = re.compile(entry["pattern"], re.I)
+        except (KeyError, re.error) as exc:
+            raise UserError(f"{path}: cue {entry.get('id', '?')} has a bad pattern ({exc}).") \
+                from None
+        cues.append(Cue(entry["id"], entry["reason"], pattern, bool(entry.get("joke_guard"))))
+    return cues
+
+
+def match_cues(cues: list[Cue], text: str) -> list[Cue]:
+    """The cues that fire on this text (joke-guarded cues are skipped for laughing texts)."""
+    laughing = bool(LAUGHING.search(text))
+    return [cue for cue in cues
+            if cue.pattern.search(text) and not (cue.joke_guard and laughing)]

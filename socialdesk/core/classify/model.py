@@ -1,0 +1,108 @@
+"""The triage model: MiniLM sentence embeddings fused with character n-grams, two heads.
+
+Why this shape (measured on the development split, BENCHMARKS.md): all-MiniLM-L6-v2 knows
+little Welsh, so character n-grams (2–5) carry Welsh and the embeddings carry English meaning.
+Category: multinomial logistic regression on [embedding of the text, ½·embedding of its post,
+char n-gram TF-IDF]. Urgent: a class-balanced logistic regression on the same features whose
+threshold is chosen by cross-validation on the training data so that, together with the cues,
+training recall reaches ``URGENT_RECALL_TARGET``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from socialdesk.core.classify.data import CATEGORIES, Example
+
+SEED = 20261123
+POST_WEIGHT = 0.5
+EMBED_WEIGHT = 1.0
+URGENT_RECALL_TARGET = 0.98
+
+
+def _char_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                           min_df=2, lowercase=True, max_features=150_000)
+
+
+@dataclass
+class Features:
+    """Which feature families a model uses (for the measured comparison)."""
+
+    embeddings: bool = True
+    chars: bool = True
+    post: bool = True
+
+
+@dataclass
+class TriageModel:
+    """Category and urgent heads over fused features."""
+
+    features: Features = field(default_factory=Features)
+    C: float = 4.0
+    vectorizer: TfidfVectorizer | None = None
+    category_head: LogisticRegression | None = None
+    urgent_head: LogisticRegression | None = None
+    urgent_threshold: float = 0.5
+
+    def _matrix(self, texts: Sequence[str], text_emb: np.ndarray, post_emb: np.ndarray,
+                fit: bool = False) -> sparse.csr_matrix:
+        blocks = []
+        if self.features.embeddings:
+            blocks.append(sparse.csr_matrix(text_emb * EMBED_WEIGHT))
+            if self.features.post:
+                blocks.append(sparse.csr_matrix(post_emb * POST_WEIGHT))
+        if self.features.chars:
+            if fit:
+                self.vectorizer = _char_vectorizer()
+                blocks.append(self.vectorizer.fit_transform(texts))
+            else:
+                assert self.vectorizer is not None
+                blocks.append(self.vectorizer.transform(texts))
+        return sparse.hstack(blocks).tocsr()
+
+    def _head(self, balanced: bool) -> LogisticRegression:
+        return LogisticRegression(C=self.C, max_iter=3000, random_state=SEED,
+                                  class_weight="balanced" if balanced else None)
+
+    def fit(self, examples: Sequence[Example], text_emb: np.ndarray, post_emb: np.ndarray,
+            cue_hits: np.ndarray | None = None) -> TriageModel:
+        """Train both heads; pick the urgent threshold by 5-fold cross-validation."""
+        texts = [e.text for e in examples]
+        X = self._matrix(texts, text_emb, post_emb, fit=True)
+        y_cat = np.array([CATEGORIES.index(e.category or "chat") for e in examples])
+        y_urg = np.array([bool(e.urgent) for e in examples], dtype=int)
+        self.category_head = self._head(balanced=False).fit(X, y_cat)
+        self.urgent_head = self._head(balanced=True).fit(X, y_urg)
+        self.urgent_threshold = self._choose_threshold(X, y_urg, cue_hits)
+        return self
+
+    def _choose_threshold(self, X: sparse.csr_matrix, y: np.ndarray,
+                          cue_hits: np.ndarray | None) -> float:
+        """Highest threshold whose out-of-fold recall (model OR cues) meets the target."""
+        scores = np.zeros(len(y))
+        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
+        for train, test in folds.split(X, y):
+            head = self._head(balanced=True).fit(X[train], y[train])
+            scores[test] = head.predict_proba(X[test])[:, 1]
+        cues = cue_hits if cue_hits is not None else np.zeros(len(y), dtype=bool)
+        for threshold in np.arange(0.95, 0.0, -0.01):
+            flagged = (scores >= threshold) | cues
+            recall = (flagged & (y == 1)).sum() / max(1, (y == 1).sum())
+            if recall >= URGENT_RECALL_TARGET:
+                return float(round(threshold, 2))
+        return 0.01
+
+    def predict(self, texts: Sequence[str], text_emb: np.ndarray,
+                post_emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(category probabilities (n, 3) in CATEGORIES order, urgent scores (n,))."""
+        assert self.category_head is not None and self.urgent_head is not None
+        X = self._matrix(texts, text_emb, post_emb)
+        return self.category_head.predict_proba(X), self.urgent_head.predict_proba(X)[:, 1]

@@ -1,0 +1,77 @@
+"""Classifier parts without the model: language, cues, metrics, example files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socialdesk import paths
+from socialdesk.core.classify.cues import load_cues, match_cues
+from socialdesk.core.classify.data import ExampleFileError, parse_compact, training_files
+from socialdesk.core.classify.evaluate import category_scores, urgent_scores
+from socialdesk.core.classify.language import detect_language
+
+CUES = load_cues(paths.prompts_dir() / "urgent_cues.toml")
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Someone has stolen my bike from outside the leisure centre", "en"),
+    ("Mae rhywun wedi dwyn fy meic o'r tu allan i'r ganolfan hamdden", "cy"),
+    ("Diolch o galon i chi gyd", "cy"),
+    ("Helo, someone has stolen fy meic from outside the Spar neithiwr", "mixed"),
+    ("👍", "en"),
+])
+def test_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("I've taken all my tablets, I just wanted someone to know", "self-harm or suicide"),
+    ("Dwi am orffen y cwbl heno", "self-harm or suicide"),
+    ("There's a man with a knife outside the Co-op", "weapon mentioned"),
+    ("Mae 'na ddyn efo cyllell tu allan i'r siop", "weapon mentioned"),
+    ("Drunk driver on the A55 now, all over the road", "drink-driver or dangerous driver on "
+     "the road now"),
+    ("Mae Taid ar goll, mae ganddo fo ddementia", "vulnerable person missing now"),
+    ("Someone is in the water off the slipway shouting", "person in danger (water, fire, fall, "
+     "collapse, crash)"),
+])
+def test_cues_fire_in_both_languages(text: str, cue: str) -> None:
+    assert cue in [c.reason for c in match_cues(CUES, text)]
+
+
+@pytest.mark.parametrize("text", [
+    "I'll kill my brother if he eats my chocolate again 😂",
+    "Dwi am ladd y gŵr os prynith o un wialen bysgota arall 😂",
+    "Thanks for the talk at school, the kids loved it",
+    "Is this parcel text a scam?",
+])
+def test_jokes_and_ordinary_texts_raise_no_cue(text: str) -> None:
+    assert match_cues(CUES, text) == []
+
+
+def test_self_harm_cue_ignores_laughing_marks() -> None:
+    assert match_cues(CUES, "lol I can't go on, taken all my tablets 😂")  # never joke-guarded
+
+
+def test_metrics_against_hand_computed_values() -> None:
+    gold = ["report", "report", "concern", "chat", "chat", "concern"]
+    pred = ["report", "concern", "concern", "chat", "report", "chat"]
+    scores = category_scores(gold, pred)
+    # report: tp1 fp1 fn1 → P .5 R .5 F .5; concern: tp1 fp1 fn1 → .5; chat: tp1 fp1 fn1 → .5
+    assert scores["accuracy"] == 0.5 and scores["macro_f1"] == 0.5
+    assert scores["confusion"]["report"] == {"report": 1, "concern": 1, "chat": 0}
+    urgent = urgent_scores([True, True, False, False], [True, False, True, False])
+    assert urgent == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+
+
+def test_example_files_parse_and_a_bad_line_names_itself(tmp_path: Path) -> None:
+    examples = [e for f in training_files(paths.prompts_dir()) for e in parse_compact(f)]
+    assert len(examples) >= 1500
+    assert sum(e.language != "en" for e in examples) / len(examples) >= 0.30
+    assert sum(bool(e.urgent) for e in examples) >= 150
+    bad = tmp_path / "bad.txt"
+    bad.write_text("r en m  fine line\nx en m  unknown label\n")
+    with pytest.raises(ExampleFileError, match=r"bad\.txt:2"):
+        parse_compact(bad)
