@@ -25,6 +25,7 @@ from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.services import Desk, ImportReport
 
 if TYPE_CHECKING:
+    from socialdesk.core.classify.service import Classifier
     from socialdesk.fakepage.server import FakePage
 
 MAX_SKIPPED_SHOWN = 20
@@ -212,13 +213,15 @@ def _train_progress() -> Callable[[str, float], None]:
                                            file=sys.stderr, flush=True)
 
 
-def _ready_classifier(desk: Desk):  # type: ignore[no-untyped-def]
+def _ready_classifier(desk: Desk) -> Classifier:
     from socialdesk.core.classify.service import current_model_dir
 
     if current_model_dir() is None:
         print("socialdesk: no model on this machine yet; training one from prompts/ "
               "(first use, about a minute)", file=sys.stderr, flush=True)
-    return desk.classifier(_train_progress())
+    model = desk.classifier(_train_progress())
+    assert model is not None  # train_if_missing: a model always comes back
+    return model
 
 
 def cmd_classify(args: argparse.Namespace) -> int:

@@ -63,3 +63,34 @@ def assert_one_sentence(err: str) -> None:
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1, err
     assert lines[0].startswith("socialdesk: ") and lines[0].endswith("."), lines[0]
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory) -> Path:
+    """The real model, trained once per session into its own data dir (first use)."""
+    from socialdesk import paths
+    from socialdesk.core.classify import service
+
+    data = tmp_path_factory.mktemp("data")
+    before = os.environ.get(paths.DATA_DIR_ENV)
+    os.environ[paths.DATA_DIR_ENV] = str(data)
+    try:
+        messages: list[str] = []
+        folder = service.train(progress=lambda message, fraction: messages.append(message))
+    finally:
+        if before is None:
+            os.environ.pop(paths.DATA_DIR_ENV, None)
+        else:
+            os.environ[paths.DATA_DIR_ENV] = before
+    assert any("embedding" in m for m in messages) and messages[-1].endswith("ready")
+    return folder
+
+
+@pytest.fixture
+def data_dir(model_dir: Path, monkeypatch) -> Path:
+    """A data dir that already holds a trained model."""
+    from socialdesk import paths
+
+    root = model_dir.parent.parent
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(root))
+    return root

@@ -25,23 +25,6 @@ EVAL_KEYS = {"n", "accuracy", "macro_f1", "per_class", "urgent", "by_language", 
              "msgs_per_s", "model"}
 
 
-@pytest.fixture(scope="session")
-def model_dir(tmp_path_factory) -> Path:
-    """Train once into a session data dir (first use on a fresh machine)."""
-    data = tmp_path_factory.mktemp("data")
-    os.environ[paths.DATA_DIR_ENV] = str(data)
-    messages: list[str] = []
-    folder = service.train(progress=lambda message, fraction: messages.append(message))
-    assert any("embedding" in m for m in messages) and messages[-1].endswith("ready")
-    return folder
-
-
-@pytest.fixture
-def data_dir(model_dir: Path, monkeypatch) -> Path:
-    monkeypatch.setenv(paths.DATA_DIR_ENV, str(model_dir.parent.parent))
-    return model_dir.parent.parent
-
-
 def test_development_split_quality(model_dir: Path) -> None:
     result = evaluate_file(service.Classifier(model_dir), dev_file(paths.prompts_dir()))
     assert set(result) == EVAL_KEYS

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -140,18 +141,33 @@ def sqlite_rows(path: Path, sql: str) -> list[tuple]:
     return sqlite3.connect(path).execute(sql).fetchall()
 
 
-def test_demo_shows_live_items_from_the_fake_page(tmp_path: Path) -> None:
-    env = {**os.environ, "SOCIALDESK_DATA_DIR": str(tmp_path), "SOCIALDESK_CONFIG":
+@pytest.mark.slow
+def test_demo_shows_live_classified_items_from_the_fake_page(tmp_path: Path, data_dir) -> None:
+    env = {**os.environ, "SOCIALDESK_DATA_DIR": str(data_dir), "SOCIALDESK_CONFIG":
            str(BUNDLED_CONFIG), "PYTHONUNBUFFERED": "1"}
     env.pop("SOCIALDESK_DB", None)
-    proc = subprocess.Popen([sys.executable, "-m", "socialdesk", "demo", "--rate", "120"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    time.sleep(8)
+    db = tmp_path / "demo.db"
+    proc = subprocess.Popen([sys.executable, "-m", "socialdesk", "demo", "--rate", "120",
+                             "--db", str(db)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")),
+                              daemon=True)
+    reader.start()
+    deadline = time.time() + 90
+    while time.time() < deadline and sum(line[:3] in DAYS for line in lines) < 45:
+        time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
-    assert proc.returncode == 0, err
+    proc.wait(timeout=30)
+    reader.join(timeout=5)
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    out = "".join(lines)
     assert "fake page at http://127.0.0.1:" in out
-    lines = [line for line in out.splitlines() if line[:3] in ("Mon", "Tue", "Wed", "Thu",
-                                                                "Fri", "Sat", "Sun")]
-    assert len(lines) >= 40  # the seeded page, then live arrivals
-    assert (tmp_path / "demo.db").exists()
+    items = [line for line in lines if line[:3] in DAYS]
+    assert len(items) >= 45  # the seeded page, then live arrivals
+    assert any(" report " in line or " concern " in line or " chat " in line for line in items)
+    assert not any("unclassified" in line for line in items)
+    assert db.exists()
+
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
