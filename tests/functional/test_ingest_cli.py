@@ -116,16 +116,17 @@ def test_worker_syncs_and_sends_on_its_timer(tmp_path, config, caplog) -> None:
         desk = Desk(cfg, tmp_path / "t.db", actor="gethin")
         jobs = BackgroundJobs(desk, sync_interval=0.5, send_interval=0.2)
         jobs.start()
-        deadline = time.time() + 10
-        while time.time() < deadline and desk.store.conn.execute(
-                "select count(*) from items").fetchone()[0] == 0:
-            time.sleep(0.1)
-        item = desk.store.conn.execute(
-            "select id from items where kind = 'message' and from_page = 0").fetchone()[0]
-        desk.queue_answer(item, outbox.Action.MESSAGE, "Helo, diolch am gysylltu.")
-        while time.time() < deadline and fake.stats()["private_messages_received"] == 0:
-            time.sleep(0.1)
-        jobs.shutdown()
+        try:
+            deadline = time.time() + 20
+            query = "select id from items where kind = 'message' and from_page = 0"
+            while time.time() < deadline and not desk.store.conn.execute(query).fetchone():
+                time.sleep(0.1)
+            item = desk.store.conn.execute(query).fetchone()[0]
+            desk.queue_answer(item, outbox.Action.MESSAGE, "Helo, diolch am gysylltu.")
+            while time.time() < deadline and fake.stats()["private_messages_received"] == 0:
+                time.sleep(0.1)
+        finally:
+            jobs.shutdown()
         assert fake.stats()["private_messages_received"] == 1
         assert fake.token not in caplog.text
         actions = [r[0] for r in sqlite_rows(tmp_path / "t.db", "select action from audit_log")]
