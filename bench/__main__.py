@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import classifier_compare, import_bench, ingest_bench
+from bench import classifier_compare, classifier_speed, import_bench, ingest_bench
 
 
 def main() -> int:
     """Run the benchmarks named on the command line (default: all)."""
     suites = {"import": import_bench.run, "ingest": ingest_bench.run,
-              "classifier-compare": classifier_compare.run}
+              "classifier-compare": classifier_compare.run,
+              "classifier-speed": classifier_speed.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()

@@ -1,0 +1,150 @@
+"""Classifier speed on 2,000 realistic items, naive baseline and served path in one run.
+
+(a) naive: transformers + torch fp32, one message at a time, padded to 128 tokens, then the
+    same head; (b) served: `Classifier.classify` — int8 ONNX Runtime, batches sorted by length
+    and padded only to their longest text, heads, cues and language detection.
+Also: model load and a whole `socialdesk classify "text"` command (median of 5 runs), peak RSS
+of a process classifying the 2,000 items, and the machine's compute bound (FLOPs per message ÷
+measured fp32 matmul FLOP/s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.report import write_section
+from socialdesk import paths
+from socialdesk.core.classify import service
+from socialdesk.core.classify.data import dev_file, parse_compact, training_files
+
+N = 2_000
+LAYERS, HIDDEN, FFN = 6, 384, 1536
+
+
+def realistic_texts() -> list[tuple[str, str | None, str | None]]:
+    """The team's examples and dev split, plus fake-page traffic, shuffled: 2,000 items."""
+    from socialdesk.fakepage.traffic import Traffic
+
+    examples = [e for f in training_files(paths.prompts_dir()) for e in parse_compact(f)]
+    examples += parse_compact(dev_file(paths.prompts_dir()))
+    items = [(e.text, e.post, e.kind) for e in examples]
+    traffic = Traffic(random.Random(5))
+    while len(items) < N:
+        items.append((traffic.message_text(), None, "message"))
+    random.Random(7).shuffle(items)
+    return items[:N]
+
+
+def naive(items, head) -> float:  # type: ignore[no-untyped-def]
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from socialdesk.core.classify.encoder import _pool, model_path
+
+    tokenizer = AutoTokenizer.from_pretrained(model_path())
+    model = AutoModel.from_pretrained(model_path()).eval()
+    start = time.perf_counter()
+    with torch.inference_mode():
+        for text, _post, _kind in items:
+            tokens = tokenizer([text], padding="max_length", truncation=True, max_length=128,
+                               return_tensors="pt")
+            hidden = model(**tokens).last_hidden_state.numpy()
+            emb = _pool(hidden, tokens["attention_mask"].numpy())
+            head.predict([text], emb, np.zeros_like(emb))
+    return time.perf_counter() - start
+
+
+def mean_tokens(items) -> float:  # type: ignore[no-untyped-def]
+    from socialdesk.core.classify.encoder import fast_tokenizer
+
+    tokenizer = fast_tokenizer()
+    tokenizer.no_padding()
+    return float(np.mean([len(tokenizer.encode(t).ids) for t, _p, _k in items]))
+
+
+def flops_per_message(tokens: float) -> float:
+    per_token = 2 * LAYERS * (4 * HIDDEN * HIDDEN + 2 * HIDDEN * FFN)
+    attention = 2 * LAYERS * 2 * tokens * HIDDEN  # scores and weighted sum
+    return tokens * (per_token + attention)
+
+
+def matmul_flops() -> float:
+    a = np.random.rand(1024, 1024).astype(np.float32)
+    b = np.random.rand(1024, 1024).astype(np.float32)
+    a @ b
+    start, runs = time.perf_counter(), 20
+    for _ in range(runs):
+        a @ b
+    return runs * 2 * 1024**3 / (time.perf_counter() - start)
+
+
+def command_seconds(env: dict[str, str]) -> float:
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "socialdesk", "classify", "Mae rhywun wedi dwyn "
+                        "fy meic o Lidl Llangefni neithiwr"], env=env, check=True,
+                       capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+SERVE = """
+import json, resource, sys, time
+from socialdesk.core.classify import service
+items = json.load(open(sys.argv[1]))
+t = time.perf_counter(); model = service.Classifier(service.current_model_dir())
+load = time.perf_counter() - t
+t = time.perf_counter()
+model.classify([i[0] for i in items], [i[1] for i in items], [i[2] for i in items])
+run = time.perf_counter() - t
+print(json.dumps({"load": load, "run": run,
+                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run() -> None:
+    """Measure and record the classifier's speed."""
+    folder = service.current_model_dir() or service.train()
+    classifier = service.Classifier(folder)
+    items = realistic_texts()
+    batch_items = Path(os.environ.get("TMPDIR", "/tmp")) / "socialdesk-bench-items.json"
+    batch_items.write_text(json.dumps(items))
+    served = json.loads(subprocess.run([sys.executable, "-c", SERVE, str(batch_items)],
+                                       check=True, capture_output=True, text=True).stdout)
+    naive_seconds = naive(items, classifier.model)
+    env = {**os.environ}
+    cli = command_seconds(env)
+    tokens = mean_tokens(items)
+    flops, peak = flops_per_message(tokens), matmul_flops()
+    served_rate, naive_rate = N / served["run"], N / naive_seconds
+    bound = peak / flops
+    body = f"""\
+{N:,} realistic items (the team's examples and dev split plus fake-page traffic), mean
+{tokens:.1f} tokens. Model {classifier.version}.
+
+| path | seconds | messages/s |
+|---|---:|---:|
+| (a) naive: transformers fp32, batch 1, padded to 128 tokens | {naive_seconds:.1f} | {naive_rate:,.0f} |
+| (b) served: int8 ONNX Runtime, length-sorted batches of 32, dynamic padding, heads + cues + language | {served['run']:.1f} | {served_rate:,.0f} |
+
+Served / naive: **{served_rate / naive_rate:.1f}×** (goal ≥ 5×).
+
+- Model load (ONNX session, heads, cues): {served['load']:.2f} s; a whole `socialdesk classify "text"`
+  command, Python start-up included: {cli:.2f} s (median of 5; goal < 2 s).
+- Peak RSS of a process that loads the model and classifies the {N:,} items: {served['rss_mib']:.0f} MiB.
+- Compute bound: {flops / 1e6:.0f} MFLOPs per message (encoder matmuls at {tokens:.1f} tokens) ÷
+  {peak / 1e9:.1f} GFLOP/s measured fp32 matmul (numpy, 1024², both cores) = {bound:,.0f} messages/s.
+  The served path reaches {served_rate / bound:.0%} of that fp32 bound (int8 kernels can exceed
+  it in principle; tokenisation, pooling, TF-IDF and the heads are outside the estimate).
+"""
+    write_section("Classifier speed (issue 5)", body)
