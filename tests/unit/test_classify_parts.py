@@ -75,3 +75,34 @@ def test_example_files_parse_and_a_bad_line_names_itself(tmp_path: Path) -> None
     bad.write_text("r en m  fine line\nx en m  unknown label\n")
     with pytest.raises(ExampleFileError, match=r"bad\.txt:2"):
         parse_compact(bad)
+
+
+def test_numpy_serving_head_matches_scikit_learn_exactly() -> None:
+    """Serving without scikit-learn must give the same probabilities as the fitted model."""
+    import numpy as np
+
+    from socialdesk.core.classify.model import EMBED_WEIGHT, POST_WEIGHT, TriageModel
+    from socialdesk.core.classify.serving import ServingHead
+
+    examples = [e for f in training_files(paths.prompts_dir()) for e in parse_compact(f)][:400]
+    rng = np.random.default_rng(1)
+    text_emb = rng.normal(size=(len(examples), 384)).astype(np.float32)
+    post_emb = rng.normal(size=(len(examples), 384)).astype(np.float32)
+    model = TriageModel().fit(examples, text_emb, post_emb)
+    head = ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT)
+    texts = [e.text for e in examples[:100]] + ["", "👍", "ŵŷ  double  spaces\nand lines"]
+    emb = rng.normal(size=(len(texts), 384)).astype(np.float32)
+    expected, expected_urgent = model.predict(texts, emb, emb)
+    got, got_urgent = head.predict(texts, emb, emb)
+    assert np.abs(expected - got).max() < 1e-9
+    assert np.abs(expected_urgent - got_urgent).max() < 1e-9
+
+
+def test_serving_does_not_import_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, socialdesk.core.classify.service, socialdesk.cli; "
+            "print(any(m == 'sklearn' or m.startswith('sklearn.') for m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

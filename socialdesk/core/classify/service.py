@@ -1,7 +1,8 @@
 """Train, store, load and run the triage classifier.
 
-The model lives in ``<data dir>/models/<version>/`` (``encoder.onnx`` int8, ``head.pkl``,
-``meta.json``) with ``<data dir>/models/current`` naming the one in use. It is never committed:
+The model lives in ``<data dir>/models/<version>/`` (``encoder.onnx`` int8, ``head.npz`` and
+``vocabulary.json`` for the heads — plain numpy, no pickle, no scikit-learn at serving time —
+and ``meta.json``) with ``<data dir>/models/current`` naming the one in use. It is never committed:
 ``socialdesk train`` rebuilds it reproducibly (fixed seeds) from prompts/examples plus officers'
 corrections in the DB, and the first classification on a fresh machine trains it (about a
 minute on 2 cores, with progress), so no hub is ever needed.
@@ -13,7 +14,6 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import shutil
 import time
 import warnings
@@ -27,10 +27,10 @@ from socialdesk import paths
 from socialdesk.core.classify.cues import Cue, load_cues, match_cues
 from socialdesk.core.classify.data import CATEGORIES, Example, parse_compact, training_files
 from socialdesk.core.classify.language import detect_language
-from socialdesk.core.classify.model import TriageModel
+from socialdesk.core.classify.serving import ServingHead
 
 MODEL_KIND = "minilm-int8+char-ngrams-lr"
-FORMAT = 1
+FORMAT = 2
 
 #: Called with a short message about what training is doing and a fraction done (0–1).
 TrainProgress = Callable[[str, float], None]
@@ -98,6 +98,7 @@ def train(corrections: Sequence[Example] = (), progress: TrainProgress | None = 
 
 def _train(corrections: Sequence[Example], say: TrainProgress, root: Path | None) -> Path:
     from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
+    from socialdesk.core.classify.model import EMBED_WEIGHT, POST_WEIGHT, TriageModel
 
     examples = training_examples(corrections)
     version = f"{MODEL_KIND}-{data_version(examples)}"
@@ -119,8 +120,7 @@ def _train(corrections: Sequence[Example], say: TrainProgress, root: Path | None
     cues = load_cues(_cue_file())
     cue_hits = np.array([bool(match_cues(cues, e.text)) for e in examples])
     model = TriageModel().fit(examples, text_emb, post_emb, cue_hits=cue_hits)
-    with (staging / "head.pkl").open("wb") as handle:
-        pickle.dump(model, handle)
+    ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT).save(staging)
     meta = {"version": version, "kind": MODEL_KIND, "format": FORMAT,
             "examples": len(examples), "corrections": len(corrections),
             "urgent_threshold": model.urgent_threshold,
@@ -143,8 +143,8 @@ def current_model_dir(root: Path | None = None) -> Path | None:
     except OSError:
         return None
     folder = root / version
-    return folder if (folder / "head.pkl").is_file() and (folder / "encoder.onnx").is_file() \
-        else None
+    needed = ("head.npz", "vocabulary.json", "encoder.onnx", "meta.json")
+    return folder if all((folder / name).is_file() for name in needed) else None
 
 
 class Classifier:
@@ -156,8 +156,7 @@ class Classifier:
         self.folder = folder
         self.meta = json.loads((folder / "meta.json").read_text())
         self.version: str = self.meta["version"]
-        with (folder / "head.pkl").open("rb") as handle:
-            self.model: TriageModel = pickle.load(handle)  # our own file, written by train()
+        self.model = ServingHead.load(folder)
         self.encoder = OnnxEncoder(folder / "encoder.onnx")
         self.cues: list[Cue] = load_cues(_cue_file())
 
