@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import sys
 
-from bench import classifier_compare, classifier_speed, import_bench, ingest_bench
+from bench import (
+    classifier_compare,
+    classifier_speed,
+    finetune_experiment,
+    import_bench,
+    ingest_bench,
+)
 
 
 def main() -> int:
     """Run the benchmarks named on the command line (default: all)."""
     suites = {"import": import_bench.run, "ingest": ingest_bench.run,
               "classifier-compare": classifier_compare.run,
-              "classifier-speed": classifier_speed.run}
+              "classifier-speed": classifier_speed.run,
+              "finetune": finetune_experiment.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()

@@ -99,7 +99,7 @@ def command_seconds(env: dict[str, str]) -> float:
 
 
 SERVE = """
-import json, resource, sys, time
+import json, sys, time
 from socialdesk.core.classify import service
 items = json.load(open(sys.argv[1]))
 t = time.perf_counter(); model = service.Classifier(service.current_model_dir())
@@ -107,8 +107,9 @@ load = time.perf_counter() - t
 t = time.perf_counter()
 model.classify([i[0] for i in items], [i[1] for i in items], [i[2] for i in items])
 run = time.perf_counter() - t
-print(json.dumps({"load": load, "run": run,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM, not ru_maxrss: ru_maxrss survives exec and would report the parent's peak
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print(json.dumps({"load": load, "run": run, "rss_mib": hwm / 1024}))
 """
 
 
