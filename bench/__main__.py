@@ -10,6 +10,7 @@ from bench import (
     finetune_experiment,
     import_bench,
     ingest_bench,
+    served_eval,
 )
 
 
@@ -18,7 +19,8 @@ def main() -> int:
     suites = {"import": import_bench.run, "ingest": ingest_bench.run,
               "classifier-compare": classifier_compare.run,
               "classifier-speed": classifier_speed.run,
-              "finetune": finetune_experiment.run}
+              "finetune": finetune_experiment.run,
+              "served": served_eval.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()

@@ -37,7 +37,7 @@ def fine_tune(train, dev):  # type: ignore[no-untyped-def]
     optimiser = torch.optim.AdamW(params, lr=LR, weight_decay=0.01)
     y_cat = torch.tensor([CATEGORIES.index(e.category) for e in train])
     y_urg = torch.tensor([float(bool(e.urgent)) for e in train])
-    pos_weight = torch.tensor((len(train) - y_urg.sum()) / y_urg.sum())
+    pos_weight = (len(train) - y_urg.sum()) / y_urg.sum()
 
     def embed(texts):  # type: ignore[no-untyped-def]
         tokens = tokenizer(texts, padding=True, truncation=True, max_length=128,

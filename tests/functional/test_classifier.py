@@ -110,3 +110,25 @@ def test_desk_classifies_synced_items_and_keeps_officer_choices(data_dir, config
     finally:
         os.environ.pop(config.page.token_env, None)
         fake.stop()
+
+
+def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_path: Path):
+    """A tiny fine-tune (64 examples, 1 epoch) through the real export and serving path."""
+    import shutil
+
+    from socialdesk.core.classify.finetune import FineTunedModel, fine_tune
+
+    examples = service.training_examples()[::24][:64]
+    graph = fine_tune(examples, tmp_path / "finetuned.onnx", epochs=1)
+    probs, urgent = FineTunedModel(graph).predict(["Diolch!", "There's a man with a knife"])
+    assert probs.shape == (2, 3) and abs(probs.sum(axis=1) - 1).max() < 1e-5
+    assert ((urgent >= 0) & (urgent <= 1)).all()
+    ensemble_dir = tmp_path / "model"
+    shutil.copytree(model_dir, ensemble_dir)
+    shutil.copy(graph, ensemble_dir / "finetuned.onnx")
+    plain, ensemble = service.Classifier(model_dir), service.Classifier(ensemble_dir)
+    assert ensemble.finetuned is not None
+    text = ["Mae dyn yn ymosod ar ddynes tu allan i'r Bull rŵan"]
+    alone, joined = plain.classify(text)[0], ensemble.classify(text)[0]
+    assert joined.urgent  # the ensemble never drops an urgent flag the fused model raises
+    assert joined.probabilities != alone.probabilities  # the fine-tuned model takes part
