@@ -10,7 +10,7 @@ Batches are sorted by length and padded only to their own longest text. No hub, 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -135,15 +135,21 @@ class OnnxEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings in the input order."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for batch in _batches(texts, self.batch_size):
-            encodings = self.tokenizer.encode_batch([texts[i] for i in batch])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask,
-                     "token_type_ids": np.zeros_like(ids)}
+        for batch, feeds in onnx_batches(self.tokenizer, texts, self.batch_size):
             hidden = self.session.run(["last_hidden_state"], feeds)[0]
-            out[batch] = _pool(hidden, mask)
+            out[batch] = _pool(hidden, feeds["attention_mask"])
         return out
+
+
+def onnx_batches(tokenizer: Any, texts: Sequence[str],
+                 size: int) -> Iterator[tuple[list[int], dict[str, np.ndarray]]]:
+    """(indices, ONNX feeds) for length-sorted batches padded to their own longest text."""
+    for batch in _batches(texts, size):
+        encodings = tokenizer.encode_batch([texts[i] for i in batch])
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        yield batch, {"input_ids": ids, "attention_mask": mask,
+                      "token_type_ids": np.zeros_like(ids)}
 
 
 def fast_tokenizer() -> Any:

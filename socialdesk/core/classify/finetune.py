@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from socialdesk.core.classify.data import CATEGORIES, Example
-from socialdesk.core.classify.encoder import MAX_TOKENS, fast_tokenizer, model_path
+from socialdesk.core.classify.encoder import MAX_TOKENS, fast_tokenizer, model_path, onnx_batches
+from socialdesk.core.classify.serving import sigmoid, softmax
 
 EPOCHS, BATCH, LEARNING_RATE, SEED = 4, 16, 5e-5, 20261123
 
@@ -122,17 +123,8 @@ class FineTunedModel:
         """(category probabilities (n, 3), urgent probabilities (n,))."""
         probs = np.zeros((len(texts), len(CATEGORIES)))
         urgent = np.zeros(len(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start:start + self.batch_size]
-            encodings = self.tokenizer.encode_batch([texts[i] for i in batch])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            logits, urgent_logit = self.session.run(
-                ["category_logits", "urgent_logit"],
-                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
-            logits = logits - logits.max(axis=1, keepdims=True)
-            exp = np.exp(logits)
-            probs[batch] = exp / exp.sum(axis=1, keepdims=True)
-            urgent[batch] = 1.0 / (1.0 + np.exp(-urgent_logit))
+        for batch, feeds in onnx_batches(self.tokenizer, texts, self.batch_size):
+            logits, urgent_logit = self.session.run(["category_logits", "urgent_logit"], feeds)
+            probs[batch] = softmax(logits)
+            urgent[batch] = sigmoid(urgent_logit)
         return probs, urgent

@@ -122,7 +122,15 @@ class ServingHead:
             index, values = self._char_features(text)
             logits[row] += self.category_coef[:, width + index] @ values
             urgent[row] += self.urgent_coef[width + index] @ values
-        logits -= logits.max(axis=1, keepdims=True)
-        probs = np.exp(logits)
-        probs /= probs.sum(axis=1, keepdims=True)
-        return probs, 1.0 / (1.0 + np.exp(-urgent))
+        return softmax(logits), sigmoid(urgent)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax."""
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def sigmoid(values: np.ndarray) -> np.ndarray:
+    """Element-wise logistic function."""
+    return 1.0 / (1.0 + np.exp(-values))
