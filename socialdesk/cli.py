@@ -265,13 +265,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Rebuild the model from prompts/ examples and officers' corrections."""
-    from socialdesk.core.classify import service
-
     desk = _desk(args)
-    corrections = desk.corrections()
-    folder = service.train(corrections, _train_progress(), full=args.full)
-    desk._classifier = service.Classifier(folder)
-    meta = desk._classifier.meta
+    meta = desk.retrain(full=args.full, progress=_train_progress()).meta
     _say(f"model {meta['version']} trained on {meta['examples']} examples "
          f"({meta['corrections']} officer corrections) in {meta['trained_seconds']} s")
     done = desk.classify_pending()

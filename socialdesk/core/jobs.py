@@ -61,8 +61,8 @@ class BackgroundJobs:
         except UserError as exc:
             self._stop(str(exc))
             return None
-        if report.stopped and report.error and "token" in report.error:
-            self._stop(report.error)
+        if report.token_refused:
+            self._stop(report.error or "the page token was refused")
         self.listener("sync", report)
         return report
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import getpass
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 IMPORT_BATCH = 2_000
 CLASSIFY_BATCH = 256
+#: Items the classifier has not seen: the public's, still holding personal data.
+PENDING = "model_version is null and from_page = 0 and purged_at is null"
 
 #: Called with (lines done, lines in total) while a long job runs.
 Progress = Callable[[int, int], None]
@@ -144,16 +147,23 @@ class Desk:
         return GraphClient(page.graph_url, page.api_version, page.id, load_token(page),
                            timeout=page.timeout_seconds)
 
-    def sync_once(self, full: bool | None = None, client: GraphClient | None = None,
-                  on_new: Callable[[list[str]], None] | None = None) -> SyncReport:
-        """One sync pass of the page into the DB (recorded in the audit log)."""
-        own = client is None
-        graph = client or self.graph_client()
+    @contextmanager
+    def _graph(self, client: GraphClient | None) -> Iterator[GraphClient]:
+        """The given client, or a new one for the configured page, closed afterwards."""
+        if client is not None:
+            yield client
+            return
+        graph = self.graph_client()
         try:
-            report = PageSync(self.store, graph, self.config.page, on_new=on_new).run(full)
+            yield graph
         finally:
-            if own:
-                graph.close()
+            graph.close()
+
+    def sync_once(self, full: bool | None = None,
+                  client: GraphClient | None = None) -> SyncReport:
+        """One sync pass of the page into the DB (recorded in the audit log)."""
+        with self._graph(client) as graph:
+            report = PageSync(self.store, graph, self.config.page).run(full)
         if self.auto_classify and report.new:
             self.classify_pending(train_if_missing=True)
         audit_log.append(self.store, self.actor, "sync", self.config.page.id, {
@@ -186,13 +196,8 @@ class Desk:
 
     def send_outbox(self, client: GraphClient | None = None) -> outbox.SendReport:
         """Send what is queued (recorded in the audit log when anything happened)."""
-        own = client is None
-        graph = client or self.graph_client()
-        try:
+        with self._graph(client) as graph:
             report = outbox.OutboxSender(self.store, graph, self.config.page.id).run()
-        finally:
-            if own:
-                graph.close()
         if report.sent or report.failed or report.uncertain:
             audit_log.append(self.store, "system", "send", self.config.page.id, {
                 "sent": report.sent, "failed": report.failed, "uncertain": report.uncertain})
@@ -243,9 +248,8 @@ class Desk:
         done = 0
         while True:
             rows = self.store.conn.execute(
-                "select id, text, post_text, kind from items where model_version is null "
-                "and from_page = 0 and purged_at is null order by urgent desc, id limit ?",
-                (CLASSIFY_BATCH,)).fetchall()
+                f"select id, text, post_text, kind from items where {PENDING} "
+                "order by urgent desc, id limit ?", (CLASSIFY_BATCH,)).fetchall()
             if not rows:
                 return done
             predictions = model.classify([r[1] for r in rows], [r[2] for r in rows],
@@ -266,5 +270,14 @@ class Desk:
     def pending_count(self) -> int:
         """Items waiting for the classifier."""
         return int(self.store.conn.execute(
-            "select count(*) from items where model_version is null and from_page = 0 "
-            "and purged_at is null").fetchone()[0])
+            f"select count(*) from items where {PENDING}").fetchone()[0])
+
+    def retrain(self, full: bool = False,
+                progress: TrainProgress | None = None) -> Classifier:
+        """Rebuild the model (with officers' corrections), make it current and use it."""
+        from socialdesk.core.classify import service
+
+        folder = service.train(self.corrections(), progress, full=full)
+        with self._classifier_lock:
+            self._classifier = service.Classifier(folder)
+            return self._classifier

@@ -62,12 +62,18 @@ class SyncReport:
     posts: int = 0
     requests: int = 0
     error: str | None = None
-    stopped: bool = False  # token refused or backing off: nothing more until a person acts
+    token_refused: bool = False       # 190: nothing more until a person renews the token
+    backoff_until: str | None = None  # rate limited: no request before this time
 
     @property
     def ok(self) -> bool:
         """The pass completed without an error."""
         return self.error is None
+
+    @property
+    def stopped(self) -> bool:
+        """Syncing cannot go on by itself (token refused, or backing off)."""
+        return self.token_refused or self.backoff_until is not None
 
 
 def parse_fb_time(value: Any) -> datetime | None:
@@ -108,13 +114,11 @@ class PageSync:
     """Sync one page into one database with one client (single thread)."""
 
     def __init__(self, store: Store, client: GraphClient, page: PageConfig,
-                 clock: Callable[[], datetime] = utc_now,
-                 on_new: Callable[[list[str]], None] | None = None) -> None:
+                 clock: Callable[[], datetime] = utc_now) -> None:
         self.store = store
         self.client = client
         self.page = page
         self.clock = clock
-        self.on_new = on_new
 
     # ── the pass ─────────────────────────────────────────────────────────────────────────
 
@@ -125,7 +129,7 @@ class PageSync:
         now = self.clock()
         if state.backoff_until and state.backoff_until > to_iso(now):
             report.error = f"rate limited by Facebook until {state.backoff_until}"
-            report.stopped = True
+            report.backoff_until = state.backoff_until
             return report
         last_full = get_state(self.store, "full").last_success_at
         report.full = full if full is not None else (
@@ -136,11 +140,11 @@ class PageSync:
             self._sync_comments(report)
             self._sync_conversations(report)
         except TokenExpiredError as exc:
-            report.error, report.stopped = str(exc), True
+            report.error, report.token_refused = str(exc), True
         except RateLimitedError as exc:
             until = to_iso(now + timedelta(seconds=exc.wait_seconds))
             report.error = f"rate limited by Facebook; syncing paused until {until}"
-            report.stopped = True
+            report.backoff_until = until
             save_state(self.store, PAGE_STATE, error=report.error, backoff_until=until)
         except (TransientError, GraphError) as exc:
             report.error = f"sync stopped early: {exc}"
@@ -149,7 +153,7 @@ class PageSync:
             save_state(self.store, PAGE_STATE, success=True)
             if report.full:
                 save_state(self.store, "full", success=True)
-        elif not report.error.startswith("rate limited"):
+        elif report.backoff_until is None:  # a back-off already recorded its own error
             save_state(self.store, PAGE_STATE, error=report.error)
         log.info("sync %s: %d new, %d updated, %d requests%s", "full" if report.full else
                  "incremental", len(report.new), report.updated, report.requests,
@@ -293,5 +297,3 @@ class PageSync:
         public = {i.platform_id for i in items if not i.from_page}
         report.new.extend(pid for pid in new if pid in public)
         report.updated += changed
-        if self.on_new and new:
-            self.on_new(new)
