@@ -22,7 +22,7 @@ from socialdesk.config import Config, load_config
 from socialdesk.core.errors import UserError
 from socialdesk.core.ingest.outbox import Action, SendReport
 from socialdesk.core.ingest.sync import SyncReport
-from socialdesk.core.services import Desk, ImportReport
+from socialdesk.core.services import Desk, ImportReport, current_user
 
 if TYPE_CHECKING:
     from socialdesk.core.classify.service import Classifier
@@ -345,31 +345,62 @@ def cmd_fake_page(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """A fake page on loopback, a demo DB, and socialdesk working on it live."""
-    args.posts, args.comments, args.conversations = 12, 60, 12
-    page = _fake_page(args).start()
+def _demo_desk(args: argparse.Namespace, page: FakePage) -> Desk:
+    """A desk on a fresh demo DB for the fake page, the current user as supervisor."""
     base = _config(args)
-    config = replace(base, page=replace(base.page, id=page.page_id, graph_url=page.url,
-                                        token_file=""))
+    user = current_user()
+    config = replace(
+        base, page=replace(base.page, id=page.page_id, graph_url=page.url, token_file="",
+                           sync_interval_seconds=10),
+        access=replace(base.access, members={**base.access.members, user: "supervisor"}))
     os.environ[config.page.token_env] = page.token  # this process only; never written down
     db = Path(args.db) if args.db else paths.data_dir() / "demo.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    desk = Desk(config, db)
-    desk.auto_classify = True
     _say(f"fake page at {page.url} (page {page.page_id}), about {args.rate:g} new items a "
          f"minute; demo database {db}")
-    _ready_classifier(desk)
+    return Desk(config, db, actor=user)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """A fake page on loopback, a demo DB, and the dashboard working on it live."""
+    args.posts, args.comments, args.conversations = 12, 60, 12
+    page = _fake_page(args).start()
     try:
-        _demo_feed(desk)
+        desk = _demo_desk(args, page)
+        if args.headless:
+            desk.auto_classify = True
+            _ready_classifier(desk)
+            _demo_feed(desk)
+        else:
+            _run_dashboard(desk, background=True)
     finally:
         page.stop()
     return 0
 
 
+def _run_dashboard(desk: Desk, background: bool) -> int:
+    """Open the dashboard (Textual is imported only here: the CLI works without a screen)."""
+    from socialdesk.core import access
+
+    if desk.role == access.NO_ACCESS:
+        desk.require("open the dashboard")
+    from socialdesk.ui.app import build_app
+
+    build_app(desk, background=background).run()
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """The officers' dashboard on the configured page and database."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("The dashboard needs a terminal (run it in a terminal, over SSH, or "
+                        "through textual-serve); see socialdesk --help for the other commands.")
+    return _run_dashboard(_desk(args), background=not args.no_sync)
+
+
 def _demo_feed(desk: Desk) -> None:
-    """Until the dashboard exists: sync every few seconds and print what arrives."""
+    """Headless demo: sync every few seconds and print what arrives."""
     stop = _stop_event()
     _say("live: new comments and messages appear below, oldest first; Ctrl-C to stop")
     _say(f"{'received':<10} {'kind':<8} {'triage':<17} {'author':<16}  text")
@@ -467,6 +498,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
+    dash = command("dashboard", cmd_dashboard, "open the officers' dashboard (the default)")
+    dash.add_argument("--no-sync", action="store_true",
+                      help="do not run the page sync and sending in this dashboard")
     command("locate", cmd_locate, "show where the config, prompts, data and database are")
     config = command("config", lambda a: 2, "configuration")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -492,6 +526,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "reset, truncated_json, token_expired, duplicates, late_items")
         p.add_argument("--slow-seconds", type=float, default=25.0,
                        help="delay of the 'slow' fault")
+        if name == "demo":
+            p.add_argument("--headless", action="store_true",
+                           help="no dashboard: print arriving items (for scripts and CI)")
         if name == "fake-page":
             p.add_argument("--port", type=int, default=0, help="port (default: any free one)")
             p.add_argument("--posts", type=int, default=12)
@@ -530,8 +567,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help(sys.stderr)
-        return 2
+        args.no_sync = False
+        handler = cmd_dashboard
     try:
         return handler(args)
     except UserError as exc:

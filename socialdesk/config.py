@@ -29,6 +29,17 @@ ROLES = ("officer", "supervisor")
 SLA_KEYS = ("urgent", "report", "concern", "chat")
 T = TypeVar("T")
 
+#: Dashboard actions by binding id, with their default keys (Textual key names; several keys
+#: separated by commas). ``[keys]`` in the config remaps any of them, e.g. ``claim = "ctrl+k"``.
+DEFAULT_KEYS: dict[str, str] = {
+    "claim": "c", "release": "g", "assign": "a", "reply": "r", "private_reply": "p",
+    "hide": "h", "reclassify": "l", "close": "d", "reopen": "o", "undo": "z",
+    "search": "slash", "urgent_only": "exclamation_mark", "mine": "m", "next_urgent": "u",
+    "toggle_sidebar": "f", "refresh": "f5", "view_todo": "1", "view_answered": "2",
+    "view_closed": "3", "view_all": "4",
+}
+_KEY = re.compile(r"[a-z0-9_+]+(,[a-z0-9_+]+)*")
+
 
 @dataclass(frozen=True)
 class Shift:
@@ -118,6 +129,7 @@ class Config:
     access: AccessConfig = AccessConfig()
     retention_days: int = 365
     posts: PostsConfig = PostsConfig()
+    keys: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_KEYS))
 
 
 class _Section:
@@ -303,8 +315,14 @@ def _posts(s: _Section) -> PostsConfig:
     )
 
 
+def _keys(s: _Section) -> dict[str, str]:
+    s.only(DEFAULT_KEYS)
+    return {name: s.text(name, default, _KEY.pattern, 'a key name like "c", "ctrl+k" or "f5"')
+            for name, default in DEFAULT_KEYS.items()}
+
+
 SECTIONS = ("team", "page", "database", "staffed_hours", "sla", "members", "access",
-            "retention", "posts")
+            "retention", "posts", "keys")
 
 
 def parse_config(data: dict[str, Any], source: Path) -> Config:
@@ -336,6 +354,7 @@ def parse_config(data: dict[str, Any], source: Path) -> Config:
         ),
         retention_days=retention.integer("days", 365, 1, 36500, "days"),
         posts=_posts(section("posts")),
+        keys=_keys(section("keys")),
     )
 
 

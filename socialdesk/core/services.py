@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from socialdesk import paths
 from socialdesk.config import Config
+from socialdesk.core import access, replies, triage
 from socialdesk.core.audit import log as audit_log
+from socialdesk.core.audit.sla import SlaPolicy, fill_due_times
 from socialdesk.core.classify.data import Example
 from socialdesk.core.errors import UserError
 from socialdesk.core.ingest import outbox
@@ -26,7 +28,7 @@ from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
 from socialdesk.core.ingest.token import load_token
 from socialdesk.core.models import Item
-from socialdesk.core.store import Store, open_store
+from socialdesk.core.store import Store, inbox, open_store
 from socialdesk.core.store.db import as_dicts
 from socialdesk.core.store.items import insert_new_items
 from socialdesk.core.store.sync_state import SyncState, get_state
@@ -84,6 +86,8 @@ class Desk:
         #: Classify new items as they are synced (a model must exist or be trainable).
         self.auto_classify = False
         self._classifier_lock = threading.Lock()
+        self.sla = SlaPolicy(config)
+        self.role = access.role_of(config, self.actor)
 
     @property
     def store(self) -> Store:
@@ -131,6 +135,7 @@ class Desk:
             else:
                 report.skipped.append(event)
         flush()
+        self.fill_due_times()
         audit_log.append(self.store, self.actor, "import", str(path.name), {
             "imported": report.imported, "duplicates": report.duplicates,
             "skipped": len(report.skipped)})
@@ -166,6 +171,7 @@ class Desk:
             report = PageSync(self.store, graph, self.config.page).run(full)
         if self.auto_classify and report.new:
             self.classify_pending(train_if_missing=True)
+        self.fill_due_times()
         audit_log.append(self.store, self.actor, "sync", self.config.page.id, {
             "full": report.full, "new": len(report.new), "updated": report.updated,
             "deleted": report.deleted, "answered": report.answered,
@@ -259,13 +265,15 @@ class Desk:
                     "update items set category = coalesce(category, :category), "
                     "urgent = max(coalesce(urgent, 0), :urgent), urgent_cues = :cues, "
                     "confidence = :confidence, probabilities = :probabilities, "
-                    "language = :language, model_version = :version where id = :id",
+                    "language = :language, model_version = :version, sla_due_at = null "
+                    "where id = :id",
                     [{"id": row[0], "category": p.category, "urgent": int(p.urgent),
                       "cues": json.dumps(p.urgent_cues, ensure_ascii=False),
                       "confidence": p.confidence, "probabilities": json.dumps(p.probabilities),
                       "language": p.language, "version": p.model_version}
                      for row, p in zip(rows, predictions, strict=True)])
             done += len(rows)
+            self.fill_due_times()
 
     def pending_count(self) -> int:
         """Items waiting for the classifier."""
@@ -281,3 +289,101 @@ class Desk:
         with self._classifier_lock:
             self._classifier = service.Classifier(folder)
             return self._classifier
+
+    # ── the inbox and triage ─────────────────────────────────────────────────────────────
+
+    def fill_due_times(self) -> int:
+        """Compute when the first response is due for items that have no due time yet."""
+        return fill_due_times(self.store, self.sla)
+
+    def inbox_ids(self, chosen: inbox.InboxFilter) -> list[int]:
+        """Ids of the items an inbox filter shows, in inbox order (urgent, then SLA risk)."""
+        return inbox.inbox_ids(self.store, chosen, self.actor)
+
+    def inbox_rows(self, ids: list[int]) -> dict[int, dict[str, object]]:
+        """Table rows of the given items, by id."""
+        return inbox.inbox_rows(self.store, ids)
+
+    def facet_counts(self, chosen: inbox.InboxFilter) -> inbox.FacetCounts:
+        """How many items each filter choice would show."""
+        return inbox.facet_counts(self.store, chosen, self.actor)
+
+    def desk_counts(self) -> inbox.DeskCounts:
+        """Open, mine and open-urgent counts for the status bar."""
+        return inbox.desk_counts(self.store, self.actor)
+
+    def item_detail(self, item_id: int) -> dict[str, object] | None:
+        """An item with its post, thread, outbox entries and history."""
+        return inbox.item_detail(self.store, item_id)
+
+    def require(self, action: str) -> None:
+        """Refuse (AccessDenied, one sentence) unless the acting user may take ``action``."""
+        access.require(self.config, self.actor, action)
+
+    def claim(self, item_id: int) -> triage.Undo:
+        """Take an item; refused with the holder's name when someone else has it."""
+        self.require("claim")
+        return triage.claim(self.store, self.actor, item_id)
+
+    def release(self, item_id: int) -> triage.Undo:
+        """Give an item back to the team."""
+        self.require("release")
+        supervisor = self.role == access.SUPERVISOR
+        return triage.release(self.store, self.actor, item_id, supervisor)
+
+    def assign(self, item_id: int, officer: str) -> triage.Undo:
+        """Give an item to a member of the team (supervisors only)."""
+        self.require("assign")
+        if self.config.access.role_of(officer) is None:
+            raise triage.ActionRefused(f"{officer} is not a member of this desk "
+                                       f"([members] in {self.config.source}).")
+        return triage.assign(self.store, self.actor, item_id, officer)
+
+    def reclassify(self, item_id: int, category: str, urgent: bool) -> triage.Undo:
+        """Correct an item's category/urgency (kept as a correction for retraining)."""
+        self.require("reclassify")
+        record = triage.reclassify(self.store, self.actor, item_id, category, urgent)
+        self.fill_due_times()
+        return record
+
+    def close_item(self, item_id: int, reason: str) -> triage.Undo:
+        """Close an item with a reason."""
+        self.require("close")
+        return triage.close(self.store, self.actor, item_id, reason)
+
+    def reopen(self, item_id: int) -> triage.Undo:
+        """Open a closed item again."""
+        self.require("reopen")
+        return triage.reopen(self.store, self.actor, item_id)
+
+    def answer(self, item_id: int, text: str, action: outbox.Action) -> triage.Undo:
+        """Queue a reply, private reply or hide, claiming the item for you if it is free.
+
+        Refused when another officer holds the item, so that nobody answers twice.
+        """
+        self.require(action.value.replace("_", " "))
+        if action is not outbox.Action.HIDE and not text.strip():
+            raise triage.ActionRefused("The answer is empty; write something first.")
+        with self.store.write():  # claim and queue together, or neither
+            claimed = triage.claim(self.store, self.actor, item_id)
+            entry, _new = self.queue_answer(item_id, action, text)
+        return triage.Undo(action.value, item_id, claimed.before, claimed.after,
+                           outbox_id=entry)
+
+    def undo(self, record: triage.Undo) -> None:
+        """Reverse an action while it is still safe (refused with the reason otherwise)."""
+        self.require("undo")
+        triage.undo(self.store, self.actor, record)
+        self.fill_due_times()
+
+    def draft_reply(self, item: dict[str, object]) -> str:
+        """The template answer for an item, in its language (both for mixed, Welsh first)."""
+        return replies.draft_reply(
+            str(item["category"]) if item.get("category") else None, bool(item.get("urgent")),
+            str(item.get("language") or "en"), str(item.get("kind") or "message"),
+            str(item["author_name"]) if item.get("author_name") else None,
+            self.config.team.name)
+
+    def members(self) -> list[str]:
+        """The desk's members (for assigning)."""
+        return sorted(self.config.access.members)

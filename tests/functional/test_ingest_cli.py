@@ -148,8 +148,8 @@ def test_demo_shows_live_classified_items_from_the_fake_page(tmp_path: Path, dat
            str(BUNDLED_CONFIG), "PYTHONUNBUFFERED": "1"}
     env.pop("SOCIALDESK_DB", None)
     db = tmp_path / "demo.db"
-    proc = subprocess.Popen([sys.executable, "-m", "socialdesk", "demo", "--rate", "120",
-                             "--db", str(db)], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "socialdesk", "demo", "--headless",
+                             "--rate", "120", "--db", str(db)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")),

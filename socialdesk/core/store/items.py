@@ -8,6 +8,7 @@ from typing import Any
 from socialdesk.core.models import Item
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.migrations import ITEM_COLUMNS
+from socialdesk.core.welsh import search_forms
 
 
 def existing_platform_ids(store: Store, platform_ids: list[str]) -> set[str]:
@@ -53,9 +54,13 @@ def count_items(store: Store, **equals: Any) -> int:
 
 
 def fts_query(text: str) -> str:
-    """Turn what a person typed into a safe FTS5 query: every word must match, as a prefix."""
-    words = [w.replace('"', '""') for w in text.split()]
-    return " ".join(f'"{w}"*' for w in words if w)
+    """Turn what a person typed into a safe FTS5 query: every word must match, as a prefix,
+    in any of its Welsh mutated forms (see :mod:`socialdesk.core.welsh`)."""
+    groups = []
+    for word in text.split():
+        forms = [f'"{form.replace(chr(34), chr(34) * 2)}"*' for form in search_forms(word)]
+        groups.append(forms[0] if len(forms) == 1 else f"({' OR '.join(forms)})")
+    return " AND ".join(groups)
 
 
 def search_items(store: Store, text: str, limit: int = 100) -> list[dict[str, Any]]:

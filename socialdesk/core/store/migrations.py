@@ -101,9 +101,16 @@ def _v1_initial_schema(db: sqlite_utils.Database) -> None:
     db.table("leases").create({"name": str, "holder": str, "expires_at": str}, pk="name")
 
 
+def _v2_sla_due(db: sqlite_utils.Database) -> None:
+    """When each item's first response is due (filled by the services; NULL = not yet)."""
+    db.table("items").add_column("sla_due_at", str)
+    db.table("items").create_index(["urgent", "sla_due_at"])
+    db.table("audit_log").create_index(["subject"])
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
-MIGRATIONS: list[Migration] = [_v1_initial_schema]
+MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due]
 
 LATEST_VERSION = len(MIGRATIONS)

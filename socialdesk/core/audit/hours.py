@@ -1,0 +1,84 @@
+"""Staffed hours: when the desk is staffed, and how many staffed minutes lie between times.
+
+Shifts are local times of the team's zone (several per weekday, split shifts allowed); bank
+holidays have none. Each day's shifts are turned into UTC intervals with :mod:`zoneinfo`, so a
+09:00 shift stays at 09:00 local on both sides of a clock change.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from socialdesk.config import WEEKDAYS, StaffedHours
+
+#: How far ahead :meth:`StaffedClock.add` looks for staffed time before giving up.
+HORIZON_DAYS = 400
+Interval = tuple[datetime, datetime]
+
+
+class StaffedClock:
+    """Adds and counts staffed minutes for one set of shifts in one time zone."""
+
+    def __init__(self, hours: StaffedHours, zone: ZoneInfo) -> None:
+        self.hours = hours
+        self.zone = zone
+        self._days: dict[date, list[Interval]] = {}
+        self.never_staffed = not any(hours.shifts.get(day) for day in WEEKDAYS)
+
+    def intervals_on(self, day: date) -> list[Interval]:
+        """The staffed stretches of a local calendar day, as UTC intervals."""
+        cached = self._days.get(day)
+        if cached is not None:
+            return cached
+        intervals: list[Interval] = []
+        if day not in self.hours.bank_holidays:
+            for shift in self.hours.shifts.get(WEEKDAYS[day.weekday()], ()):
+                start = datetime.combine(day, shift.start, tzinfo=self.zone).astimezone(UTC)
+                end = datetime.combine(day, shift.end, tzinfo=self.zone).astimezone(UTC)
+                if end > start:
+                    intervals.append((start, end))
+        self._days[day] = intervals
+        return intervals
+
+    def _days_from(self, moment: datetime, limit: int = HORIZON_DAYS) -> list[date]:
+        first = moment.astimezone(self.zone).date()
+        return [first + timedelta(days=n) for n in range(limit)]
+
+    def add(self, start: datetime, minutes: float) -> datetime:
+        """The moment when ``minutes`` of staffed time have passed after ``start``.
+
+        With no shifts configured at all, staffed time is taken to be elapsed time.
+        """
+        if self.never_staffed:
+            return start + timedelta(minutes=minutes)
+        left = timedelta(minutes=minutes)
+        for day in self._days_from(start):
+            for begin, end in self.intervals_on(day):
+                if end <= start:
+                    continue
+                begin = max(begin, start)
+                if left <= end - begin:
+                    return begin + left
+                left -= end - begin
+        return start + timedelta(days=HORIZON_DAYS)
+
+    def minutes_between(self, start: datetime, end: datetime) -> float:
+        """Staffed minutes from ``start`` to ``end`` (0 when end is not after start)."""
+        if end <= start:
+            return 0.0
+        if self.never_staffed:
+            return (end - start).total_seconds() / 60
+        total = timedelta()
+        days = (end.astimezone(self.zone).date() - start.astimezone(self.zone).date()).days + 1
+        for day in self._days_from(start, days):
+            for begin, stop in self.intervals_on(day):
+                overlap = min(stop, end) - max(begin, start)
+                if overlap > timedelta():
+                    total += overlap
+        return total.total_seconds() / 60
+
+    def is_staffed(self, moment: datetime) -> bool:
+        """Whether someone is on the desk at this moment."""
+        day = moment.astimezone(self.zone).date()
+        return any(begin <= moment < end for begin, end in self.intervals_on(day))

@@ -1,0 +1,59 @@
+"""SLA targets: how long the team has to answer an item, and when that time runs out.
+
+Targets come from ``[sla]`` per category, with ``urgent`` overriding the category. An item the
+model has not seen yet is held to the report target (the strictest non-urgent one) so that an
+unclassified report never looks less pressing than it is. With ``clock = "staffed"`` the target
+counts staffed minutes only; the due moment is then a wall-clock time (e.g. Monday 08:15).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from socialdesk.config import Config
+from socialdesk.core.audit.hours import StaffedClock
+from socialdesk.core.models import Category, to_iso
+from socialdesk.core.store.db import Store
+
+UNCLASSIFIED_TARGET = Category.REPORT.value
+
+
+class SlaPolicy:
+    """First-response targets and due times for one configuration."""
+
+    def __init__(self, config: Config) -> None:
+        self.sla = config.sla
+        self.clock = StaffedClock(config.staffed_hours, config.team.zone)
+
+    def target_minutes(self, category: str | None, urgent: bool) -> int:
+        """The first-response target of an item, in minutes of the configured clock."""
+        if urgent:
+            return self.sla.minutes["urgent"]
+        return self.sla.minutes[category or UNCLASSIFIED_TARGET]
+
+    def due_at(self, created_at: datetime, category: str | None, urgent: bool) -> datetime:
+        """When the first response to an item is due."""
+        minutes = self.target_minutes(category, urgent)
+        if self.sla.clock == "staffed":
+            return self.clock.add(created_at, minutes)
+        return created_at + timedelta(minutes=minutes)
+
+
+def fill_due_times(store: Store, policy: SlaPolicy, batch: int = 5_000) -> int:
+    """Set ``sla_due_at`` on the public's items that have none yet; return how many.
+
+    Writes that change an item's category or urgency clear ``sla_due_at`` so this recomputes it.
+    """
+    done = 0
+    while True:
+        rows = store.conn.execute(
+            "select id, created_at, category, urgent from items "
+            "where sla_due_at is null and from_page = 0 limit ?", (batch,)).fetchall()
+        if not rows:
+            return done
+        updates = [(to_iso(policy.due_at(datetime.fromisoformat(created), category,
+                                         bool(urgent))), item_id)
+                   for item_id, created, category, urgent in rows]
+        with store.write():
+            store.conn.executemany("update items set sla_due_at = ? where id = ?", updates)
+        done += len(rows)

@@ -1,0 +1,215 @@
+"""Officers' triage actions on items: claim, release, assign, reclassify, close, reopen, undo.
+
+Every action reads, checks and writes inside one ``BEGIN IMMEDIATE`` transaction, so two
+officers (two processes on one DB) can never both win a claim: the second is told who has the
+item. Each action is written to the audit log with the item id as subject, and returns an
+:class:`Undo` record that can reverse it only while nobody has touched the item since.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from socialdesk.core.audit import log as audit_log
+from socialdesk.core.errors import UserError
+from socialdesk.core.models import Category, Status, to_iso, utc_now
+from socialdesk.core.store.db import Store
+
+#: Reasons an officer can give when closing an item.
+CLOSE_REASONS = ("answered", "no reply needed", "passed to 101 / 999", "duplicate",
+                 "spam or abuse")
+NO_REPLY_NEEDED = "no reply needed"
+OPEN = (Status.NEW.value, Status.CLAIMED.value)
+TRIAGE_FIELDS = ("status", "assignee", "claimed_at", "category", "urgent", "closed_at",
+                 "close_reason", "sla_due_at")
+
+
+class ActionRefused(UserError):
+    """The action cannot be taken on the item as it is now (one sentence says why)."""
+
+
+@dataclass(frozen=True)
+class Undo:
+    """How to reverse one action: the item fields before and after it."""
+
+    action: str
+    item_id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+    correction_id: int | None = None
+    outbox_id: int | None = None
+    description: str = ""
+
+
+@dataclass
+class _Change:
+    """One item row as read inside the write transaction."""
+
+    item: dict[str, Any]
+    updates: dict[str, Any] = field(default_factory=dict)
+
+
+def _read(store: Store, item_id: int) -> dict[str, Any]:
+    cursor = store.conn.execute(f"select id, {', '.join(TRIAGE_FIELDS)}, first_response_at, "
+                                "from_page, purged_at from items where id = ?", (item_id,))
+    row = cursor.fetchone()
+    if row is None:
+        raise ActionRefused(f"There is no item {item_id}.")
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def _apply(store: Store, actor: str, action: str, item_id: int,
+           decide: Callable[[dict[str, Any]], dict[str, Any]],
+           payload: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None,
+           ) -> Undo:
+    """Read the item, let ``decide`` refuse or choose the new fields, write them and log."""
+    with store.write():
+        item = _read(store, item_id)
+        if item["from_page"]:
+            raise ActionRefused(f"Item {item_id} was written by the page itself; "
+                                "act on the message it answers.")
+        updates = decide(item)
+        before = {key: item[key] for key in updates}
+        if not updates:
+            return Undo(action, item_id, {}, {})
+        sets = ", ".join(f"{key} = ?" for key in updates)
+        store.conn.execute(f"update items set {sets}, updated_at = ? where id = ?",
+                           [*updates.values(), to_iso(utc_now()), item_id])
+        audit_log.append(store, actor, action, str(item_id),
+                         payload(before, updates) if payload else
+                         {"before": before, "after": updates})
+    return Undo(action, item_id, before, updates)
+
+
+def claim(store: Store, actor: str, item_id: int) -> Undo:
+    """Take an item: it becomes yours. Refused with the holder's name if someone has it."""
+    def decide(item: dict[str, Any]) -> dict[str, Any]:
+        holder = item["assignee"]
+        if holder == actor:
+            return {}
+        if holder:
+            raise ActionRefused(f"Item {item_id} is already claimed by {holder}.")
+        status = Status.CLAIMED.value if item["status"] == Status.NEW.value else item["status"]
+        return {"assignee": actor, "claimed_at": to_iso(utc_now()), "status": status}
+    return _apply(store, actor, "claim", item_id, decide)
+
+
+def release(store: Store, actor: str, item_id: int, supervisor: bool = False) -> Undo:
+    """Give an item back to the team (yours, or anyone's for a supervisor)."""
+    def decide(item: dict[str, Any]) -> dict[str, Any]:
+        holder = item["assignee"]
+        if not holder:
+            return {}
+        if holder != actor and not supervisor:
+            raise ActionRefused(f"Item {item_id} is claimed by {holder}, not by you.")
+        status = Status.NEW.value if item["status"] == Status.CLAIMED.value else item["status"]
+        return {"assignee": None, "claimed_at": None, "status": status}
+    return _apply(store, actor, "release", item_id, decide)
+
+
+def assign(store: Store, actor: str, item_id: int, officer: str) -> Undo:
+    """Give an item to an officer (a supervisor's action; the caller checks the role)."""
+    def decide(item: dict[str, Any]) -> dict[str, Any]:
+        if item["assignee"] == officer:
+            return {}
+        status = Status.CLAIMED.value if item["status"] == Status.NEW.value else item["status"]
+        return {"assignee": officer, "claimed_at": to_iso(utc_now()), "status": status}
+    return _apply(store, actor, "assign", item_id, decide)
+
+
+def reclassify(store: Store, actor: str, item_id: int, category: str,
+               urgent: bool) -> Undo:
+    """Correct the category and urgency; the correction feeds the next training."""
+    if category not in {c.value for c in Category}:
+        raise ActionRefused(f"'{category}' is not a category (report, concern or chat).")
+    correction: list[int] = []
+
+    def decide(item: dict[str, Any]) -> dict[str, Any]:
+        if item["purged_at"]:
+            raise ActionRefused(f"Item {item_id} was purged; its text is gone.")
+        now = to_iso(utc_now())
+        cursor = store.conn.execute(
+            "insert into corrections (item_id, old_category, new_category, old_urgent, "
+            "new_urgent, actor, at) values (?, ?, ?, ?, ?, ?, ?)",
+            (item_id, item["category"], category, item["urgent"], int(urgent), actor, now))
+        correction.append(int(cursor.lastrowid or 0))
+        return {"category": category, "urgent": int(urgent), "sla_due_at": None}
+    undo = _apply(store, actor, "reclassify", item_id, decide)
+    return Undo(undo.action, item_id, undo.before, undo.after, correction_id=correction[0])
+
+
+def close(store: Store, actor: str, item_id: int, reason: str) -> Undo:
+    """Close an item with one of :data:`CLOSE_REASONS`."""
+    if reason not in CLOSE_REASONS:
+        raise ActionRefused(f"'{reason}' is not a close reason ({', '.join(CLOSE_REASONS)}).")
+
+    def decide(item: dict[str, Any]) -> dict[str, Any]:
+        if item["status"] == Status.CLOSED.value:
+            raise ActionRefused(f"Item {item_id} is already closed.")
+        return {"status": Status.CLOSED.value, "closed_at": to_iso(utc_now()),
+                "close_reason": reason}
+    return _apply(store, actor, "close", item_id, decide)
+
+
+def reopen(store: Store, actor: str, item_id: int) -> Undo:
+    """Open a closed item again (answered if it had a reply, else new or claimed)."""
+    def decide(item: dict[str, Any]) -> dict[str, Any]:
+        if item["status"] != Status.CLOSED.value:
+            raise ActionRefused(f"Item {item_id} is not closed.")
+        status = (Status.ANSWERED if item["first_response_at"] else
+                  Status.CLAIMED if item["assignee"] else Status.NEW).value
+        return {"status": status, "closed_at": None, "close_reason": None}
+    return _apply(store, actor, "reopen", item_id, decide)
+
+
+def undo(store: Store, actor: str, record: Undo) -> None:
+    """Reverse an action if the item is still exactly as the action left it."""
+    with store.write():
+        if record.outbox_id is not None:
+            cancelled = store.conn.execute(
+                "update outbox set status = 'cancelled', updated_at = ? "
+                "where id = ? and status = 'queued'",
+                (to_iso(utc_now()), record.outbox_id)).rowcount
+            if not cancelled:
+                raise ActionRefused("Too late to undo: the answer has already gone to the "
+                                    "page (or is being sent).")
+        if record.after:
+            item = _read(store, record.item_id)
+            # sla_due_at is recomputed by the services after a reclassification: not a change.
+            if any(item[key] != value for key, value in record.after.items()
+                   if key != "sla_due_at"):
+                raise ActionRefused(f"Cannot undo the {record.action} of item "
+                                    f"{record.item_id}: it has changed since.")
+            restore = {**record.before}
+            if "sla_due_at" in restore:
+                restore["sla_due_at"] = None
+            sets = ", ".join(f"{key} = ?" for key in restore)
+            store.conn.execute(f"update items set {sets}, updated_at = ? where id = ?",
+                               [*restore.values(), to_iso(utc_now()), record.item_id])
+        if record.correction_id is not None:
+            store.conn.execute("delete from corrections where id = ?", (record.correction_id,))
+        audit_log.append(store, actor, "undo", str(record.item_id),
+                         {"undone": record.action, "restored": record.before,
+                          "outbox": record.outbox_id})
+
+
+def describe_history(action: str, payload: str) -> str:
+    """A short human description of an audit-log row about an item."""
+    try:
+        data = json.loads(payload or "{}")
+    except ValueError:
+        data = {}
+    after = data.get("after", {}) if isinstance(data, dict) else {}
+    if action in ("claim", "assign") and after.get("assignee"):
+        return f"{action}ed → {after['assignee']}"
+    if action == "reclassify" and after:
+        flag = " urgent" if after.get("urgent") else ""
+        return f"reclassified → {after.get('category')}{flag}"
+    if action == "close" and after:
+        return f"closed ({after.get('close_reason')})"
+    if action.startswith("queue_"):
+        return f"{action[6:].replace('_', ' ')} queued"
+    return action

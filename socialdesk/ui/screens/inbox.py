@@ -1,0 +1,444 @@
+"""The inbox screen: filters, the virtual table, the detail pane, and the officer's actions.
+
+All database work runs in thread workers that post past-tense messages back; only the rows
+about to be drawn are read on the event loop (a primary-key lookup of a screenful). Changes by
+other officers or the sync are noticed by polling SQLite's ``data_version`` (a counter that
+moves when any other connection commits) and reloaded without losing the selection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import Worker, get_current_worker
+
+from socialdesk.config import DEFAULT_KEYS
+from socialdesk.core.ingest.outbox import Action
+from socialdesk.core.services import Desk
+from socialdesk.core.store.inbox import InboxFilter
+from socialdesk.core.triage import CLOSE_REASONS, Undo
+from socialdesk.ui.dialogs.choice import ChoiceDialog
+from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
+from socialdesk.ui.format import one_line
+from socialdesk.ui.messages import ActionDone, DetailLoaded, InboxLoaded
+from socialdesk.ui.widgets.detail import LANGUAGE_NAME, DetailPane
+from socialdesk.ui.widgets.inbox_table import InboxHeader, InboxTable
+from socialdesk.ui.widgets.sidebar import FilterSidebar
+from socialdesk.ui.widgets.status import StatusBar
+
+#: (binding id, action, footer label, shown in footer, palette help) of the inbox actions.
+ACTIONS: list[tuple[str, str, str, bool, str]] = [
+    ("claim", "claim", "Claim", True, "Take the selected item"),
+    ("reply", "reply", "Reply", True, "Answer (template in the item's language)"),
+    ("private_reply", "private_reply", "Private", False, "Answer a comment's author privately"),
+    ("hide", "hide", "Hide", False, "Hide the comment on the page"),
+    ("reclassify", "reclassify", "Reclassify", True, "Correct category / urgent"),
+    ("close", "close", "Close", True, "Close with a reason"),
+    ("reopen", "reopen", "Reopen", False, "Open a closed item again"),
+    ("release", "release", "Release", False, "Give the item back to the team"),
+    ("assign", "assign", "Assign", False, "Give the item to an officer (supervisors)"),
+    ("undo", "undo", "Undo", True, "Undo your last action while it is safe"),
+    ("search", "search", "Search", True, "Full-text search as you type"),
+    ("urgent_only", "only('urgent')", "Urgent", False, "Show urgent items only"),
+    ("mine", "only('mine')", "Mine", False, "Show my items only"),
+    ("next_urgent", "next_urgent", "Next urgent", False, "Jump to the most pressing urgent"),
+    ("toggle_sidebar", "toggle_sidebar", "Filters", False, "Show or hide the filters"),
+    ("refresh", "refresh", "Refresh", False, "Reload now"),
+    ("view_todo", "view('todo')", "To do", False, "View: items to do"),
+    ("view_answered", "view('answered')", "Answered", False, "View: answered items"),
+    ("view_closed", "view('closed')", "Closed", False, "View: closed items"),
+    ("view_all", "view('all')", "All", False, "View: every item"),
+]
+
+POLL_SECONDS = 1.0
+RETICK_SECONDS = 30.0
+
+
+class UrgentBanner(Static):
+    """A red line while open urgent items exist."""
+
+    DEFAULT_CSS = """
+    UrgentBanner { height: 1; background: $error; color: white; text-style: bold;
+                   display: none; }
+    UrgentBanner.-active { display: block; }
+    """
+
+    def set_count(self, count: int, next_key: str) -> None:
+        """Show or hide the banner for ``count`` open urgent items."""
+        self.set_class(count > 0, "-active")
+        self.update(Text(f" ‼ {count} URGENT open — danger to someone now → 999. "
+                         f"Press {next_key} to go to it. ", no_wrap=True,
+                         overflow="ellipsis"))
+
+
+class InboxScreen(Screen[None]):
+    """The officers' triage inbox."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(DEFAULT_KEYS[key], action, label, show=show, id=key, tooltip=help_text)
+          for key, action, label, show, help_text in ACTIONS),
+        Binding("escape", "focus_table", "Back to list", show=False, id="focus_table"),
+    ]
+
+    def __init__(self, desk: Desk, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.desk = desk
+        self.clock = clock
+        self.chosen = InboxFilter()
+        self.undo_stack: list[Undo] = []
+        self.known_urgent: set[int] | None = None
+        self._data_version: int | None = None
+        self._detail_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        """Header, banner, search, sidebar + table + detail, status bar, footer."""
+        zone = self.desk.config.team.zone
+        yield Header()
+        yield UrgentBanner(id="banner")
+        with Horizontal(id="body"):
+            yield FilterSidebar(id="sidebar")
+            with Vertical(id="main"):
+                yield Input(placeholder="Search text and names (/)", id="search")
+                yield InboxHeader(id="inbox-header")
+                yield InboxTable(self._fetch_rows, zone, self.clock, id="inbox")
+                yield DetailPane(zone, self.clock, id="detail")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the inbox and start watching the DB for changes."""
+        self.title = self.desk.config.team.name
+        self.sub_title = "inbox"
+        status = self.query_one(StatusBar)
+        status.state.user, status.state.role = self.desk.actor, self.desk.role
+        status.state.model = str(getattr(self.app, "model_text", status.state.model))
+        status.show()
+        self.query_one(InboxTable).focus()
+        self.check_for_changes()  # remember the DB's version before the first read
+        self.reload()
+        self.set_interval(POLL_SECONDS, self.check_for_changes)
+        self.set_interval(RETICK_SECONDS, self.query_one(InboxTable).refresh)
+
+    # ── loading ──────────────────────────────────────────────────────────────────────────
+
+    def _fetch_rows(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        return self.desk.inbox_rows(ids)
+
+    def reload(self) -> None:
+        """Read the inbox again for the current filter (in a worker)."""
+        self.load_inbox(self.chosen)
+
+    def check_for_changes(self) -> None:
+        """Reload when another connection (officer, sync, model) committed something."""
+        version = self.desk.store.conn.execute("pragma data_version").fetchone()[0]
+        if self._data_version is not None and version != self._data_version:
+            self.reload()
+        self._data_version = version
+
+    @work(thread=True, exclusive=True, group="inbox", exit_on_error=False)
+    def load_inbox(self, chosen: InboxFilter) -> None:
+        """Worker: ids, facet counts, desk counts and sync state of a filter."""
+        try:
+            ids = self.desk.inbox_ids(chosen)
+            counts = self.desk.facet_counts(chosen)
+            desk_counts = self.desk.desk_counts()
+            sync, problem = self._sync_text()
+        finally:
+            self.desk.close()
+        if not get_current_worker().is_cancelled:
+            self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, problem))
+
+    def _sync_text(self) -> tuple[str, bool]:
+        if not self.desk.config.page.id:
+            return "sync: off (no page configured)", False
+        state = self.desk.sync_status()
+        zone = self.desk.config.team.zone
+        if state.last_error:
+            return f"sync: {one_line(state.last_error)[:80]}", True
+        if state.last_success_at:
+            when = datetime.fromisoformat(state.last_success_at).astimezone(zone)
+            return f"sync: ok {when:%H:%M:%S}", False
+        return "sync: starting…", False
+
+    @on(InboxLoaded)
+    def show_inbox(self, message: InboxLoaded) -> None:
+        """Put loaded ids and counts on screen; ring for new urgent items."""
+        if message.chosen != self.chosen:
+            return
+        table = self.query_one(InboxTable)
+        table.set_ids(message.ids)
+        self.query_one(FilterSidebar).update_counts(message.chosen, message.counts)
+        banner_key = self.desk.config.keys["next_urgent"]
+        self.query_one(UrgentBanner).set_count(len(message.desk.open_urgent_ids), banner_key)
+        status = self.query_one(StatusBar)
+        status.state.open_count = message.desk.todo
+        status.state.mine_count = message.desk.mine
+        status.state.urgent_count = len(message.desk.open_urgent_ids)
+        if not status.state.sync.startswith("sync: stopped"):
+            status.state.sync, status.state.sync_problem = message.sync, message.sync_problem
+        status.show()
+        self._announce_urgent(set(message.desk.open_urgent_ids))
+        self.sub_title = f"inbox · {message.counts.total:,} shown"
+        if table.selected_id is not None:
+            self.load_detail(table.selected_id)
+
+    def _announce_urgent(self, urgent: set[int]) -> None:
+        if self.known_urgent is not None:
+            new = urgent - self.known_urgent
+            if new:
+                self.app.bell()
+                self.notify(f"{len(new)} new URGENT item(s): someone may be in danger now. "
+                            f"Press {self.desk.config.keys['next_urgent']} to go to it.",
+                            title="Urgent", severity="error", timeout=30, markup=False)
+        self.known_urgent = urgent
+
+    @on(InboxTable.Selected)
+    def selection_moved(self, message: InboxTable.Selected) -> None:
+        """Show the selected item in the detail pane."""
+        if message.item_id is None:
+            self.query_one(DetailPane).show(None)
+        else:
+            self.load_detail(message.item_id)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_detail(self, item_id: int) -> None:
+        """Worker: one item with its post, thread and history."""
+        try:
+            item = self.desk.item_detail(item_id)
+        finally:
+            self.desk.close()
+        if not get_current_worker().is_cancelled:
+            self.post_message(DetailLoaded(item_id, item))
+
+    @on(DetailLoaded)
+    def show_detail(self, message: DetailLoaded) -> None:
+        """Show the detail if it is still the selected item."""
+        if message.item_id == self.query_one(InboxTable).selected_id:
+            self.query_one(DetailPane).show(message.item)
+
+    @on(Worker.StateChanged)
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        """Hand worker failures to the app's one hub."""
+        hub = getattr(self.app, "worker_failed", None)
+        if hub is not None:
+            hub(event)
+
+    # ── filters ──────────────────────────────────────────────────────────────────────────
+
+    def set_filter(self, chosen: InboxFilter) -> None:
+        """Apply a filter and reload."""
+        self.chosen = chosen
+        self.query_one(FilterSidebar).chosen = chosen
+        self.query_one(FilterSidebar).redraw()
+        self.reload()
+
+    @on(FilterSidebar.Changed)
+    def sidebar_changed(self, message: FilterSidebar.Changed) -> None:
+        """A filter was picked in the sidebar."""
+        self.set_filter(replace(message.chosen, search=self.chosen.search))
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        """Search as you type."""
+        self.set_filter(replace(self.chosen, search=event.value))
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        """Enter in the search box goes back to the list."""
+        self.query_one(InboxTable).focus()
+
+    def action_search(self) -> None:
+        """Focus the search box."""
+        self.query_one("#search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        """Back to the list."""
+        self.query_one(InboxTable).focus()
+
+    def action_view(self, view: str) -> None:
+        """Switch the status view."""
+        self.set_filter(replace(self.chosen, view=view))
+
+    def action_only(self, what: str) -> None:
+        """Urgent-only or mine-only on/off."""
+        if what == "urgent":
+            self.set_filter(replace(self.chosen, urgent=None if self.chosen.urgent else True))
+        else:
+            self.set_filter(replace(self.chosen, owner=None if self.chosen.owner else "mine"))
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the filters."""
+        self.query_one(FilterSidebar).toggle_class("-hidden")
+
+    def action_refresh(self) -> None:
+        """Reload now."""
+        self.reload()
+
+    def action_next_urgent(self) -> None:
+        """Go to the most pressing open urgent item (showing all open items if needed)."""
+        urgent = sorted(self.known_urgent or [])
+        if not urgent:
+            self.notify("No open urgent items.", markup=False)
+            return
+        table = self.query_one(InboxTable)
+        ids = table.ids
+        first = next((i for i in ids if i in (self.known_urgent or set())), None)
+        if first is None:
+            self.set_filter(InboxFilter(view="todo"))
+            return
+        table.set_cursor(ids.index(first))
+        table.focus()
+
+    # ── actions on the selected item ─────────────────────────────────────────────────────
+
+    @property
+    def selected(self) -> dict[str, Any] | None:
+        """The selected item's detail (None when nothing is selected or not loaded yet)."""
+        item = self.query_one(DetailPane).item
+        table = self.query_one(InboxTable)
+        if item is None or item.get("id") != table.selected_id:
+            if table.selected_id is None:
+                self.notify("Select an item first.", markup=False)
+                return None
+            row = table.row(table.selected_id)
+            return dict(row) if row else None
+        return item
+
+    def act(self, summary: str, work_fn: Callable[[], Undo | None]) -> None:
+        """Run an action in a worker; errors become notifications (the app's worker hub)."""
+        self.write_action(summary, work_fn)
+
+    @work(thread=True, group="actions", exit_on_error=False)
+    def write_action(self, summary: str, work_fn: Callable[[], Undo | None]) -> None:
+        """Worker: one write (may wait for another process's lock)."""
+        try:
+            record = work_fn()
+        finally:
+            self.desk.close()
+        self.post_message(ActionDone(summary, record))
+
+    @on(ActionDone)
+    def action_done(self, message: ActionDone) -> None:
+        """Remember how to undo, say what happened, reload."""
+        if message.undo is not None and (message.undo.after or message.undo.outbox_id):
+            self.undo_stack.append(message.undo)
+        self.notify(message.summary, markup=False, timeout=4)
+        self.reload()
+
+    def action_claim(self) -> None:
+        """Claim the selected item."""
+        if item := self.selected:
+            self.act(f"Claimed #{item['id']}.", lambda: self.desk.claim(item["id"]))
+
+    def action_release(self) -> None:
+        """Give the selected item back."""
+        if item := self.selected:
+            self.act(f"Released #{item['id']}.", lambda: self.desk.release(item["id"]))
+
+    def action_reopen(self) -> None:
+        """Reopen the selected item."""
+        if item := self.selected:
+            self.act(f"Reopened #{item['id']}.", lambda: self.desk.reopen(item["id"]))
+
+    def action_close(self) -> None:
+        """Close the selected item with a reason."""
+        if not (item := self.selected):
+            return
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self.act(f"Closed #{item['id']} ({reason}).",
+                         lambda: self.desk.close_item(item["id"], reason))
+        self.app.push_screen(ChoiceDialog(f"Close #{item['id']}: why?",
+                                          [(r, r) for r in CLOSE_REASONS]), chosen)
+
+    def action_reclassify(self) -> None:
+        """Correct category and urgency."""
+        if not (item := self.selected):
+            return
+        choices = [(f"{c}|{u}", f"{c}{' + URGENT' if u else ''}")
+                   for c in ("report", "concern", "chat") for u in (0, 1)]
+
+        def chosen(value: str | None) -> None:
+            if value:
+                category, urgent = value.split("|")
+                self.act(f"#{item['id']} is now {category}{' (urgent)' if urgent == '1' else ''}"
+                         "; kept for retraining.",
+                         lambda: self.desk.reclassify(item["id"], category, urgent == "1"))
+        self.app.push_screen(ChoiceDialog(f"Reclassify #{item['id']} (now "
+                                          f"{item.get('category') or 'unclassified'})", choices),
+                             chosen)
+
+    def action_assign(self) -> None:
+        """Give the selected item to an officer (supervisors)."""
+        if not (item := self.selected):
+            return
+        members = self.desk.members()
+        if not members:
+            self.notify("No members are configured ([members] in the config).", markup=False)
+            return
+
+        def chosen(officer: str | None) -> None:
+            if officer:
+                self.act(f"#{item['id']} assigned to {officer}.",
+                         lambda: self.desk.assign(item["id"], officer))
+        self.app.push_screen(ChoiceDialog(f"Assign #{item['id']} to",
+                                          [(m, m) for m in members]), chosen)
+
+    def action_reply(self) -> None:
+        """Answer publicly (comment) or in the conversation (message)."""
+        if item := self.selected:
+            action = Action.MESSAGE if item.get("kind") == "message" else Action.REPLY
+            self._open_composer(item, action)
+
+    def action_private_reply(self) -> None:
+        """Answer a comment's author privately."""
+        if item := self.selected:
+            action = Action.MESSAGE if item.get("kind") == "message" else Action.PRIVATE_REPLY
+            self._open_composer(item, action)
+
+    def _open_composer(self, item: dict[str, Any], action: Action) -> None:
+        draft = self.desk.draft_reply(item)
+        language = LANGUAGE_NAME.get(str(item.get("language") or ""), "language unknown")
+        label = {Action.REPLY: "Public reply to", Action.PRIVATE_REPLY: "Private reply to",
+                 Action.MESSAGE: "Message to"}[action]
+        title = f"{label} {one_line(item.get('author_name'), '(unknown)')} — {language}"
+
+        def chosen(answer: Answer | None) -> None:
+            if answer is not None:
+                self.act(f"Answer to #{item['id']} queued; it goes out within seconds "
+                         f"(undo with {self.desk.config.keys['undo']} until then).",
+                         lambda: self.desk.answer(item["id"], answer.text, action))
+        self.app.push_screen(ComposerDialog(action.value, title, str(item.get("text") or ""),
+                                            draft), chosen)
+
+    def action_hide(self) -> None:
+        """Hide the selected comment on the page."""
+        if not (item := self.selected):
+            return
+        if item.get("kind") != "comment":
+            self.notify("Only comments can be hidden.", markup=False)
+            return
+        self.act(f"Hiding comment #{item['id']} on the page.",
+                 lambda: self.desk.answer(item["id"], "", Action.HIDE))
+
+    def action_undo(self) -> None:
+        """Undo the last action (refused with the reason when no longer safe)."""
+        if not self.undo_stack:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        record = self.undo_stack.pop()
+
+        def run() -> None:
+            self.desk.undo(record)
+        self.act(f"Undone: {record.action} of #{record.item_id}.", run)

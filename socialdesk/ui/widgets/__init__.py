@@ -1,0 +1,1 @@
+"""Widgets of the dashboard (no business logic: they show what the screens give them)."""

@@ -1,0 +1,141 @@
+"""The detail pane: one item in full, as plain text, with its context and history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from socialdesk.core.triage import describe_history
+from socialdesk.ui.format import local_time, one_line, user_text
+
+LANGUAGE_NAME = {"en": "English", "cy": "Welsh (Cymraeg)", "mixed": "Welsh and English"}
+
+
+def _heading(text: str) -> Text:
+    return Text(f"\n{text}\n", style="bold underline")
+
+
+def describe_item(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
+    """The whole detail of an item as one Rich Text (user text literal, never markup)."""
+    out = Text()
+    when = local_time(item["created_at"], zone, now)
+    if item.get("urgent") and item.get("status") in ("new", "claimed"):
+        out.append(" URGENT — if someone is in danger now: 999 ", style="bold white on red")
+        out.append("\n")
+    out.append(f"#{item['id']} {item['kind']} ", style="bold")
+    out.append(f"from {one_line(item.get('author_name'), '(unknown)')} ", style="bold")
+    out.append(f"at {when}  ·  {item['status']}")
+    if item.get("assignee"):
+        out.append(f"  ·  with {item['assignee']}", style="italic")
+    if item.get("deleted_at"):
+        out.append("  ·  deleted on the page", style="yellow")
+    out.append("\n")
+    out.append_text(_classification(item))
+    out.append_text(_heading("Message"))
+    out.append_text(user_text(item.get("text") or "(no text: a sticker or photo)"))
+    out.append("\n")
+    if item.get("post_message"):
+        out.append_text(_heading("Under the post"))
+        out.append_text(user_text(item["post_message"], style="italic"))
+        out.append("\n")
+    out.append_text(_thread(item, zone, now))
+    out.append_text(_history(item, zone, now))
+    return out
+
+
+def _classification(item: dict[str, Any]) -> Text:
+    out = Text()
+    if not item.get("category"):
+        out.append("Not classified yet (the model is loading or has not seen it).",
+                   style="dim italic")
+        return out
+    out.append(f"{item['category']}", style="bold")
+    confidence = item.get("confidence")
+    if confidence is not None:
+        out.append(f" ({confidence:.0%} sure)")
+    if item.get("probabilities"):
+        try:
+            probabilities = json.loads(item["probabilities"])
+            out.append("   " + "  ".join(f"{k} {v:.2f}" for k, v in probabilities.items()),
+                       style="dim")
+        except (ValueError, AttributeError, TypeError):
+            pass
+    out.append(f"   language: {LANGUAGE_NAME.get(item.get('language') or '', '?')}")
+    if item.get("urgent"):
+        out.append("\nurgent", style="bold red")
+        cues = json.loads(item.get("urgent_cues") or "[]")
+        if cues:
+            out.append(" — cues: ")
+            out.append_text(user_text("; ".join(str(c) for c in cues)))
+        else:
+            out.append(" — by the model" if item.get("model_version") else " — set by officer")
+    return out
+
+
+def _thread(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
+    messages = [m for m in item.get("thread", []) if m["id"] != item["id"]]
+    if not messages:
+        return Text()
+    out = _heading("Conversation" if item.get("thread_id") else "Replies")
+    for message in item.get("thread", []):
+        who = "page" if message["from_page"] else one_line(message.get("author_name"), "?")
+        marker = "▶ " if message["id"] == item["id"] else "  "
+        out.append(f"{marker}{local_time(message['created_at'], zone, now)} {who}: ",
+                   style="bold cyan" if message["from_page"] else "bold")
+        out.append_text(user_text(one_line(message.get("text"), "(no text)")))
+        out.append("\n")
+    return out
+
+
+def _history(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
+    out = _heading("History")
+    out.append(f"{local_time(item['created_at'], zone, now)}  received\n", style="dim")
+    for row in item.get("history", []):
+        out.append(f"{local_time(row['at'], zone, now)}  {row['actor']}  ")
+        out.append(describe_history(row["action"], row["payload"]) + "\n")
+    for entry in item.get("outbox", []):
+        out.append(f"{local_time(entry['created_at'], zone, now)}  {entry['created_by']}  "
+                   f"{entry['action'].replace('_', ' ')}: {entry['status']}", style="italic")
+        if entry.get("last_error"):
+            out.append_text(user_text(f" ({one_line(entry['last_error'])})", style="yellow"))
+        out.append("\n")
+    if item.get("first_response_at"):
+        out.append(f"{local_time(item['first_response_at'], zone, now)}  first response"
+                   f" by {item.get('first_response_by') or 'the page'}\n", style="green")
+    return out
+
+
+class DetailPane(VerticalScroll):
+    """Scrollable detail of the selected item."""
+
+    DEFAULT_CSS = """
+    DetailPane { height: 40%; border-top: heavy $primary; padding: 0 1; }
+    DetailPane > Static { width: 1fr; }
+    """
+
+    def __init__(self, zone: ZoneInfo, clock: Callable[[], datetime], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.zone = zone
+        self.clock = clock
+        self.item: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        """One Static holding the text."""
+        yield Static(Text("Select an item to see it in full.", style="dim"), id="detail-body")
+
+    def show(self, item: dict[str, Any] | None) -> None:
+        """Show an item (None: nothing selected)."""
+        self.item = item
+        body = self.query_one("#detail-body", Static)
+        if item is None:
+            body.update(Text("Select an item to see it in full.", style="dim"))
+            return
+        body.update(describe_item(item, self.zone, self.clock()))
