@@ -59,7 +59,8 @@ def seed_items(desk: Desk, path: Path, rows: list[tuple] = SEED,
                 "update items set category = ?, urgent = ?, language = ?, confidence = 0.91, "
                 "probabilities = ?, model_version = 'test', sla_due_at = null, urgent_cues = ?, "
                 "source = 'graph', platform_id = ?, thread_id = ?, author_id = ? where id = ?",
-                (cat, urgent, lang, json.dumps({"report": 0.05, "concern": 0.04, "chat": 0.91}),
+                (cat, urgent, lang, json.dumps({c: 0.91 if c == cat else 0.045
+                                                 for c in ("report", "concern", "chat")}),
                  json.dumps(["'right now' + a crime in progress"] if urgent else []),
                  f"{'m' if kind == 'message' else '900'}_{item_id}_{path.stem}",
                  f"t_{item_id}_{path.stem}" if kind == "message" else None,

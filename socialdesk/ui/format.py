@@ -39,7 +39,7 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def local_time(value: str | None, zone: ZoneInfo, now: datetime) -> str:
-    """"14:05" today, "Mon 14:05" within the week, "3 Nov 14:05" before that."""
+    """"14:05" today, "Mon 14:05" within the week, "3 Nov" before that (time in the detail)."""
     moment = parse_time(value)
     if moment is None:
         return ""
@@ -48,7 +48,7 @@ def local_time(value: str | None, zone: ZoneInfo, now: datetime) -> str:
         return f"{local:%H:%M}"
     if timedelta(0) <= today - local < timedelta(days=6):
         return f"{local:%a %H:%M}"
-    return f"{local.day} {local:%b %H:%M}"
+    return f"{local.day} {local:%b}"
 
 
 def span(delta: timedelta) -> str:
@@ -92,3 +92,9 @@ def sla_left(row: dict[str, object], now: datetime) -> tuple[str, str]:
     if left <= timedelta(hours=2):
         return (span(left), "yellow")
     return (span(left), "green")
+
+
+def full_time(value: str | None, zone: ZoneInfo) -> str:
+    """"Mon 23 Nov 2026 14:05" in the team's zone (for the detail pane)."""
+    moment = parse_time(value)
+    return f"{moment.astimezone(zone):%a %d %b %Y %H:%M}" if moment else ""

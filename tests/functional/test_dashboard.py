@@ -440,3 +440,38 @@ def test_core_answer_refuses_an_empty_text(team_desk: Desk) -> None:
     with pytest.raises(ActionRefused, match="empty"):
         team_desk.answer(team_desk.seeded[1], "   ", Action.MESSAGE)
     assert json.loads(json.dumps(team_desk.outbox_entries())) == []
+
+
+async def test_two_dashboards_on_one_db_one_claim_wins_and_each_sees_the_other(
+        team_desk: Desk) -> None:
+    item = team_desk.seeded[6]
+    bryn = other(team_desk, "bryn")
+    app_a, app_b = make_app(team_desk, clock=utc_now), make_app(bryn, clock=utc_now)
+    async with app_a.run_test(size=(160, 50)) as pilot_a, \
+            app_b.run_test(size=(160, 50)) as pilot_b:
+        await settle(pilot_a, app_a)
+        await settle(pilot_b, app_b)
+        await select(pilot_a, app_a, item)
+        await select(pilot_b, app_b, item)
+        await pilot_a.press("c")
+        await pilot_b.press("c")
+        await settle(pilot_a, app_a)
+        await settle(pilot_b, app_b)
+        holder = row_of(team_desk, item)["assignee"]
+        loser_app = app_b if holder == "ann" else app_a
+        assert holder in ("ann", "bryn")
+        assert any(n == f"Item {item} is already claimed by {holder}." for n in notes(loser_app))
+        claims = team_desk.store.conn.execute(
+            "select count(*) from audit_log where action = 'claim' and subject = ?",
+            (str(item),)).fetchone()[0]
+        assert claims == 1
+        # the loser's screen shows the winner within a few seconds, without a key press
+        loser_table = table(loser_app)
+        for _ in range(50):
+            await pilot_a.pause(0.1)
+            await pilot_b.pause(0.0)
+            if (loser_table.row(item) or {}).get("assignee") == holder:
+                break
+        assert loser_table.row(item)["assignee"] == holder
+        body = str(inbox(loser_app).query_one("#detail-body").render())
+        assert f"with {holder}" in body

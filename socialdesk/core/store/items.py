@@ -58,6 +58,8 @@ def fts_query(text: str) -> str:
     in any of its Welsh mutated forms (see :mod:`socialdesk.core.welsh`)."""
     groups = []
     for word in text.split():
+        if not any(ch.isalnum() for ch in word):
+            continue  # a stray quote or dash: the tokenizer would drop it anyway
         forms = [f'"{form.replace(chr(34), chr(34) * 2)}"*' for form in search_forms(word)]
         groups.append(forms[0] if len(forms) == 1 else f"({' OR '.join(forms)})")
     return " AND ".join(groups)

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from socialdesk.core.triage import describe_history
-from socialdesk.ui.format import local_time, one_line, user_text
+from socialdesk.ui.format import full_time, one_line, user_text
 
 LANGUAGE_NAME = {"en": "English", "cy": "Welsh (Cymraeg)", "mixed": "Welsh and English"}
 
@@ -26,7 +26,7 @@ def _heading(text: str) -> Text:
 def describe_item(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
     """The whole detail of an item as one Rich Text (user text literal, never markup)."""
     out = Text()
-    when = local_time(item["created_at"], zone, now)
+    when = full_time(item["created_at"], zone)
     if item.get("urgent") and item.get("status") in ("new", "claimed"):
         out.append(" URGENT — if someone is in danger now: 999 ", style="bold white on red")
         out.append("\n")
@@ -88,7 +88,7 @@ def _thread(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
     for message in item.get("thread", []):
         who = "page" if message["from_page"] else one_line(message.get("author_name"), "?")
         marker = "▶ " if message["id"] == item["id"] else "  "
-        out.append(f"{marker}{local_time(message['created_at'], zone, now)} {who}: ",
+        out.append(f"{marker}{full_time(message['created_at'], zone)} {who}: ",
                    style="bold cyan" if message["from_page"] else "bold")
         out.append_text(user_text(one_line(message.get("text"), "(no text)")))
         out.append("\n")
@@ -97,18 +97,18 @@ def _thread(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
 
 def _history(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
     out = _heading("History")
-    out.append(f"{local_time(item['created_at'], zone, now)}  received\n", style="dim")
+    out.append(f"{full_time(item['created_at'], zone)}  received\n", style="dim")
     for row in item.get("history", []):
-        out.append(f"{local_time(row['at'], zone, now)}  {row['actor']}  ")
+        out.append(f"{full_time(row['at'], zone)}  {row['actor']}  ")
         out.append(describe_history(row["action"], row["payload"]) + "\n")
     for entry in item.get("outbox", []):
-        out.append(f"{local_time(entry['created_at'], zone, now)}  {entry['created_by']}  "
+        out.append(f"{full_time(entry['created_at'], zone)}  {entry['created_by']}  "
                    f"{entry['action'].replace('_', ' ')}: {entry['status']}", style="italic")
         if entry.get("last_error"):
             out.append_text(user_text(f" ({one_line(entry['last_error'])})", style="yellow"))
         out.append("\n")
     if item.get("first_response_at"):
-        out.append(f"{local_time(item['first_response_at'], zone, now)}  first response"
+        out.append(f"{full_time(item['first_response_at'], zone)}  first response"
                    f" by {item.get('first_response_by') or 'the page'}\n", style="green")
     return out
 

@@ -1,0 +1,86 @@
+"""The dashboard on a live fake page over loopback: what `make demo` shows a newcomer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from socialdesk.config import AccessConfig
+from socialdesk.core.services import Desk
+from socialdesk.ui.app import build_app
+from socialdesk.ui.dialogs.composer import ComposerDialog
+from socialdesk.ui.widgets.inbox_table import InboxTable
+from socialdesk.ui.widgets.status import StatusBar
+from tests.ingest_helpers import page_config, start_fake
+from tests.ui_helpers import settle
+
+
+def live_desk(config, fake, tmp_path: Path, monkeypatch) -> Desk:
+    monkeypatch.setenv(config.page.token_env, fake.token)
+    live = replace(config, page=replace(page_config(config, fake), sync_interval_seconds=10),
+                   access=AccessConfig(members={"tester": "supervisor"}))
+    return Desk(live, tmp_path / "live.db", actor="tester")
+
+
+async def wait_for(pilot, condition, seconds: float) -> bool:
+    for _ in range(int(seconds / 0.2)):
+        if condition():
+            return True
+        await pilot.pause(0.2)
+    return condition()
+
+
+@pytest.mark.slow
+async def test_items_arrive_classified_within_a_minute_and_a_reply_is_sent(
+        config, tmp_path: Path, monkeypatch, data_dir) -> None:
+    fake = start_fake(rate=120, posts=6, comments=30, conversations=8)
+    desk = live_desk(config, fake, tmp_path, monkeypatch)
+    app = build_app(desk)
+    try:
+        async with app.run_test(size=(160, 50)) as pilot:
+            table = app.screen.query_one(InboxTable)
+
+            def classified() -> bool:
+                rows = [table.row(i) for i in table.ids[:30]]
+                return len(table.ids) >= 30 and all(r and r["category"] for r in rows)
+            assert await wait_for(pilot, classified, 60)
+            status = app.screen.query_one(StatusBar).state
+            assert status.sync.startswith("sync: ok") and "ready" in status.model
+            message = next(i for i in table.ids if table.row(i)["kind"] == "message")
+            table.set_cursor(table.ids.index(message))
+            await settle(pilot, app)
+            await pilot.press("r")
+            await settle(pilot, app)
+            assert isinstance(app.screen, ComposerDialog)
+            await pilot.press("ctrl+s")
+
+            def sent() -> bool:
+                return any(e["status"] == "sent" and e["item_id"] == message
+                           for e in desk.outbox_entries())
+            assert await wait_for(pilot, sent, 30)
+            assert await wait_for(pilot, lambda: table.row(message)["status"] == "answered", 10)
+            assert table.row(message)["sla_due_at"]
+    finally:
+        fake.stop()
+
+
+async def test_expired_token_stops_sync_and_says_so(config, tmp_path: Path,
+                                                    monkeypatch) -> None:
+    fake = start_fake(faults=("token_expired=#1",), posts=2, comments=4, conversations=1)
+    desk = live_desk(config, fake, tmp_path, monkeypatch)
+    app = build_app(desk, load_model=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            bar = app.screen.query_one(StatusBar)
+            assert await wait_for(pilot, lambda: bar.state.sync_problem, 15)
+            assert "stopped" in bar.state.sync
+            notes = [n.message for n in app._notifications]
+            assert any("Sync stopped" in n for n in notes)
+            assert fake.token not in " ".join(notes) + bar.state.sync
+            requests = sum(fake.requests.values())
+            await pilot.pause(1.5)
+            assert sum(fake.requests.values()) == requests   # no retry storm
+    finally:
+        fake.stop()

@@ -1,0 +1,112 @@
+"""Triage actions on a real DB: claims race, undo safety, roles, search, facet counts."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from socialdesk.config import AccessConfig
+from socialdesk.core.access import AccessDenied
+from socialdesk.core.services import Desk
+from socialdesk.core.store.inbox import InboxFilter
+from socialdesk.core.triage import ActionRefused
+from socialdesk.core.welsh import search_forms
+from tests.ui_helpers import SEED, members_config, seed_items
+
+
+@pytest.fixture
+def team(tmp_path: Path, config) -> tuple[Desk, list[int]]:
+    desk = Desk(members_config(config), tmp_path / "t.db", actor="ann")
+    ids = seed_items(desk, tmp_path / "seed.jsonl")
+    yield desk, ids
+    desk.close()
+
+
+def test_eight_officers_claim_at_once_and_exactly_one_wins(team) -> None:
+    desk, ids = team
+    officers = [f"officer{n}" for n in range(8)]
+    config = replace(desk.config, access=AccessConfig(members=dict.fromkeys(officers,
+                                                                         "officer")))
+    results: dict[str, str] = {}
+    start = threading.Barrier(len(officers))
+
+    def attempt(name: str) -> None:
+        mine = Desk(config, desk.db_path, actor=name)
+        start.wait()
+        try:
+            mine.claim(ids[2])
+            results[name] = "won"
+        except ActionRefused as exc:
+            results[name] = str(exc)
+        finally:
+            mine.close()
+
+    threads = [threading.Thread(target=attempt, args=(o,)) for o in officers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [name for name, result in results.items() if result == "won"]
+    assert len(winners) == 1
+    holder = desk.item_detail(ids[2])["assignee"]
+    assert holder == winners[0]
+    assert all(r == f"Item {ids[2]} is already claimed by {holder}."
+               for n, r in results.items() if n != holder)
+
+
+def test_undo_restores_and_is_refused_after_another_change(team) -> None:
+    desk, ids = team
+    record = desk.close_item(ids[3], "no reply needed")
+    desk.undo(record)
+    assert desk.item_detail(ids[3])["status"] == "new"
+    record = desk.claim(ids[3])
+    Desk(desk.config, desk.db_path, actor="sian").assign(ids[3], "bryn")
+    with pytest.raises(ActionRefused, match="changed since"):
+        desk.undo(record)
+
+
+def test_reclassify_feeds_corrections_and_recomputes_the_due_time(team) -> None:
+    desk, ids = team
+    before = desk.item_detail(ids[6])["sla_due_at"]
+    record = desk.reclassify(ids[6], "report", True)
+    after = desk.item_detail(ids[6])
+    assert after["category"] == "report" and after["urgent"] == 1
+    assert after["sla_due_at"] < before       # 15 minutes instead of 8 hours
+    assert [c.category for c in desk.corrections()] == ["report"]
+    desk.undo(record)
+    assert desk.corrections() == [] and desk.item_detail(ids[6])["sla_due_at"] == before
+
+
+def test_roles_are_enforced_in_the_core(team) -> None:
+    desk, ids = team
+    with pytest.raises(AccessDenied, match="Only a supervisor can assign"):
+        desk.assign(ids[0], "bryn")
+    stranger = Desk(desk.config, desk.db_path, actor="mallory")
+    with pytest.raises(AccessDenied, match="read-only"):
+        stranger.claim(ids[0])
+    with pytest.raises(ActionRefused, match="not a member"):
+        Desk(desk.config, desk.db_path, actor="sian").assign(ids[0], "mallory")
+
+
+def test_search_finds_mutated_welsh_place_names_both_ways(team) -> None:
+    desk, ids = team
+    assert desk.inbox_ids(InboxFilter(view="all", search="Porthaethwy")) == [ids[1]]
+    assert desk.inbox_ids(InboxFilter(view="all", search="mhorthaethwy")) == [ids[1]]
+    assert desk.inbox_ids(InboxFilter(view="all", search='spar "')) == [ids[1]]
+    assert search_forms("car") == ["car"]        # short words are not expanded
+
+
+def test_facet_counts_match_the_filtered_lists(team) -> None:
+    desk, ids = team
+    desk.close_item(ids[3], "no reply needed")
+    chosen = InboxFilter(language="cy")
+    counts = desk.facet_counts(chosen)
+    assert counts.total == len(desk.inbox_ids(chosen)) == 1
+    for view in ("todo", "closed", "all"):
+        assert counts.get("view", view) == len(desk.inbox_ids(InboxFilter(view, language="cy")))
+    assert counts.get("language", "en") == len(desk.inbox_ids(InboxFilter(language="en")))
+    assert sum(counts.category.values()) == counts.total
+    assert desk.facet_counts(InboxFilter(view="all")).total == len(SEED)
