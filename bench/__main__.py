@@ -7,6 +7,7 @@ import sys
 from bench import (
     classifier_compare,
     classifier_speed,
+    dashboard_bench,
     finetune_experiment,
     import_bench,
     ingest_bench,
@@ -20,7 +21,8 @@ def main() -> int:
               "classifier-compare": classifier_compare.run,
               "classifier-speed": classifier_speed.run,
               "finetune": finetune_experiment.run,
-              "served": served_eval.run}
+              "served": served_eval.run,
+              "dashboard": dashboard_bench.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()

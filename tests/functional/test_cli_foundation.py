@@ -155,3 +155,10 @@ def test_installed_wheel_finds_bundled_config_and_prompts(tmp_path: Path) -> Non
     assert f"default config {bundled / 'config' / 'socialdesk.toml'}" in located.stdout
     checked = run("config", "check")
     assert checked.returncode == 0 and "OK" in checked.stdout, checked.stderr
+
+
+def test_dashboard_outside_a_terminal_is_one_sentence(run_cli) -> None:
+    result = run_cli()
+    assert result.code == 1
+    assert_one_sentence(result.err)
+    assert "needs a terminal" in result.err

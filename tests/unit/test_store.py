@@ -137,3 +137,46 @@ def test_locked_database_is_one_sentence(tmp_path: Path, monkeypatch) -> None:
             insert_new_items(store, [item("x", "y")])
     finally:
         holder.execute("rollback")
+
+
+def test_text_edits_reindex_but_triage_updates_leave_the_index_alone(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "desk.db")
+    insert_new_items(store, [item("1", "Bike stolen in Amlwch")])
+    with store.write():
+        store.conn.execute("update items set status = 'claimed', assignee = 'ann'")
+    assert [r["platform_id"] for r in search_items(store, "amlwch")] == ["1"]
+    with store.write():
+        store.conn.execute("update items set text = 'Beic wedi ei ddwyn yn Nghemaes'")
+    assert search_items(store, "amlwch") == []
+    assert [r["platform_id"] for r in search_items(store, "cemaes")] == ["1"]  # mutation too
+    integrity = store.conn.execute(
+        "insert into items_fts(items_fts, rank) values('integrity-check', 1)")
+    assert integrity is not None  # raises if the index disagrees with the table
+
+
+def test_many_openers_of_a_brand_new_file_all_succeed(tmp_path: Path) -> None:
+    """Threads and processes creating and migrating the same new DB at once (the worker test,
+    with sync and send jobs starting beside the test's own connection, once met "locked")."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "new.db"
+    code = ("import sys; from socialdesk.core.store import open_store; "
+            "open_store(sys.argv[1]).close()")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)]) for _ in range(3)]
+    errors: list[Exception] = []
+
+    def open_one() -> None:
+        try:
+            open_store(path).close()
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_one) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert all(p.wait(timeout=60) == 0 for p in procs)
+    assert open_store(path).schema_version() == LATEST_VERSION

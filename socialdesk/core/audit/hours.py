@@ -7,6 +7,7 @@ holidays have none. Each day's shifts are turned into UTC intervals with :mod:`z
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,9 +42,9 @@ class StaffedClock:
         self._days[day] = intervals
         return intervals
 
-    def _days_from(self, moment: datetime, limit: int = HORIZON_DAYS) -> list[date]:
+    def _days_from(self, moment: datetime, limit: int = HORIZON_DAYS) -> Iterator[date]:
         first = moment.astimezone(self.zone).date()
-        return [first + timedelta(days=n) for n in range(limit)]
+        return (first + timedelta(days=n) for n in range(limit))
 
     def add(self, start: datetime, minutes: float) -> datetime:
         """The moment when ``minutes`` of staffed time have passed after ``start``.

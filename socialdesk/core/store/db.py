@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator, Sequence, Sized
 from contextlib import contextmanager
 from pathlib import Path
@@ -137,9 +139,33 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
                          f"({exc.strerror}).") from None
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a database file.")
+    deadline = time.monotonic() + busy_timeout_ms() / 1000
+    while True:
+        try:
+            with _OPENING:
+                return _connect(path)
+        except sqlite3.OperationalError as exc:
+            # Switching a brand-new file to WAL and migrating it can meet another process
+            # doing the same; SQLite then answers "locked" at once (no busy wait, to avoid a
+            # deadlock). Try again until the busy timeout, like any other lock.
+            busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+            if not busy or time.monotonic() > deadline:
+                raise _explain(path, exc) from None
+            time.sleep(0.05)
+        except sqlite3.Error as exc:
+            raise _explain(path, exc) from None
+
+
+#: Threads of one process open (and migrate) one at a time; other processes are handled by
+#: SQLite's locks and the retry above.
+_OPENING = threading.Lock()
+
+
+def _connect(path: Path) -> Store:
+    timeout = busy_timeout_ms()
+    conn = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None,
+                           check_same_thread=True)
     try:
-        timeout = busy_timeout_ms()
-        conn = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {timeout}")
         if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
             raise StoreError(f"The database {path} cannot use WAL mode "
@@ -148,6 +174,7 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
         conn.execute("PRAGMA foreign_keys = ON")
         store = Store(path, conn)
         _migrate(store)
-    except sqlite3.Error as exc:
-        raise _explain(path, exc) from None
+    except BaseException:
+        conn.close()
+        raise
     return store
