@@ -475,3 +475,27 @@ async def test_two_dashboards_on_one_db_one_claim_wins_and_each_sees_the_other(
         assert loser_table.row(item)["assignee"] == holder
         body = str(inbox(loser_app).query_one("#detail-body").render())
         assert f"with {holder}" in body
+
+
+async def test_mine_unassigned_and_next_urgent(team_desk: Desk) -> None:
+    mine, theirs = team_desk.seeded[2], team_desk.seeded[5]
+    team_desk.claim(mine)
+    other(team_desk, "bryn").claim(theirs)
+    app = make_app(team_desk, clock=utc_now)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("m")
+        await settle(pilot, app)
+        assert table(app).ids == [mine]
+        await pilot.press("m")
+        sidebar = inbox(app).query_one(FilterSidebar)
+        sidebar.highlighted = next(i for i, c in enumerate(CHOICES)
+                                   if c[:2] == ("owner", "unassigned"))
+        sidebar.action_select()
+        await settle(pilot, app)
+        assert mine not in table(app).ids and theirs not in table(app).ids
+        assert len(table(app).ids) == len(SEED) - 2
+        table(app).set_cursor(len(table(app).ids) - 1)
+        await pilot.press("u")
+        await settle(pilot, app)
+        assert table(app).selected_id == team_desk.seeded[0]

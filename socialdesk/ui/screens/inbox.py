@@ -111,7 +111,7 @@ class InboxScreen(Screen[None]):
                 yield Input(placeholder="Search text and names (/)", id="search")
                 yield InboxHeader(id="inbox-header")
                 yield InboxTable(self._fetch_rows, zone, self.clock, id="inbox")
-                yield DetailPane(zone, self.clock, id="detail")
+                yield DetailPane(zone, id="detail")
         yield StatusBar(id="status")
         yield Footer()
 

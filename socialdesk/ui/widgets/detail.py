@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +21,7 @@ def _heading(text: str) -> Text:
     return Text(f"\n{text}\n", style="bold underline")
 
 
-def describe_item(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
+def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
     """The whole detail of an item as one Rich Text (user text literal, never markup)."""
     out = Text()
     when = full_time(item["created_at"], zone)
@@ -46,8 +44,8 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
         out.append_text(_heading("Under the post"))
         out.append_text(user_text(item["post_message"], style="italic"))
         out.append("\n")
-    out.append_text(_thread(item, zone, now))
-    out.append_text(_history(item, zone, now))
+    out.append_text(_thread(item, zone))
+    out.append_text(_history(item, zone))
     return out
 
 
@@ -80,7 +78,7 @@ def _classification(item: dict[str, Any]) -> Text:
     return out
 
 
-def _thread(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
+def _thread(item: dict[str, Any], zone: ZoneInfo) -> Text:
     messages = [m for m in item.get("thread", []) if m["id"] != item["id"]]
     if not messages:
         return Text()
@@ -95,7 +93,7 @@ def _thread(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
     return out
 
 
-def _history(item: dict[str, Any], zone: ZoneInfo, now: datetime) -> Text:
+def _history(item: dict[str, Any], zone: ZoneInfo) -> Text:
     out = _heading("History")
     out.append(f"{full_time(item['created_at'], zone)}  received\n", style="dim")
     for row in item.get("history", []):
@@ -121,10 +119,9 @@ class DetailPane(VerticalScroll):
     DetailPane > Static { width: 1fr; }
     """
 
-    def __init__(self, zone: ZoneInfo, clock: Callable[[], datetime], **kwargs: Any) -> None:
+    def __init__(self, zone: ZoneInfo, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.zone = zone
-        self.clock = clock
         self.item: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
@@ -138,4 +135,4 @@ class DetailPane(VerticalScroll):
         if item is None:
             body.update(Text("Select an item to see it in full.", style="dim"))
             return
-        body.update(describe_item(item, self.zone, self.clock()))
+        body.update(describe_item(item, self.zone))
