@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from socialdesk import __version__, paths
+from socialdesk.cli_supervisor import register as register_supervisor
 from socialdesk.config import Config, load_config
 from socialdesk.core.errors import UserError
 from socialdesk.core.ingest.outbox import Action, SendReport
@@ -513,6 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
     sync.add_argument("--full", action="store_true",
                       help="re-read every comment in the window (late items, edits, deletions)")
+    register_supervisor(command, _desk)
     command("worker", cmd_worker, "run background jobs (sync, sending) without a screen")
     for name, handler, text in (
             ("fake-page", cmd_fake_page, "serve a fake Facebook page on 127.0.0.1"),

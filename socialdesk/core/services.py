@@ -7,17 +7,20 @@ It opens one :class:`Store` per thread on demand (SQLite connections must not cr
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from socialdesk import paths
 from socialdesk.config import Config
 from socialdesk.core import access, replies, triage
+from socialdesk.core.audit import exports, metrics, retention
 from socialdesk.core.audit import log as audit_log
 from socialdesk.core.audit.sla import SlaPolicy, fill_due_times
 from socialdesk.core.classify.data import Example
@@ -27,16 +30,17 @@ from socialdesk.core.ingest.graph import GraphClient
 from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import_file
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
 from socialdesk.core.ingest.token import load_token
-from socialdesk.core.models import Item
+from socialdesk.core.models import Item, to_iso, utc_now
 from socialdesk.core.store import Store, inbox, open_store
 from socialdesk.core.store.db import as_dicts
 from socialdesk.core.store.items import insert_new_items
-from socialdesk.core.store.sync_state import SyncState, get_state
+from socialdesk.core.store.sync_state import SyncState, get_state, save_state
 
 if TYPE_CHECKING:
     from socialdesk.core.classify.service import Classifier, TrainProgress
 
 IMPORT_BATCH = 2_000
+CONFIG_STATE = "config"
 CLASSIFY_BATCH = 256
 #: Items the classifier has not seen: the public's, still holding personal data.
 PENDING = "model_version is null and from_page = 0 and purged_at is null"
@@ -86,6 +90,7 @@ class Desk:
         #: Classify new items as they are synced (a model must exist or be trainable).
         self.auto_classify = False
         self._classifier_lock = threading.Lock()
+        self._config_recorded = False
         self.sla = SlaPolicy(config)
         self.role = access.role_of(config, self.actor)
 
@@ -96,7 +101,25 @@ class Desk:
         if store is None:
             store = open_store(self.db_path)
             self._local.store = store
+            if not self._config_recorded:
+                self._config_recorded = True
+                self._record_config(store)
         return store
+
+    def _record_config(self, store: Store) -> None:
+        """Audit a configuration change: the file's SHA-256 differs from the last one seen."""
+        try:
+            digest = hashlib.sha256(self.config.source.read_bytes()).hexdigest()
+        except OSError:
+            return
+        if get_state(store, CONFIG_STATE).cursor.get("sha256") == digest:
+            return
+        with store.write():
+            if get_state(store, CONFIG_STATE).cursor.get("sha256") == digest:
+                return  # another process recorded it meanwhile
+            save_state(store, CONFIG_STATE, cursor={"sha256": digest})
+            audit_log.append(store, self.actor, "config", self.config.source.name,
+                             {"sha256": digest, "path": str(self.config.source)})
 
     def close(self) -> None:
         """Close this thread's connection, if open."""
@@ -387,3 +410,38 @@ class Desk:
     def members(self) -> list[str]:
         """The desk's members (for assigning)."""
         return sorted(self.config.access.members)
+
+    # ── supervision: reports, audit log, retention ───────────────────────────────────────
+
+    def report(self, since: datetime | None = None, until: datetime | None = None,
+               by: Iterable[str] = metrics.DIMENSIONS, now: datetime | None = None,
+               ) -> metrics.Report:
+        """Response-time report for a window (anyone with access may look)."""
+        if self.role == access.NO_ACCESS:
+            self.require("see reports")
+        self.fill_due_times()
+        return metrics.build_report(self.store, self.config, since, until, now, by)
+
+    def export_report(self, report: metrics.Report, path: str | Path) -> int:
+        """Write a report as CSV (supervisors; spreadsheet-formula safe); return rows."""
+        self.require("export")
+        rows = exports.write_report_csv(report, Path(path))
+        audit_log.append(self.store, self.actor, "export", Path(path).name,
+                         {"rows": rows, "since": str(report.since), "until": str(report.until)})
+        return rows
+
+    def verify_audit(self) -> audit_log.Verification:
+        """Walk the audit chain."""
+        return audit_log.verify(self.store)
+
+    def purge(self, dry_run: bool = False, now: datetime | None = None,
+              ) -> retention.PurgeReport:
+        """Blank personal data older than the retention period (supervisors)."""
+        self.require("purge")
+        result = retention.purge(self.store, self.config.retention_days, now or utc_now(),
+                                 dry_run)
+        if not dry_run:
+            audit_log.append(self.store, self.actor, "purge", "items",
+                             {"items": result.items, "answers": result.answers,
+                              "cutoff": to_iso(result.cutoff)})
+        return result

@@ -1,0 +1,44 @@
+"""CSV exports that are safe to open in a spreadsheet.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run as a
+formula by Excel or LibreOffice ("CSV injection"); such cells get a leading apostrophe, which
+spreadsheets show as plain text. Numbers are written as numbers (a negative number is data,
+not a formula).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from socialdesk.core.audit.metrics import Report
+from socialdesk.core.errors import UserError
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A value that a spreadsheet will show, never execute."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(DANGEROUS) else text
+
+
+def write_report_csv(report: Report, path: Path) -> int:
+    """One row per (dimension, group) plus the overall row; return the number of rows."""
+    rows = [{"dimension": "overall", **report.overall.as_dict()}]
+    for dimension, groups in report.groups.items():
+        rows.extend({"dimension": dimension, **g.as_dict()} for g in groups)
+    try:
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    except OSError as exc:
+        raise UserError(f"Cannot write {path}: {exc.strerror}.") from None
+    return len(rows)

@@ -1,0 +1,92 @@
+"""`socialdesk report`, `audit verify` and `purge` as a supervisor and as an officer runs them."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import json
+import sqlite3
+from pathlib import Path
+
+from tests.conftest import BUNDLED_CONFIG, assert_one_sentence
+
+
+def config_with_role(tmp_path: Path, role: str) -> Path:
+    """The bundled config with the OS user running the tests as a member."""
+    path = tmp_path / f"{role}.toml"
+    text = BUNDLED_CONFIG.read_text(encoding="utf-8").replace(
+        "[members]\n", f'[members]\n"{getpass.getuser()}" = "{role}"\n')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def seed(run_cli, tmp_path: Path) -> None:
+    lines = [{"text": "Beic wedi ei ddwyn yn Llangefni", "created_at": "2026-11-20T10:00:00Z"},
+             {"text": "=cmd|' /C calc'!A0", "author": "=1+1", "created_at": "2026-11-21T10:00Z"}]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    assert run_cli("import", str(path)).code == 0
+
+
+def test_report_json_csv_and_drill_down_for_a_supervisor(run_cli, tmp_path: Path) -> None:
+    seed(run_cli, tmp_path)
+    env = {"SOCIALDESK_CONFIG": str(config_with_role(tmp_path, "supervisor"))}
+    text = run_cli("report", env=env)
+    assert text.code == 0, text.err
+    assert "Response times" in text.out and "by language" in text.out
+    data = json.loads(run_cli("report", "--json", "--by", "week", env=env).out)
+    assert data["overall"]["count"] == 2 and list(data["by"]) == ["week"]
+    assert data["sla_clock"] == "staffed" and "welsh_parity" in data
+    ids = run_cli("report", "--items", "overall", env=env).out.split()
+    assert len(ids) == 2
+    out = tmp_path / "report.csv"
+    exported = run_cli("report", "--csv", str(out), env=env)
+    assert exported.code == 0, exported.err
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["dimension"] == "overall" and rows[0]["count"] == "2"
+    actions = [r[0] for r in sqlite3.connect(tmp_path / "cli.db").execute(
+        "select action from audit_log")]
+    assert "export" in actions
+
+
+def test_officer_is_refused_export_and_purge_in_one_sentence(run_cli, tmp_path: Path) -> None:
+    seed(run_cli, tmp_path)
+    env = {"SOCIALDESK_CONFIG": str(config_with_role(tmp_path, "officer"))}
+    refused = run_cli("report", "--csv", str(tmp_path / "r.csv"), env=env)
+    assert refused.code == 1 and "Only a supervisor can export" in refused.err
+    assert_one_sentence(refused.err)
+    assert not (tmp_path / "r.csv").exists()
+    purge = run_cli("purge", "--dry-run", env=env)
+    assert purge.code == 1 and "Only a supervisor can purge" in purge.err
+    assert_one_sentence(purge.err)
+    assert run_cli("report", "--items", "colour=red", env=env).code == 1
+
+
+def test_audit_verify_ok_then_broken_with_exit_1(run_cli, tmp_path: Path) -> None:
+    seed(run_cli, tmp_path)
+    ok = run_cli("audit", "verify")
+    assert ok.code == 0 and ok.out.startswith("audit log OK: 2 rows")
+    conn = sqlite3.connect(tmp_path / "cli.db")
+    conn.execute("update audit_log set actor = 'nobody' where id = 2")
+    conn.commit()
+    broken = run_cli("audit", "verify")
+    assert broken.code == 1
+    assert_one_sentence(broken.err)
+    assert "broken at row 2" in broken.err and "changed after it was written" in broken.err
+
+
+def test_purge_dry_run_then_purge_as_supervisor(run_cli, tmp_path: Path) -> None:
+    seed(run_cli, tmp_path)
+    path = config_with_role(tmp_path, "supervisor")
+    path.write_text(path.read_text(encoding="utf-8").replace("days = 365", "days = 1"),
+                    encoding="utf-8")
+    env = {"SOCIALDESK_CONFIG": str(path)}
+    before = json.loads(run_cli("report", "--json", env=env).out)["overall"]
+    dry = run_cli("purge", "--dry-run", env=env)
+    assert dry.code == 0 and dry.out.startswith("would purge 2 items")
+    done = run_cli("purge", env=env)
+    assert done.code == 0 and done.out.startswith("purged 2 items")
+    texts = sqlite3.connect(tmp_path / "cli.db").execute("select text from items").fetchall()
+    assert texts == [("",), ("",)]
+    assert json.loads(run_cli("report", "--json", env=env).out)["overall"] == before
+    assert run_cli("audit", "verify").code == 0
