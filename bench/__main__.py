@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from bench import (
+    audit_bench,
     classifier_compare,
     classifier_speed,
     dashboard_bench,
@@ -22,7 +23,8 @@ def main() -> int:
               "classifier-speed": classifier_speed.run,
               "finetune": finetune_experiment.run,
               "served": served_eval.run,
-              "dashboard": dashboard_bench.run}
+              "dashboard": dashboard_bench.run,
+              "audit": audit_bench.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()

@@ -1,4 +1,5 @@
-"""Background jobs (sync, sending the outbox) on an APScheduler timer, one process at a time.
+"""Background jobs (sync, sending the outbox, daily retention purge) on an APScheduler timer,
+one process at a time.
 
 Used by ``socialdesk worker`` and, later, by a dashboard. A lease row in the DB ("background")
 makes sure only one process per database runs them: each run renews the lease, a process
@@ -13,6 +14,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -26,6 +28,7 @@ from socialdesk.core.store.sync_state import acquire_lease, release_lease
 log = logging.getLogger("socialdesk.jobs")
 LEASE = "background"
 SEND_EVERY_SECONDS = 5.0
+PURGE_FIRST_DELAY = timedelta(minutes=5)
 
 #: Called with ("sync", SyncReport), ("send", SendReport), ("skip", holder) or ("error", text).
 Listener = Callable[[str, object], None]
@@ -79,6 +82,18 @@ class BackgroundJobs:
             self.listener("send", report)
         return report
 
+    def run_purge(self) -> None:
+        """Daily: purge personal data past the retention period (if we hold the lease)."""
+        if not self._lease():
+            return
+        try:
+            report = self.desk.purge_expired()
+        except UserError as exc:
+            self.listener("error", str(exc))
+            return
+        if report.items:
+            self.listener("purge", report)
+
     def _stop(self, reason: str) -> None:
         self.stopped_reason = reason
         self.listener("error", reason)
@@ -90,6 +105,9 @@ class BackgroundJobs:
                                 next_run_time=utc_now())
         self._scheduler.add_job(self.run_send, "interval", seconds=self.send_interval,
                                 id="send", max_instances=1, coalesce=True)
+        self._scheduler.add_job(self.run_purge, "interval", hours=24, id="purge",
+                                max_instances=1, coalesce=True,
+                                next_run_time=utc_now() + PURGE_FIRST_DELAY)
         self._scheduler.start()
 
     def shutdown(self) -> None:

@@ -190,3 +190,17 @@ def test_every_kind_of_tampering_is_found_at_its_row(sup: Desk, kind: str) -> No
     result = sup.verify_audit()
     assert not result.ok and result.broken_id == expected, result
     assert json.dumps(result.reason)
+
+
+def test_scheduled_purge_acts_as_system_and_is_audited(sup: Desk) -> None:
+    from socialdesk.core.jobs import BackgroundJobs
+
+    with sup.store.write():
+        sup.store.conn.execute("update items set created_at = '2020-01-01T00:00:00+00:00' "
+                               "where id = ?", (sup.ids["no_reply"],))
+    officer = Desk(sup.config, sup.db_path, actor="ann")   # the worker's user needs no role
+    BackgroundJobs(officer).run_purge()
+    assert officer.item_detail(sup.ids["no_reply"])["purged_at"]
+    last = officer.store.conn.execute(
+        "select actor, action from audit_log order by id desc limit 1").fetchone()
+    assert last == ("system", "purge") and officer.verify_audit().ok

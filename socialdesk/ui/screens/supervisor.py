@@ -1,0 +1,249 @@
+"""The supervisor's screen: how fast the team answers, Welsh parity, drill-down, CSV export.
+
+The report is built in a worker (the same service as ``socialdesk report``); the screen shows
+the headline figures, weekly charts of median first response and SLA share, the table of one
+grouping at a time, and the items behind the selected group.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker
+from textual_plotext import PlotextPlot
+
+from socialdesk import paths
+from socialdesk.core.audit.metrics import DIMENSIONS, GroupStats, Report
+from socialdesk.core.models import utc_now
+from socialdesk.core.services import Desk
+from socialdesk.ui.format import local_time, one_line
+
+WINDOWS = (4, 12, 52, 0)     # weeks; 0 = everything
+DRILL_LIMIT = 500
+
+
+class ReportLoaded(Message):
+    """A report was built."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
+
+
+class DrillLoaded(Message):
+    """The rows behind one group were read."""
+
+    def __init__(self, title: str, rows: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.title, self.rows = title, rows
+
+
+def _minutes(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}m" if value < 120 else f"{value / 60:.1f}h"
+
+
+def _share(group: GroupStats) -> str:
+    return "—" if group.sla_share is None else f"{group.sla_share:.0%}"
+
+
+class SupervisorScreen(Screen[None]):
+    """Response times for supervisors."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Inbox", id="supervisor.back"),
+        Binding("b", "next_dimension", "Group by", id="supervisor.group_by"),
+        Binding("w", "next_window", "Period", id="supervisor.period"),
+        Binding("e", "export", "Export CSV", id="supervisor.export"),
+    ]
+    DEFAULT_CSS = """
+    SupervisorScreen #headline { height: auto; padding: 0 1; }
+    SupervisorScreen #charts { height: 12; }
+    SupervisorScreen #groups { height: 1fr; }
+    SupervisorScreen #drill-title { height: 1; padding: 0 1; background: $panel; }
+    SupervisorScreen #drill { height: 1fr; }
+    """
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        self.dimension = "category"
+        self.window = 12
+        self.report: Report | None = None
+
+    def compose(self) -> ComposeResult:
+        """Headline, two weekly charts, the groups table, the drill-down table."""
+        yield Header()
+        yield Static("Building the report…", id="headline")
+        with Horizontal(id="charts"):
+            yield PlotextPlot(id="frt-chart")
+            yield PlotextPlot(id="sla-chart")
+        with Vertical():
+            yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="drill-title")
+            yield DataTable(id="drill", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Build the first report."""
+        self.title = self.desk.config.team.name
+        self.load_report()
+
+    # ── loading ──────────────────────────────────────────────────────────────────────────
+
+    def _since(self) -> datetime | None:
+        return utc_now() - timedelta(weeks=self.window) if self.window else None
+
+    def load_report(self) -> None:
+        """Build the report for the chosen period (in a worker)."""
+        self.sub_title = f"supervisor · {self._period()} · by {self.dimension}"
+        self.build_report(self._since())
+
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    def build_report(self, since: datetime | None) -> None:
+        """Worker: the report (all groupings, so switching is instant)."""
+        try:
+            report = self.desk.report(since=since)
+        finally:
+            self.desk.close()
+        self.post_message(ReportLoaded(report))
+
+    @on(Worker.StateChanged)
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        """Hand worker failures to the app's one hub."""
+        hub = getattr(self.app, "worker_failed", None)
+        if hub is not None:
+            hub(event)
+
+    def _period(self) -> str:
+        return f"last {self.window} weeks" if self.window else "all time"
+
+    @on(ReportLoaded)
+    def show_report(self, message: ReportLoaded) -> None:
+        """Headline, charts and the groups table."""
+        self.report = report = message.report
+        overall = report.overall
+        line = Text()
+        line.append(f"{self._period()}: {overall.count:,} contacts, {overall.answered:,} "
+                    f"answered, {overall.no_reply_needed:,} closed without reply needed.  ",
+                    style="bold")
+        line.append(f"First response median {_minutes(overall.frt_staffed_median)} staffed "
+                    f"(p90 {_minutes(overall.frt_staffed_p90)}), "
+                    f"{_minutes(overall.frt_elapsed_median)} elapsed; within SLA "
+                    f"{_share(overall)} ({report.clock} clock).  ")
+        line.append(f"Past SLA now: {len(report.past_sla_now)}.\n",
+                    style="bold red" if report.past_sla_now else "")
+        line.append(report.parity, style="bold white on red"
+                    if report.parity.startswith("WELSH IS SLOWER") else "green")
+        self.query_one("#headline", Static).update(line)
+        self._charts(report)
+        self._groups()
+
+    def _charts(self, report: Report) -> None:
+        weeks = [g for g in report.groups.get("week", []) if g.count]
+        labels = [g.key[-3:] for g in weeks]
+        frt = [g.frt_staffed_median or 0 for g in weeks]
+        sla = [100 * (g.sla_share or 0) for g in weeks]
+        for chart_id, values, title in (("#frt-chart", frt, "median first response, staffed min"),
+                                        ("#sla-chart", sla, "% within SLA")):
+            chart = self.query_one(chart_id, PlotextPlot)
+            plt = chart.plt
+            plt.clear_data()
+            plt.clear_figure()
+            plt.title(title)
+            if values:
+                plt.plot(list(range(len(values))), values, marker="braille")
+                step = max(1, len(labels) // 8)
+                plt.xticks(list(range(0, len(labels), step)), labels[::step])
+            chart.refresh()
+
+    def _groups(self) -> None:
+        table = self.query_one("#groups", DataTable)
+        table.clear(columns=True)
+        table.add_columns(self.dimension, "items", "answered", "FRT med", "p90",
+                          "elapsed med", "p90", "SLA", "no reply")
+        if self.report is None:
+            return
+        for group in self.report.groups.get(self.dimension, []):
+            table.add_row(Text(one_line(group.key)), f"{group.count:,}", f"{group.answered:,}",
+                          _minutes(group.frt_staffed_median), _minutes(group.frt_staffed_p90),
+                          _minutes(group.frt_elapsed_median), _minutes(group.frt_elapsed_p90),
+                          _share(group), f"{group.no_reply_needed:,}", key=group.key)
+        self.sub_title = f"supervisor · {self._period()} · by {self.dimension}"
+
+    # ── drill-down ───────────────────────────────────────────────────────────────────────
+
+    @on(DataTable.RowSelected, "#groups")
+    def drill(self, event: DataTable.RowSelected) -> None:
+        """Show the items behind the selected group."""
+        if self.report is None or event.row_key.value is None:
+            return
+        key = str(event.row_key.value)
+        group = next(g for g in self.report.groups[self.dimension] if g.key == key)
+        self.load_drill(f"{self.dimension} = {key}: {group.count:,} items"
+                        f"{f' (first {DRILL_LIMIT})' if group.count > DRILL_LIMIT else ''}",
+                        group.item_ids[:DRILL_LIMIT])
+
+    @work(thread=True, exclusive=True, group="drill", exit_on_error=False)
+    def load_drill(self, title: str, ids: list[int]) -> None:
+        """Worker: the rows of the drilled items."""
+        try:
+            found = self.desk.inbox_rows(ids)
+        finally:
+            self.desk.close()
+        self.post_message(DrillLoaded(title, [found[i] for i in ids if i in found]))
+
+    @on(DrillLoaded)
+    def show_drill(self, message: DrillLoaded) -> None:
+        """Fill the items table (user text as plain text)."""
+        self.query_one("#drill-title", Static).update(Text(message.title, style="bold"))
+        table = self.query_one("#drill", DataTable)
+        table.clear(columns=True)
+        table.add_columns("#", "received", "category", "lang", "officer", "status", "message")
+        zone, now = self.desk.config.team.zone, utc_now()
+        for row in message.rows:
+            table.add_row(str(row["id"]), local_time(row["created_at"], zone, now),
+                          str(row.get("category") or "—"), str(row.get("language") or "—"),
+                          Text(one_line(row.get("assignee"))), str(row.get("status")),
+                          Text(one_line(row.get("text"), "(no text)")[:80]))
+
+    # ── choices and export ───────────────────────────────────────────────────────────────
+
+    def action_next_dimension(self) -> None:
+        """Group by the next dimension."""
+        self.dimension = DIMENSIONS[(DIMENSIONS.index(self.dimension) + 1) % len(DIMENSIONS)]
+        self._groups()
+
+    def action_next_window(self) -> None:
+        """Switch the period (4, 12, 52 weeks, all time)."""
+        self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
+        self.load_report()
+
+    def action_export(self) -> None:
+        """Export the report as CSV into the data dir's exports/ folder (supervisors)."""
+        if self.report is None:
+            return
+        folder = paths.data_dir() / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"report-{utc_now():%Y%m%d-%H%M%S}.csv"
+        self.export_csv(self.report, str(target))
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def export_csv(self, report: Report, target: str) -> None:
+        """Worker: write the CSV (refused for officers, with the reason)."""
+        try:
+            rows = self.desk.export_report(report, target)
+        finally:
+            self.desk.close()
+        self.app.call_from_thread(self.notify, f"Exported {rows} rows to {target}.",
+                                  markup=False)

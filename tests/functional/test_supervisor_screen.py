@@ -1,0 +1,81 @@
+"""The supervisor's screen driven by Pilot: figures, parity, grouping, drill-down, export."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from socialdesk.config import AccessConfig
+from socialdesk.core.models import utc_now
+from socialdesk.core.services import Desk
+from socialdesk.ui.screens.supervisor import SupervisorScreen
+from tests.ui_helpers import make_app, settle
+from tests.unit.test_metrics import insert_cases
+
+
+@pytest.fixture
+def sian(tmp_path: Path, config, monkeypatch) -> Desk:
+    monkeypatch.setenv("SOCIALDESK_DATA_DIR", str(tmp_path / "data"))
+    team = replace(config, access=AccessConfig(members={"sian": "supervisor", "ann": "officer"}))
+    desk = Desk(team, tmp_path / "s.db", actor="sian")
+    desk.ids = insert_cases(desk)  # type: ignore[attr-defined]
+    yield desk
+    desk.close()
+
+
+async def open_supervisor(pilot, app) -> SupervisorScreen:
+    await settle(pilot, app)
+    await pilot.press("s")
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, SupervisorScreen)
+    screen.window = 0          # all time: the seeded cases go back to May 2026
+    screen.load_report()
+    await settle(pilot, app)
+    return screen
+
+
+async def test_headline_parity_groups_and_drill_down(sian: Desk) -> None:
+    app = make_app(sian, clock=utc_now)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_supervisor(pilot, app)
+        headline = str(screen.query_one("#headline", Static).render())
+        assert "4 contacts" in headline and "WELSH IS SLOWER" in headline
+        groups = screen.query_one("#groups", DataTable)
+        assert [groups.get_row_at(i)[0].plain for i in range(groups.row_count)] == \
+            ["chat", "concern", "report"]
+        await pilot.press("b", "b", "b")            # category → urgent → officer → language
+        await settle(pilot, app)
+        assert screen.dimension == "language"
+        languages = [groups.get_row_at(i)[0].plain for i in range(groups.row_count)]
+        groups.move_cursor(row=languages.index("cy"))
+        groups.focus()
+        await pilot.press("enter")
+        await settle(pilot, app)
+        drill = screen.query_one("#drill", DataTable)
+        assert drill.row_count == 1
+        assert drill.get_row_at(0)[0] == str(sian.ids["friday_night"])
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SupervisorScreen)
+
+
+async def test_export_for_supervisors_only(sian: Desk, tmp_path: Path) -> None:
+    app = make_app(sian, clock=utc_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_supervisor(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        exported = list((tmp_path / "data" / "exports").glob("report-*.csv"))
+        assert len(exported) == 1 and exported[0].read_text(encoding="utf-8").count("\n") > 5
+    ann = Desk(sian.config, sian.db_path, actor="ann")
+    app = make_app(ann, clock=utc_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_supervisor(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        notes = [n.message for n in app._notifications]
+        assert any("Only a supervisor can export" in n for n in notes)
+    assert len(list((tmp_path / "data" / "exports").glob("report-*.csv"))) == 1
