@@ -39,7 +39,12 @@ def _say(text: str) -> None:
 
 
 def _desk(args: argparse.Namespace) -> Desk:
-    return Desk(_config(args), args.db)
+    """The desk for this command; users with no access ([access] unknown_users = "none")
+    are turned away here, before anything is read."""
+    desk = Desk(_config(args), args.db)
+    if desk.role == "none":
+        desk.require("use socialdesk")
+    return desk
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -90,3 +90,12 @@ def test_purge_dry_run_then_purge_as_supervisor(run_cli, tmp_path: Path) -> None
     assert texts == [("",), ("",)]
     assert json.loads(run_cli("report", "--json", env=env).out)["overall"] == before
     assert run_cli("audit", "verify").code == 0
+
+
+def test_unknown_users_get_no_access_when_configured(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "closed.toml"
+    path.write_text(BUNDLED_CONFIG.read_text(encoding="utf-8").replace(
+        'unknown_users = "read-only"', 'unknown_users = "none"'), encoding="utf-8")
+    result = run_cli("report", env={"SOCIALDESK_CONFIG": str(path)})
+    assert result.code == 1 and "not a member of this desk" in result.err
+    assert_one_sentence(result.err)
