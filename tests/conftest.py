@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,24 @@ REPO = Path(__file__).resolve().parent.parent
 BUNDLED_CONFIG = REPO / "config" / "socialdesk.toml"
 
 
+#: Test actors who are members of the team (non-members are read-only, as on a real desk).
+TEST_MEMBERS = {"tester": "officer", "gethin": "officer"}
+
+
 @pytest.fixture
 def config() -> Config:
-    """The bundled default configuration."""
-    return load_config(BUNDLED_CONFIG)
+    """The bundled default configuration, with the test actors as officers."""
+    bundled = load_config(BUNDLED_CONFIG)
+    return replace(bundled, access=replace(bundled.access, members=dict(TEST_MEMBERS)))
+
+
+@pytest.fixture(scope="session")
+def team_config_file(tmp_path_factory) -> Path:
+    """The bundled config file with the OS user running the tests as an officer."""
+    path = tmp_path_factory.mktemp("config") / "socialdesk.toml"
+    path.write_text(BUNDLED_CONFIG.read_text(encoding="utf-8").replace(
+        "[members]\n", f'[members]\n"{getpass.getuser()}" = "officer"\n'), encoding="utf-8")
+    return path
 
 
 @pytest.fixture
@@ -41,14 +56,14 @@ class Result:
 
 
 @pytest.fixture
-def run_cli(tmp_path: Path):
+def run_cli(tmp_path: Path, team_config_file: Path):
     """Run `python -m socialdesk ARGS` in a subprocess with its own DB and data dir."""
 
     def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
             stdin: str | None = None, timeout: float = 120) -> Result:
         full_env = {**os.environ, "SOCIALDESK_DB": str(tmp_path / "cli.db"),
                     "SOCIALDESK_DATA_DIR": str(tmp_path / "data"),
-                    "SOCIALDESK_CONFIG": str(BUNDLED_CONFIG), **(env or {})}
+                    "SOCIALDESK_CONFIG": str(team_config_file), **(env or {})}
         proc = subprocess.run([sys.executable, "-m", "socialdesk", *args], env=full_env,
                               cwd=cwd or tmp_path, input=stdin, capture_output=True, text=True,
                               timeout=timeout)

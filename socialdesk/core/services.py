@@ -134,6 +134,7 @@ class Desk:
         Each batch is committed on its own, so an interrupted import keeps what it committed
         and can simply be run again.
         """
+        self.require("import")
         path = Path(path)
         events = read_import_file(path, self.config.team.zone)
         total = _count_lines(path) if progress else 0
@@ -217,6 +218,7 @@ class Desk:
     def queue_answer(self, item_id: int, action: outbox.Action, text: str = "",
                      language: str | None = None) -> tuple[int, bool]:
         """Queue a reply, private message or hide; returns (outbox id, newly queued)."""
+        self.require(action.value.replace("_", " "))
         entry, new = outbox.queue(self.store, item_id, action, text, self.actor, language)
         if new:
             audit_log.append(self.store, self.actor, f"queue_{action.value}", str(item_id),
@@ -234,6 +236,7 @@ class Desk:
 
     def resend(self, entry_id: int) -> None:
         """Put an uncertain/failed outbox entry back in the queue (a person decided)."""
+        self.require("resend")
         outbox.resend(self.store, entry_id)
         audit_log.append(self.store, self.actor, "resend", str(entry_id), {})
 

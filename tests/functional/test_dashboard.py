@@ -348,7 +348,7 @@ async def test_live_items_appear_keeping_the_selection_and_urgent_rings(
         chosen = team_desk.seeded[2]
         await select(pilot, app, chosen)
         before = table(app).cursor
-        newcomer = other(team_desk, "sync")
+        newcomer = other(team_desk, "bryn")
         new_ids = seed_items(newcomer, tmp_path / "more.jsonl", rows=[
             ("Mae dyn yn bygwth fy chwaer efo cyllell rŵan, plis helpwch", "message", "cy",
              "report", 1, "Siôn Owen", 1)], now=utc_now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import os
@@ -38,7 +39,7 @@ def fake_page_process(tmp_path: Path):
 def page_env(tmp_path: Path, info: dict) -> dict[str, str]:
     config = tmp_path / "page.toml"
     config.write_text(f'[page]\nid = "{info["page_id"]}"\ngraph_url = "{info["url"]}"\n'
-                      "page_size = 20\n")
+                      f'page_size = 20\n[members]\n"{getpass.getuser()}" = "officer"\n')
     return {"SOCIALDESK_CONFIG": str(config), "SOCIALDESK_PAGE_TOKEN": info["token"]}
 
 

@@ -99,3 +99,14 @@ def test_unknown_users_get_no_access_when_configured(run_cli, tmp_path: Path) ->
     result = run_cli("report", env={"SOCIALDESK_CONFIG": str(path)})
     assert result.code == 1 and "not a member of this desk" in result.err
     assert_one_sentence(result.err)
+
+
+def test_read_only_users_cannot_change_anything_from_the_cli(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"text": "hello"}) + "\n", encoding="utf-8")
+    env = {"SOCIALDESK_CONFIG": str(BUNDLED_CONFIG)}     # nobody is a member there
+    refused = run_cli("import", str(path), env=env)
+    assert refused.code == 1 and "read-only access" in refused.err
+    assert_one_sentence(refused.err)
+    assert run_cli("report", env=env).code == 0          # looking is allowed
+    assert run_cli("audit", "verify", env=env).code == 0
