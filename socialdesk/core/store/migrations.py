@@ -118,6 +118,8 @@ def _v2_sla_due(db: sqlite_utils.Database) -> None:
                "first_response_at, closed_at, sla_due_at, category, urgent, language, kind, "
                "close_reason, first_response_by, assignee)")
     db.table("items").create_index(["first_response_by"])
+    db.execute("CREATE INDEX idx_items_due_missing ON items (id) "
+               "WHERE sla_due_at IS NULL AND from_page = 0")
     db.execute("CREATE INDEX idx_items_facets ON items (from_page, status, category, urgent, "
                "language, kind, assignee)")
     # sqlite-utils' FTS trigger re-indexed the text on EVERY update (a claim, a classification);
