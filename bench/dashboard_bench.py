@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from bench.import_bench import make_file
-from bench.report import write_section
+from bench.report import team_config, write_section
 
 ITEMS = 100_000
 
@@ -153,7 +153,7 @@ def build_db(folder: Path) -> tuple[Path, float, float]:
 
     data = folder / "page.jsonl"
     make_file(data)
-    desk = Desk(load_config(CONFIG), folder / "desk.db", actor="bench")
+    desk = Desk(load_config(team_config(folder)), folder / "desk.db", actor="bench")
     start = time.perf_counter()
     desk.import_file(data)
     imported = time.perf_counter() - start

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.report import write_section
+from bench.report import team_config, write_section
 
 LINES = 100_000
 PLACES = ["Llangefni", "Holyhead", "Caergybi", "Amlwch", "Benllech", "Beaumaris", "Biwmares",
@@ -61,7 +61,8 @@ def baseline(path: Path, db: Path) -> float:
 
 def socialdesk_import(path: Path, db: Path) -> tuple[float, str, int]:
     # its own data dir: no trained model there, so this times the import alone
-    env = {**os.environ, "SOCIALDESK_DB": str(db), "SOCIALDESK_DATA_DIR": str(db.parent)}
+    env = {**os.environ, "SOCIALDESK_DB": str(db), "SOCIALDESK_DATA_DIR": str(db.parent),
+           "SOCIALDESK_CONFIG": str(team_config(db.parent))}
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", MEASURED_CLI, "import", str(path)], env=env,
                           capture_output=True, text=True, check=True)

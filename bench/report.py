@@ -39,3 +39,16 @@ def write_section(name: str, body: str) -> None:
         text = text.rstrip("\n") + "\n\n" + section
     BENCHMARKS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
     print(section)
+
+
+def team_config(folder: Path) -> Path:
+    """The bundled config with the OS user running the benchmark as a supervisor (socialdesk
+    refuses writes from users who are not members)."""
+    import getpass
+
+    bundled = Path(__file__).resolve().parent.parent / "config" / "socialdesk.toml"
+    path = folder / "team.toml"
+    path.write_text(bundled.read_text(encoding="utf-8").replace(
+        "[members]\n", f'[members]\n"{getpass.getuser()}" = "supervisor"\nbench = "supervisor"\n'),
+        encoding="utf-8")
+    return path

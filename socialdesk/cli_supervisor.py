@@ -8,7 +8,13 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from socialdesk.core.audit.metrics import DIMENSIONS, GroupStats, Report
+from socialdesk.core.audit.metrics import (
+    DIMENSIONS,
+    GroupStats,
+    Report,
+    minutes_text,
+    share_text,
+)
 from socialdesk.core.errors import UserError
 from socialdesk.core.services import Desk
 
@@ -29,19 +35,13 @@ def _day(value: str | None, desk: Desk, end: bool = False) -> datetime | None:
     return datetime.combine(day, time(), tzinfo=desk.config.team.zone)
 
 
-def _minutes(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if value < 120:
-        return f"{value:.0f}m"
-    return f"{value / 60:.1f}h"
-
-
 def _row(group: GroupStats) -> str:
-    share = "—" if group.sla_share is None else f"{group.sla_share:.0%}"
+    share = share_text(group)
     return (f"{group.key[:22]:<22} {group.count:>7,} {group.answered:>7,} "
-            f"{_minutes(group.frt_staffed_median):>7} {_minutes(group.frt_staffed_p90):>7} "
-            f"{_minutes(group.frt_elapsed_median):>7} {_minutes(group.frt_elapsed_p90):>7} "
+            f"{minutes_text(group.frt_staffed_median):>7} "
+            f"{minutes_text(group.frt_staffed_p90):>7} "
+            f"{minutes_text(group.frt_elapsed_median):>7} "
+            f"{minutes_text(group.frt_elapsed_p90):>7} "
             f"{share:>5} {group.no_reply_needed:>7,}")
 
 

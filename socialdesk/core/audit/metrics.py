@@ -93,6 +93,18 @@ class Report:
                 "past_sla_now": self.past_sla_now, "welsh_parity": self.parity}
 
 
+def minutes_text(value: float | None) -> str:
+    """A duration in minutes as people read it in a report: "45m", "3.5h", "—"."""
+    if value is None:
+        return "—"
+    return f"{value:.0f}m" if value < 120 else f"{value / 60:.1f}h"
+
+
+def share_text(group: GroupStats) -> str:
+    """A group's share within SLA: "83%", or "—" when nothing was judged."""
+    return "—" if group.sla_share is None else f"{group.sla_share:.0%}"
+
+
 def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
 

@@ -18,9 +18,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
 from socialdesk.core.ingest.outbox import Action
@@ -31,6 +30,7 @@ from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
 from socialdesk.ui.format import one_line
 from socialdesk.ui.messages import ActionDone, DetailLoaded, InboxLoaded
+from socialdesk.ui.screens.base import DeskScreen
 from socialdesk.ui.widgets.detail import LANGUAGE_NAME, DetailPane
 from socialdesk.ui.widgets.inbox_table import InboxHeader, InboxTable
 from socialdesk.ui.widgets.sidebar import FilterSidebar
@@ -82,7 +82,7 @@ class UrgentBanner(Static):
                          overflow="ellipsis"))
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(DeskScreen):
     """The officers' triage inbox."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -226,13 +226,6 @@ class InboxScreen(Screen[None]):
         """Show the detail if it is still the selected item."""
         if message.item_id == self.query_one(InboxTable).selected_id:
             self.query_one(DetailPane).show(message.item)
-
-    @on(Worker.StateChanged)
-    def worker_changed(self, event: Worker.StateChanged) -> None:
-        """Hand worker failures to the app's one hub."""
-        hub = getattr(self.app, "worker_failed", None)
-        if hub is not None:
-            hub(event)
 
     # ── filters ──────────────────────────────────────────────────────────────────────────
 

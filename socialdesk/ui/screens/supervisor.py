@@ -16,16 +16,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import Worker
 from textual_plotext import PlotextPlot
 
 from socialdesk import paths
-from socialdesk.core.audit.metrics import DIMENSIONS, GroupStats, Report
+from socialdesk.core.audit.metrics import DIMENSIONS, Report, minutes_text, share_text
 from socialdesk.core.models import utc_now
 from socialdesk.core.services import Desk
 from socialdesk.ui.format import local_time, one_line
+from socialdesk.ui.screens.base import DeskScreen
 
 WINDOWS = (4, 12, 52, 0)     # weeks; 0 = everything
 DRILL_LIMIT = 500
@@ -47,17 +46,9 @@ class DrillLoaded(Message):
         self.title, self.rows = title, rows
 
 
-def _minutes(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.0f}m" if value < 120 else f"{value / 60:.1f}h"
 
 
-def _share(group: GroupStats) -> str:
-    return "—" if group.sla_share is None else f"{group.sla_share:.0%}"
-
-
-class SupervisorScreen(Screen[None]):
+class SupervisorScreen(DeskScreen):
     """Response times for supervisors."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -118,13 +109,6 @@ class SupervisorScreen(Screen[None]):
             self.desk.close()
         self.post_message(ReportLoaded(report))
 
-    @on(Worker.StateChanged)
-    def worker_changed(self, event: Worker.StateChanged) -> None:
-        """Hand worker failures to the app's one hub."""
-        hub = getattr(self.app, "worker_failed", None)
-        if hub is not None:
-            hub(event)
-
     def _period(self) -> str:
         return f"last {self.window} weeks" if self.window else "all time"
 
@@ -137,10 +121,10 @@ class SupervisorScreen(Screen[None]):
         line.append(f"{self._period()}: {overall.count:,} contacts, {overall.answered:,} "
                     f"answered, {overall.no_reply_needed:,} closed without reply needed.  ",
                     style="bold")
-        line.append(f"First response median {_minutes(overall.frt_staffed_median)} staffed "
-                    f"(p90 {_minutes(overall.frt_staffed_p90)}), "
-                    f"{_minutes(overall.frt_elapsed_median)} elapsed; within SLA "
-                    f"{_share(overall)} ({report.clock} clock).  ")
+        line.append(f"First response median {minutes_text(overall.frt_staffed_median)} staffed "
+                    f"(p90 {minutes_text(overall.frt_staffed_p90)}), "
+                    f"{minutes_text(overall.frt_elapsed_median)} elapsed; within SLA "
+                    f"{share_text(overall)} ({report.clock} clock).  ")
         line.append(f"Past SLA now: {len(report.past_sla_now)}.\n",
                     style="bold red" if report.past_sla_now else "")
         line.append(report.parity, style="bold white on red"
@@ -175,10 +159,11 @@ class SupervisorScreen(Screen[None]):
         if self.report is None:
             return
         for group in self.report.groups.get(self.dimension, []):
+            times = [minutes_text(v) for v in (group.frt_staffed_median, group.frt_staffed_p90,
+                                                group.frt_elapsed_median, group.frt_elapsed_p90)]
             table.add_row(Text(one_line(group.key)), f"{group.count:,}", f"{group.answered:,}",
-                          _minutes(group.frt_staffed_median), _minutes(group.frt_staffed_p90),
-                          _minutes(group.frt_elapsed_median), _minutes(group.frt_elapsed_p90),
-                          _share(group), f"{group.no_reply_needed:,}", key=group.key)
+                          *times, share_text(group), f"{group.no_reply_needed:,}",
+                          key=group.key)
         self.sub_title = f"supervisor · {self._period()} · by {self.dimension}"
 
     # ── drill-down ───────────────────────────────────────────────────────────────────────
