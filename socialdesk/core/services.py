@@ -403,10 +403,17 @@ class Desk:
         self.fill_due_times()
 
     def draft_reply(self, item: dict[str, object]) -> str:
-        """The template answer for an item, in its language (both for mixed, Welsh first)."""
+        """The template answer for an item, in its language (both for mixed, Welsh first).
+
+        An item the model has not seen yet has no language: it is detected here from the text,
+        so a Welsh message never gets an English draft just because the model is loading.
+        """
+        from socialdesk.core.classify.language import detect_language
+
+        language = item.get("language") or detect_language(str(item.get("text") or ""))
         return replies.draft_reply(
             str(item["category"]) if item.get("category") else None, bool(item.get("urgent")),
-            str(item.get("language") or "en"), str(item.get("kind") or "message"),
+            str(language), str(item.get("kind") or "message"),
             str(item["author_name"]) if item.get("author_name") else None,
             self.config.team.name)
 

@@ -110,3 +110,10 @@ def test_facet_counts_match_the_filtered_lists(team) -> None:
     assert counts.get("language", "en") == len(desk.inbox_ids(InboxFilter(language="en")))
     assert sum(counts.category.values()) == counts.total
     assert desk.facet_counts(InboxFilter(view="all")).total == len(SEED)
+
+
+def test_unclassified_welsh_item_still_gets_a_welsh_draft(team) -> None:
+    desk, _ids = team
+    draft = desk.draft_reply({"text": "Mae rhywun wedi dwyn fy meic o'r tu allan i'r tŷ neithiwr",
+                              "kind": "message", "author_name": "Elin Wyn"})
+    assert draft.startswith("Helo Elin") and "Hi " not in draft
