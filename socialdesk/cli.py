@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from socialdesk import __version__, paths
 from socialdesk.cli_supervisor import register as register_supervisor
 from socialdesk.config import Config, load_config
+from socialdesk.core import access
 from socialdesk.core.errors import UserError
 from socialdesk.core.ingest.outbox import Action, SendReport
 from socialdesk.core.ingest.sync import SyncReport
@@ -42,7 +43,7 @@ def _desk(args: argparse.Namespace) -> Desk:
     """The desk for this command; users with no access ([access] unknown_users = "none")
     are turned away here, before anything is read."""
     desk = Desk(_config(args), args.db)
-    if desk.role == "none":
+    if desk.role == access.NO_ACCESS:
         desk.require("use socialdesk")
     return desk
 
@@ -386,11 +387,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _run_dashboard(desk: Desk, background: bool) -> int:
-    """Open the dashboard (Textual is imported only here: the CLI works without a screen)."""
-    from socialdesk.core import access
+    """Open the dashboard (Textual is imported only here: the CLI works without a screen).
 
-    if desk.role == access.NO_ACCESS:
-        desk.require("open the dashboard")
+    Users with no access never get here: :func:`_desk` turns them away.
+    """
     from socialdesk.ui.app import build_app
 
     build_app(desk, background=background).run()

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from socialdesk.core.audit import log as audit_log
 from socialdesk.core.errors import UserError
 from socialdesk.core.models import Category, Status, to_iso, utc_now
-from socialdesk.core.store.db import Store
+from socialdesk.core.store.db import Store, as_dicts
 
-#: Reasons an officer can give when closing an item.
-CLOSE_REASONS = ("answered", "no reply needed", "passed to 101 / 999", "duplicate",
-                 "spam or abuse")
 NO_REPLY_NEEDED = "no reply needed"
-OPEN = (Status.NEW.value, Status.CLAIMED.value)
+#: Reasons an officer can give when closing an item.
+CLOSE_REASONS = ("answered", NO_REPLY_NEEDED, "passed to 101 / 999", "duplicate",
+                 "spam or abuse")
 TRIAGE_FIELDS = ("status", "assignee", "claimed_at", "category", "urgent", "closed_at",
                  "close_reason", "sla_due_at")
 
@@ -41,30 +40,19 @@ class Undo:
     after: dict[str, Any]
     correction_id: int | None = None
     outbox_id: int | None = None
-    description: str = ""
-
-
-@dataclass
-class _Change:
-    """One item row as read inside the write transaction."""
-
-    item: dict[str, Any]
-    updates: dict[str, Any] = field(default_factory=dict)
 
 
 def _read(store: Store, item_id: int) -> dict[str, Any]:
-    cursor = store.conn.execute(f"select id, {', '.join(TRIAGE_FIELDS)}, first_response_at, "
-                                "from_page, purged_at from items where id = ?", (item_id,))
-    row = cursor.fetchone()
-    if row is None:
+    rows = as_dicts(store.conn.execute(
+        f"select id, {', '.join(TRIAGE_FIELDS)}, first_response_at, from_page, purged_at "
+        "from items where id = ?", (item_id,)))
+    if not rows:
         raise ActionRefused(f"There is no item {item_id}.")
-    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+    return rows[0]
 
 
 def _apply(store: Store, actor: str, action: str, item_id: int,
-           decide: Callable[[dict[str, Any]], dict[str, Any]],
-           payload: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None,
-           ) -> Undo:
+           decide: Callable[[dict[str, Any]], dict[str, Any]]) -> Undo:
     """Read the item, let ``decide`` refuse or choose the new fields, write them and log."""
     with store.write():
         item = _read(store, item_id)
@@ -79,9 +67,14 @@ def _apply(store: Store, actor: str, action: str, item_id: int,
         store.conn.execute(f"update items set {sets}, updated_at = ? where id = ?",
                            [*updates.values(), to_iso(utc_now()), item_id])
         audit_log.append(store, actor, action, str(item_id),
-                         payload(before, updates) if payload else
                          {"before": before, "after": updates})
     return Undo(action, item_id, before, updates)
+
+
+def _taken_by(item: dict[str, Any], officer: str) -> dict[str, Any]:
+    """The fields of an item once an officer has it (a new item becomes claimed)."""
+    status = Status.CLAIMED.value if item["status"] == Status.NEW.value else item["status"]
+    return {"assignee": officer, "claimed_at": to_iso(utc_now()), "status": status}
 
 
 def claim(store: Store, actor: str, item_id: int) -> Undo:
@@ -92,8 +85,7 @@ def claim(store: Store, actor: str, item_id: int) -> Undo:
             return {}
         if holder:
             raise ActionRefused(f"Item {item_id} is already claimed by {holder}.")
-        status = Status.CLAIMED.value if item["status"] == Status.NEW.value else item["status"]
-        return {"assignee": actor, "claimed_at": to_iso(utc_now()), "status": status}
+        return _taken_by(item, actor)
     return _apply(store, actor, "claim", item_id, decide)
 
 
@@ -113,10 +105,7 @@ def release(store: Store, actor: str, item_id: int, supervisor: bool = False) ->
 def assign(store: Store, actor: str, item_id: int, officer: str) -> Undo:
     """Give an item to an officer (a supervisor's action; the caller checks the role)."""
     def decide(item: dict[str, Any]) -> dict[str, Any]:
-        if item["assignee"] == officer:
-            return {}
-        status = Status.CLAIMED.value if item["status"] == Status.NEW.value else item["status"]
-        return {"assignee": officer, "claimed_at": to_iso(utc_now()), "status": status}
+        return {} if item["assignee"] == officer else _taken_by(item, officer)
     return _apply(store, actor, "assign", item_id, decide)
 
 

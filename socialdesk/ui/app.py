@@ -42,7 +42,6 @@ class SocialDeskApp(App[None]):
         self.jobs = jobs
         self.load_model = load_model
         self.clock = clock
-        self.model_ready = False
         #: What the status bar says about the model (read by screens when they mount).
         self.model_text = "model: loading…"
 
@@ -107,7 +106,6 @@ class SocialDeskApp(App[None]):
     @on(ModelReady)
     def model_ready_now(self, message: ModelReady) -> None:
         """Model loaded: say so and keep classifying what others store."""
-        self.model_ready = True
         self._model_status(f"model: ready ({message.version[:12]})")
         if message.classified:
             self.notify(f"Classified {message.classified:,} waiting item(s).", markup=False)

@@ -163,8 +163,7 @@ _OPENING = threading.Lock()
 
 def _connect(path: Path) -> Store:
     timeout = busy_timeout_ms()
-    conn = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None,
-                           check_same_thread=True)
+    conn = sqlite3.connect(path, timeout=timeout / 1000, isolation_level=None)
     try:
         conn.execute(f"PRAGMA busy_timeout = {timeout}")
         if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":

@@ -9,7 +9,7 @@ risk), then answered, then closed, newest first.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
@@ -52,11 +52,10 @@ class InboxFilter:
     owner: str | None = None          # "mine" | "unassigned"
     search: str = ""
 
-    def without(self, dimension: str) -> InboxFilter:
-        """The same filter with one dimension set back to "any" (for facet counts)."""
-        if dimension == "view":
-            return replace(self, view="all")
-        return replace(self, **{dimension: None})  # type: ignore[arg-type]
+
+def urgent_key(urgent: object) -> str:
+    """The facet value of an urgent flag ("urgent" / "not urgent")."""
+    return "urgent" if urgent else "not urgent"
 
 
 def where_clause(chosen: InboxFilter, actor: str,
@@ -144,7 +143,7 @@ def _group_value(dimension: str, group: dict[str, Any], actor: str) -> list[str]
     if dimension == "category":
         return [group["category"] or UNCLASSIFIED]
     if dimension == "urgent":
-        return ["urgent" if group["urgent"] else "not urgent"]
+        return [urgent_key(group["urgent"])]
     if dimension == "owner":
         if group["assignee"] is None:
             return ["unassigned"]
@@ -158,7 +157,7 @@ def _matches(chosen: InboxFilter, dimension: str, group: dict[str, Any], actor: 
     wanted = {
         "view": chosen.view if chosen.view != "all" else None,
         "category": chosen.category,
-        "urgent": None if chosen.urgent is None else ("urgent" if chosen.urgent else "not urgent"),
+        "urgent": None if chosen.urgent is None else urgent_key(chosen.urgent),
         "language": chosen.language,
         "kind": chosen.kind,
         "owner": chosen.owner,

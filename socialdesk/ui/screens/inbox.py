@@ -111,7 +111,7 @@ class InboxScreen(DeskScreen):
             with Vertical(id="main"):
                 yield Input(placeholder="Search text and names (/)", id="search")
                 yield InboxHeader(id="inbox-header")
-                yield InboxTable(self._fetch_rows, zone, self.clock, id="inbox")
+                yield InboxTable(self.desk.inbox_rows, zone, self.clock, id="inbox")
                 yield DetailPane(zone, id="detail")
         yield StatusBar(id="status")
         yield Footer()
@@ -131,9 +131,6 @@ class InboxScreen(DeskScreen):
         self.set_interval(RETICK_SECONDS, self.query_one(InboxTable).refresh)
 
     # ── loading ──────────────────────────────────────────────────────────────────────────
-
-    def _fetch_rows(self, ids: list[int]) -> dict[int, dict[str, Any]]:
-        return self.desk.inbox_rows(ids)
 
     def reload(self) -> None:
         """Read the inbox again for the current filter (in a worker)."""
@@ -286,13 +283,13 @@ class InboxScreen(DeskScreen):
 
     def action_next_urgent(self) -> None:
         """Go to the most pressing open urgent item (showing all open items if needed)."""
-        urgent = sorted(self.known_urgent or [])
+        urgent = self.known_urgent or set()
         if not urgent:
             self.notify("No open urgent items.", markup=False)
             return
         table = self.query_one(InboxTable)
         ids = table.ids
-        first = next((i for i in ids if i in (self.known_urgent or set())), None)
+        first = next((i for i in ids if i in urgent), None)
         if first is None:
             self.set_filter(InboxFilter(view="todo"))
             return
@@ -314,13 +311,10 @@ class InboxScreen(DeskScreen):
             return dict(row) if row else None
         return item
 
-    def act(self, summary: str, work_fn: Callable[[], Undo | None]) -> None:
-        """Run an action in a worker; errors become notifications (the app's worker hub)."""
-        self.write_action(summary, work_fn)
-
     @work(thread=True, group="actions", exit_on_error=False)
-    def write_action(self, summary: str, work_fn: Callable[[], Undo | None]) -> None:
-        """Worker: one write (may wait for another process's lock)."""
+    def act(self, summary: str, work_fn: Callable[[], Undo | None]) -> None:
+        """Worker: run one action (it may wait for another process's lock); errors become
+        notifications through the app's worker hub."""
         try:
             record = work_fn()
         finally:

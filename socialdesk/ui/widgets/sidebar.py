@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from socialdesk.core.store.inbox import UNCLASSIFIED, FacetCounts, InboxFilter
+from socialdesk.core.store.inbox import UNCLASSIFIED, FacetCounts, InboxFilter, urgent_key
 
 #: (dimension, value, label) in sidebar order; headings have dimension "".
 CHOICES: list[tuple[str, object, str]] = [
@@ -39,9 +39,7 @@ def toggle(chosen: InboxFilter, dimension: str, value: object) -> InboxFilter:
 
 
 def _count_key(dimension: str, value: object) -> str:
-    if dimension == "urgent":
-        return "urgent" if value else "not urgent"
-    return str(value)
+    return urgent_key(value) if dimension == "urgent" else str(value)
 
 
 class FilterSidebar(OptionList):
