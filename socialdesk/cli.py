@@ -10,7 +10,6 @@ import os
 import signal
 import sys
 import threading
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from socialdesk import __version__, paths
+from socialdesk.cli_posts import register as register_posts
 from socialdesk.cli_supervisor import register as register_supervisor
 from socialdesk.config import Config, load_config
 from socialdesk.core import access
@@ -25,6 +25,7 @@ from socialdesk.core.errors import UserError
 from socialdesk.core.ingest.outbox import Action, SendReport
 from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.services import Desk, ImportReport, current_user
+from socialdesk.terminal import printable
 
 if TYPE_CHECKING:
     from socialdesk.core.classify.service import Classifier
@@ -125,15 +126,6 @@ def cmd_import(args: argparse.Namespace) -> int:
               "(listed above); every other line was imported.", file=sys.stderr)
         return 1
     return 0
-
-
-def printable(text: str, width: int | None = None) -> str:
-    """User text made safe for a terminal: control characters (escape sequences!) shown as ⍰."""
-    clean = "".join("⍰" if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200d"
-                    else ch for ch in text.replace("\n", " ").replace("\t", " "))
-    if width is not None and len(clean) > width:
-        clean = clean[: width - 1] + "…"
-    return clean
 
 
 def _sync_summary(report: SyncReport) -> str:
@@ -520,6 +512,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--full", action="store_true",
                       help="re-read every comment in the window (late items, edits, deletions)")
     register_supervisor(command, _desk)
+    register_posts(command, _desk)
     command("worker", cmd_worker, "run background jobs (sync, sending) without a screen")
     for name, handler, text in (
             ("fake-page", cmd_fake_page, "serve a fake Facebook page on 127.0.0.1"),
@@ -584,3 +577,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("socialdesk: interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `socialdesk posts templates | head`: the reader left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

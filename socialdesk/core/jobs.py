@@ -1,5 +1,5 @@
-"""Background jobs (sync, sending the outbox, daily retention purge) on an APScheduler timer,
-one process at a time.
+"""Background jobs (sync, sending the outbox, publishing safety posts, daily retention purge) on
+an APScheduler timer, one process at a time.
 
 Used by ``socialdesk worker`` and, later, by a dashboard. A lease row in the DB ("background")
 makes sure only one process per database runs them: each run renews the lease, a process
@@ -22,15 +22,21 @@ from socialdesk.core.errors import UserError
 from socialdesk.core.ingest.outbox import SendReport
 from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.models import utc_now
+from socialdesk.core.schedule.publisher import PublishReport
+from socialdesk.core.schedule.timer import plan
 from socialdesk.core.services import Desk
 from socialdesk.core.store.sync_state import acquire_lease, release_lease
 
 log = logging.getLogger("socialdesk.jobs")
 LEASE = "background"
 SEND_EVERY_SECONDS = 5.0
+#: Publishing rounds also run on this interval (besides each post's own timer job), so posts
+#: added or approved by another process go out on time.
+PUBLISH_EVERY_SECONDS = 30.0
 PURGE_FIRST_DELAY = timedelta(minutes=5)
 
-#: Called with ("sync", SyncReport), ("send", SendReport), ("skip", holder) or ("error", text).
+#: Called with ("sync", SyncReport), ("send", SendReport), ("publish", PublishReport),
+#: ("purge", PurgeReport), ("skip", holder) or ("error", text).
 Listener = Callable[[str, object], None]
 
 
@@ -82,6 +88,23 @@ class BackgroundJobs:
             self.listener("send", report)
         return report
 
+    def run_publish(self) -> PublishReport | None:
+        """Publish the safety posts that are due (if we hold the lease), then re-plan the
+        timer from the table."""
+        if self.stopped_reason or not self._lease():
+            return None
+        try:
+            report = self.desk.posts.publish_due()
+            plan(self._scheduler, self.desk.store, self.run_publish)
+        except UserError as exc:
+            self.listener("error", str(exc))
+            return None
+        if report.token_refused:
+            self._stop(report.error or "the page token was refused")
+        if report.anything:
+            self.listener("publish", report)
+        return report
+
     def run_purge(self) -> None:
         """Daily: purge personal data past the retention period (if we hold the lease)."""
         if not self._lease():
@@ -105,6 +128,10 @@ class BackgroundJobs:
                                 next_run_time=utc_now())
         self._scheduler.add_job(self.run_send, "interval", seconds=self.send_interval,
                                 id="send", max_instances=1, coalesce=True)
+        self._scheduler.add_job(self.run_publish, "interval", seconds=PUBLISH_EVERY_SECONDS,
+                                id="publish", max_instances=1, coalesce=True,
+                                next_run_time=utc_now())
+        plan(self._scheduler, self.desk.store, self.run_publish)  # rebuilt from the table
         self._scheduler.add_job(self.run_purge, "interval", hours=24, id="purge",
                                 max_instances=1, coalesce=True,
                                 next_run_time=utc_now() + PURGE_FIRST_DELAY)

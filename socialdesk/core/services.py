@@ -38,6 +38,7 @@ from socialdesk.core.store.sync_state import SyncState, get_state, save_state
 
 if TYPE_CHECKING:
     from socialdesk.core.classify.service import Classifier, TrainProgress
+    from socialdesk.core.schedule.service import PostDesk
 
 IMPORT_BATCH = 2_000
 CONFIG_STATE = "config"
@@ -177,7 +178,7 @@ class Desk:
                            timeout=page.timeout_seconds)
 
     @contextmanager
-    def _graph(self, client: GraphClient | None) -> Iterator[GraphClient]:
+    def graph(self, client: GraphClient | None) -> Iterator[GraphClient]:
         """The given client, or a new one for the configured page, closed afterwards."""
         if client is not None:
             yield client
@@ -188,10 +189,17 @@ class Desk:
         finally:
             graph.close()
 
+    @property
+    def posts(self) -> PostDesk:
+        """Scheduled safety posts (drafts, approval, timing, publishing, the crisis pause)."""
+        from socialdesk.core.schedule.service import PostDesk
+
+        return PostDesk(self)
+
     def sync_once(self, full: bool | None = None,
                   client: GraphClient | None = None) -> SyncReport:
         """One sync pass of the page into the DB (recorded in the audit log)."""
-        with self._graph(client) as graph:
+        with self.graph(client) as graph:
             report = PageSync(self.store, graph, self.config.page).run(full)
         if self.auto_classify and report.new:
             self.classify_pending(train_if_missing=True)
@@ -227,7 +235,7 @@ class Desk:
 
     def send_outbox(self, client: GraphClient | None = None) -> outbox.SendReport:
         """Send what is queued (recorded in the audit log when anything happened)."""
-        with self._graph(client) as graph:
+        with self.graph(client) as graph:
             report = outbox.OutboxSender(self.store, graph, self.config.page.id).run()
         if report.sent or report.failed or report.uncertain:
             audit_log.append(self.store, "system", "send", self.config.page.id, {

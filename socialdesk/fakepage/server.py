@@ -32,6 +32,10 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
 
 
+#: Seconds within which the same text posted again is refused as a duplicate (code 506).
+DUPLICATE_WINDOW = 3600.0
+
+
 def fb_time(ts: float) -> str:
     """Graph API time format: 2026-11-23T18:04:05+0000."""
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
@@ -529,7 +533,9 @@ class FakePage:
         text = body.get("message", "")
         if not text:
             return 400, {"error": {"message": "(#100) Missing message", "code": 100}}
-        if any(p.message == text for p in self.state.posts[-20:]):
+        now = self.state.now()  # Facebook refuses the same status again soon after
+        if any(p.message == text and now - p.created < DUPLICATE_WINDOW
+               for p in self.state.posts[-20:]):
             return 400, {"error": {"message": "(#506) Duplicate status message", "code": 506,
                                    "type": "OAuthException"}}
         post = self.state.add_post(text, self.state.now())

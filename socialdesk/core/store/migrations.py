@@ -133,9 +133,30 @@ def _v2_sla_due(db: sqlite_utils.Database) -> None:
         'VALUES (new.rowid, new."text", new."author_name");\nEND')
 
 
+def _v3_post_runs(db: sqlite_utils.Database) -> None:
+    """Safety posts: a title, the timing as the person wrote it, an edit version (editing
+    revokes approval), and one row per publication attempt of an occurrence.
+
+    ``post_runs`` has one row per (post, due time): inserting it is the claim that makes two
+    publishers on one database publish an occurrence once.
+    """
+    posts = db.table("scheduled_posts")
+    for column, kind in (("title", str), ("timing", str), ("version", int),
+                         ("cancelled_by", str), ("cancelled_at", str)):
+        posts.add_column(column, kind)
+    db.table("post_runs").create(
+        {"id": int, "post_id": int, "due_at": str, "status": str, "attempts": int,
+         "platform_ids": str, "started_at": str, "finished_at": str, "last_error": str,
+         "note": str, "dismissed_by": str},
+        pk="id", foreign_keys=[("post_id", "scheduled_posts", "id")],
+        not_null={"post_id", "due_at", "status"}, defaults={"attempts": 0})
+    db.table("post_runs").create_index(["post_id", "due_at"], unique=True)
+    db.table("post_runs").create_index(["status"])
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
-MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due]
+MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs]
 
 LATEST_VERSION = len(MIGRATIONS)

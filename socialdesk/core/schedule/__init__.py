@@ -1,0 +1,1 @@
+"""Scheduled safety posts: templates, timing, the approval workflow, publishing."""
