@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from socialdesk.core import access
 from socialdesk.core.errors import UserError
 from socialdesk.core.ingest.outbox import Action, SendReport
 from socialdesk.core.ingest.sync import SyncReport
+from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.core.services import Desk, ImportReport, current_user
 from socialdesk.terminal import printable
 
@@ -292,13 +293,17 @@ def _print_event(kind: str, payload: object) -> None:
         line = _sync_summary(payload) + (f" — {payload.error}" if payload.error else "")
     elif isinstance(payload, SendReport):
         line = _send_summary(payload) + "".join(f"\n    {d}" for d in payload.details)
+    elif isinstance(payload, PublishReport):
+        line = (f"safety posts: {len(payload.published)} published, {len(payload.missed)} "
+                f"missed, {len(payload.failed)} failed, {len(payload.uncertain)} uncertain"
+                + "".join(f"\n    {printable(d)}" for d in payload.details))
     else:
         line = f"{kind}: {payload}"
     _say(f"[{stamp}] {line}")
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run the background jobs (sync, sending) without a screen."""
+    """Run the background jobs (sync, sending, safety posts) without a screen."""
     from socialdesk.core.jobs import BackgroundJobs
 
     desk = _desk(args)
@@ -307,8 +312,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _ready_classifier(desk)
     jobs = BackgroundJobs(desk, listener=_print_event)
     jobs.start()
-    _say(f"worker running (sync every {jobs.sync_interval:g} s, outbox every "
-         f"{jobs.send_interval:g} s); Ctrl-C to stop")
+    _say(f"worker running (sync every {jobs.sync_interval:g} s, safety posts when due, "
+         f"outbox every {jobs.send_interval:g} s); Ctrl-C to stop")
     try:
         _wait_for_stop()
     finally:
@@ -358,7 +363,30 @@ def _demo_desk(args: argparse.Namespace, page: FakePage) -> Desk:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     _say(f"fake page at {page.url} (page {page.page_id}), about {args.rate:g} new items a "
          f"minute; demo database {db}")
-    return Desk(config, db, actor=user)
+    desk = Desk(config, db, actor=user)
+    _seed_demo_posts(desk)
+    return desk
+
+
+def _seed_demo_posts(desk: Desk) -> None:
+    """A few safety posts for the demo: one going out in two minutes, a weekly reminder,
+    a draft awaiting approval and one still missing its Welsh text."""
+    posts = desk.posts
+    zone = desk.config.team.zone
+    soon = (datetime.now(zone) + timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M")
+    saturday = (datetime.now(zone) + timedelta(days=(5 - datetime.now(zone).weekday()) % 7 + 7))
+    for name, when, values, approve in (
+            ("how-to-report", soon, {}, True),
+            ("lock-your-car", "every friday 17:00", {}, True),
+            ("bike-marking", saturday.strftime("%Y-%m-%d") + " 08:00",
+             {"place": "Llangefni Town Hall", "place_cy": "Neuadd y Dref, Llangefni",
+              "date": saturday.strftime("%Y-%m-%d"), "time": "10:00-14:00"}, False)):
+        draft = posts.draft(name, values)
+        post_id = posts.add(draft.title, draft.cy, draft.en, when, draft.template)
+        if approve and desk.config.posts.require_approval:
+            posts.approve(post_id)
+    posts.add("Christmas market patrols", "", "Officers will be at the Beaumaris Christmas "
+              "market this weekend — come and say hello!", "monthly first saturday 10:00")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -513,7 +541,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="re-read every comment in the window (late items, edits, deletions)")
     register_supervisor(command, _desk)
     register_posts(command, _desk)
-    command("worker", cmd_worker, "run background jobs (sync, sending) without a screen")
+    command("worker", cmd_worker,
+            "run background jobs (sync, sending, safety posts) without a screen")
     for name, handler, text in (
             ("fake-page", cmd_fake_page, "serve a fake Facebook page on 127.0.0.1"),
             ("demo", cmd_demo, "fake page + demo database + socialdesk working on it live")):

@@ -36,7 +36,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "hide": "h", "reclassify": "l", "close": "d", "reopen": "o", "undo": "z",
     "search": "slash", "urgent_only": "exclamation_mark", "mine": "m", "next_urgent": "u",
     "toggle_sidebar": "f", "refresh": "f5", "view_todo": "1", "view_answered": "2",
-    "view_closed": "3", "view_all": "4", "supervisor": "s",
+    "view_closed": "3", "view_all": "4", "supervisor": "s", "posts": "t",
 }
 _KEY = re.compile(r"[a-z0-9_+]+(,[a-z0-9_+]+)*")
 

@@ -14,10 +14,12 @@ class InboxLoaded(Message):
     """The item ids and counts of a filter were read."""
 
     def __init__(self, chosen: InboxFilter, ids: list[int], counts: FacetCounts,
-                 desk: DeskCounts, sync: str, sync_problem: bool) -> None:
+                 desk: DeskCounts, sync: str, sync_problem: bool,
+                 posts: tuple[str, bool] = ("", False)) -> None:
         super().__init__()
         self.chosen, self.ids, self.counts, self.desk = chosen, ids, counts, desk
         self.sync, self.sync_problem = sync, sync_problem
+        self.posts = posts
 
 
 class DetailLoaded(Message):

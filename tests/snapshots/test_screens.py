@@ -57,3 +57,22 @@ def test_close_reasons_dialog(snap_compare, snap_desk: Desk) -> None:
         await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(snap_desk), terminal_size=(100, 30), run_before=open_close)
+
+
+def test_posts_screen(snap_compare, snap_desk: Desk) -> None:
+    posts = snap_desk.posts
+    posts.add("Bike marking, Llangefni", "Marcio beiciau am ddim: Neuadd y Dref.",
+              "Free bike marking: Town Hall.", "2099-06-06 10:00")
+    posts.add("English only so far", "", "Lock your car tonight.", "2099-06-05 17:00")
+    with snap_desk.store.write():   # a post that went out, and one the page never confirmed
+        snap_desk.store.conn.execute(
+            "insert into post_runs (post_id, due_at, status, attempts, platform_ids, "
+            "last_error) values (1, '2099-06-01T08:00:00+00:00', 'uncertain', 1, '{}', "
+            "'timed out; not found on the page''s feed — check the page, then retry or dismiss')")
+
+    async def open_posts(pilot) -> None:
+        await settle(pilot, pilot.app)
+        await pilot.press("t")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(make_app(snap_desk), terminal_size=(140, 40), run_before=open_posts)

@@ -14,6 +14,7 @@ whatever fell due meanwhile is judged by the grace rule like any down-time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,8 @@ from socialdesk.core.store.db import Store, as_dicts
 from socialdesk.core.store.sync_state import get_state, save_state
 
 PAUSE_STATE = "posts_pause"
+#: A template placeholder left in a text ({place}): refused at approval.
+UNFILLED = re.compile(r"\{[a-z_]+\}")
 EDITABLE = ("draft", "approved", "failed", "missed", "uncertain")
 CANCELLABLE = ("draft", "approved", "failed", "missed", "uncertain")
 PROBLEMS = ("failed", "missed", "uncertain")
@@ -156,6 +159,10 @@ def approve(store: Store, actor: str, post_id: int, now: datetime, zone: ZoneInf
             if not (post[key] or "").strip():
                 raise PostError(f"Post {post_id} has no {name} text; both languages go out "
                                 "together, so add it before approval.")
+            unfilled = UNFILLED.findall(post[key])
+            if unfilled:
+                raise PostError(f"The {name} text of post {post_id} still has "
+                                f"{', '.join(dict.fromkeys(unfilled))} to fill in.")
         due = post["due_at"]
         rule = timing_of(post, zone)
         if due <= to_iso(now):
@@ -266,3 +273,14 @@ def all_posts(store: Store, limit: int = 500) -> list[dict[str, Any]]:
     """Every post, newest due first (for `posts list --all`)."""
     return as_dicts(store.conn.execute(
         "select * from scheduled_posts order by due_at desc limit ?", (limit,)))
+
+
+def summary(store: Store) -> tuple[int, int, str | None]:
+    """(drafts, problems nobody dismissed, next due time of an approved post)."""
+    drafts, next_due = store.conn.execute(
+        "select coalesce(sum(status = 'draft'), 0), min(case when status = 'approved' "
+        "then due_at end) from scheduled_posts").fetchone()
+    problems = store.conn.execute(
+        f"select count(*) from post_runs where status in {PROBLEMS} "
+        "and dismissed_by is null").fetchone()[0]
+    return int(drafts), int(problems), next_due

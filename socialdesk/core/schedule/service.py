@@ -145,6 +145,22 @@ class PostDesk:
         """Whether publishing is paused, why, by whom, since when."""
         return posts.pause_state(self.desk.store)
 
+    def headline(self) -> tuple[str, bool]:
+        """One line for the status bar, and whether it needs attention (paused, problems)."""
+        state = posts.pause_state(self.desk.store)
+        if state.paused:
+            return f"posts: ⏸ PAUSED by {state.by} — {state.reason}", True
+        drafts, problems, next_due = posts.summary(self.desk.store)
+        parts = []
+        if next_due:
+            moment = datetime.fromisoformat(next_due).astimezone(self.zone)
+            parts.append(f"next {moment:%a %H:%M}")
+        if drafts:
+            parts.append(f"{drafts} to approve")
+        if problems:
+            parts.append(f"{problems} need a person")
+        return f"posts: {', '.join(parts) or 'none scheduled'}", bool(problems)
+
     def get(self, post_id: int) -> dict[str, Any]:
         """One post."""
         return posts.get_post(self.desk.store, post_id)

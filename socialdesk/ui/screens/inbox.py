@@ -55,6 +55,7 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
     ("toggle_sidebar", "toggle_sidebar", "Filters", False, "Show or hide the filters"),
     ("refresh", "refresh", "Refresh", False, "Reload now"),
     ("supervisor", "supervisor", "Supervisor", True, "Response times, SLA, Welsh parity"),
+    ("posts", "posts", "Posts", True, "Scheduled safety posts: agenda, approval, crisis pause"),
     ("view_todo", "view('todo')", "To do", False, "View: items to do"),
     ("view_answered", "view('answered')", "Answered", False, "View: answered items"),
     ("view_closed", "view('closed')", "Closed", False, "View: closed items"),
@@ -151,10 +152,12 @@ class InboxScreen(DeskScreen):
             counts = self.desk.facet_counts(chosen)
             desk_counts = self.desk.desk_counts()
             sync, problem = self._sync_text()
+            posts = self.desk.posts.headline()
         finally:
             self.desk.close()
         if not get_current_worker().is_cancelled:
-            self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, problem))
+            self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, problem,
+                                          posts))
 
     def _sync_text(self) -> tuple[str, bool]:
         if not self.desk.config.page.id:
@@ -182,6 +185,7 @@ class InboxScreen(DeskScreen):
         status.state.open_count = message.desk.todo
         status.state.mine_count = message.desk.mine
         status.state.urgent_count = len(message.desk.open_urgent_ids)
+        status.state.posts, status.state.posts_alarm = message.posts
         if not status.state.sync.startswith("sync: stopped"):
             status.state.sync, status.state.sync_problem = message.sync, message.sync_problem
         status.show()
@@ -276,6 +280,12 @@ class InboxScreen(DeskScreen):
         from socialdesk.ui.screens.supervisor import SupervisorScreen
 
         self.app.push_screen(SupervisorScreen(self.desk))
+
+    def action_posts(self) -> None:
+        """Open the safety-posts screen (agenda, drafts, problems, pause)."""
+        from socialdesk.ui.screens.posts import PostsScreen
+
+        self.app.push_screen(PostsScreen(self.desk))
 
     def action_refresh(self) -> None:
         """Reload now."""

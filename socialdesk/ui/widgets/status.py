@@ -20,6 +20,8 @@ class DeskState:
     open_count: int | None = None
     urgent_count: int = 0
     mine_count: int = 0
+    posts: str = ""
+    posts_alarm: bool = False
 
 
 class StatusBar(Static):
@@ -38,10 +40,15 @@ class StatusBar(Static):
         if s.urgent_count:
             line.append(f" ‼ {s.urgent_count} urgent ", style="bold white on red")
             line.append(" ")
+        if s.posts_alarm:  # a paused schedule or a failed post: everyone sees it first
+            line.append(f" {s.posts} ", style="bold white on red")
+            line.append(" ")
         line.append(s.sync, style="bold yellow" if s.sync_problem else "")
         line.append(" │ ")
         line.append(s.model, style="italic" if "ready" not in s.model else "")
         if s.open_count is not None:
             line.append(f" │ to do {s.open_count:,} · mine {s.mine_count:,}")
+        if s.posts and not s.posts_alarm:
+            line.append(f" │ {s.posts}")
         line.append(f" │ {s.user} ({s.role})", style="dim")
         self.update(line)
