@@ -20,6 +20,7 @@ from socialdesk.core.ingest.outbox import SendReport
 from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.jobs import BackgroundJobs
 from socialdesk.core.models import utc_now
+from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.core.services import Desk
 from socialdesk.ui.messages import ModelProgress, ModelReady, SyncFinished
 from socialdesk.ui.screens.inbox import ACTIONS, InboxScreen
@@ -142,8 +143,21 @@ class SocialDeskApp(App[None]):
             self.notify(f"Sending: {message.payload.failed} failed, "
                         f"{message.payload.uncertain} uncertain (see the item's history).",
                         severity="warning", markup=False)
+        elif isinstance(message.payload, PublishReport):
+            self._posts_reported(message.payload)
         bar.show()
         inbox.reload()
+
+    def _posts_reported(self, report: PublishReport) -> None:
+        if report.published:
+            self.notify(f"Safety post published: #{', #'.join(map(str, report.published))}.",
+                        markup=False)
+        if report.missed or report.failed or report.uncertain or report.error:
+            problems = [f"{len(ids)} {name}" for name, ids in (
+                ("missed", report.missed), ("failed", report.failed),
+                ("uncertain", report.uncertain)) if ids]
+            self.notify(f"Safety posts: {', '.join(problems) or report.error} — see the Posts "
+                        "screen (t).", severity="warning", timeout=20, markup=False)
 
     # ── errors and the command palette ───────────────────────────────────────────────────
 

@@ -84,3 +84,41 @@ async def test_expired_token_stops_sync_and_says_so(config, tmp_path: Path,
             assert sum(fake.requests.values()) == requests   # no retry storm
     finally:
         fake.stop()
+
+
+async def test_the_dashboard_publishes_a_due_safety_post_and_shows_it(
+        config, tmp_path: Path, monkeypatch) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from socialdesk.ui.screens.posts import PostsScreen
+
+    fake = start_fake(posts=2, comments=4, conversations=1)
+    desk = live_desk(config, fake, tmp_path, monkeypatch)
+    post_id = desk.posts.add("how to report", "Ffoniwch 999 mewn argyfwng.",
+                             "Ring 999 in an emergency.", "2099-01-01 09:00")
+    desk.posts.approve(post_id)
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=4)
+    with desk.store.write():     # due in 4 s (the form only takes minutes)
+        desk.store.conn.execute("update scheduled_posts set due_at = ? where id = ?",
+                                (due.isoformat(), post_id))
+    app = build_app(desk, load_model=False)
+    try:
+        async with app.run_test(size=(160, 50)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("t")
+            await settle(pilot, app)
+            assert isinstance(app.screen, PostsScreen)
+
+            def published() -> bool:
+                return any(f"Safety post published: #{post_id}" in n.message
+                           for n in app._notifications)
+            assert await wait_for(pilot, published, 20)
+            assert [r["message"] for r in fake.state.received if r["kind"] == "publish"] == [
+                "Ffoniwch 999 mewn argyfwng.\n\nRing 999 in an emergency."]
+            app.screen.reload()
+            await settle(pilot, app)
+            rows = app.screen.query_one("#agenda").row_count
+            assert rows == 1 and str(app.screen.query_one("#agenda").get_row_at(0)[2]) == \
+                "published"
+    finally:
+        fake.stop()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -247,11 +247,14 @@ def resume(store: Store, actor: str) -> PauseState:
 # ── views ────────────────────────────────────────────────────────────────────────────────
 
 
-def agenda(store: Store, limit: int = 200) -> list[dict[str, Any]]:
-    """Posts still to go out (approved, publishing) and drafts, by due time."""
+def agenda(store: Store, now: datetime, limit: int = 200) -> list[dict[str, Any]]:
+    """The calendar: drafts and posts still to go out, and what went out (or did not) in the
+    last week, by due time."""
+    week_ago = to_iso(now - timedelta(days=7))
     return as_dicts(store.conn.execute(
         "select * from scheduled_posts where status in ('draft', 'approved', 'publishing', "
-        "'failed') order by due_at limit ?", (limit,)))
+        "'failed') or (status in ('published', 'missed', 'uncertain') and due_at >= ?) "
+        "order by due_at limit ?", (week_ago, limit)))
 
 
 def problems(store: Store, limit: int = 100) -> list[dict[str, Any]]:

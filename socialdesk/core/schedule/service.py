@@ -166,8 +166,8 @@ class PostDesk:
         return posts.get_post(self.desk.store, post_id)
 
     def agenda(self) -> list[dict[str, Any]]:
-        """Drafts and posts still to go out, by due time."""
-        return posts.agenda(self.desk.store)
+        """Drafts and posts still to go out, and last week's, by due time."""
+        return posts.agenda(self.desk.store, self.clock())
 
     def problems(self) -> list[dict[str, Any]]:
         """Failed, missed and uncertain occurrences nobody has dismissed."""

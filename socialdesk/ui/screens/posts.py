@@ -196,7 +196,8 @@ class PostsScreen(DeskScreen):
                              Text(one_line(run["title"])[:40]), Text(why[:120]),
                              key=f"run-{run['id']}")
         drafts = sum(1 for p in data.agenda if p["status"] == "draft")
-        self.sub_title = (f"safety posts · {len(data.agenda) - drafts} scheduled · {drafts} "
+        scheduled = sum(1 for p in data.agenda if p["status"] in ("approved", "publishing"))
+        self.sub_title = (f"safety posts · {scheduled} scheduled · {drafts} "
                           f"draft(s) · {len(data.problems)} need a person")
         if self.selected_post is None and data.agenda:
             self.load_detail(int(data.agenda[0]["id"]))
