@@ -1,0 +1,229 @@
+"""Every fault of DESIGN.md §5 against every operation that talks to the page.
+
+Each case runs the operation for a few rounds with the fault aimed at that operation's
+endpoint, then once more after the fault has gone (time passes, the token is renewed), and
+checks the invariants:
+
+* sync: every item the page served is in the DB exactly once (cursors never skipped one);
+* answers and posts: nothing is on the page twice; an entry marked sent is there exactly once;
+  one that is not sent has told a person why (an error, or "uncertain" with a reason);
+* a round that could not finish says so in one line without the token in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from socialdesk.config import Config
+from socialdesk.core.ingest import outbox
+from socialdesk.core.ingest.outbox import Action, OutboxSender
+from socialdesk.core.services import Desk
+from socialdesk.core.store import open_store
+from socialdesk.fakepage.faults import FAULTS
+from socialdesk.fakepage.server import FakePage
+from tests.ingest_helpers import client_for, db_ids, page_config, page_ids, start_fake, syncer
+from tests.reliability.conftest import scale
+
+SYNC_OPS = {"sync_posts": "posts", "sync_comments": "comments",
+            "sync_conversations": "conversations"}
+SEND_OPS = {"reply": ("reply", Action.REPLY), "private_reply": ("private_message",
+                                                                Action.PRIVATE_REPLY),
+            "message": ("private_message", Action.MESSAGE), "hide": ("hide", Action.HIDE)}
+OPERATIONS = [*SYNC_OPS, *SEND_OPS, "publish"]
+ROUNDS = 4
+SEEDS = range(scale(1, 5))
+#: How much of the endpoint's traffic each fault hits (token expiry: from then on). Repeated
+#: and late items only exist in lists: against a POST they hit every request, and change
+#: nothing, which is the point.
+SHARE = {"token_expired": "#1"}
+LIST_ONLY = ("duplicates", "late_items")
+LISTS = set(SYNC_OPS.values())
+
+
+def spec(fault: str, endpoint: str) -> str:
+    share = "1" if fault in LIST_ONLY and endpoint not in LISTS else "0.6"
+    return f"{fault}@{endpoint}={SHARE.get(fault, share)}"
+
+
+def one_line_without_token(text: str | None, fake: FakePage) -> None:
+    assert text and "\n" not in text.strip() and fake.token not in text
+
+
+@dataclass
+class Case:
+    fired: int
+    told: list[str]
+
+
+def heal(fake: FakePage) -> int:
+    """The faults go away (the token is renewed); returns how often they fired."""
+    count = sum(fake.plan.counts().values())
+    fake.plan.faults.clear()
+    fake.plan.expired = False
+    return count
+
+
+# ── sync ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def run_sync_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int) -> Case:
+    fake = start_fake(seed=seed, faults=(spec(fault, SYNC_OPS[op]),), posts=4, comments=60,
+                      conversations=8, slow_seconds=0.4)
+    store = open_store(tmp_path / f"{op}-{fault}.db")
+    told: list[str] = []
+    try:
+        for _ in range(ROUNDS):
+            report = syncer(store, fake, config, page_size=10, timeout=0.25).run(full=True)
+            if not report.ok:
+                one_line_without_token(report.error, fake)
+                told.append(report.error or "")
+            store.conn.execute("update sync_state set backoff_until = null")  # time passes
+        hits = heal(fake)
+        assert syncer(store, fake, config).run(full=True).ok
+        assert db_ids(store) == page_ids(fake)
+        assert store.conn.execute("select count(*) - count(distinct platform_id) "
+                                  "from items").fetchone()[0] == 0
+    finally:
+        store.close()
+        fake.stop()
+    return Case(hits, told)
+
+
+# ── answers ──────────────────────────────────────────────────────────────────────────────────
+
+
+def targets(store, action: Action, n: int = 3) -> list[int]:
+    kind = "message" if action is Action.MESSAGE else "comment"
+    rows = store.conn.execute(
+        "select id from items where kind = ? and from_page = 0 and author_id is not null and "
+        "platform_id not like 'noid:%' order by created_at desc", (kind,)).fetchall()
+    chosen: list[int] = []
+    threads: set[str] = set()
+    for (item_id,) in rows:       # one message per conversation (answers go to the person)
+        thread = store.conn.execute("select coalesce(thread_id, id) from items where id = ?",
+                                    (item_id,)).fetchone()[0]
+        if thread not in threads:
+            threads.add(thread)
+            chosen.append(item_id)
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def on_page(fake: FakePage, kind: str, text: str) -> int:
+    received = httpx.get(f"{fake.url}/_fake/dump").json()["received"]
+    if kind == "hide":
+        return sum(1 for r in received if r["kind"] == "hide" and r["target"] == text)
+    return sum(1 for r in received if r["kind"] == kind and r["message"] == text)
+
+
+def run_send_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int) -> Case:
+    endpoint, action = SEND_OPS[op]
+    fake = start_fake(seed=seed, posts=3, comments=30, conversations=8, slow_seconds=0.4)
+    store = open_store(tmp_path / f"{op}-{fault}.db")
+    told: list[str] = []
+    try:
+        assert syncer(store, fake, config).run().ok
+        fake.plan.faults[:] = start_fake_plan(fault, endpoint, seed)
+        entries = {}
+        for n, item in enumerate(targets(store, action)):
+            text = "" if action is Action.HIDE else f"Diolch / thanks #{n} ({op})"
+            entry, _ = outbox.queue(store, item, action, text, "tester")
+            platform_id = store.conn.execute("select platform_id from items where id = ?",
+                                             (item,)).fetchone()[0]
+            entries[entry] = platform_id if action is Action.HIDE else text
+        assert entries
+        for _ in range(ROUNDS):
+            report = OutboxSender(store, client_for(fake, timeout=0.25), fake.page_id).run()
+            told += report.details + ([report.error] if report.error else [])
+        hits = heal(fake)
+        OutboxSender(store, client_for(fake), fake.page_id).run()
+        kind = {"reply": "reply", "hide": "hide"}.get(endpoint, "private_message")
+        for entry, marker in entries.items():
+            status, error = store.conn.execute("select status, last_error from outbox "
+                                               "where id = ?", (entry,)).fetchone()
+            count = on_page(fake, kind, marker)
+            assert count <= 1 or kind == "hide", (entry, count)     # never twice
+            if status == "sent":
+                assert count >= 1
+            else:
+                assert status in ("uncertain", "failed") and error, (entry, status)
+                one_line_without_token(error, fake)
+    finally:
+        store.close()
+        fake.stop()
+    for line in told:
+        one_line_without_token(line, fake)
+    return Case(hits, told)
+
+
+def start_fake_plan(fault: str, endpoint: str, seed: int) -> list[Any]:
+    from socialdesk.fakepage.faults import parse_fault
+
+    return [parse_fault(spec(fault, endpoint), seed)]
+
+
+# ── publish ──────────────────────────────────────────────────────────────────────────────────
+
+
+def run_publish_case(tmp_path: Path, config: Config, fault: str, seed: int) -> Case:
+    fake = start_fake(seed=seed, faults=(spec(fault, "publish"),), posts=2, comments=4,
+                      conversations=1, slow_seconds=0.4)
+    cfg = replace(config, page=page_config(config, fake),
+                  access=replace(config.access, members={"rhian": "supervisor"}))
+    desk = Desk(cfg, tmp_path / f"publish-{fault}.db", actor="rhian")
+    told: list[str] = []
+    try:
+        texts = {}
+        for n in range(3):
+            cy, en = f"Neges ddiogelwch {n}", f"Safety message {n}"
+            post_id = desk.posts.add(f"post {n}", cy, en, "2099-01-01 09:00")
+            desk.posts.approve(post_id)
+            texts[post_id] = f"{cy}\n\n{en}"
+        due = (datetime.now(UTC) - timedelta(minutes=1)).isoformat(timespec="seconds")
+        with desk.store.write():
+            desk.store.conn.execute("update scheduled_posts set due_at = ?", (due,))
+        for _ in range(ROUNDS):
+            report = desk.posts.publish_due(client_for(fake, timeout=0.25))
+            told += report.details + ([report.error] if report.error else [])
+        hits = heal(fake)
+        desk.posts.publish_due(client_for(fake))
+        for post_id, text in texts.items():
+            post = desk.posts.get(post_id)
+            count = on_page(fake, "publish", text)
+            assert count <= 1, (post_id, count)
+            if post["status"] == "published":
+                assert count == 1
+            else:
+                assert post["status"] in ("uncertain", "failed") and post["last_error"]
+    finally:
+        desk.close()
+        fake.stop()
+    for line in told:
+        one_line_without_token(line, fake)
+    return Case(hits, told)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("op", OPERATIONS)
+@pytest.mark.parametrize("fault", FAULTS)
+def test_fault_against_operation_keeps_the_invariants(tmp_path, config, tally, fault, op,
+                                                      seed) -> None:
+    if op in SYNC_OPS:
+        case = run_sync_case(tmp_path, config, fault, op, 100 + seed)
+    elif op in SEND_OPS:
+        case = run_send_case(tmp_path, config, fault, op, 100 + seed)
+    else:
+        case = run_publish_case(tmp_path, config, fault, 100 + seed)
+    assert case.fired > 0                      # the fault really hit this operation
+    key = f"{fault} × {op}"
+    entry = tally["fault_matrix"].setdefault(key, {"runs": 0, "fired": 0, "told": 0})
+    entry["runs"] += 1
+    entry["fired"] += case.fired
+    entry["told"] += len(case.told)
