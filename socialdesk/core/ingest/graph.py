@@ -39,6 +39,10 @@ PERMISSION_CODES = frozenset({10, 200, 3})
 DUPLICATE_POST_CODE = 506
 
 
+#: Longest error text passed on from the API.
+MAX_MESSAGE = 400
+
+
 class GraphError(Exception):
     """An error answer from the Graph API (or a response that cannot be used)."""
 
@@ -313,7 +317,10 @@ class GraphClient:
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
     def _clean(self, text: str) -> str:
-        return self.token.redact(text)
+        """Text for people and logs: the token redacted, on one line, of bounded length
+        (an error message from the API may hold anything, newlines included)."""
+        flat = " ".join(self.token.redact(text).split())
+        return flat if len(flat) <= MAX_MESSAGE else flat[: MAX_MESSAGE - 1] + "…"
 
 
 class _RateWait(GraphError):
