@@ -47,16 +47,19 @@ def integrity(db: Path) -> str:
 
 
 def crash_loop(op: str, db: Path, fake: FakePage, max_delay: float, seed: int,
-               snapshot) -> dict[str, int]:
+               snapshot, more_work=lambda n: None) -> dict[str, int]:
     """Kill the worker KILLS times at random moments, then let it finish; return counts.
 
-    ``snapshot`` describes the DB after a kill: work done so far, or -1 when the kill came
-    between a claim and its recorded outcome (a POST in flight).
+    ``more_work(n)`` adds work before the n-th start (as traffic does), so that every start
+    has something to be killed in the middle of. ``snapshot`` describes the DB after a kill:
+    (work done so far, whether the kill came between a claim and its recorded outcome — a
+    POST in flight).
     """
     rng = random.Random(seed)
     seen = {"kills": 0, "finished_before_kill": 0, "kills_mid_post": 0}
-    states: set[int] = set()
-    for _ in range(KILLS):
+    states: set[tuple[int, bool]] = set()
+    for n in range(KILLS):
+        more_work(n)
         proc = spawn(op, db, fake)
         time.sleep(rng.uniform(0.0, max_delay))
         if proc.poll() is None:
@@ -69,7 +72,7 @@ def crash_loop(op: str, db: Path, fake: FakePage, max_delay: float, seed: int,
         assert integrity(db) == "ok"
         state = snapshot()
         states.add(state)
-        seen["kills_mid_post"] += state < 0
+        seen["kills_mid_post"] += state[1]
     proc = spawn(op, db, fake)          # the last restart runs to the end
     assert proc.stdout is not None and proc.stderr is not None
     out = proc.stdout.read()            # (communicate() would miss what readline buffered)
@@ -82,18 +85,22 @@ def crash_loop(op: str, db: Path, fake: FakePage, max_delay: float, seed: int,
 
 def test_sync_killed_anywhere_loses_nothing_and_duplicates_nothing(tmp_path: Path, config,
                                                                    tally) -> None:
-    fake = start_fake(seed=301, posts=8, comments=1500, conversations=40)
+    fake = start_fake(seed=301, rate=600, posts=8, comments=1500, conversations=40)
     db = tmp_path / "crash-sync.db"
     try:
         open_store(db).close()
-        def stored() -> int:
+        def stored() -> tuple[int, bool]:
             s = open_store(db)
             try:
-                return int(s.conn.execute("select count(*) from items").fetchone()[0])
+                return int(s.conn.execute("select count(*) from items").fetchone()[0]), False
             finally:
                 s.close()
 
         seen = crash_loop("sync", db, fake, 0.8, 301, stored)
+        fake.stop_traffic()             # the page stops changing: one last pass settles it
+        store = open_store(db)
+        assert syncer(store, fake, config).run(full=True).ok
+        store.close()
         store = open_store(db)
         try:
             assert db_ids(store) == page_ids(fake)
@@ -116,23 +123,32 @@ def test_send_killed_anywhere_never_answers_twice(tmp_path: Path, config: Config
         items = [r[0] for r in store.conn.execute(
             "select id from items where kind = 'comment' and from_page = 0 and platform_id "
             "not like 'noid:%' order by id limit 60")]
-        texts = {}
-        for n, item in enumerate(items):
-            entry, _ = outbox.queue(store, item, Action.REPLY, f"Diolch #{n}", "tester")
-            texts[entry] = f"Diolch #{n}"
         store.close()
+        texts = {}
+
+        def queue_more(n: int) -> None:
+            s = open_store(db)
+            try:
+                for k in range(10):
+                    text = f"Diolch #{n}.{k}"
+                    entry, _ = outbox.queue(s, items[(n * 10 + k) % len(items)],
+                                            Action.REPLY, text, "tester")
+                    texts[entry] = text
+            finally:
+                s.close()
+
         fake.plan.faults[:] = _faults(fake, "slow@reply=1")      # each POST takes 50 ms
 
-        def in_flight() -> int:
+        def in_flight() -> tuple[int, bool]:
             s = open_store(db)
             try:
                 sending, sent = s.conn.execute(
                     "select sum(status = 'sending'), sum(status = 'sent') from outbox").fetchone()
-                return -1 if sending else int(sent)
+                return int(sent or 0), bool(sending)
             finally:
                 s.close()
 
-        seen = crash_loop("send", db, fake, 0.9, 302, in_flight)
+        seen = crash_loop("send", db, fake, 0.6, 302, in_flight, queue_more)
         received = [r["message"] for r in httpx.get(f"{fake.url}/_fake/dump").json()["received"]
                     if r["kind"] == "reply"]
         store = open_store(db)
@@ -156,29 +172,37 @@ def test_publish_killed_anywhere_never_posts_twice(tmp_path: Path, config: Confi
     db = tmp_path / "crash-publish.db"
     cfg = replace(config, page=page_config(config, fake),
                   access=replace(config.access, members={"rhian": "supervisor"}))
-    desk = Desk(cfg, db, actor="rhian")
     texts = {}
-    for n in range(25):
-        post_id = desk.posts.add(f"p{n}", f"Neges {n}", f"Message {n}", "2099-01-01 09:00")
-        desk.posts.approve(post_id)
-        texts[post_id] = f"Neges {n}\n\nMessage {n}"
-    with desk.store.write():
-        desk.store.conn.execute("update scheduled_posts set due_at = ?",
-                                ((datetime.now(UTC) - timedelta(minutes=1)).isoformat(),))
-    desk.close()
+
+    def schedule_more(n: int) -> None:
+        desk = Desk(cfg, db, actor="rhian")
+        try:
+            for k in range(6):
+                cy, en = f"Neges {n}.{k}", f"Message {n}.{k}"
+                post_id = desk.posts.add(f"p{n}.{k}", cy, en, "2099-01-01 09:00")
+                desk.posts.approve(post_id)
+                texts[post_id] = f"{cy}\n\n{en}"
+            with desk.store.write():
+                desk.store.conn.execute(
+                    "update scheduled_posts set due_at = ? where due_at > ?",
+                    ((datetime.now(UTC) - timedelta(minutes=1)).isoformat(timespec="seconds"),
+                     "2098"))
+        finally:
+            desk.close()
+
     fake.plan.faults[:] = _faults(fake, "slow@publish=1")
     try:
-        def in_flight() -> int:
+        def in_flight() -> tuple[int, bool]:
             s = open_store(db)
             try:
                 running, done = s.conn.execute(
                     "select sum(status = 'publishing'), sum(status = 'published') "
                     "from post_runs").fetchone()
-                return -1 if running else int(done or 0)
+                return int(done or 0), bool(running)
             finally:
                 s.close()
 
-        seen = crash_loop("publish", db, fake, 0.7, 303, in_flight)
+        seen = crash_loop("publish", db, fake, 0.5, 303, in_flight, schedule_more)
         published = [r["message"] for r in fake.state.received if r["kind"] == "publish"]
         store = open_store(db)
         try:
