@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from socialdesk.core.errors import UserError
+from socialdesk.core.schedule.posts import languages_of, local_label
 from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.core.schedule.service import PostDesk
 from socialdesk.core.services import Desk
@@ -25,21 +25,12 @@ ACTIONS = ("list", "templates", "show", "preview", "add", "edit", "approve", "ca
 
 
 def _local(posts: PostDesk, iso: str | None) -> str:
-    if not iso:
-        return "—"
-    moment = datetime.fromisoformat(iso).astimezone(posts.zone)
-    return f"{moment:%a %d %b %Y %H:%M} {moment.tzname()}"
-
-
-def _languages(post: dict[str, Any]) -> str:
-    have = [name for name, key in (("cy", "text_cy"), ("en", "text_en"))
-            if (post.get(key) or "").strip()]
-    return "+".join(have) or "none"
+    return local_label(iso, posts.zone)
 
 
 def _line(posts: PostDesk, post: dict[str, Any]) -> str:
     return (f"{post['id']:>4}  {_local(posts, post['due_at']):<26} {post['status']:<10} "
-            f"{_languages(post):<6} {printable(post['timing'] or '', 24):<24} "
+            f"{languages_of(post):<6} {printable(post['timing'] or '', 24):<24} "
             f"{printable(post['title'] or '', 50)}")
 
 

@@ -247,6 +247,22 @@ def resume(store: Store, actor: str) -> PauseState:
 # ── views ────────────────────────────────────────────────────────────────────────────────
 
 
+def languages_of(post: dict[str, Any]) -> str:
+    """Which texts a post has: "cy+en", "cy", "en" or "none"."""
+    have = [name for name, key in (("cy", "text_cy"), ("en", "text_en"))
+            if (post.get(key) or "").strip()]
+    return "+".join(have) or "none"
+
+
+def local_label(iso: str | None, zone: ZoneInfo, with_year: bool = True) -> str:
+    """A stored UTC time as people read it: ``Fri 04 Dec 2026 17:00 GMT`` ("—" if none)."""
+    if not iso:
+        return "—"
+    moment = datetime.fromisoformat(iso).astimezone(zone)
+    return f"{moment:%a %d %b{' %Y' if with_year else ''} %H:%M} {moment.tzname()}"
+
+
+
 def agenda(store: Store, now: datetime, limit: int = 200) -> list[dict[str, Any]]:
     """The calendar: drafts and posts still to go out, and what went out (or did not) in the
     last week, by due time."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -23,7 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from socialdesk.core.schedule.posts import PauseState
+from socialdesk.core.schedule.posts import PauseState, languages_of, local_label
 from socialdesk.core.services import Desk
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.post_form import PostForm, PostFormDialog
@@ -165,10 +164,7 @@ class PostsScreen(DeskScreen):
         self.post_message(PostsLoaded(data))
 
     def _local(self, iso: str | None, with_year: bool = False) -> str:
-        if not iso:
-            return "—"
-        moment = datetime.fromisoformat(iso).astimezone(self.desk.config.team.zone)
-        return f"{moment:%a %d %b{' %Y' if with_year else ''} %H:%M} {moment.tzname()}"
+        return local_label(iso, self.desk.config.team.zone, with_year)
 
     @on(PostsLoaded)
     def show_posts(self, message: PostsLoaded) -> None:
@@ -381,6 +377,5 @@ class PostsScreen(DeskScreen):
 
 
 def _languages(post: dict[str, Any]) -> Text:
-    have = [name for name, key in (("cy", "text_cy"), ("en", "text_en"))
-            if (post.get(key) or "").strip()]
-    return Text("+".join(have) or "none", style="" if len(have) == 2 else "bold red")
+    have = languages_of(post)
+    return Text(have, style="" if have == "cy+en" else "bold red")
