@@ -108,6 +108,10 @@ class PostsScreen(DeskScreen):
     PostsScreen #agenda { height: 2fr; }
     PostsScreen #problems { height: 1fr; }
     PostsScreen #post-pane { width: 2fr; border-left: solid $panel; padding: 0 1; }
+    PostsScreen.-narrow #posts-body { layout: vertical; }
+    PostsScreen.-narrow #lists { width: 1fr; height: 3fr; }
+    PostsScreen.-narrow #post-pane { width: 1fr; height: 2fr; border-left: none;
+                                     border-top: solid $panel; }
     PostsScreen #pause-reason { display: none; }
     PostsScreen #pause-reason.-asking { display: block; }
     """
