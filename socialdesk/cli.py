@@ -372,9 +372,9 @@ def _seed_demo_posts(desk: Desk) -> None:
     """A few safety posts for the demo: one going out in two minutes, a weekly reminder,
     a draft awaiting approval and one still missing its Welsh text."""
     posts = desk.posts
-    zone = desk.config.team.zone
-    soon = (datetime.now(zone) + timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M")
-    saturday = (datetime.now(zone) + timedelta(days=(5 - datetime.now(zone).weekday()) % 7 + 7))
+    now = datetime.now(desk.config.team.zone)
+    soon = (now + timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M")
+    saturday = now + timedelta(days=(5 - now.weekday()) % 7 + 7)
     for name, when, values, approve in (
             ("how-to-report", soon, {}, True),
             ("lock-your-car", "every friday 17:00", {}, True),

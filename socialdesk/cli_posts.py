@@ -197,9 +197,10 @@ def cmd_simple(args: argparse.Namespace, posts: PostDesk) -> int:
 
 def cmd_pause(args: argparse.Namespace, posts: PostDesk) -> int:
     """Crisis pause of all scheduled publishing."""
-    reason = " ".join(([args.target] if args.target else []) + (args.reason or []))
-    posts.pause(reason or (args.why or ""))
-    print(f"scheduled posts paused: {printable(reason or args.why or '')}")
+    words = ([args.target] if args.target else []) + (args.reason or [])
+    reason = " ".join(words) or args.why or ""
+    posts.pause(reason)
+    print(f"scheduled posts paused: {printable(reason)}")
     return 0
 
 

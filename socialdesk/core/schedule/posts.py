@@ -78,7 +78,7 @@ def parse_timing(text: str, zone: ZoneInfo, now: datetime) -> Timing:
     return Timing(f"{first.local:%Y-%m-%d %H:%M}", None, first)
 
 
-def timing_of(post: dict[str, Any], zone: ZoneInfo) -> Rule | None:
+def timing_of(post: dict[str, Any]) -> Rule | None:
     """The post's recurrence rule, or None for a one-off."""
     return parse_rule(post["recurrence"]) if post.get("recurrence") else None
 
@@ -164,7 +164,7 @@ def approve(store: Store, actor: str, post_id: int, now: datetime, zone: ZoneInf
                 raise PostError(f"The {name} text of post {post_id} still has "
                                 f"{', '.join(dict.fromkeys(unfilled))} to fill in.")
         due = post["due_at"]
-        rule = timing_of(post, zone)
+        rule = timing_of(post)
         if due <= to_iso(now):
             if rule is None:
                 raise PostError(f"Post {post_id} was due at {due}, which has passed; give it a "

@@ -248,16 +248,16 @@ class Publisher:
 
     def _hand_back(self, run: _Run) -> None:
         """Token or rate limit: the POST was refused, so the occurrence is as before."""
+        untouched = run.attempts == 1 and not run.ids
         with self.store.write():
-            if run.attempts == 1 and not run.ids:
+            if untouched:
                 self.store.conn.execute("delete from post_runs where id = ?", (run.run_id,))
             else:
                 self.store.conn.execute(
                     "update post_runs set status = 'failed', attempts = attempts - 1, "
                     "platform_ids = ? where id = ?", (json.dumps(run.ids), run.run_id))
-            back = "approved" if run.attempts == 1 and not run.ids else "failed"
             self.store.conn.execute("update scheduled_posts set status = ? where id = ?",
-                                    (back, run.post["id"]))
+                                    ("approved" if untouched else "failed", run.post["id"]))
 
     # ── outcomes ─────────────────────────────────────────────────────────────────────────
 
@@ -293,7 +293,7 @@ class Publisher:
     def _advance(self, post: dict[str, Any], changes: dict[str, Any], outcome: str,
                  retry: bool) -> str | None:
         """Set the post's status after an occurrence; a recurring post moves on."""
-        rule = timing_of(post, self.zone)
+        rule = timing_of(post)
         if retry:
             changes["status"] = "failed"
             return None
@@ -311,7 +311,7 @@ class Publisher:
             post = get_post(self.store, post_id)
             if post["due_at"] != due_at or post["status"] not in ("approved", "failed"):
                 return None
-            rule = timing_of(post, self.zone)
+            rule = timing_of(post)
             # An approved post past grace is missed; a recurring post still failing when its
             # grace runs out gives that occurrence up. Either way a recurring one moves on.
             outcome = "missed" if post["status"] == "approved" else "failed"
@@ -363,7 +363,6 @@ class Publisher:
                 self._settle(run, "uncertain", report, "socialdesk stopped while publishing "
                              "and the post is not on the page's feed — check the page, then "
                              "retry or dismiss")
-
 
     # ── a person's retry ─────────────────────────────────────────────────────────────────
 

@@ -185,7 +185,7 @@ class PostDesk:
         """The post's next occurrences from its due time (one for a one-off), with notes on
         clock-change days."""
         due = datetime.fromisoformat(post["due_at"])
-        rule = posts.timing_of(post, self.zone)
+        rule = posts.timing_of(post)
         if rule is not None:
             first = next_occurrence(rule, due - timedelta(seconds=1), self.zone)
         elif post.get("timing"):
