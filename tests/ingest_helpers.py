@@ -23,6 +23,13 @@ def start_fake(seed: int = 1, faults: tuple[str, ...] = (), posts: int = 6, comm
                     **kw).start()
 
 
+def set_faults(fake: FakePage, *specs: str, seed: int = 1) -> None:
+    """Aim new faults at a running fake page (replacing the ones it had)."""
+    from socialdesk.fakepage.faults import parse_fault
+
+    fake.plan.faults[:] = [parse_fault(spec, seed) for spec in specs]
+
+
 def page_config(config: Config, fake: FakePage, page_size: int = 100) -> PageConfig:
     """The config's [page] pointed at the fake page."""
     return replace(config.page, id=fake.page_id, graph_url=fake.url, page_size=page_size)

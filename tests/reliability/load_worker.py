@@ -57,10 +57,8 @@ def officer(desk: Desk, log: Log, rng: random.Random) -> None:
     action = Action.MESSAGE if detail.get("kind") == "message" else Action.REPLY
     if rng.random() < 0.7 and not str(detail.get("platform_id", "")).startswith("noid:"):
         text = f"Diolch — {desk.actor} #{item_id}"
-        desk.answer(item_id, text, action)
-        entry = desk.store.conn.execute("select id from outbox where item_id = ? and text = ?",
-                                        (item_id, text)).fetchone()
-        log.write(op="answer", item=item_id, outbox=entry[0] if entry else None, text=text)
+        record = desk.answer(item_id, text, action)
+        log.write(op="answer", item=item_id, outbox=record.outbox_id, text=text)
     else:
         desk.reclassify(item_id, rng.choice(["report", "concern", "chat"]), False)
         log.write(op="reclassify", item=item_id)

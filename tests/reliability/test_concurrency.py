@@ -14,6 +14,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from socialdesk.core.audit.log import verify
 from socialdesk.core.store import open_store
 from tests.ingest_helpers import start_fake
 from tests.reliability.conftest import scale
@@ -83,12 +84,6 @@ def test_four_processes_on_one_database(tmp_path: Path, tally) -> None:
         assert all(posted[p["text"]] <= 1 for p in post_lines)
         published = sum(posted[p["text"]] for p in post_lines)
         assert store.conn.execute("pragma integrity_check").fetchone()[0] == "ok"
-    finally:
-        store.close()
-    from socialdesk.core.audit.log import verify
-
-    store = open_store(db)
-    try:
         check = verify(store)
         assert check.ok, check
     finally:

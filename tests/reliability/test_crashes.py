@@ -21,7 +21,14 @@ from socialdesk.core.ingest.outbox import Action
 from socialdesk.core.services import Desk
 from socialdesk.core.store import open_store
 from socialdesk.fakepage.server import FakePage
-from tests.ingest_helpers import db_ids, page_config, page_ids, start_fake, syncer
+from tests.ingest_helpers import (
+    db_ids,
+    page_config,
+    page_ids,
+    set_faults,
+    start_fake,
+    syncer,
+)
 from tests.reliability.conftest import scale
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,12 +45,17 @@ def spawn(op: str, db: Path, fake: FakePage) -> subprocess.Popen[str]:
     return proc
 
 
-def integrity(db: Path) -> str:
+def row(db: Path, sql: str) -> tuple:
+    """One row of a query, on a connection of its own (the worker may have died mid-write)."""
     store = open_store(db)
     try:
-        return str(store.conn.execute("pragma integrity_check").fetchone()[0])
+        return tuple(store.conn.execute(sql).fetchone())
     finally:
         store.close()
+
+
+def integrity(db: Path) -> str:
+    return str(row(db, "pragma integrity_check")[0])
 
 
 def crash_loop(op: str, db: Path, fake: FakePage, max_delay: float, seed: int,
@@ -90,11 +102,7 @@ def test_sync_killed_anywhere_loses_nothing_and_duplicates_nothing(tmp_path: Pat
     try:
         open_store(db).close()
         def stored() -> tuple[int, bool]:
-            s = open_store(db)
-            try:
-                return int(s.conn.execute("select count(*) from items").fetchone()[0]), False
-            finally:
-                s.close()
+            return int(row(db, "select count(*) from items")[0]), False
 
         seen = crash_loop("sync", db, fake, 0.8, 301, stored)
         fake.stop_traffic()             # the page stops changing: one last pass settles it
@@ -137,16 +145,12 @@ def test_send_killed_anywhere_never_answers_twice(tmp_path: Path, config: Config
             finally:
                 s.close()
 
-        fake.plan.faults[:] = _faults(fake, "slow@reply=1")      # each POST takes 50 ms
+        set_faults(fake, "slow@reply=1")                          # each POST takes 50 ms
 
         def in_flight() -> tuple[int, bool]:
-            s = open_store(db)
-            try:
-                sending, sent = s.conn.execute(
-                    "select sum(status = 'sending'), sum(status = 'sent') from outbox").fetchone()
-                return int(sent or 0), bool(sending)
-            finally:
-                s.close()
+            sending, sent = row(db, "select sum(status = 'sending'), sum(status = 'sent') "
+                                    "from outbox")
+            return int(sent or 0), bool(sending)
 
         seen = crash_loop("send", db, fake, 0.6, 302, in_flight, queue_more)
         received = [r["message"] for r in httpx.get(f"{fake.url}/_fake/dump").json()["received"]
@@ -190,17 +194,12 @@ def test_publish_killed_anywhere_never_posts_twice(tmp_path: Path, config: Confi
         finally:
             desk.close()
 
-    fake.plan.faults[:] = _faults(fake, "slow@publish=1")
+    set_faults(fake, "slow@publish=1")
     try:
         def in_flight() -> tuple[int, bool]:
-            s = open_store(db)
-            try:
-                running, done = s.conn.execute(
-                    "select sum(status = 'publishing'), sum(status = 'published') "
-                    "from post_runs").fetchone()
-                return int(done or 0), bool(running)
-            finally:
-                s.close()
+            running, done = row(db, "select sum(status = 'publishing'), "
+                                    "sum(status = 'published') from post_runs")
+            return int(done or 0), bool(running)
 
         seen = crash_loop("publish", db, fake, 0.5, 303, in_flight, schedule_more)
         published = [r["message"] for r in fake.state.received if r["kind"] == "publish"]
@@ -217,9 +216,3 @@ def test_publish_killed_anywhere_never_posts_twice(tmp_path: Path, config: Confi
     finally:
         fake.stop()
     tally["crashes"]["publish"] = seen
-
-
-def _faults(fake: FakePage, spec: str) -> list:
-    from socialdesk.fakepage.faults import parse_fault
-
-    return [parse_fault(spec, 1)]

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -27,7 +26,15 @@ from socialdesk.core.services import Desk
 from socialdesk.core.store import open_store
 from socialdesk.fakepage.faults import FAULTS
 from socialdesk.fakepage.server import FakePage
-from tests.ingest_helpers import client_for, db_ids, page_config, page_ids, start_fake, syncer
+from tests.ingest_helpers import (
+    client_for,
+    db_ids,
+    page_config,
+    page_ids,
+    set_faults,
+    start_fake,
+    syncer,
+)
 from tests.reliability.conftest import scale
 
 SYNC_OPS = {"sync_posts": "posts", "sync_comments": "comments",
@@ -132,7 +139,7 @@ def run_send_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int
     told: list[str] = []
     try:
         assert syncer(store, fake, config).run().ok
-        fake.plan.faults[:] = start_fake_plan(fault, endpoint, seed)
+        set_faults(fake, spec(fault, endpoint), seed=seed)
         entries = {}
         for n, item in enumerate(targets(store, action)):
             text = "" if action is Action.HIDE else f"Diolch / thanks #{n} ({op})"
@@ -163,12 +170,6 @@ def run_send_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int
     for line in told:
         one_line_without_token(line, fake)
     return Case(hits, told)
-
-
-def start_fake_plan(fault: str, endpoint: str, seed: int) -> list[Any]:
-    from socialdesk.fakepage.faults import parse_fault
-
-    return [parse_fault(spec(fault, endpoint), seed)]
 
 
 # ── publish ──────────────────────────────────────────────────────────────────────────────────

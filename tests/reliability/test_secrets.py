@@ -60,7 +60,7 @@ def test_cli_outputs_database_exports_and_data_dir_never_hold_the_token(tmp_path
         home.mkdir()
         for _ in range(3):
             run("sync", "--once")
-        comment = run("outbox").stdout  # (empty) — then answer a comment and a message
+        run("outbox")                   # (empty) — then answer a comment
         import sqlite3
 
         conn = sqlite3.connect(home / "desk.db")
@@ -89,7 +89,6 @@ def test_cli_outputs_database_exports_and_data_dir_never_hold_the_token(tmp_path
         run("reply", str(item), "second answer", "--send")
     finally:
         fake.stop()
-    del comment
     joined = "\n".join(outputs)
     assert TOKEN not in joined
     assert "Traceback" not in joined, joined[joined.find("Traceback") - 300:][:3000]
