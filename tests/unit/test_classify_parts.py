@@ -77,20 +77,30 @@ def test_example_files_parse_and_a_bad_line_names_itself(tmp_path: Path) -> None
         parse_compact(bad)
 
 
-def test_numpy_serving_head_matches_scikit_learn_exactly() -> None:
-    """Serving without scikit-learn must give the same probabilities as the fitted model."""
+def test_numpy_serving_head_matches_scikit_learn_exactly(tmp_path: Path) -> None:
+    """Serving without scikit-learn (after a save and load) gives the fitted model's answers."""
     import numpy as np
 
-    from socialdesk.core.classify.model import EMBED_WEIGHT, POST_WEIGHT, TriageModel
+    from socialdesk.core.classify.model import (
+        EMBED_WEIGHT,
+        POST_WEIGHT,
+        SIGNAL_WEIGHT,
+        TriageModel,
+    )
     from socialdesk.core.classify.serving import ServingHead
+    from socialdesk.core.classify.signals import load_signals
 
     examples = [e for f in training_files(paths.prompts_dir()) for e in parse_compact(f)][:400]
     rng = np.random.default_rng(1)
     text_emb = rng.normal(size=(len(examples), 384)).astype(np.float32)
     post_emb = rng.normal(size=(len(examples), 384)).astype(np.float32)
-    model = TriageModel().fit(examples, text_emb, post_emb)
-    head = ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT)
-    texts = [e.text for e in examples[:100]] + ["", "👍", "ŵŷ  double  spaces\nand lines"]
+    model = TriageModel(signals=load_signals(paths.prompts_dir() / "category_signals.toml"))
+    model.fit(examples, text_emb, post_emb)
+    ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT, SIGNAL_WEIGHT).save(tmp_path)
+    head = ServingHead.load(tmp_path)
+    assert len(head.blocks) == 2 and len(head.signals) >= 10
+    texts = [e.text for e in examples[:100]] + ["", "👍", "ŵŷ  double  spaces\nand lines",
+                                               "Don't  GO  i'r dre, every night!"]
     emb = rng.normal(size=(len(texts), 384)).astype(np.float32)
     expected, expected_urgent = model.predict(texts, emb, emb)
     got, got_urgent = head.predict(texts, emb, emb)

@@ -1,10 +1,13 @@
-"""The triage model: MiniLM sentence embeddings fused with character n-grams, two heads.
+"""The triage model: MiniLM sentence embeddings fused with n-grams and signals, two heads.
 
 Why this shape (measured on the development split, BENCHMARKS.md): all-MiniLM-L6-v2 knows
-little Welsh, so character n-grams (2–5) carry Welsh and the embeddings carry English meaning.
-Category: multinomial logistic regression on [embedding of the text, ½·embedding of its post,
-char n-gram TF-IDF]. Urgent: a class-balanced logistic regression on the same features whose
-threshold is chosen by cross-validation on the training data so that, together with the cues,
+little Welsh, so character n-grams (2–5) carry Welsh and the embeddings carry English meaning;
+word uni- and bigrams and the bilingual category signals (prompts/category_signals.toml) add
+the guide's distinctions (a specific time or "now" vs. something recurring, a request for
+advice, a follow-up, thanks). Category: multinomial logistic regression on [embedding of the
+text, ½·embedding of its post, char n-gram TF-IDF, word n-gram TF-IDF, 0.3·signals].
+Urgent: a class-balanced logistic regression on the same features whose threshold is chosen
+by cross-validation on the training data so that, together with the cues, out-of-fold
 training recall reaches ``URGENT_RECALL_TARGET``.
 """
 
@@ -20,16 +23,25 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from socialdesk.core.classify.data import CATEGORIES, Example
+from socialdesk.core.classify.signals import Signal, signal_matrix
 
 SEED = 20261123
 POST_WEIGHT = 0.5
 EMBED_WEIGHT = 1.0
+SIGNAL_WEIGHT = 0.3
+#: words with apostrophes kept whole (Welsh "i'r", "mae'r"; English "don't")
+WORD_TOKENS = r"(?u)\b\w[\w']*\b"
 URGENT_RECALL_TARGET = 0.98
 
 
 def _char_vectorizer() -> TfidfVectorizer:
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                            min_df=2, lowercase=True, max_features=150_000)
+
+
+def _word_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=2,
+                           lowercase=True, token_pattern=WORD_TOKENS)
 
 
 @dataclass
@@ -39,6 +51,8 @@ class Features:
     embeddings: bool = True
     chars: bool = True
     post: bool = True
+    words: bool = True
+    signals: bool = True
 
 
 @dataclass
@@ -46,8 +60,10 @@ class TriageModel:
     """Category and urgent heads over fused features."""
 
     features: Features = field(default_factory=Features)
+    signals: Sequence[Signal] = ()
     C: float = 4.0
     vectorizer: TfidfVectorizer | None = None
+    word_vectorizer: TfidfVectorizer | None = None
     category_head: LogisticRegression | None = None
     urgent_head: LogisticRegression | None = None
     urgent_threshold: float = 0.5
@@ -61,11 +77,16 @@ class TriageModel:
                 blocks.append(sparse.csr_matrix(post_emb * POST_WEIGHT))
         if self.features.chars:
             if fit:
-                self.vectorizer = _char_vectorizer()
-                blocks.append(self.vectorizer.fit_transform(texts))
-            else:
-                assert self.vectorizer is not None
-                blocks.append(self.vectorizer.transform(texts))
+                self.vectorizer = _char_vectorizer().fit(texts)
+            assert self.vectorizer is not None
+            blocks.append(self.vectorizer.transform(texts))
+        if self.features.words:
+            if fit:
+                self.word_vectorizer = _word_vectorizer().fit(texts)
+            assert self.word_vectorizer is not None
+            blocks.append(self.word_vectorizer.transform(texts))
+        if self.features.signals and self.signals:
+            blocks.append(sparse.csr_matrix(signal_matrix(self.signals, texts) * SIGNAL_WEIGHT))
         return sparse.hstack(blocks).tocsr()
 
     def _head(self, balanced: bool) -> LogisticRegression:
@@ -75,14 +96,25 @@ class TriageModel:
     def fit(self, examples: Sequence[Example], text_emb: np.ndarray, post_emb: np.ndarray,
             cue_hits: np.ndarray | None = None) -> TriageModel:
         """Train both heads; pick the urgent threshold by 5-fold cross-validation."""
-        texts = [e.text for e in examples]
-        X = self._matrix(texts, text_emb, post_emb, fit=True)
-        y_cat = np.array([CATEGORIES.index(e.category or "chat") for e in examples])
+        X = self.fit_category(examples, text_emb, post_emb)
         y_urg = np.array([bool(e.urgent) for e in examples], dtype=int)
-        self.category_head = self._head(balanced=False).fit(X, y_cat)
         self.urgent_head = self._head(balanced=True).fit(X, y_urg)
         self.urgent_threshold = self._choose_threshold(X, y_urg, cue_hits)
         return self
+
+    def fit_category(self, examples: Sequence[Example], text_emb: np.ndarray,
+                     post_emb: np.ndarray) -> sparse.csr_matrix:
+        """Fit the features and the category head only; return the training matrix."""
+        X = self._matrix([e.text for e in examples], text_emb, post_emb, fit=True)
+        y_cat = np.array([CATEGORIES.index(e.category or "chat") for e in examples])
+        self.category_head = self._head(balanced=False).fit(X, y_cat)
+        return X
+
+    def predict_category(self, texts: Sequence[str], text_emb: np.ndarray,
+                         post_emb: np.ndarray) -> np.ndarray:
+        """Category probabilities (n, 3) in CATEGORIES order."""
+        assert self.category_head is not None
+        return self.category_head.predict_proba(self._matrix(texts, text_emb, post_emb))
 
     def _choose_threshold(self, X: sparse.csr_matrix, y: np.ndarray,
                           cue_hits: np.ndarray | None) -> float:

@@ -1,10 +1,10 @@
 """The trained heads as plain numpy, so that serving never imports scikit-learn or scipy.
 
 Importing scikit-learn costs ~0.8 s on these 2 cores, most of the 2 s budget of one
-`socialdesk classify "text"`. :class:`ServingHead` holds the char n-gram vocabulary, idf and
-the logistic-regression weights, and reproduces ``TfidfVectorizer(analyzer="char_wb",
-sublinear_tf=True, norm="l2")`` + ``predict_proba`` exactly (a test checks it against
-scikit-learn to 1e-6).
+`socialdesk classify "text"`. :class:`ServingHead` holds the n-gram vocabularies, idf, the
+signal patterns and the logistic-regression weights, and reproduces the two
+``TfidfVectorizer``s (``char_wb`` 2–5 and words 1–2, ``sublinear_tf=True``, ``norm="l2"``),
+the signals and ``predict_proba`` exactly (a test checks it against scikit-learn to 1e-9).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from socialdesk.core.classify.signals import Signal, parse_signals, signal_matrix
 
 WHITESPACE = re.compile(r"\s\s+")
 
@@ -40,13 +42,63 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     return grams
 
 
+def word_ngrams(text: str, token_pattern: str, low: int, high: int) -> list[str]:
+    """scikit-learn's ``word`` analyzer (lower-cased): tokens, then n-grams joined by a space."""
+    tokens = re.findall(token_pattern, text.lower())
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+@dataclass
+class NgramBlock:
+    """One fitted TF-IDF vectorizer: vocabulary, idf and how text is cut into n-grams."""
+
+    analyzer: str                 # "char_wb" or "word"
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    ngram_range: tuple[int, int]
+    token_pattern: str = ""
+
+    @classmethod
+    def from_vectorizer(cls, vectorizer: Any) -> NgramBlock:
+        """Copy what serving needs out of a fitted ``TfidfVectorizer``."""
+        return cls(analyzer=vectorizer.analyzer,
+                   vocabulary={k: int(v) for k, v in vectorizer.vocabulary_.items()},
+                   idf=vectorizer.idf_.astype(np.float64),
+                   ngram_range=tuple(vectorizer.ngram_range),
+                   token_pattern=vectorizer.token_pattern or "")
+
+    def meta(self) -> dict[str, Any]:
+        """JSON-ready description (the idf goes to the npz)."""
+        return {"analyzer": self.analyzer, "vocabulary": self.vocabulary,
+                "ngram_range": list(self.ngram_range), "token_pattern": self.token_pattern}
+
+    def _grams(self, text: str) -> list[str]:
+        low, high = self.ngram_range
+        if self.analyzer == "word":
+            return word_ngrams(text, self.token_pattern, low, high)
+        return char_wb_ngrams(text, low, high)
+
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(column indices, l2-normalised sublinear TF-IDF values) of one text."""
+        counts = Counter(g for g in self._grams(text) if g in self.vocabulary)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        index = np.fromiter((self.vocabulary[g] for g in counts), dtype=np.int64)
+        values = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64)
+        values *= self.idf[index]
+        return index, values / np.linalg.norm(values)
+
+
 @dataclass
 class ServingHead:
     """Both heads of a :class:`TriageModel`, numpy only."""
 
-    vocabulary: dict[str, int]
-    idf: np.ndarray
-    ngram_range: tuple[int, int]
+    blocks: list[NgramBlock]
+    signals: list[Signal]
+    signal_weight: float
     embed_weight: float
     post_weight: float
     use_embeddings: bool
@@ -58,25 +110,33 @@ class ServingHead:
     urgent_threshold: float
 
     @classmethod
-    def from_model(cls, model: Any, embed_weight: float, post_weight: float) -> ServingHead:
+    def from_model(cls, model: Any, embed_weight: float, post_weight: float,
+                   signal_weight: float) -> ServingHead:
         """Copy the weights out of a fitted TriageModel."""
-        vectorizer = model.vectorizer
+        features = model.features
+        vectorizers = [v for v, used in ((model.vectorizer, features.chars),
+                                         (model.word_vectorizer, features.words)) if used]
         return cls(
-            vocabulary={k: int(v) for k, v in vectorizer.vocabulary_.items()},
-            idf=vectorizer.idf_.astype(np.float64), ngram_range=tuple(vectorizer.ngram_range),
-            embed_weight=embed_weight, post_weight=post_weight,
-            use_embeddings=model.features.embeddings, use_post=model.features.post,
-            category_coef=model.category_head.coef_, category_intercept=model.category_head
-            .intercept_, urgent_coef=model.urgent_head.coef_[0],
+            blocks=[NgramBlock.from_vectorizer(v) for v in vectorizers],
+            signals=list(model.signals) if features.signals else [],
+            signal_weight=signal_weight, embed_weight=embed_weight, post_weight=post_weight,
+            use_embeddings=features.embeddings, use_post=features.post,
+            category_coef=model.category_head.coef_,
+            category_intercept=model.category_head.intercept_,
+            urgent_coef=model.urgent_head.coef_[0],
             urgent_intercept=float(model.urgent_head.intercept_[0]),
             urgent_threshold=model.urgent_threshold)
 
     def save(self, folder: Path) -> None:
         """Write ``head.npz`` and ``vocabulary.json``."""
-        np.savez(folder / "head.npz", idf=self.idf, category_coef=self.category_coef,
-                 category_intercept=self.category_intercept, urgent_coef=self.urgent_coef)
+        arrays: dict[str, Any] = {f"idf_{i}": block.idf for i, block in enumerate(self.blocks)}
+        arrays.update(category_coef=self.category_coef,
+                      category_intercept=self.category_intercept, urgent_coef=self.urgent_coef)
+        np.savez(folder / "head.npz", **arrays)
         (folder / "vocabulary.json").write_text(json.dumps({
-            "vocabulary": self.vocabulary, "ngram_range": list(self.ngram_range),
+            "blocks": [block.meta() for block in self.blocks],
+            "signals": [[s.id, s.pattern.pattern] for s in self.signals],
+            "signal_weight": self.signal_weight,
             "embed_weight": self.embed_weight, "post_weight": self.post_weight,
             "use_embeddings": self.use_embeddings, "use_post": self.use_post,
             "urgent_intercept": self.urgent_intercept,
@@ -87,8 +147,14 @@ class ServingHead:
         """Read what :meth:`save` wrote."""
         arrays = np.load(folder / "head.npz")
         meta = json.loads((folder / "vocabulary.json").read_text())
-        return cls(vocabulary=meta["vocabulary"], idf=arrays["idf"],
-                   ngram_range=tuple(meta["ngram_range"]), embed_weight=meta["embed_weight"],
+        blocks = [NgramBlock(analyzer=b["analyzer"], vocabulary=b["vocabulary"],
+                             idf=arrays[f"idf_{i}"], ngram_range=tuple(b["ngram_range"]),
+                             token_pattern=b["token_pattern"])
+                  for i, b in enumerate(meta["blocks"])]
+        return cls(blocks=blocks,
+                   signals=parse_signals([tuple(s) for s in meta["signals"]],
+                                         str(folder / "vocabulary.json")),
+                   signal_weight=meta["signal_weight"], embed_weight=meta["embed_weight"],
                    post_weight=meta["post_weight"], use_embeddings=meta["use_embeddings"],
                    use_post=meta["use_post"], category_coef=arrays["category_coef"],
                    category_intercept=arrays["category_intercept"],
@@ -96,32 +162,34 @@ class ServingHead:
                    urgent_intercept=meta["urgent_intercept"],
                    urgent_threshold=meta["urgent_threshold"])
 
-    def _char_features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(g for g in char_wb_ngrams(text, *self.ngram_range)
-                         if g in self.vocabulary)
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        index = np.fromiter((self.vocabulary[g] for g in counts), dtype=np.int64)
-        values = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64)
-        values *= self.idf[index]
-        return index, values / np.linalg.norm(values)
+    def _dense(self, texts: Sequence[str], text_emb: np.ndarray,
+               post_emb: np.ndarray) -> np.ndarray:
+        parts = []
+        if self.use_embeddings:
+            parts.append(text_emb * self.embed_weight)
+            if self.use_post:
+                parts.append(post_emb * self.post_weight)
+        return np.hstack(parts) if parts else np.zeros((len(texts), 0))
 
     def predict(self, texts: Sequence[str], text_emb: np.ndarray,
                 post_emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(category probabilities (n, classes), urgent scores (n,)) like the sklearn heads."""
-        dense_parts = []
-        if self.use_embeddings:
-            dense_parts.append(text_emb * self.embed_weight)
-            if self.use_post:
-                dense_parts.append(post_emb * self.post_weight)
-        width = sum(p.shape[1] for p in dense_parts)
-        dense = np.hstack(dense_parts) if dense_parts else np.zeros((len(texts), 0))
+        dense = self._dense(texts, text_emb, post_emb)
+        width = dense.shape[1]
         logits = dense @ self.category_coef[:, :width].T + self.category_intercept
         urgent = dense @ self.urgent_coef[:width] + self.urgent_intercept
-        for row, text in enumerate(texts):
-            index, values = self._char_features(text)
-            logits[row] += self.category_coef[:, width + index] @ values
-            urgent[row] += self.urgent_coef[width + index] @ values
+        offset = width
+        for block in self.blocks:
+            for row, text in enumerate(texts):
+                index, values = block.features(text)
+                logits[row] += self.category_coef[:, offset + index] @ values
+                urgent[row] += self.urgent_coef[offset + index] @ values
+            offset += len(block.idf)
+        if self.signals:
+            hits = signal_matrix(self.signals, texts) * self.signal_weight
+            end = offset + len(self.signals)
+            logits += hits @ self.category_coef[:, offset:end].T
+            urgent += hits @ self.urgent_coef[offset:end]
         return softmax(logits), sigmoid(urgent)
 
 
