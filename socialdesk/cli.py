@@ -190,8 +190,9 @@ def _classify_if_model(desk: Desk) -> None:
         _say(f"classified {done} new items")
     waiting = desk.pending_count()
     if waiting:
-        _say(f"{waiting} items wait unclassified: run 'socialdesk train' once "
-             "(about a minute) to build the model")
+        _say(f"{waiting} items wait unclassified: build a model once with 'socialdesk "
+             "train --fast' (under a minute) or 'socialdesk train' (the full one, about 5 "
+             "minutes)")
 
 
 def _train_progress() -> Callable[[str, float], None]:
@@ -224,10 +225,14 @@ def _ready_classifier(desk: Desk) -> Classifier:
     from socialdesk.core.classify.service import current_model_dir
 
     if current_model_dir() is None:
-        print("socialdesk: no model on this machine yet; training one from prompts/ "
-              "(first use, about a minute)", file=sys.stderr, flush=True)
+        print("socialdesk: no model on this machine yet; training the fast model from "
+              "prompts/ (first use, under a minute)", file=sys.stderr, flush=True)
     model = desk.classifier(_train_progress())
     assert model is not None  # train_if_missing: a model always comes back
+    if model.finetuned is None:
+        print("socialdesk: using the fast model; 'socialdesk train' builds the full, more "
+              "accurate one (about 5 minutes; the dashboard and worker build it in the "
+              "background)", file=sys.stderr, flush=True)
     return model
 
 
@@ -266,11 +271,15 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     """Rebuild the model from prompts/ examples and officers' corrections."""
     desk = _desk(args)
-    meta = desk.retrain(full=args.full, progress=_train_progress()).meta
+    model = desk.retrain(full=not args.fast, progress=_train_progress())
+    meta = model.meta
     _say(f"model {meta['version']} trained on {meta['examples']} examples "
          f"({meta['corrections']} officer corrections) in {meta['trained_seconds']} s")
     done = desk.classify_pending()
     _say(f"classified {done} waiting items" if done else "no items were waiting")
+    again = desk.reclassify_untouched(model)
+    if again:
+        _say(f"classified again {again} items nobody has touched yet")
     return 0
 
 
@@ -570,8 +579,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--kind", choices=("comment", "message"))
     train = command("train", cmd_train,
                     "rebuild the model from prompts/ examples + officer corrections")
-    train.add_argument("--full", action="store_true",
-                       help="also fine-tune MiniLM (about 3 minutes on 2 cores; more accurate)")
+    train.add_argument("--fast", action="store_true",
+                       help="only the fused model (under a minute), without fine-tuning MiniLM "
+                       "(the full model takes about 5 minutes on 2 cores and is more accurate)")
     evaluate = command("eval", cmd_eval, "score the model on a labelled JSONL file")
     evaluate.add_argument("file", metavar="FILE")
     evaluate.add_argument("--json", action="store_true", help="one JSON object (DESIGN.md §6)")

@@ -117,6 +117,13 @@ class PostsConfig:
 
 
 @dataclass(frozen=True)
+class ModelConfig:
+    """[model]: the classifier."""
+
+    fine_tune_in_background: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration."""
 
@@ -129,6 +136,7 @@ class Config:
     access: AccessConfig = AccessConfig()
     retention_days: int = 365
     posts: PostsConfig = PostsConfig()
+    model: ModelConfig = ModelConfig()
     keys: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_KEYS))
 
 
@@ -316,6 +324,11 @@ def _posts(s: _Section) -> PostsConfig:
     )
 
 
+def _model(s: _Section) -> ModelConfig:
+    s.only(("fine_tune_in_background",))
+    return ModelConfig(fine_tune_in_background=s.boolean("fine_tune_in_background", True))
+
+
 def _keys(s: _Section) -> dict[str, str]:
     s.only(DEFAULT_KEYS)
     return {name: s.text(name, default, _KEY.pattern, 'a key name like "c", "ctrl+k" or "f5"')
@@ -323,7 +336,7 @@ def _keys(s: _Section) -> dict[str, str]:
 
 
 SECTIONS = ("team", "page", "database", "staffed_hours", "sla", "members", "access",
-            "retention", "posts", "keys")
+            "retention", "posts", "model", "keys")
 
 
 def parse_config(data: dict[str, Any], source: Path) -> Config:
@@ -355,6 +368,7 @@ def parse_config(data: dict[str, Any], source: Path) -> Config:
         ),
         retention_days=retention.integer("days", 365, 1, 36500, "days"),
         posts=_posts(section("posts")),
+        model=_model(section("model")),
         keys=_keys(section("keys")),
     )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from socialdesk.config import Config, load_config
+from socialdesk.config import Config, ModelConfig, load_config
 from socialdesk.core.services import Desk
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,17 +24,22 @@ TEST_MEMBERS = {"tester": "officer", "gethin": "officer"}
 
 @pytest.fixture
 def config() -> Config:
-    """The bundled default configuration, with the test actors as officers."""
+    """The bundled default configuration, with the test actors as officers (and no
+    minutes-long fine-tuning started behind a test's back)."""
     bundled = load_config(BUNDLED_CONFIG)
-    return replace(bundled, access=replace(bundled.access, members=dict(TEST_MEMBERS)))
+    return replace(bundled, access=replace(bundled.access, members=dict(TEST_MEMBERS)),
+                   model=ModelConfig(fine_tune_in_background=False))
 
 
 @pytest.fixture(scope="session")
 def team_config_file(tmp_path_factory) -> Path:
     """The bundled config file with the OS user running the tests as an officer."""
     path = tmp_path_factory.mktemp("config") / "socialdesk.toml"
-    path.write_text(BUNDLED_CONFIG.read_text(encoding="utf-8").replace(
-        "[members]\n", f'[members]\n"{getpass.getuser()}" = "officer"\n'), encoding="utf-8")
+    text = BUNDLED_CONFIG.read_text(encoding="utf-8").replace(
+        "[members]\n", f'[members]\n"{getpass.getuser()}" = "officer"\n')
+    off = text.replace("fine_tune_in_background = true", "fine_tune_in_background = false")
+    assert off != text
+    path.write_text(off, encoding="utf-8")
     return path
 
 

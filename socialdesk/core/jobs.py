@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -34,6 +35,13 @@ SEND_EVERY_SECONDS = 5.0
 #: added or approved by another process go out on time.
 PUBLISH_EVERY_SECONDS = 30.0
 PURGE_FIRST_DELAY = timedelta(minutes=5)
+#: how often the background jobs look whether the full model should be built (once it has been
+#: tried, never again in this process)
+IMPROVE_MODEL_CHECK_SECONDS = 30
+
+
+class TrainingCancelled(Exception):
+    """The background model build was stopped because the process is quitting."""
 
 #: Called with ("sync", SyncReport), ("send", SendReport), ("publish", PublishReport),
 #: ("purge", PurgeReport), ("skip", holder) or ("error", text).
@@ -53,6 +61,8 @@ class BackgroundJobs:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.stopped_reason: str | None = None
         self._scheduler = BackgroundScheduler(timezone="UTC")
+        self._improve_tried = False
+        self._closing = threading.Event()
 
     def _lease(self) -> bool:
         seconds = 3 * max(self.sync_interval, self.send_interval)
@@ -117,6 +127,30 @@ class BackgroundJobs:
         if report.items:
             self.listener("purge", report)
 
+    def run_improve_model(self) -> None:
+        """Once per process, when the fast model is in use and we hold the lease: build the
+        full model in the background and switch to it (quitting cancels it)."""
+        if self._improve_tried or not self.desk.needs_full_model() or not self._lease():
+            return
+        self._improve_tried = True
+        self.listener("model", "building the full model in the background")
+        progress = _every_tenth(self.listener)
+
+        def report(message: str, fraction: float) -> None:
+            if self._closing.is_set():
+                raise TrainingCancelled
+            progress(message, fraction)
+
+        try:
+            model = self.desk.improve_model(progress=report)
+        except TrainingCancelled:
+            return
+        except UserError as exc:
+            self.listener("model", f"the full model was not built: {exc}")
+            return
+        if model is not None:
+            self.listener("model", f"ready ({model.version})")
+
     def _stop(self, reason: str) -> None:
         self.stopped_reason = reason
         self.listener("error", reason)
@@ -135,12 +169,30 @@ class BackgroundJobs:
         self._scheduler.add_job(self.run_purge, "interval", hours=24, id="purge",
                                 max_instances=1, coalesce=True,
                                 next_run_time=utc_now() + PURGE_FIRST_DELAY)
+        if self.desk.config.model.fine_tune_in_background:
+            self._scheduler.add_job(self.run_improve_model, "interval", id="improve-model",
+                                    seconds=IMPROVE_MODEL_CHECK_SECONDS, max_instances=1,
+                                    coalesce=True)
         self._scheduler.start()
 
     def shutdown(self) -> None:
-        """Stop the timer and give the lease up."""
+        """Stop the timer (cancelling a model build) and give the lease up."""
+        self._closing.set()
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
         with contextlib.suppress(UserError):
             release_lease(self.desk.store, LEASE, self.holder)
         self.desk.close()
+
+
+def _every_tenth(listener: Listener) -> Callable[[str, float], None]:
+    """Training progress for a listener: one report per tenth done, not one per batch."""
+    shown: list[int] = []
+
+    def report(message: str, fraction: float) -> None:
+        tenth = int(fraction * 10)
+        if not shown or tenth != shown[-1]:
+            shown.append(tenth)
+            listener("model", f"{message} {fraction:.0%}")
+
+    return report

@@ -37,7 +37,7 @@ from socialdesk.core.store.items import insert_new_items
 from socialdesk.core.store.sync_state import SyncState, get_state, save_state
 
 if TYPE_CHECKING:
-    from socialdesk.core.classify.service import Classifier, TrainProgress
+    from socialdesk.core.classify.service import Classifier, Prediction, TrainProgress
     from socialdesk.core.schedule.service import PostDesk
 
 IMPORT_BATCH = 2_000
@@ -280,6 +280,56 @@ class Desk:
         return [Example(text=t, category=cat, urgent=bool(u), language=lang, kind=kind,
                         post=post, source="correction") for t, cat, u, lang, kind, post in rows]
 
+    def needs_full_model(self) -> bool:
+        """True when the model in use is the fast one and the config asks for the full one."""
+        if not self.config.model.fine_tune_in_background:
+            return False
+        with self._classifier_lock:
+            model = self._classifier
+        return model is not None and model.finetuned is None
+
+    def improve_model(self, progress: TrainProgress | None = None) -> Classifier | None:
+        """Build the full model (fine-tuned MiniLM beside the fused one), switch to it and
+        classify again the items nobody has touched; None when there was nothing to do."""
+        from socialdesk.core.classify import service
+
+        if not self.needs_full_model():
+            return None
+        folder = service.train(self.corrections(), progress, full=True)
+        model = service.Classifier(folder)
+        with self._classifier_lock:
+            self._classifier = model
+        self.reclassify_untouched(model)
+        return model
+
+    def reclassify_untouched(self, model: Classifier) -> int:
+        """Classify again, with ``model``, items still new, unclaimed and never corrected.
+
+        An urgent flag is never taken away (only officers do that); a changed category gets
+        its first-response due time again (the clock still runs from the item's arrival).
+        """
+        rows = self.store.conn.execute(
+            "select id, text, post_text, kind from items where from_page = 0 and "
+            "purged_at is null and status = 'new' and assignee is null and "
+            "model_version is not null and model_version != ? and "
+            "id not in (select item_id from corrections)", (model.version,)).fetchall()
+        for start in range(0, len(rows), CLASSIFY_BATCH):
+            batch = rows[start:start + CLASSIFY_BATCH]
+            predictions = model.classify([r[1] for r in batch], [r[2] for r in batch],
+                                         [r[3] for r in batch])
+            with self.store.write():
+                self.store.conn.executemany(
+                    "update items set sla_due_at = case when category = :category "
+                    "then sla_due_at end, category = :category, "
+                    "urgent = max(coalesce(urgent, 0), :urgent), urgent_cues = :cues, "
+                    "confidence = :confidence, probabilities = :probabilities, "
+                    "language = :language, model_version = :version "
+                    "where id = :id and status = 'new' and assignee is null",
+                    [_prediction_row(row[0], p) for row, p in zip(batch, predictions,
+                                                                  strict=True)])
+        self.fill_due_times()
+        return len(rows)
+
     def classify_pending(self, train_if_missing: bool = False) -> int:
         """Classify items no model has seen yet; return how many. Officers' choices stay."""
         model = self.classifier(train_if_missing=train_if_missing)
@@ -301,11 +351,8 @@ class Desk:
                     "confidence = :confidence, probabilities = :probabilities, "
                     "language = :language, model_version = :version, sla_due_at = null "
                     "where id = :id",
-                    [{"id": row[0], "category": p.category, "urgent": int(p.urgent),
-                      "cues": json.dumps(p.urgent_cues, ensure_ascii=False),
-                      "confidence": p.confidence, "probabilities": json.dumps(p.probabilities),
-                      "language": p.language, "version": p.model_version}
-                     for row, p in zip(rows, predictions, strict=True)])
+                    [_prediction_row(row[0], p) for row, p in zip(rows, predictions,
+                                                                  strict=True)])
             done += len(rows)
             self.fill_due_times()
 
@@ -470,3 +517,11 @@ class Desk:
                              {"items": result.items, "answers": result.answers,
                               "cutoff": to_iso(result.cutoff)})
         return result
+
+
+def _prediction_row(item_id: int, p: Prediction) -> dict[str, object]:
+    """The items columns a prediction fills, as named parameters."""
+    return {"id": item_id, "category": p.category, "urgent": int(p.urgent),
+            "cues": json.dumps(p.urgent_cues, ensure_ascii=False),
+            "confidence": p.confidence, "probabilities": json.dumps(p.probabilities),
+            "language": p.language, "version": p.model_version}

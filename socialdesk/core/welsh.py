@@ -28,7 +28,7 @@ def initial(word: str) -> str:
     return next((d for d in DIGRAPHS if word.startswith(d)), word[:1])
 
 
-def _radicals(word: str) -> set[str]:
+def radicals(word: str) -> set[str]:
     """Words whose mutation could have produced ``word`` (``word`` itself included)."""
     found = {word}
     first = initial(word)
@@ -57,6 +57,6 @@ def search_forms(word: str) -> list[str]:
     if len(word) < MIN_LENGTH or not word[0].isalpha():
         return [word]
     forms: set[str] = set()
-    for radical in _radicals(word):
+    for radical in radicals(word):
         forms.update(_mutations(radical))
     return sorted(forms, key=lambda form: (form != word, form))

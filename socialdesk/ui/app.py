@@ -107,7 +107,9 @@ class SocialDeskApp(App[None]):
     @on(ModelReady)
     def model_ready_now(self, message: ModelReady) -> None:
         """Model loaded: say so and keep classifying what others store."""
-        self._model_status(f"model: ready ({message.version[:12]})")
+        kind = "full" if "+finetuned" in message.version else "fast"
+        self._model_status(f"model: ready ({kind})" if message.version != "none"
+                           else "model: none")
         if message.classified:
             self.notify(f"Classified {message.classified:,} waiting item(s).", markup=False)
         self.set_interval(CLASSIFY_EVERY_SECONDS, self.classify_backlog)
@@ -126,6 +128,9 @@ class SocialDeskApp(App[None]):
         """Sync/send results and stops reach the status bar and notifications."""
         inbox = self.inbox
         if inbox is None:
+            return
+        if message.kind == "model":
+            self._model_improving(str(message.payload))
             return
         bar = inbox.query_one(StatusBar)
         if message.kind == "error":
@@ -147,6 +152,17 @@ class SocialDeskApp(App[None]):
             self._posts_reported(message.payload)
         bar.show()
         inbox.reload()
+
+    def _model_improving(self, text: str) -> None:
+        """The full model being built in the background: progress, then the switch."""
+        if text.startswith("ready"):
+            self._model_status("model: ready (full)")
+            self.notify("The full model is ready: new items and the ones nobody has touched "
+                        "yet are classified by it.", markup=False)
+            if self.inbox is not None:
+                self.inbox.reload()
+        else:
+            self._model_status(f"model: fast, ready; {text}"[:70])
 
     def _posts_reported(self, report: PublishReport) -> None:
         if report.published:

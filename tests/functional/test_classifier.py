@@ -29,10 +29,10 @@ def test_development_split_quality(model_dir: Path) -> None:
     result = evaluate_file(service.Classifier(model_dir), dev_file(paths.prompts_dir()))
     assert set(result) == EVAL_KEYS
     assert result["n"] >= 400
-    assert result["macro_f1"] >= 0.82
-    assert result["by_language"]["cy"]["macro_f1"] >= 0.75
+    assert result["macro_f1"] >= 0.86
+    assert result["by_language"]["cy"]["macro_f1"] >= 0.80
     assert result["urgent"]["recall"] >= 0.96  # the safety net: missing urgent is the worst
-    assert result["urgent"]["precision"] >= 0.4
+    assert result["urgent"]["precision"] >= 0.55
 
 
 def test_predictions_carry_reasons_language_and_version(model_dir: Path) -> None:
@@ -128,7 +128,106 @@ def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_pa
     shutil.copy(graph, ensemble_dir / "finetuned.onnx")
     plain, ensemble = service.Classifier(model_dir), service.Classifier(ensemble_dir)
     assert ensemble.finetuned is not None
-    text = ["Mae dyn yn ymosod ar ddynes tu allan i'r Bull rŵan"]
-    alone, joined = plain.classify(text)[0], ensemble.classify(text)[0]
-    assert joined.urgent  # the ensemble never drops an urgent flag the fused model raises
-    assert joined.probabilities != alone.probabilities  # the fine-tuned model takes part
+    texts = ["There's a man shouting at people outside the Bull, he's been drinking",
+             "Mae dyn yn ymosod ar ddynes tu allan i'r Bull rŵan"]
+    (english, welsh), (english_joined, welsh_joined) = plain.classify(texts), \
+        ensemble.classify(texts)
+    assert english_joined.probabilities != english.probabilities  # fine-tuned model blended in
+    assert welsh_joined.probabilities == welsh.probabilities  # weight 0 for Welsh (CV-chosen)
+    assert welsh_joined.urgent and welsh_joined.urgent_cues == welsh.urgent_cues
+
+
+@pytest.fixture
+def small_training(tmp_path: Path, monkeypatch) -> Path:
+    """A private data dir and a small training set (120 examples, 1 epoch of fine-tuning), so
+    that a fast and a full model can be built in seconds through the real code."""
+    from socialdesk.core.classify import finetune
+
+    subset = service.training_examples()[::15][:120]
+    monkeypatch.setattr(service, "training_examples",
+                        lambda corrections=(): subset + list(corrections))
+    monkeypatch.setattr(finetune, "EPOCHS", 1)
+    data = tmp_path / "data"
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(data))
+    return data
+
+
+def _items_desk(config, tmp_path: Path) -> Desk:
+    from socialdesk.config import ModelConfig
+
+    desk = Desk(replace(config, model=ModelConfig(fine_tune_in_background=True)),
+                tmp_path / "desk.db", actor="tester")
+    lines = [{"id": f"m{n}", "kind": "message", "text": text} for n, text in enumerate([
+        "Someone smashed my car window on Stryd Fawr last night",
+        "Diolch yn fawr am eich help heddiw",
+        "Is this text about a parcel a scam?",
+        "Mae plant yn reidio beics ar y palmant bob nos",
+        "There's a man trying car doors on our street right now"])]
+    source = tmp_path / "items.jsonl"
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    assert desk.import_file(source).imported == 5
+    return desk
+
+
+def test_full_model_built_later_takes_over_untouched_items(small_training, config, tmp_path):
+    desk = _items_desk(config, tmp_path)
+    fast = desk.classifier()
+    assert fast is not None and fast.finetuned is None and desk.needs_full_model()
+    assert desk.classify_pending() == 5
+    ids = [r[0] for r in desk.store.conn.execute("select id from items order by id")]
+    desk.claim(ids[0])
+    desk.reclassify(ids[1], "concern", False)
+    full = desk.improve_model()
+    assert full is not None and full.finetuned is not None and "+finetuned" in full.version
+    assert service.current_model_dir() == full.folder  # later starts load the full model
+    versions = dict(desk.store.conn.execute("select id, model_version from items"))
+    assert versions[ids[0]] == fast.version and versions[ids[1]] == fast.version  # touched
+    assert all(versions[i] == full.version for i in ids[2:])          # untouched: classified again
+    category = desk.store.conn.execute("select category from items where id = ?",
+                                       (ids[1],)).fetchone()[0]
+    assert category == "concern"                                       # the officer's choice
+    assert not desk.needs_full_model() and desk.improve_model() is None
+    desk.close()
+
+
+def test_quitting_cancels_a_background_build_and_leaves_nothing(small_training, config,
+                                                                tmp_path):
+    import threading
+
+    from socialdesk.core.jobs import BackgroundJobs
+
+    desk = _items_desk(config, tmp_path)
+    fast = desk.classifier()
+    assert fast is not None
+    events: list[str] = []
+    fine_tuning = threading.Event()
+
+    def listen(kind: str, payload: object) -> None:
+        events.append(f"{kind}: {payload}")
+        if kind == "model" and "fine-tuning" in str(payload):
+            fine_tuning.set()
+
+    jobs = BackgroundJobs(desk, listener=listen)
+    worker = threading.Thread(target=jobs.run_improve_model)
+    worker.start()
+    assert fine_tuning.wait(120), events
+    jobs.shutdown()
+    worker.join(60)
+    assert not worker.is_alive()
+    root = service.models_root()
+    assert service.current_model_dir() == fast.folder                 # still the fast model
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]  # no half-built model
+    assert not any("ready" in e for e in events)
+
+
+def test_cli_train_fast_then_classify_names_the_fast_model(run_cli, tmp_path: Path) -> None:
+    """`train --fast` from nothing: progress lines, the model's version, and `classify`
+    saying on stderr that the fast model is in use."""
+    trained = run_cli("train", "--fast", timeout=300)
+    assert trained.code == 0, trained.err
+    assert "training:" in trained.err and "embedding" in trained.err
+    assert "trained on" in trained.out and "+finetuned" not in trained.out
+    one = run_cli("classify", "Diolch yn fawr am ddod i'r ysgol heddiw")
+    assert one.code == 0, one.err
+    assert json.loads(one.out)["category"] == "chat"
+    assert "using the fast model" in one.err and "Traceback" not in one.err

@@ -145,8 +145,11 @@ def sqlite_rows(path: Path, sql: str) -> list[tuple]:
 
 @pytest.mark.slow
 def test_demo_shows_live_classified_items_from_the_fake_page(tmp_path: Path, data_dir) -> None:
+    config = tmp_path / "socialdesk.toml"    # the bundled file, minus minutes of fine-tuning
+    config.write_text(BUNDLED_CONFIG.read_text(encoding="utf-8").replace(
+        "fine_tune_in_background = true", "fine_tune_in_background = false"), encoding="utf-8")
     env = {**os.environ, "SOCIALDESK_DATA_DIR": str(data_dir), "SOCIALDESK_CONFIG":
-           str(BUNDLED_CONFIG), "PYTHONUNBUFFERED": "1"}
+           str(config), "PYTHONUNBUFFERED": "1"}
     env.pop("SOCIALDESK_DB", None)
     db = tmp_path / "demo.db"
     proc = subprocess.Popen([sys.executable, "-m", "socialdesk", "demo", "--headless",

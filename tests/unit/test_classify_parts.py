@@ -116,3 +116,30 @@ def test_serving_does_not_import_scikit_learn() -> None:
             "print(any(m == 'sklearn' or m.startswith('sklearn.') for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_welsh_gloss_finds_mutated_forms_and_leaves_the_rest() -> None:
+    from socialdesk.core.classify.gloss import encoder_texts, gloss, load_gloss
+
+    words = load_gloss(paths.prompts_dir() / "welsh_gloss.toml")
+    assert len(words) >= 300
+    glossed = gloss("Mae rhywun wedi dwyn fy meic o'r sied neithiwr", words)
+    assert "steal" in glossed and "bike" in glossed and "last night" in glossed
+    assert gloss("Dwi'n poeni am fy nghar", words).split()[-2:] == ["my", "car"]
+    assert "yn" not in gloss("mae o yn y tŷ", words).split()  # an empty gloss drops the word
+    assert gloss("Xyzzy Plugh", words) == "xyzzy plugh"        # unknown words stay
+    texts = ["I saw a car", "Welais i gar"]
+    assert encoder_texts(texts, ["en", "cy"], words)[0] == "I saw a car"  # English untouched
+
+
+def test_a_broken_gloss_file_is_one_sentence(tmp_path: Path) -> None:
+    from socialdesk.core.classify.gloss import load_gloss
+    from socialdesk.core.errors import UserError
+
+    bad = tmp_path / "gloss.toml"
+    bad.write_text("[words]\nbeic = 3\n")
+    with pytest.raises(UserError, match="must map each Welsh word"):
+        load_gloss(bad)
+    bad.write_text("[words\n")
+    with pytest.raises(UserError, match="cannot read the Welsh glossary"):
+        load_gloss(bad)

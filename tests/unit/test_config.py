@@ -50,6 +50,7 @@ BAD = [
     ('[access]\nunknown_users = "all"\n', "[access] unknown_users", '"read-only"'),
     ("[retention]\ndays = -1\n", "[retention] days", "from 1"),
     ('[posts]\nbilingual = "english"\n', "[posts] bilingual", '"twins"'),
+    ('[model]\nfine_tune_in_background = "yes"\n', "[model] fine_tune_in_background", "'yes'"),
     ("[slas]\nreport = 5\n", "unknown section [slas]", "allowed:"),
     ('team = "x"\n', "[team] must be a table", "'x'"),
     ("[sla\nreport = 5\n", "not valid TOML", ""),

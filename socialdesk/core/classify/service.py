@@ -2,10 +2,11 @@
 
 The model lives in ``<data dir>/models/<version>/`` (``encoder.onnx`` int8, ``head.npz`` and
 ``vocabulary.json`` for the heads — plain numpy, no pickle, no scikit-learn at serving time —
-and ``meta.json``) with ``<data dir>/models/current`` naming the one in use. It is never committed:
-``socialdesk train`` rebuilds it reproducibly (fixed seeds) from prompts/examples plus officers'
-corrections in the DB, and the first classification on a fresh machine trains it (about a
-minute on 2 cores, with progress), so no hub is ever needed.
+``meta.json``, and for the full model ``finetuned.onnx``) with ``<data dir>/models/current``
+naming the one in use. It is never committed: the first classification on a fresh machine
+trains the fast model (well under a minute on 2 cores, with progress), the background jobs or
+``socialdesk train`` then build the full one (minutes), reproducibly (fixed seeds) from
+prompts/examples plus officers' corrections in the DB. No hub is ever needed.
 """
 
 from __future__ import annotations
@@ -26,12 +27,23 @@ import numpy as np
 from socialdesk import paths
 from socialdesk.core.classify.cues import Cue, load_cues, match_cues
 from socialdesk.core.classify.data import CATEGORIES, Example, parse_compact, training_files
+from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
 from socialdesk.core.classify.language import detect_language
 from socialdesk.core.classify.serving import ServingHead
+from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
 
-MODEL_KIND = "minilm-int8+char-ngrams-lr"
-FORMAT = 2
-FINETUNED_URGENT_THRESHOLD = 0.5
+MODEL_KIND = "minilm-int8+ngrams+signals-lr"
+FORMAT = 4
+#: How much the full model trusts the fine-tuned MiniLM's category probabilities against the
+#: fused model's, by language: chosen by 5-fold cross-validation inside the training data
+#: (bench/ensemble_cv.py; BENCHMARKS.md "ensemble weights by cross-validation"). Fine-tuning
+#: helps English and not Welsh, which MiniLM hardly knows. The urgent flag stays the fused
+#: head's (with its cross-validated threshold) OR a cue: averaging in the fine-tuned urgent
+#: head raised out-of-fold precision at 98% recall only from 0.553 to 0.564.
+FINETUNED_WEIGHT = {"en": 0.25, "cy": 0.0, "mixed": 0.0}
+
+#: What a model folder holds (meta.json last: it is written when the rest is complete).
+MODEL_FILES = ("encoder.onnx", "head.npz", "vocabulary.json", "gloss.json", "meta.json")
 
 #: Called with a short message about what training is doing and a fraction done (0–1).
 TrainProgress = Callable[[str, float], None]
@@ -64,6 +76,14 @@ def _cue_file() -> Path:
     return paths.prompts_dir() / "urgent_cues.toml"
 
 
+def _signal_file() -> Path:
+    return paths.prompts_dir() / SIGNAL_FILE
+
+
+def _gloss_file() -> Path:
+    return paths.prompts_dir() / GLOSS_FILE
+
+
 def training_examples(corrections: Sequence[Example] = ()) -> list[Example]:
     """The team's examples from prompts/ plus officers' corrections."""
     examples = [e for f in training_files(paths.prompts_dir()) for e in parse_compact(f)]
@@ -76,10 +96,13 @@ def data_version(examples: Sequence[Example]) -> str:
     for e in examples:
         digest.update(json.dumps([e.text, e.category, e.urgent, e.post]).encode())
     digest.update(_cue_file().read_bytes())
+    digest.update(_signal_file().read_bytes())
+    digest.update(_gloss_file().read_bytes())
     return digest.hexdigest()[:12]
 
 
-def _post_embeddings(encoder: object, examples: Sequence[Example]) -> np.ndarray:
+def post_embeddings(encoder: object, examples: Sequence[Example]) -> np.ndarray:
+    """The embedding of each comment's post (zeros for messages and comments without one)."""
     posts = sorted({e.post for e in examples if e.post and (e.kind or "comment") == "comment"})
     vectors = dict(zip(posts, encoder.encode(posts), strict=True)) if posts else {}  # type: ignore[attr-defined]
     zero = np.zeros(384, np.float32)
@@ -102,9 +125,6 @@ def train(corrections: Sequence[Example] = (), progress: TrainProgress | None = 
 
 def _train(corrections: Sequence[Example], say: TrainProgress, root: Path | None,
            full: bool, epochs: int | None) -> Path:
-    from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
-    from socialdesk.core.classify.model import EMBED_WEIGHT, POST_WEIGHT, TriageModel
-
     examples = training_examples(corrections)
     version = f"{MODEL_KIND}{'+finetuned' if full else ''}-{data_version(examples)}"
     root = root or models_root()
@@ -112,29 +132,15 @@ def _train(corrections: Sequence[Example], say: TrainProgress, root: Path | None
     staging = root / f".{version}.{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     started = time.perf_counter()
-    say("loading MiniLM (all-MiniLM-L6-v2) from the installed package", 0.05)
-    torch_encoder = TorchEncoder()
-    say("exporting the encoder to ONNX (int8)", 0.15)
-    graph = torch_encoder.export_onnx(staging / "encoder.onnx", quantize=True)
-    del torch_encoder
-    encoder = OnnxEncoder(graph)
-    say(f"embedding {len(examples)} training examples", 0.35)
-    text_emb = encoder.encode([e.text for e in examples])
-    post_emb = _post_embeddings(encoder, examples)
-    say("fitting the category and urgent heads", 0.8)
-    cues = load_cues(_cue_file())
-    cue_hits = np.array([bool(match_cues(cues, e.text)) for e in examples])
-    model = TriageModel().fit(examples, text_emb, post_emb, cue_hits=cue_hits)
-    ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT).save(staging)
-    if full:
-        from socialdesk.core.classify.finetune import EPOCHS, fine_tune
-
-        say("fine-tuning MiniLM (a few minutes on 2 cores)", 0.85)
-        fine_tune(examples, staging / "finetuned.onnx", epochs or EPOCHS,
-                  progress=lambda f: say("fine-tuning MiniLM", 0.85 + 0.14 * f))
+    fused = root / f"{MODEL_KIND}-{data_version(examples)}"  # the fast model of this data
+    try:
+        threshold = _build(examples, staging, say, full, epochs, reuse=fused)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # a cancelled or failed build leaves nothing
+        raise
     meta = {"version": version, "kind": MODEL_KIND, "format": FORMAT, "finetuned": full,
             "examples": len(examples), "corrections": len(corrections),
-            "urgent_threshold": model.urgent_threshold,
+            "urgent_threshold": threshold,
             "trained_seconds": round(time.perf_counter() - started, 1)}
     (staging / "meta.json").write_text(json.dumps(meta, indent=2))
     shutil.rmtree(target, ignore_errors=True)
@@ -146,6 +152,71 @@ def _train(corrections: Sequence[Example], say: TrainProgress, root: Path | None
     return target
 
 
+def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full: bool,
+           epochs: int | None, reuse: Path) -> float:
+    """Write the model files into ``staging``; return the urgent threshold.
+
+    The full model is the fast one plus a fine-tuned MiniLM: when the fast model of the same
+    data is already on disk (``reuse``) its files are copied instead of being built again.
+    """
+    if full and _format_of(reuse) == FORMAT:
+        say("reusing the fast model of the same data", 0.05)
+        staging.mkdir(parents=True)
+        for name in MODEL_FILES[:-1]:
+            shutil.copy2(reuse / name, staging / name)
+        threshold = float(json.loads((reuse / "meta.json").read_text())["urgent_threshold"])
+        _fine_tune(examples, staging, say, epochs, start=0.1)
+        return threshold
+    from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
+    from socialdesk.core.classify.model import (
+        EMBED_WEIGHT,
+        POST_WEIGHT,
+        SIGNAL_WEIGHT,
+        TriageModel,
+    )
+
+    say("loading MiniLM (all-MiniLM-L6-v2) from the installed package", 0.05)
+    torch_encoder = TorchEncoder()
+    say("exporting the encoder to ONNX (int8)", 0.15)
+    graph = torch_encoder.export_onnx(staging / "encoder.onnx", quantize=True)
+    del torch_encoder
+    encoder = OnnxEncoder(graph)
+    say(f"embedding {len(examples)} training examples", 0.35)
+    words = load_gloss(_gloss_file())
+    (staging / "gloss.json").write_text(json.dumps(words, ensure_ascii=False))
+    texts = [e.text for e in examples]
+    text_emb = encoder.encode(encoder_texts(texts, [detect_language(t) for t in texts], words))
+    post_emb = post_embeddings(encoder, examples)
+    say("fitting the category and urgent heads", 0.8)
+    cues = load_cues(_cue_file())
+    cue_hits = np.array([bool(match_cues(cues, e.text)) for e in examples])
+    model = TriageModel(signals=load_signals(_signal_file()))
+    model.fit(examples, text_emb, post_emb, cue_hits=cue_hits)
+    ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT, SIGNAL_WEIGHT).save(staging)
+    if full:
+        _fine_tune(examples, staging, say, epochs, start=0.85)
+    return model.urgent_threshold
+
+
+def _fine_tune(examples: Sequence[Example], staging: Path, say: TrainProgress,
+               epochs: int | None, start: float) -> None:
+    from socialdesk.core.classify.finetune import EPOCHS, fine_tune
+
+    span = 0.99 - start
+    say("fine-tuning MiniLM (a few minutes on 2 cores)", start)
+    fine_tune(examples, staging / "finetuned.onnx", epochs or EPOCHS,
+              progress=lambda f: say("fine-tuning MiniLM", start + span * f))
+
+
+def built_model(full: bool, root: Path | None = None) -> Path:
+    """The folder of the fast or full model of today's examples (no corrections), built
+    first unless it is already on disk."""
+    root = root or models_root()
+    examples = training_examples()
+    folder = root / f"{MODEL_KIND}{'+finetuned' if full else ''}-{data_version(examples)}"
+    return folder if _format_of(folder) == FORMAT else train(root=root, full=full)
+
+
 def current_model_dir(root: Path | None = None) -> Path | None:
     """The model in use, or None when none has been trained yet."""
     root = root or models_root()
@@ -154,8 +225,17 @@ def current_model_dir(root: Path | None = None) -> Path | None:
     except OSError:
         return None
     folder = root / version
-    needed = ("head.npz", "vocabulary.json", "encoder.onnx", "meta.json")
-    return folder if all((folder / name).is_file() for name in needed) else None
+    if not all((folder / name).is_file() for name in MODEL_FILES):
+        return None
+    return folder if _format_of(folder) == FORMAT else None
+
+
+def _format_of(folder: Path) -> int | None:
+    """The model format a folder was written in (an older one is rebuilt, not misread)."""
+    try:
+        return int(json.loads((folder / "meta.json").read_text())["format"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 class Classifier:
@@ -174,6 +254,7 @@ class Classifier:
 
             self.finetuned = FineTunedModel(folder / "finetuned.onnx")
         self.encoder = OnnxEncoder(folder / "encoder.onnx")
+        self.gloss: dict[str, str] = json.loads((folder / "gloss.json").read_text())
         self.cues: list[Cue] = load_cues(_cue_file())
 
     def classify(self, texts: Sequence[str], posts: Sequence[str | None] | None = None,
@@ -185,33 +266,43 @@ class Classifier:
         kinds = kinds or [None] * len(texts)
         examples = [Example(text=t, post=p if (k or "comment") == "comment" else None, kind=k)
                     for t, p, k in zip(texts, posts, kinds, strict=True)]
-        text_emb = self.encoder.encode(list(texts))
-        probs, urgent = self.model.predict(texts, text_emb, _post_embeddings(self.encoder,
+        languages = [detect_language(text) for text in texts]
+        text_emb = self.encoder.encode(encoder_texts(texts, languages, self.gloss))
+        probs, urgent = self.model.predict(texts, text_emb, post_embeddings(self.encoder,
                                                                              examples))
-        tuned_urgent = np.zeros(len(texts))
         if self.finetuned is not None:
-            # category: the mean of both models (measured better than either); urgent: either
-            # model OR a cue, so the ensemble can only raise urgent recall, never lower it
-            tuned_probs, tuned_urgent = self.finetuned.predict(list(texts))
-            probs = (probs + tuned_probs) / 2
-        out = []
-        for text, row, score, tuned in zip(texts, probs, urgent, tuned_urgent, strict=True):
-            cues = match_cues(self.cues, text)
-            model_says = score >= self.model.urgent_threshold
-            tuned_says = bool(tuned >= FINETUNED_URGENT_THRESHOLD)
-            best = int(row.argmax())
-            out.append(Prediction(
-                category=CATEGORIES[best],
-                probabilities={c: round(float(p), 4) for c, p in zip(CATEGORIES, row,
-                                                                      strict=True)},
-                confidence=round(float(row[best]), 4),
-                urgent=bool(model_says or tuned_says or cues),
-                urgent_score=round(float(max(score, tuned)), 4),
-                urgent_cues=[c.reason for c in cues]
-                + (["model: urgent score high"] if model_says else [])
-                + (["fine-tuned model: urgent score high"] if tuned_says else []),
-                language=detect_language(text), model_version=self.version))
-        return out
+            probs = self._with_finetuned(texts, languages, probs)
+        return [self._prediction(text, row, score, language)
+                for text, row, score, language in zip(texts, probs, urgent, languages,
+                                                      strict=True)]
+
+    def _with_finetuned(self, texts: Sequence[str], languages: Sequence[str],
+                        probs: np.ndarray) -> np.ndarray:
+        """Blend in the fine-tuned MiniLM's category probabilities, weighted by language (it
+        runs only on the items whose weight is not zero)."""
+        assert self.finetuned is not None
+        weight = np.array([FINETUNED_WEIGHT.get(lang, 0.0) for lang in languages])
+        used = np.flatnonzero(weight > 0)
+        if used.size:
+            tuned, _ = self.finetuned.predict([texts[int(i)] for i in used])
+            w = weight[used][:, None]
+            probs = probs.copy()
+            probs[used] = (1 - w) * probs[used] + w * tuned
+        return probs
+
+    def _prediction(self, text: str, row: np.ndarray, score: float,
+                    language: str) -> Prediction:
+        cues = match_cues(self.cues, text)
+        model_says = bool(score >= self.model.urgent_threshold)
+        best = int(row.argmax())
+        return Prediction(
+            category=CATEGORIES[best],
+            probabilities={c: round(float(p), 4) for c, p in zip(CATEGORIES, row, strict=True)},
+            confidence=round(float(row[best]), 4),
+            urgent=bool(model_says or cues), urgent_score=round(float(score), 4),
+            urgent_cues=[c.reason for c in cues]
+            + (["model: urgent score high"] if model_says else []),
+            language=language, model_version=self.version)
 
 
 def load_or_train(progress: TrainProgress | None = None,

@@ -1,0 +1,49 @@
+"""Welsh → English glosses, so that MiniLM (which knows little Welsh) embeds meaning.
+
+Before a Welsh or mixed text goes to the encoder, each word listed in
+prompts/welsh_gloss.toml — in any mutated form ("feic", "meic" → "beic") — is replaced by its
+English gloss; other words stay as written. Only the encoder reads the gloss: the character
+and word n-grams still read the original text. Measured in BENCHMARKS.md ("approaches").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from socialdesk.core.errors import UserError
+from socialdesk.core.welsh import radicals
+
+GLOSS_FILE = "welsh_gloss.toml"
+TOKENS = re.compile(r"[\w']+|[^\w\s]")
+
+
+def load_gloss(path: Path) -> dict[str, str]:
+    """Read the glossary (``[words]``: Welsh word = English gloss)."""
+    try:
+        words = tomllib.loads(path.read_text(encoding="utf-8")).get("words", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UserError(f"{path}: cannot read the Welsh glossary ({exc}).") from None
+    if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
+        raise UserError(f"{path}: [words] must map each Welsh word to an English gloss.")
+    return {str(k).lower(): v for k, v in words.items()}
+
+
+def gloss(text: str, words: Mapping[str, str]) -> str:
+    """The text with every known Welsh word (mutated or not) replaced by its gloss."""
+    out = []
+    for token in TOKENS.findall(text.lower()):
+        found = words.get(token)
+        if found is None and len(token) > 2:
+            found = next((words[r] for r in sorted(radicals(token)) if r in words), None)
+        out.append(token if found is None else found)
+    return " ".join(part for part in out if part)
+
+
+def encoder_texts(texts: Sequence[str], languages: Sequence[str],
+                  words: Mapping[str, str]) -> list[str]:
+    """What the encoder reads: English as written, Welsh and mixed glossed."""
+    return [text if language == "en" else gloss(text, words)
+            for text, language in zip(texts, languages, strict=True)]
