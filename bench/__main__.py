@@ -9,7 +9,7 @@ from bench import (
     classifier_compare,
     classifier_speed,
     dashboard_bench,
-    finetune_experiment,
+    ensemble_cv,
     import_bench,
     ingest_bench,
     served_eval,
@@ -21,7 +21,7 @@ def main() -> int:
     suites = {"import": import_bench.run, "ingest": ingest_bench.run,
               "classifier-compare": classifier_compare.run,
               "classifier-speed": classifier_speed.run,
-              "finetune": finetune_experiment.run,
+              "ensemble-cv": ensemble_cv.run,
               "served": served_eval.run,
               "dashboard": dashboard_bench.run,
               "audit": audit_bench.run}

@@ -1,0 +1,102 @@
+"""How much to trust the fine-tuned MiniLM against the fused model, per language, chosen by
+5-fold cross-validation inside the training data (the development split is not used).
+
+For each fold: the fused model (as served: int8 MiniLM ⊕ post ⊕ n-grams ⊕ signals) and the
+fine-tuned network are trained on four fifths and predict the fifth. The weight of the
+fine-tuned model's probabilities is then chosen per language group (English; Welsh and mixed)
+on these out-of-fold predictions; and for the urgent flag, each score's precision at the
+threshold that keeps 98% out-of-fold recall together with the cues. The full model serves the
+best weight per group (``service.FINETUNED_WEIGHT``)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.report import write_section
+from socialdesk import paths
+from socialdesk.core.classify.cues import load_cues, match_cues
+from socialdesk.core.classify.data import CATEGORIES, Example
+from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
+from socialdesk.core.classify.evaluate import category_scores
+from socialdesk.core.classify.finetune import FineTunedModel, fine_tune
+from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
+from socialdesk.core.classify.language import detect_language
+from socialdesk.core.classify.model import TriageModel
+from socialdesk.core.classify.service import post_embeddings, training_examples
+from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
+
+OUT = Path(__file__).resolve().parent / "out"
+WEIGHTS = (0.0, 0.25, 0.5, 0.75)
+
+
+def run() -> None:
+    """Out-of-fold probabilities of both models, then macro-F1 per weight and language."""
+    from sklearn.model_selection import StratifiedKFold
+
+    examples = training_examples()
+    signals = load_signals(paths.prompts_dir() / SIGNAL_FILE)
+    encoder = OnnxEncoder(TorchEncoder().export_onnx(OUT / "cv-encoder.onnx", quantize=True))
+    texts = [e.text for e in examples]
+    gloss = load_gloss(paths.prompts_dir() / GLOSS_FILE)
+    text_emb = encoder.encode(encoder_texts(texts, [detect_language(t) for t in texts], gloss))
+    post_emb = post_embeddings(encoder, examples)
+    gold = [e.category or "chat" for e in examples]
+    fused = np.zeros((len(examples), len(CATEGORIES)))
+    tuned = np.zeros_like(fused)
+    fused_urgent, tuned_urgent = np.zeros(len(examples)), np.zeros(len(examples))
+    cues = load_cues(paths.prompts_dir() / "urgent_cues.toml")
+    cue_hits = np.array([bool(match_cues(cues, e.text)) for e in examples])
+    start = time.perf_counter()
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    for fit, held in folds.split(np.zeros(len(examples)), gold):
+        part = [examples[i] for i in fit]
+        model = TriageModel(signals=signals)
+        model.fit(part, text_emb[fit], post_emb[fit], cue_hits=cue_hits[fit])
+        fused[held], fused_urgent[held] = model.predict(
+            [examples[i].text for i in held], text_emb[held], post_emb[held])
+        graph = fine_tune(part, OUT / "cv-finetuned.onnx")
+        tuned[held], tuned_urgent[held] = FineTunedModel(graph).predict(
+            [examples[i].text for i in held])
+    np.savez(OUT / "ensemble-cv.npz", fused=fused, tuned=tuned, fused_urgent=fused_urgent,
+             tuned_urgent=tuned_urgent, cue_hits=cue_hits)
+    seconds = time.perf_counter() - start
+    groups = {"English": [i for i, e in enumerate(examples) if e.language == "en"],
+              "Welsh + mixed": [i for i, e in enumerate(examples) if e.language != "en"]}
+    lines = ["| weight of the fine-tuned model | " + " | ".join(groups) + " | all |",
+             "|---:|" + "---:|" * (len(groups) + 1)]
+    for w in WEIGHTS:
+        probs = (1 - w) * fused + w * tuned
+        pred = [CATEGORIES[i] for i in probs.argmax(axis=1)]
+        cells = [category_scores([gold[i] for i in idx], [pred[i] for i in idx])["macro_f1"]
+                 for idx in groups.values()]
+        total = category_scores(gold, pred)["macro_f1"]
+        lines.append(f"| {w:.2f} | " + " | ".join(f"{c:.3f}" for c in cells)
+                     + f" | {total:.3f} |")
+    lines += ["", "Served (`service.FINETUNED_WEIGHT`): the best weight of each group; "
+              "the urgent flag stays the fused head's when the averaged score is not clearly "
+              "better:", "", urgent_table(examples, fused_urgent, tuned_urgent, cue_hits)]
+    body = (f"5-fold cross-validation inside the {len(examples)} training examples (the "
+            f"development split untouched): out-of-fold macro-F1 of "
+            f"(1 − w)·fused + w·fine-tuned, per language group. Five fine-tunes and five "
+            f"fused fits: {seconds / 60:.0f} min on these 2 cores.\n\n" + "\n".join(lines))
+    write_section("Classifier: ensemble weights by cross-validation (issue 5)", body)
+
+
+def urgent_table(examples: list[Example], fused: np.ndarray, tuned: np.ndarray,
+                 cues: np.ndarray) -> str:
+    """Out-of-fold urgent precision at ≥ 98% recall (with the cues) for each score."""
+    gold = np.array([bool(e.urgent) for e in examples])
+    rows = ["| urgent score (OR a cue) | threshold for 98% out-of-fold recall | precision |",
+            "|---|---:|---:|"]
+    for name, score in (("fused head", fused), ("fine-tuned head", tuned),
+                        ("mean of the two", (fused + tuned) / 2)):
+        for threshold in np.arange(0.95, 0.0, -0.01):
+            flagged = (score >= threshold) | cues
+            if (flagged & gold).sum() >= 0.98 * gold.sum():
+                break
+        precision = (flagged & gold).sum() / max(1, flagged.sum())
+        rows.append(f"| {name} | {threshold:.2f} | {precision:.3f} |")
+    return "\n".join(rows)
