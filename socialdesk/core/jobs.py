@@ -44,7 +44,7 @@ class TrainingCancelled(Exception):
     """The background model build was stopped because the process is quitting."""
 
 #: Called with ("sync", SyncReport), ("send", SendReport), ("publish", PublishReport),
-#: ("purge", PurgeReport), ("skip", holder) or ("error", text).
+#: ("purge", PurgeReport), ("skip", holder), ("model", text) or ("error", text).
 Listener = Callable[[str, object], None]
 
 
@@ -145,7 +145,7 @@ class BackgroundJobs:
             model = self.desk.improve_model(progress=report)
         except TrainingCancelled:
             return
-        except UserError as exc:
+        except (UserError, OSError) as exc:  # e.g. the disk is full: the fast model stays
             self.listener("model", f"the full model was not built: {exc}")
             return
         if model is not None:
