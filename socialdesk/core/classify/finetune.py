@@ -1,10 +1,10 @@
 """Full fine-tuning of MiniLM with a category and an urgent head, exported to int8 ONNX.
 
-Measured on the development split (BENCHMARKS.md, "Fine-tuning experiment"): alone it is about
-as good as the fused model but weaker on Welsh; the mean of the two models' category
-probabilities is better than either. It takes ~3 minutes on 2 cores, so it is never part of
-first use: `socialdesk train --full` builds it, and the served model uses it when present.
-"""
+Measured (BENCHMARKS.md): alone it is better than the fused model on English and much weaker on
+Welsh, so the full model blends its category probabilities into English items only, with the
+weight chosen by cross-validation (``service.FINETUNED_WEIGHT``). It takes about 3 minutes on
+2 cores, so it is never part of first use: `socialdesk train` or the background jobs build it
+after the fast model is serving."""
 
 from __future__ import annotations
 
