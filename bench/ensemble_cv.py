@@ -25,7 +25,11 @@ from socialdesk.core.classify.finetune import FineTunedModel, fine_tune
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
 from socialdesk.core.classify.language import detect_language
 from socialdesk.core.classify.model import TriageModel
-from socialdesk.core.classify.service import post_embeddings, training_examples
+from socialdesk.core.classify.service import (
+    FINETUNED_WEIGHT,
+    post_embeddings,
+    training_examples,
+)
 from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -75,9 +79,10 @@ def run() -> None:
         total = category_scores(gold, pred)["macro_f1"]
         lines.append(f"| {w:.2f} | " + " | ".join(f"{c:.3f}" for c in cells)
                      + f" | {total:.3f} |")
-    lines += ["", "Served (`service.FINETUNED_WEIGHT`): the best weight of each group; "
-              "the urgent flag stays the fused head's when the averaged score is not clearly "
-              "better:", "", urgent_table(examples, fused_urgent, tuned_urgent, cue_hits)]
+    lines += ["", f"Served (`service.FINETUNED_WEIGHT`): {FINETUNED_WEIGHT} — see its comment "
+              "for how it was chosen. The urgent flag stays the fused head's when the averaged "
+              "score is not better:", "",
+              urgent_table(examples, fused_urgent, tuned_urgent, cue_hits)]
     body = (f"5-fold cross-validation inside the {len(examples)} training examples (the "
             f"development split untouched): out-of-fold macro-F1 of "
             f"(1 − w)·fused + w·fine-tuned, per language group. Five fine-tunes and five "
