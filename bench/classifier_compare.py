@@ -12,10 +12,15 @@ from bench.report import write_section
 from socialdesk.core.classify.cues import load_cues, match_cues
 from socialdesk.core.classify.data import CATEGORIES, dev_file, parse_compact, training_files
 from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
-from socialdesk.core.classify.evaluate import by_language, category_scores, urgent_scores
+from socialdesk.core.classify.evaluate import (
+    by_language,
+    category_scores,
+    urgent_scores,
+    welsh_and_mixed,
+)
 from socialdesk.core.classify.gloss import encoder_texts, load_gloss
-from socialdesk.core.classify.language import detect_language
 from socialdesk.core.classify.model import Features, TriageModel
+from socialdesk.core.classify.service import post_embeddings
 from socialdesk.core.classify.signals import load_signals
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
@@ -25,13 +30,8 @@ OUT = Path(__file__).resolve().parent / "out"
 def embed(encoder, examples, glossed=False):  # type: ignore[no-untyped-def]
     texts = [e.text for e in examples]
     if glossed:  # as served: Welsh and mixed texts reach the encoder glossed
-        texts = encoder_texts(texts, [detect_language(t) for t in texts], GLOSS)
-    posts = sorted({e.post for e in examples if e.post})
-    text_emb = encoder.encode(texts)
-    post_lookup = dict(zip(posts, encoder.encode(posts), strict=True)) if posts else {}
-    post_emb = np.stack([post_lookup.get(e.post, np.zeros(384, np.float32)) if e.post
-                         else np.zeros(384, np.float32) for e in examples])
-    return text_emb, post_emb
+        texts = encoder_texts(texts, GLOSS)
+    return encoder.encode(texts), post_embeddings(encoder, examples)
 
 
 def score(model, dev, emb, cues):  # type: ignore[no-untyped-def]
@@ -43,10 +43,8 @@ def score(model, dev, emb, cues):  # type: ignore[no-untyped-def]
     flagged = (urgent >= model.urgent_threshold) | cue_hit
     cat = category_scores(gold, pred)
     lang = by_language(gold, pred, langs)
-    welsh_idx = [i for i, x in enumerate(langs) if x != "en"]
-    welsh = category_scores([gold[i] for i in welsh_idx], [pred[i] for i in welsh_idx])
     return {"macro_f1": cat["macro_f1"], "en": lang["en"]["macro_f1"],
-            "cy_mixed": welsh["macro_f1"],
+            "cy_mixed": welsh_and_mixed(gold, pred, langs)["macro_f1"],
             "urgent": urgent_scores([bool(e.urgent) for e in dev], list(flagged)),
             "urgent_model_only": urgent_scores([bool(e.urgent) for e in dev],
                                                list(urgent >= model.urgent_threshold)),
@@ -106,11 +104,13 @@ def run() -> None:
         result = score(model, dev, emb_dev, cues)
         result["cv"] = cross_validated(features, signals, train, emb_train)
         rows.append((name, "torch fp32", result, fit_seconds))
+    start = time.perf_counter()
     model = TriageModel(signals=signals)
     model.fit(train, *glossed_train, cue_hits=train_cues)
+    fit_seconds = time.perf_counter() - start
     result = score(model, dev, glossed_dev, cues)
     result["cv"] = cross_validated(Features(), signals, train, glossed_train)
-    rows.append((SERVED, "torch fp32", result, 0.0))
+    rows.append((SERVED, "torch fp32", result, fit_seconds))
     for label, quantize in (("onnx fp32", False), ("onnx int8", True)):
         graph = torch_encoder.export_onnx(OUT / f"encoder-{label.split()[1]}.onnx", quantize)
         encoder = OnnxEncoder(graph)

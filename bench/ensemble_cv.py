@@ -5,8 +5,8 @@ For each fold: the fused model (as served: int8 MiniLM ⊕ post ⊕ n-grams ⊕ 
 fine-tuned network are trained on four fifths and predict the fifth. The weight of the
 fine-tuned model's probabilities is then chosen per language group (English; Welsh and mixed)
 on these out-of-fold predictions; and for the urgent flag, each score's precision at the
-threshold that keeps 98% out-of-fold recall together with the cues. The full model serves the
-best weight per group (``service.FINETUNED_WEIGHT``)."""
+threshold that keeps 98% out-of-fold recall together with the cues. What the full model
+serves, and why, is written beside ``service.FINETUNED_WEIGHT``."""
 
 from __future__ import annotations
 
@@ -23,8 +23,7 @@ from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
 from socialdesk.core.classify.evaluate import category_scores
 from socialdesk.core.classify.finetune import FineTunedModel, fine_tune
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
-from socialdesk.core.classify.language import detect_language
-from socialdesk.core.classify.model import TriageModel
+from socialdesk.core.classify.model import TriageModel, threshold_for_recall
 from socialdesk.core.classify.service import (
     FINETUNED_WEIGHT,
     post_embeddings,
@@ -45,7 +44,7 @@ def run() -> None:
     encoder = OnnxEncoder(TorchEncoder().export_onnx(OUT / "cv-encoder.onnx", quantize=True))
     texts = [e.text for e in examples]
     gloss = load_gloss(paths.prompts_dir() / GLOSS_FILE)
-    text_emb = encoder.encode(encoder_texts(texts, [detect_language(t) for t in texts], gloss))
+    text_emb = encoder.encode(encoder_texts(texts, gloss))
     post_emb = post_embeddings(encoder, examples)
     gold = [e.category or "chat" for e in examples]
     fused = np.zeros((len(examples), len(CATEGORIES)))
@@ -98,10 +97,8 @@ def urgent_table(examples: list[Example], fused: np.ndarray, tuned: np.ndarray,
             "|---|---:|---:|"]
     for name, score in (("fused head", fused), ("fine-tuned head", tuned),
                         ("mean of the two", (fused + tuned) / 2)):
-        for threshold in np.arange(0.95, 0.0, -0.01):
-            flagged = (score >= threshold) | cues
-            if (flagged & gold).sum() >= 0.98 * gold.sum():
-                break
+        threshold = threshold_for_recall(score, gold, cues)
+        flagged = (score >= threshold) | cues
         precision = (flagged & gold).sum() / max(1, flagged.sum())
         rows.append(f"| {name} | {threshold:.2f} | {precision:.3f} |")
     return "\n".join(rows)

@@ -1,6 +1,6 @@
 """The two models socialdesk serves, built as `socialdesk train` builds them (into a private
 root) and scored on the development split: the fast one (first use) and the full one (the
-fast one averaged with a fine-tuned MiniLM), plus the fine-tuned network alone."""
+fast one with a fine-tuned MiniLM blended in by language), plus the fine-tuned network alone."""
 
 from __future__ import annotations
 
@@ -15,7 +15,12 @@ from socialdesk import paths
 from socialdesk.core.classify import service
 from socialdesk.core.classify.cues import load_cues, match_cues
 from socialdesk.core.classify.data import CATEGORIES, Example, dev_file, parse_compact
-from socialdesk.core.classify.evaluate import by_language, category_scores, urgent_scores
+from socialdesk.core.classify.evaluate import (
+    by_language,
+    category_scores,
+    urgent_scores,
+    welsh_and_mixed,
+)
 from socialdesk.core.classify.finetune import BATCH, EPOCHS, LEARNING_RATE, FineTunedModel
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -28,10 +33,9 @@ def row(name: str, dev: list[Example], pred: list[str], urgent: list[bool],
     """One table row of dev-split scores."""
     gold = [e.category or "" for e in dev]
     languages = [e.language or "en" for e in dev]
-    welsh = [i for i, lang in enumerate(languages) if lang != "en"]
     cat = category_scores(gold, pred)
     lang = by_language(gold, pred, languages)
-    cy_mixed = category_scores([gold[i] for i in welsh], [pred[i] for i in welsh])
+    cy_mixed = welsh_and_mixed(gold, pred, languages)
     u = urgent_scores([bool(e.urgent) for e in dev], urgent)
     f1 = " / ".join(f"{cat['per_class'][c]['f1']:.3f}" for c in CATEGORIES)
     return (f"| {name} | {cat['macro_f1']:.3f} | {lang['en']['macro_f1']:.3f} | "

@@ -314,19 +314,10 @@ class Desk:
             "model_version is not null and model_version != ? and "
             "id not in (select item_id from corrections)", (model.version,)).fetchall()
         for start in range(0, len(rows), CLASSIFY_BATCH):
-            batch = rows[start:start + CLASSIFY_BATCH]
-            predictions = model.classify([r[1] for r in batch], [r[2] for r in batch],
-                                         [r[3] for r in batch])
-            with self.store.write():
-                self.store.conn.executemany(
-                    "update items set sla_due_at = case when category = :category "
-                    "then sla_due_at end, category = :category, "
-                    "urgent = max(coalesce(urgent, 0), :urgent), urgent_cues = :cues, "
-                    "confidence = :confidence, probabilities = :probabilities, "
-                    "language = :language, model_version = :version "
-                    "where id = :id and status = 'new' and assignee is null",
-                    [_prediction_row(row[0], p) for row, p in zip(batch, predictions,
-                                                                  strict=True)])
+            self._store_predictions(
+                model, rows[start:start + CLASSIFY_BATCH],
+                "sla_due_at = case when category = :category then sla_due_at end, "
+                "category = :category", "and status = 'new' and assignee is null")
         self.fill_due_times()
         return len(rows)
 
@@ -342,19 +333,23 @@ class Desk:
                 "order by urgent desc, id limit ?", (CLASSIFY_BATCH,)).fetchall()
             if not rows:
                 return done
-            predictions = model.classify([r[1] for r in rows], [r[2] for r in rows],
-                                         [r[3] for r in rows])
-            with self.store.write():
-                self.store.conn.executemany(
-                    "update items set category = coalesce(category, :category), "
-                    "urgent = max(coalesce(urgent, 0), :urgent), urgent_cues = :cues, "
-                    "confidence = :confidence, probabilities = :probabilities, "
-                    "language = :language, model_version = :version, sla_due_at = null "
-                    "where id = :id",
-                    [_prediction_row(row[0], p) for row, p in zip(rows, predictions,
-                                                                  strict=True)])
+            self._store_predictions(model, rows, "category = coalesce(category, :category), "
+                                    "sla_due_at = null")
             done += len(rows)
             self.fill_due_times()
+
+    def _store_predictions(self, model: Classifier, rows: list[tuple[int, str, str, str]],
+                           assignments: str, condition: str = "") -> None:
+        """Classify ``rows`` (id, text, post, kind) and write the predictions in one
+        transaction: ``assignments`` decide the category and due time, the rest is common
+        (an urgent flag is only ever raised by a model)."""
+        predictions = model.classify([r[1] for r in rows], [r[2] for r in rows],
+                                     [r[3] for r in rows])
+        with self.store.write():
+            self.store.conn.executemany(
+                f"update items set {assignments}, {PREDICTION_COLUMNS} "
+                f"where id = :id {condition}",
+                [_prediction_row(row[0], p) for row, p in zip(rows, predictions, strict=True)])
 
     def pending_count(self) -> int:
         """Items waiting for the classifier."""
@@ -517,6 +512,12 @@ class Desk:
                              {"items": result.items, "answers": result.answers,
                               "cutoff": to_iso(result.cutoff)})
         return result
+
+
+#: What every prediction writes, whichever way the category and due time are decided.
+PREDICTION_COLUMNS = ("urgent = max(coalesce(urgent, 0), :urgent), urgent_cues = :cues, "
+                      "confidence = :confidence, probabilities = :probabilities, "
+                      "language = :language, model_version = :version")
 
 
 def _prediction_row(item_id: int, p: Prediction) -> dict[str, object]:

@@ -83,7 +83,8 @@ class SocialDeskApp(App[None]):
             done = self.desk.classify_pending() if model is not None else 0
         finally:
             self.desk.close()
-        self.post_message(ModelReady(model.version if model else "none", done))
+        self.post_message(ModelReady(model.version if model else "none", done,
+                                     full=model is not None and model.finetuned is not None))
 
     @work(thread=True, exclusive=True, group="classify", exit_on_error=False)
     def classify_backlog(self) -> None:
@@ -107,7 +108,7 @@ class SocialDeskApp(App[None]):
     @on(ModelReady)
     def model_ready_now(self, message: ModelReady) -> None:
         """Model loaded: say so and keep classifying what others store."""
-        kind = "full" if "+finetuned" in message.version else "fast"
+        kind = "full" if message.full else "fast"
         self._model_status(f"model: ready ({kind})" if message.version != "none"
                            else "model: none")
         if message.classified:

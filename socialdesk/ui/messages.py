@@ -47,11 +47,12 @@ class ModelProgress(Message):
 
 
 class ModelReady(Message):
-    """The classifier is loaded; ``classified`` items were classified just now."""
+    """The classifier is loaded (the ``full`` one or the fast one); ``classified`` items were
+    classified just now."""
 
-    def __init__(self, version: str, classified: int) -> None:
+    def __init__(self, version: str, classified: int, full: bool = False) -> None:
         super().__init__()
-        self.version, self.classified = version, classified
+        self.version, self.classified, self.full = version, classified, full
 
 
 class SyncFinished(Message):

@@ -129,7 +129,7 @@ def test_welsh_gloss_finds_mutated_forms_and_leaves_the_rest() -> None:
     assert "yn" not in gloss("mae o yn y tŷ", words).split()  # an empty gloss drops the word
     assert gloss("Xyzzy Plugh", words) == "xyzzy plugh"        # unknown words stay
     texts = ["I saw a car", "Welais i gar"]
-    assert encoder_texts(texts, ["en", "cy"], words)[0] == "I saw a car"  # English untouched
+    assert encoder_texts(texts, words, ["en", "cy"])[0] == "I saw a car"  # English untouched
 
 
 def test_a_broken_gloss_file_is_one_sentence(tmp_path: Path) -> None:

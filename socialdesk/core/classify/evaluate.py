@@ -62,6 +62,13 @@ def by_language(gold: Sequence[str], pred: Sequence[str],
     return out
 
 
+def welsh_and_mixed(gold: Sequence[str], pred: Sequence[str],
+                    languages: Sequence[str]) -> dict[str, Any]:
+    """Category scores over the Welsh and mixed items together (the issue's Welsh goal)."""
+    idx = [i for i, lang in enumerate(languages) if lang != "en"]
+    return category_scores([gold[i] for i in idx], [pred[i] for i in idx])
+
+
 def evaluate_file(model: Any, path: Path) -> dict[str, Any]:
     """Score ``model`` on a labelled .jsonl (or compact .txt) file; DESIGN.md §6 keys."""
     examples = load_examples(path)

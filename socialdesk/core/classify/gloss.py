@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from socialdesk.core.classify.language import detect_language
 from socialdesk.core.errors import UserError
 from socialdesk.core.welsh import radicals
 
@@ -42,8 +43,11 @@ def gloss(text: str, words: Mapping[str, str]) -> str:
     return " ".join(part for part in out if part)
 
 
-def encoder_texts(texts: Sequence[str], languages: Sequence[str],
-                  words: Mapping[str, str]) -> list[str]:
-    """What the encoder reads: English as written, Welsh and mixed glossed."""
+def encoder_texts(texts: Sequence[str], words: Mapping[str, str],
+                  languages: Sequence[str] | None = None) -> list[str]:
+    """What the encoder reads: English as written, Welsh and mixed glossed (``languages``
+    are detected when the caller has not detected them already)."""
+    if languages is None:
+        languages = [detect_language(text) for text in texts]
     return [text if language == "en" else gloss(text, words)
             for text, language in zip(texts, languages, strict=True)]

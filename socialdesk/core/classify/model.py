@@ -44,6 +44,17 @@ def _word_vectorizer() -> TfidfVectorizer:
                            lowercase=True, token_pattern=WORD_TOKENS)
 
 
+def threshold_for_recall(scores: np.ndarray, gold: np.ndarray, cues: np.ndarray,
+                         target: float = URGENT_RECALL_TARGET) -> float:
+    """Highest threshold (0.95 down to 0.01) at which ``scores ≥ threshold OR cues`` still
+    recalls ``target`` of the ``gold`` urgent items."""
+    for threshold in np.arange(0.95, 0.0, -0.01):
+        flagged = (scores >= threshold) | cues
+        if (flagged & gold).sum() / max(1, gold.sum()) >= target:
+            return float(round(threshold, 2))
+    return 0.01
+
+
 @dataclass
 class Features:
     """Which feature families a model uses (for the measured comparison)."""
@@ -125,12 +136,7 @@ class TriageModel:
             head = self._head(balanced=True).fit(X[train], y[train])
             scores[test] = head.predict_proba(X[test])[:, 1]
         cues = cue_hits if cue_hits is not None else np.zeros(len(y), dtype=bool)
-        for threshold in np.arange(0.95, 0.0, -0.01):
-            flagged = (scores >= threshold) | cues
-            recall = (flagged & (y == 1)).sum() / max(1, (y == 1).sum())
-            if recall >= URGENT_RECALL_TARGET:
-                return float(round(threshold, 2))
-        return 0.01
+        return threshold_for_recall(scores, y == 1, cues)
 
     def predict(self, texts: Sequence[str], text_emb: np.ndarray,
                 post_emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

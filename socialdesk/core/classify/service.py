@@ -34,6 +34,7 @@ from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
 
 MODEL_KIND = "minilm-int8+ngrams+signals-lr"
 FORMAT = 4
+FULL_MARK = "+finetuned"
 #: How much the full model trusts the fine-tuned MiniLM's category probabilities against the
 #: fused model's, by language: chosen by 5-fold cross-validation inside the training data
 #: (bench/ensemble_cv.py; BENCHMARKS.md "ensemble weights by cross-validation"). English: 0.25
@@ -104,6 +105,11 @@ def data_version(examples: Sequence[Example]) -> str:
     return digest.hexdigest()[:12]
 
 
+def model_name(full: bool, fingerprint: str) -> str:
+    """A model's version and folder name: the recipe, the full mark, the data fingerprint."""
+    return f"{MODEL_KIND}{FULL_MARK if full else ''}-{fingerprint}"
+
+
 def post_embeddings(encoder: object, examples: Sequence[Example]) -> np.ndarray:
     """The embedding of each comment's post (zeros for messages and comments without one)."""
     posts = sorted({e.post for e in examples if e.post and (e.kind or "comment") == "comment"})
@@ -129,15 +135,16 @@ def train(corrections: Sequence[Example] = (), progress: TrainProgress | None = 
 def _train(corrections: Sequence[Example], say: TrainProgress, root: Path | None,
            full: bool, epochs: int | None) -> Path:
     examples = training_examples(corrections)
-    version = f"{MODEL_KIND}{'+finetuned' if full else ''}-{data_version(examples)}"
+    fingerprint = data_version(examples)
+    version = model_name(full, fingerprint)
     root = root or models_root()
     target = root / version
     staging = root / f".{version}.{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     started = time.perf_counter()
-    fused = root / f"{MODEL_KIND}-{data_version(examples)}"  # the fast model of this data
     try:
-        threshold = _build(examples, staging, say, full, epochs, reuse=fused)
+        threshold = _build(examples, staging, say, full, epochs,
+                           reuse=root / model_name(False, fingerprint))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # a cancelled or failed build leaves nothing
         raise
@@ -188,7 +195,7 @@ def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full:
     words = load_gloss(_gloss_file())
     (staging / "gloss.json").write_text(json.dumps(words, ensure_ascii=False))
     texts = [e.text for e in examples]
-    text_emb = encoder.encode(encoder_texts(texts, [detect_language(t) for t in texts], words))
+    text_emb = encoder.encode(encoder_texts(texts, words))
     post_emb = post_embeddings(encoder, examples)
     say("fitting the category and urgent heads", 0.8)
     cues = load_cues(_cue_file())
@@ -215,8 +222,7 @@ def built_model(full: bool, root: Path | None = None) -> Path:
     """The folder of the fast or full model of today's examples (no corrections), built
     first unless it is already on disk."""
     root = root or models_root()
-    examples = training_examples()
-    folder = root / f"{MODEL_KIND}{'+finetuned' if full else ''}-{data_version(examples)}"
+    folder = root / model_name(full, data_version(training_examples()))
     return folder if _format_of(folder) == FORMAT else train(root=root, full=full)
 
 
@@ -270,7 +276,7 @@ class Classifier:
         examples = [Example(text=t, post=p if (k or "comment") == "comment" else None, kind=k)
                     for t, p, k in zip(texts, posts, kinds, strict=True)]
         languages = [detect_language(text) for text in texts]
-        text_emb = self.encoder.encode(encoder_texts(texts, languages, self.gloss))
+        text_emb = self.encoder.encode(encoder_texts(texts, self.gloss, languages))
         probs, urgent = self.model.predict(texts, text_emb, post_embeddings(self.encoder,
                                                                              examples))
         if self.finetuned is not None:
