@@ -204,8 +204,9 @@ class PostsScreen(DeskScreen):
 
     @on(DataTable.RowHighlighted)
     def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """Show the highlighted post (from either table)."""
-        if event.row_key.value is None or self.data is None:
+        """Show the post under the cursor of the table the officer is in (a table filling up
+        in the background must not swap the detail under the agenda's cursor)."""
+        if event.row_key.value is None or self.data is None or not event.data_table.has_focus:
             return
         key = str(event.row_key.value)
         if key.startswith("run-"):
