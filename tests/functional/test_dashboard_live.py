@@ -74,10 +74,13 @@ async def test_expired_token_stops_sync_and_says_so(config, tmp_path: Path,
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             bar = app.screen.query_one(StatusBar)
-            assert await wait_for(pilot, lambda: bar.state.sync_problem, 15)
+
+            def said() -> bool:   # the bar may learn it from the DB before the job reports
+                return any("Sync stopped" in n.message for n in app._notifications)
+
+            assert await wait_for(pilot, lambda: bar.state.sync_problem and said(), 15)
             assert "stopped" in bar.state.sync
             notes = [n.message for n in app._notifications]
-            assert any("Sync stopped" in n for n in notes)
             assert fake.token not in " ".join(notes) + bar.state.sync
             requests = sum(fake.requests.values())
             await pilot.pause(1.5)
