@@ -44,7 +44,8 @@ def run() -> None:
     encoder = OnnxEncoder(TorchEncoder().export_onnx(OUT / "cv-encoder.onnx", quantize=True))
     texts = [e.text for e in examples]
     gloss = load_gloss(paths.prompts_dir() / GLOSS_FILE)
-    text_emb = encoder.encode(encoder_texts(texts, gloss))
+    read = encoder_texts(texts, gloss)  # Welsh glossed, for the encoder and the fine-tune
+    text_emb = encoder.encode(read)
     post_emb = post_embeddings(encoder, examples)
     gold = [e.category or "chat" for e in examples]
     fused = np.zeros((len(examples), len(CATEGORIES)))
@@ -60,9 +61,9 @@ def run() -> None:
         model.fit(part, text_emb[fit], post_emb[fit], cue_hits=cue_hits[fit])
         fused[held], fused_urgent[held] = model.predict(
             [examples[i].text for i in held], text_emb[held], post_emb[held])
-        graph = fine_tune(part, OUT / "cv-finetuned.onnx")
+        graph = fine_tune(part, OUT / "cv-finetuned.onnx", texts=[read[i] for i in fit])
         tuned[held], tuned_urgent[held] = FineTunedModel(graph).predict(
-            [examples[i].text for i in held])
+            [read[i] for i in held])
     np.savez(OUT / "ensemble-cv.npz", fused=fused, tuned=tuned, fused_urgent=fused_urgent,
              tuned_urgent=tuned_urgent, cue_hits=cue_hits)
     seconds = time.perf_counter() - start

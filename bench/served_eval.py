@@ -4,6 +4,7 @@ fast one with a fine-tuned MiniLM blended in by language), plus the fine-tuned n
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from socialdesk.core.classify.evaluate import (
     welsh_and_mixed,
 )
 from socialdesk.core.classify.finetune import BATCH, EPOCHS, LEARNING_RATE, FineTunedModel
+from socialdesk.core.classify.gloss import encoder_texts
 
 OUT = Path(__file__).resolve().parent / "out"
 GOALS = "Goals (issue 5): macro-F1 ≥ 0.92, Welsh+mixed ≥ 0.90, urgent recall ≥ 0.98 with " \
@@ -70,7 +72,8 @@ def run() -> None:
     cues = load_cues(paths.prompts_dir() / "urgent_cues.toml")
     tuned = FineTunedModel(full / "finetuned.onnx")
     start = time.perf_counter()
-    probs, urgent = tuned.predict([e.text for e in dev])
+    words = json.loads((full / "gloss.json").read_text())
+    probs, urgent = tuned.predict(encoder_texts([e.text for e in dev], words))
     seconds = time.perf_counter() - start
     flagged = [bool(u >= 0.5 or match_cues(cues, e.text)) for u, e in zip(urgent, dev,
                                                                            strict=True)]

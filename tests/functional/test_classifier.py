@@ -17,6 +17,7 @@ from socialdesk import paths
 from socialdesk.core.classify import service
 from socialdesk.core.classify.data import dev_file
 from socialdesk.core.classify.evaluate import evaluate_file
+from socialdesk.core.classify.gloss import gloss
 from socialdesk.core.services import Desk
 from tests.ingest_helpers import page_config, start_fake
 
@@ -47,6 +48,23 @@ def test_predictions_carry_reasons_language_and_version(model_dir: Path) -> None
     assert not joke.urgent and joke.category == "chat"
     assert welsh_chat.category == "chat" and not welsh_chat.urgent
     assert abs(sum(urgent.probabilities.values()) - 1) < 1e-3
+
+
+def test_served_int8_encoder_stays_close_to_fp32(model_dir: Path) -> None:
+    """The quantised encoder must keep the meaning: cosine to torch fp32 embeddings of
+    training texts, English and glossed Welsh (one scale per tensor gave 0.95, worst 0.77)."""
+    import numpy as np
+
+    from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
+    from socialdesk.core.classify.gloss import encoder_texts
+
+    classifier = service.Classifier(model_dir)
+    texts = encoder_texts([e.text for e in service.training_examples()[::40]], classifier.gloss)
+    got = OnnxEncoder(model_dir / "encoder.onnx").encode(texts)
+    reference = TorchEncoder().encode(texts)
+    cosine = (got * reference).sum(1) / (np.linalg.norm(got, axis=1)
+                                         * np.linalg.norm(reference, axis=1))
+    assert len(texts) >= 40 and cosine.mean() >= 0.98 and cosine.min() >= 0.93
 
 
 def test_training_data_version_is_reproducible() -> None:
@@ -112,7 +130,8 @@ def test_desk_classifies_synced_items_and_keeps_officer_choices(data_dir, config
         fake.stop()
 
 
-def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_path: Path):
+def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_path: Path,
+                                                         monkeypatch):
     """A tiny fine-tune (64 examples, 1 epoch) through the real export and serving path."""
     import shutil
 
@@ -130,11 +149,19 @@ def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_pa
     assert ensemble.finetuned is not None
     texts = ["There's a man shouting at people outside the Bull, he's been drinking",
              "Mae dyn yn ymosod ar ddynes tu allan i'r Bull rŵan"]
+    monkeypatch.setattr(service, "FINETUNED_WEIGHT", {"en": 0.25, "cy": 0.0, "mixed": 0.0})
     (english, welsh), (english_joined, welsh_joined) = plain.classify(texts), \
         ensemble.classify(texts)
     assert english_joined.probabilities != english.probabilities  # fine-tuned model blended in
-    assert welsh_joined.probabilities == welsh.probabilities  # weight 0 for Welsh (CV-chosen)
+    assert welsh_joined.probabilities == welsh.probabilities  # weight 0: left alone
     assert welsh_joined.urgent and welsh_joined.urgent_cues == welsh.urgent_cues
+    # with all the weight on it, a Welsh item is exactly the network's reading of the gloss
+    monkeypatch.setattr(service, "FINETUNED_WEIGHT", {"en": 0.0, "cy": 1.0, "mixed": 1.0})
+    read = gloss(texts[1], ensemble.gloss)
+    assert read != texts[1] and "attack" in read
+    tuned, _ = ensemble.finetuned.predict([read])
+    (welsh_alone,) = ensemble.classify(texts[1:])
+    assert list(welsh_alone.probabilities.values()) == pytest.approx(list(tuned[0]), abs=1e-4)
 
 
 @pytest.fixture

@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 
 from socialdesk.core.classify.data import CATEGORIES, Example
-from socialdesk.core.classify.encoder import MAX_TOKENS, fast_tokenizer, model_path, onnx_batches
+from socialdesk.core.classify.encoder import (
+    MAX_TOKENS,
+    fast_tokenizer,
+    model_path,
+    onnx_batches,
+    quantize_int8,
+)
 from socialdesk.core.classify.serving import sigmoid, softmax
 
 EPOCHS, BATCH, LEARNING_RATE, SEED = 4, 16, 5e-5, 20261123
@@ -46,8 +52,12 @@ def _network() -> Any:
 
 
 def fine_tune(examples: Sequence[Example], target: Path, epochs: int = EPOCHS,
-              progress: Callable[[float], None] | None = None) -> Path:
-    """Train on ``examples`` and write an int8 ONNX graph with both heads to ``target``."""
+              progress: Callable[[float], None] | None = None,
+              texts: Sequence[str] | None = None) -> Path:
+    """Train on ``examples`` and write an int8 ONNX graph with both heads to ``target``.
+
+    ``texts`` is what the network reads for each example (the served model gives it the
+    encoder's texts: Welsh glossed); by default the examples' own text."""
     import torch
     from transformers import AutoTokenizer
 
@@ -59,14 +69,15 @@ def fine_tune(examples: Sequence[Example], target: Path, epochs: int = EPOCHS,
     y_cat = torch.tensor([CATEGORIES.index(e.category or "chat") for e in examples])
     y_urg = torch.tensor([float(bool(e.urgent)) for e in examples])
     pos_weight = (len(examples) - y_urg.sum()) / y_urg.sum().clamp(min=1.0)
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i].text))
+    read = list(texts) if texts is not None else [e.text for e in examples]
+    order = sorted(range(len(examples)), key=lambda i: len(read[i]))
     batches = [order[i:i + BATCH] for i in range(0, len(order), BATCH)]
     network.train()
     steps, done = epochs * len(batches), 0
     for _ in range(epochs):
         shuffle.shuffle(batches)
         for batch in batches:
-            tokens = tokenizer([examples[i].text for i in batch], padding=True,
+            tokens = tokenizer([read[i] for i in batch], padding=True,
                                truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
             category, urgent = network(tokens["input_ids"], tokens["attention_mask"],
                                        tokens["token_type_ids"])
@@ -85,7 +96,6 @@ def fine_tune(examples: Sequence[Example], target: Path, epochs: int = EPOCHS,
 
 def _export(network: Any, tokenizer: Any, target: Path) -> Path:
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     sample = tokenizer(["export sample"], return_tensors="pt")
     fp32 = target.with_suffix(".fp32.onnx")
@@ -99,9 +109,7 @@ def _export(network: Any, tokenizer: Any, target: Path) -> Path:
                           "token_type_ids": {0: "batch", 1: "tokens"},
                           "category_logits": {0: "batch"}, "urgent_logit": {0: "batch"}},
             opset_version=17, dynamo=False)
-    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
-    fp32.unlink()
-    return target
+    return quantize_int8(fp32, target)
 
 
 class FineTunedModel:
