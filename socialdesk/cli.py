@@ -244,7 +244,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     desk = _desk(args)
     model = _ready_classifier(desk)
-    if args.text is not None:
+    if args.text not in (None, "-"):  # "-" reads stdin, as elsewhere on Unix
         (prediction,) = model.classify([args.text], [args.post], [args.kind])
         print(json.dumps(prediction.as_dict(), ensure_ascii=False))
         return 0
@@ -573,7 +573,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--comments", type=int, default=100)
             p.add_argument("--conversations", type=int, default=15)
     classify = command("classify", cmd_classify,
-                       "classify one TEXT, or JSONL on stdin (JSONL with predictions out)")
+                       "classify one TEXT, or JSONL on stdin (no TEXT, or -; JSONL with "
+                       "predictions out)")
     classify.add_argument("text", nargs="?", metavar="TEXT")
     classify.add_argument("--post", help="the post a comment sits under (context)")
     classify.add_argument("--kind", choices=("comment", "message"))

@@ -84,6 +84,8 @@ def test_cli_classify_text_jsonl_and_eval(data_dir: Path, run_cli) -> None:
     rows = [json.loads(line) for line in many.out.splitlines()]
     assert [r["id"] for r in rows] == [0, 1] and rows[0]["category"] == "chat"
     assert rows[1]["category"] == "concern"
+    dash = run_cli("classify", "-", env=env, stdin=lines + "\n")  # "-" is stdin too
+    assert [json.loads(line)["id"] for line in dash.out.splitlines()] == [0, 1]
     labelled = data_dir / "eval.jsonl"
     labelled.write_text("\n".join(json.dumps(r) for r in [
         {"text": "My bike was stolen from the station last night", "category": "report",
