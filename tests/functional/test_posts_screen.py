@@ -56,8 +56,8 @@ async def test_agenda_shows_drafts_by_due_time_with_both_texts_welsh_first(desks
         rows = agenda_rows(screen)
         assert [r[0] for r in rows] == ["2", "1"]                  # by due time
         assert rows[0][1] == "Mon 01 Jun 09:00 BST" and rows[0][3] == "en"
-        assert "awaiting approval" in rows[1][2] and rows[1][3] == "cy+en"
-        assert rows[1][5] == "[bold red]lock[/] your car"         # literal, not markup
+        assert rows[1][2] == "draft: to approve" and rows[1][3] == "cy+en"
+        assert rows[1][4] == "[bold red]lock[/] your car"         # literal, not markup
         screen.query_one("#agenda", DataTable).move_cursor(row=1)
         await settle(pilot, app)
         detail = str(screen.query_one("#post-detail", Static).render())

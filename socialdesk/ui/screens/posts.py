@@ -144,7 +144,7 @@ class PostsScreen(DeskScreen):
         self.title = self.desk.config.team.name
         self.sub_title = "safety posts"
         self.query_one("#agenda", DataTable).add_columns(
-            "#", "goes out", "status", "lang", "timing", "title")
+            "#", "goes out", "status", "lang", "title", "timing")
         self.query_one("#problems", DataTable).add_columns(
             "#", "was due", "status", "title", "why")
         self.query_one("#agenda", DataTable).focus()
@@ -179,12 +179,11 @@ class PostsScreen(DeskScreen):
         keep = agenda.cursor_row
         agenda.clear()
         for post in data.agenda:
-            status = post["status"] + (" — awaiting approval" if post["status"] == "draft"
-                                       else "")
+            status = "draft: to approve" if post["status"] == "draft" else post["status"]
             agenda.add_row(str(post["id"]), self._local(post["due_at"]),
                            Text(status, style=STATUS_STYLE.get(post["status"], "")),
-                           _languages(post), Text(one_line(post["timing"])),
-                           Text(one_line(post["title"])[:60]), key=str(post["id"]))
+                           _languages(post), Text(one_line(post["title"])[:60]),
+                           Text(one_line(post["timing"])), key=str(post["id"]))
         if data.agenda:
             agenda.move_cursor(row=min(keep, len(data.agenda) - 1))
         problems = self.query_one("#problems", DataTable)
