@@ -33,7 +33,8 @@ from socialdesk.core.classify.serving import ServingHead
 from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
 
 MODEL_KIND = "minilm-int8+ngrams+signals-lr"
-#: 4 added gloss.json; 5: the fine-tuned network reads Welsh glossed, as the encoder does
+#: 4 added gloss.json; 5: the fine-tuned network reads Welsh glossed, as the encoder does,
+#: and int8 weights have a scale per channel
 FORMAT = 5
 FULL_MARK = "+finetuned"
 #: How much the full model trusts the fine-tuned MiniLM's category probabilities against the
