@@ -19,7 +19,7 @@ import pytest
 from socialdesk.core.ingest import outbox
 from socialdesk.core.jobs import BackgroundJobs
 from socialdesk.core.services import Desk
-from tests.conftest import BUNDLED_CONFIG, assert_one_sentence
+from tests.conftest import assert_one_sentence
 from tests.ingest_helpers import page_config, start_fake
 
 
@@ -144,12 +144,10 @@ def sqlite_rows(path: Path, sql: str) -> list[tuple]:
 
 
 @pytest.mark.slow
-def test_demo_shows_live_classified_items_from_the_fake_page(tmp_path: Path, data_dir) -> None:
-    config = tmp_path / "socialdesk.toml"    # the bundled file, minus minutes of fine-tuning
-    config.write_text(BUNDLED_CONFIG.read_text(encoding="utf-8").replace(
-        "fine_tune_in_background = true", "fine_tune_in_background = false"), encoding="utf-8")
+def test_demo_shows_live_classified_items_from_the_fake_page(tmp_path: Path, data_dir,
+                                                              team_config_file) -> None:
     env = {**os.environ, "SOCIALDESK_DATA_DIR": str(data_dir), "SOCIALDESK_CONFIG":
-           str(config), "PYTHONUNBUFFERED": "1"}
+           str(team_config_file), "PYTHONUNBUFFERED": "1"}   # no minutes of fine-tuning
     env.pop("SOCIALDESK_DB", None)
     db = tmp_path / "demo.db"
     proc = subprocess.Popen([sys.executable, "-m", "socialdesk", "demo", "--headless",
