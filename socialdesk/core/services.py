@@ -291,14 +291,9 @@ class Desk:
     def improve_model(self, progress: TrainProgress | None = None) -> Classifier | None:
         """Build the full model (fine-tuned MiniLM beside the fused one), switch to it and
         classify again the items nobody has touched; None when there was nothing to do."""
-        from socialdesk.core.classify import service
-
         if not self.needs_full_model():
             return None
-        folder = service.train(self.corrections(), progress, full=True)
-        model = service.Classifier(folder)
-        with self._classifier_lock:
-            self._classifier = model
+        model = self.retrain(full=True, progress=progress)
         self.reclassify_untouched(model)
         return model
 
@@ -361,10 +356,10 @@ class Desk:
         """Rebuild the model (with officers' corrections), make it current and use it."""
         from socialdesk.core.classify import service
 
-        folder = service.train(self.corrections(), progress, full=full)
-        with self._classifier_lock:
-            self._classifier = service.Classifier(folder)
-            return self._classifier
+        model = service.Classifier(service.train(self.corrections(), progress, full=full))
+        with self._classifier_lock:  # loaded first: classifying never waits for the load
+            self._classifier = model
+        return model
 
     # ── the inbox and triage ─────────────────────────────────────────────────────────────
 

@@ -179,7 +179,9 @@ def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full:
         for name in MODEL_FILES[:-1]:
             shutil.copy2(reuse / name, staging / name)
         threshold = float(json.loads((reuse / "meta.json").read_text())["urgent_threshold"])
-        _fine_tune(examples, staging, say, epochs, start=0.1)
+        words = json.loads((staging / "gloss.json").read_text())
+        read = encoder_texts([e.text for e in examples], words)
+        _fine_tune(examples, read, staging, say, epochs, start=0.1)
         return threshold
     from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
     from socialdesk.core.classify.model import (
@@ -198,8 +200,8 @@ def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full:
     say(f"embedding {len(examples)} training examples", 0.35)
     words = load_gloss(_gloss_file())
     (staging / "gloss.json").write_text(json.dumps(words, ensure_ascii=False))
-    texts = [e.text for e in examples]
-    text_emb = encoder.encode(encoder_texts(texts, words))
+    read = encoder_texts([e.text for e in examples], words)
+    text_emb = encoder.encode(read)
     post_emb = post_embeddings(encoder, examples)
     say("fitting the category and urgent heads", 0.8)
     cues = load_cues(_cue_file())
@@ -208,20 +210,19 @@ def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full:
     model.fit(examples, text_emb, post_emb, cue_hits=cue_hits)
     ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT, SIGNAL_WEIGHT).save(staging)
     if full:
-        _fine_tune(examples, staging, say, epochs, start=0.85)
+        _fine_tune(examples, read, staging, say, epochs, start=0.85)
     return model.urgent_threshold
 
 
-def _fine_tune(examples: Sequence[Example], staging: Path, say: TrainProgress,
-               epochs: int | None, start: float) -> None:
+def _fine_tune(examples: Sequence[Example], read: Sequence[str], staging: Path,
+               say: TrainProgress, epochs: int | None, start: float) -> None:
+    """Fine-tune MiniLM on ``read`` (what the encoder reads of each example) into staging."""
     from socialdesk.core.classify.finetune import EPOCHS, fine_tune
 
     span = 0.99 - start
     say("fine-tuning MiniLM (a few minutes on 2 cores)", start)
-    words = json.loads((staging / "gloss.json").read_text())
     fine_tune(examples, staging / "finetuned.onnx", epochs or EPOCHS,
-              progress=lambda f: say("fine-tuning MiniLM", start + span * f),
-              texts=encoder_texts([e.text for e in examples], words))
+              progress=lambda f: say("fine-tuning MiniLM", start + span * f), texts=read)
 
 
 def built_model(full: bool, root: Path | None = None) -> Path:
