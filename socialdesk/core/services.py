@@ -305,14 +305,13 @@ class Desk:
         """
         rows = self.store.conn.execute(
             "select id, text, post_text, kind from items where from_page = 0 and "
-            "purged_at is null and status = 'new' and assignee is null and "
-            "model_version is not null and model_version != ? and "
-            "id not in (select item_id from corrections)", (model.version,)).fetchall()
+            f"purged_at is null and {UNTOUCHED} and "
+            "model_version is not null and model_version != ?", (model.version,)).fetchall()
         for start in range(0, len(rows), CLASSIFY_BATCH):
-            self._store_predictions(
+            self._store_predictions(   # checked again: an officer may act while it classifies
                 model, rows[start:start + CLASSIFY_BATCH],
                 "sla_due_at = case when category = :category then sla_due_at end, "
-                "category = :category", "and status = 'new' and assignee is null")
+                "category = :category", f"and {UNTOUCHED}")
         self.fill_due_times()
         return len(rows)
 
@@ -508,6 +507,10 @@ class Desk:
                               "cutoff": to_iso(result.cutoff)})
         return result
 
+
+#: Items no officer has touched: a later model may classify them again.
+UNTOUCHED = ("status = 'new' and assignee is null and "
+             "id not in (select item_id from corrections)")
 
 #: What every prediction writes, whichever way the category and due time are decided.
 PREDICTION_COLUMNS = ("urgent = max(coalesce(urgent, 0), :urgent), urgent_cues = :cues, "

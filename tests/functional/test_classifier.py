@@ -219,6 +219,29 @@ def test_full_model_built_later_takes_over_untouched_items(small_training, confi
     desk.close()
 
 
+def test_classifying_again_never_overwrites_an_officer_who_corrects_meanwhile(
+        small_training, config, tmp_path):
+    desk = _items_desk(config, tmp_path)
+    fast = desk.classifier()
+    assert fast is not None and desk.classify_pending() == 5
+    item = desk.store.conn.execute("select id, category from items order by id").fetchone()
+    officer = next(c for c in ("report", "concern", "chat") if c != item[1])
+
+    class OfficerActsMeanwhile:
+        """Another model whose batch is being classified when an officer reclassifies."""
+
+        version = "a-later-model"
+
+        def classify(self, texts, posts, kinds):  # type: ignore[no-untyped-def]
+            desk.reclassify(item[0], officer, False)
+            return fast.classify(texts, posts, kinds)
+
+    assert desk.reclassify_untouched(OfficerActsMeanwhile()) == 5  # type: ignore[arg-type]
+    assert desk.store.conn.execute("select category from items where id = ?",
+                                   (item[0],)).fetchone()[0] == officer
+    desk.close()
+
+
 def test_quitting_cancels_a_background_build_and_leaves_nothing(small_training, config,
                                                                 tmp_path):
     import threading
