@@ -465,16 +465,21 @@ async def test_two_dashboards_on_one_db_one_claim_wins_and_each_sees_the_other(
             "select count(*) from audit_log where action = 'claim' and subject = ?",
             (str(item),)).fetchone()[0]
         assert claims == 1
-        # the loser's screen shows the winner within a few seconds, without a key press
+        # the loser's screen shows the winner within a few seconds, without a key press (the
+        # row first, then the detail pane, which its own worker loads after the table)
         loser_table = table(loser_app)
+
+        def detail() -> str:
+            return str(inbox(loser_app).query_one("#detail-body").render())
+
         for _ in range(50):
             await pilot_a.pause(0.1)
             await pilot_b.pause(0.0)
-            if (loser_table.row(item) or {}).get("assignee") == holder:
+            if (loser_table.row(item) or {}).get("assignee") == holder and \
+                    f"with {holder}" in detail():
                 break
         assert loser_table.row(item)["assignee"] == holder
-        body = str(inbox(loser_app).query_one("#detail-body").render())
-        assert f"with {holder}" in body
+        assert f"with {holder}" in detail()
 
 
 async def test_mine_unassigned_and_next_urgent(team_desk: Desk) -> None:
