@@ -60,7 +60,7 @@ def naive(items, head) -> float:  # type: ignore[no-untyped-def]
                                return_tensors="pt")
             hidden = model(**tokens).last_hidden_state.numpy()
             emb = _pool(hidden, tokens["attention_mask"].numpy())
-            head.predict([text], emb, np.zeros_like(emb))
+            head.predict([text], [text], emb, np.zeros_like(emb))
     return time.perf_counter() - start
 
 

@@ -22,7 +22,7 @@ from socialdesk.core.classify.data import CATEGORIES, Example
 from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
 from socialdesk.core.classify.evaluate import category_scores
 from socialdesk.core.classify.finetune import FineTunedModel, fine_tune
-from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
+from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss, with_posts
 from socialdesk.core.classify.model import TriageModel, threshold_for_recall
 from socialdesk.core.classify.service import (
     FINETUNED_WEIGHT,
@@ -44,7 +44,8 @@ def run() -> None:
     encoder = OnnxEncoder(TorchEncoder().export_onnx(OUT / "cv-encoder.onnx", quantize=True))
     texts = [e.text for e in examples]
     gloss = load_gloss(paths.prompts_dir() / GLOSS_FILE)
-    read = encoder_texts(texts, gloss)  # Welsh glossed, for the encoder and the fine-tune
+    read = encoder_texts(texts, gloss)  # Welsh glossed, for the encoder
+    network_read = with_posts(read, examples, gloss)  # and a comment's post, for the network
     text_emb = encoder.encode(read)
     post_emb = post_embeddings(encoder, examples)
     gold = [e.category or "chat" for e in examples]
@@ -58,12 +59,15 @@ def run() -> None:
     for fit, held in folds.split(np.zeros(len(examples)), gold):
         part = [examples[i] for i in fit]
         model = TriageModel(signals=signals)
-        model.fit(part, text_emb[fit], post_emb[fit], cue_hits=cue_hits[fit])
+        model.fit(part, [read[i] for i in fit], text_emb[fit], post_emb[fit],
+                  cue_hits=cue_hits[fit])
         fused[held], fused_urgent[held] = model.predict(
-            [examples[i].text for i in held], text_emb[held], post_emb[held])
-        graph = fine_tune(part, OUT / "cv-finetuned.onnx", texts=[read[i] for i in fit])
+            [examples[i].text for i in held], [read[i] for i in held], text_emb[held],
+            post_emb[held])
+        graph = fine_tune(part, OUT / "cv-finetuned.onnx",
+                          texts=[network_read[i] for i in fit])
         tuned[held], tuned_urgent[held] = FineTunedModel(graph).predict(
-            [read[i] for i in held])
+            [network_read[i] for i in held])
     np.savez(OUT / "ensemble-cv.npz", fused=fused, tuned=tuned, fused_urgent=fused_urgent,
              tuned_urgent=tuned_urgent, cue_hits=cue_hits)
     seconds = time.perf_counter() - start

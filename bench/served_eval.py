@@ -23,7 +23,7 @@ from socialdesk.core.classify.evaluate import (
     welsh_and_mixed,
 )
 from socialdesk.core.classify.finetune import BATCH, EPOCHS, LEARNING_RATE, FineTunedModel
-from socialdesk.core.classify.gloss import encoder_texts
+from socialdesk.core.classify.gloss import encoder_texts, with_posts
 
 OUT = Path(__file__).resolve().parent / "out"
 GOALS = "Goals (issue 5): macro-F1 ≥ 0.92, Welsh+mixed ≥ 0.90, urgent recall ≥ 0.98 with " \
@@ -73,7 +73,8 @@ def run() -> None:
     tuned = FineTunedModel(full / "finetuned.onnx")
     words = json.loads((full / "gloss.json").read_text())
     start = time.perf_counter()
-    probs, urgent = tuned.predict(encoder_texts([e.text for e in dev], words))
+    probs, urgent = tuned.predict(with_posts(encoder_texts([e.text for e in dev], words), dev,
+                                             words))
     seconds = time.perf_counter() - start
     flagged = [bool(u >= 0.5 or match_cues(cues, e.text)) for u, e in zip(urgent, dev,
                                                                            strict=True)]

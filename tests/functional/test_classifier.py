@@ -164,6 +164,16 @@ def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_pa
     tuned, _ = ensemble.finetuned.predict([read])
     (welsh_alone,) = ensemble.classify(texts[1:])
     assert list(welsh_alone.probabilities.values()) == pytest.approx(list(tuned[0]), abs=1e-4)
+    # a comment is read with the post it sits under (glossed too); a message never is
+    post = "Diolch i bawb ddaeth i'r noson marcio beics yn Llangefni"
+    text = "Da iawn chi, diolch!"
+    tuned, _ = ensemble.finetuned.predict([f"{gloss(text, ensemble.gloss)} [post] "
+                                           f"{gloss(post, ensemble.gloss)}",
+                                           gloss(text, ensemble.gloss)])
+    comment, message = ensemble.classify([text, text], [post, post], ["comment", "message"])
+    assert list(comment.probabilities.values()) == pytest.approx(list(tuned[0]), abs=1e-4)
+    assert list(message.probabilities.values()) == pytest.approx(list(tuned[1]), abs=1e-4)
+    assert comment.probabilities != message.probabilities
 
 
 @pytest.fixture

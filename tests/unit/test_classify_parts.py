@@ -81,6 +81,7 @@ def test_numpy_serving_head_matches_scikit_learn_exactly(tmp_path: Path) -> None
     """Serving without scikit-learn (after a save and load) gives the fitted model's answers."""
     import numpy as np
 
+    from socialdesk.core.classify.gloss import encoder_texts, load_gloss
     from socialdesk.core.classify.model import (
         EMBED_WEIGHT,
         POST_WEIGHT,
@@ -92,18 +93,23 @@ def test_numpy_serving_head_matches_scikit_learn_exactly(tmp_path: Path) -> None
 
     examples = [e for f in training_files(paths.prompts_dir()) for e in parse_compact(f)][:400]
     rng = np.random.default_rng(1)
+    gloss = load_gloss(paths.prompts_dir() / "welsh_gloss.toml")
     text_emb = rng.normal(size=(len(examples), 384)).astype(np.float32)
     post_emb = rng.normal(size=(len(examples), 384)).astype(np.float32)
     model = TriageModel(signals=load_signals(paths.prompts_dir() / "category_signals.toml"))
-    model.fit(examples, text_emb, post_emb)
+    read = encoder_texts([e.text for e in examples], gloss)
+    model.fit(examples, read, text_emb, post_emb)
     ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT, SIGNAL_WEIGHT).save(tmp_path)
     head = ServingHead.load(tmp_path)
-    assert len(head.blocks) == 2 and len(head.signals) >= 10
+    assert [b.reads for b in head.blocks] == ["text", "text", "read"]
+    assert len(head.signals) >= 10
     texts = [e.text for e in examples[:100]] + ["", "👍", "ŵŷ  double  spaces\nand lines",
                                                "Don't  GO  i'r dre, every night!"]
     emb = rng.normal(size=(len(texts), 384)).astype(np.float32)
-    expected, expected_urgent = model.predict(texts, emb, emb)
-    got, got_urgent = head.predict(texts, emb, emb)
+    read = encoder_texts(texts, gloss)
+    assert sum(r != t for r, t in zip(read, texts, strict=True)) > 20  # Welsh ones glossed
+    expected, expected_urgent = model.predict(texts, read, emb, emb)
+    got, got_urgent = head.predict(texts, read, emb, emb)
     assert np.abs(expected - got).max() < 1e-9
     assert np.abs(expected_urgent - got_urgent).max() < 1e-9
 

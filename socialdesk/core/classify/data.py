@@ -43,11 +43,10 @@ class Example:
     post: str | None = None
     source: str = ""
 
-    def with_context(self) -> str:
-        """The text the model reads: a comment with its post as context."""
-        if self.post and (self.kind or "comment") == "comment":
-            return f"{self.text} [post] {self.post}"
-        return self.text
+    @property
+    def context(self) -> str | None:
+        """The post a comment sits under (None for a message or a comment without one)."""
+        return self.post if self.post and (self.kind or "comment") == "comment" else None
 
 
 class ExampleFileError(UserError):

@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from socialdesk.core.classify.data import Example
 from socialdesk.core.classify.language import detect_language
 from socialdesk.core.errors import UserError
 from socialdesk.core.welsh import radicals
@@ -51,3 +52,13 @@ def encoder_texts(texts: Sequence[str], words: Mapping[str, str],
         languages = [detect_language(text) for text in texts]
     return [text if language == "en" else gloss(text, words)
             for text, language in zip(texts, languages, strict=True)]
+
+
+def with_posts(read: Sequence[str], examples: Sequence[Example],
+               words: Mapping[str, str]) -> list[str]:
+    """What the fine-tuned network reads: each text as the encoder reads it (``read``) and,
+    for a comment, " [post] " and the post it sits under, read the same way."""
+    posts = sorted({e.context for e in examples if e.context})
+    glossed = dict(zip(posts, encoder_texts(posts, words), strict=True))
+    return [f"{text} [post] {glossed[e.context]}" if e.context else text
+            for text, e in zip(read, examples, strict=True)]

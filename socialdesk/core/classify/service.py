@@ -27,15 +27,16 @@ import numpy as np
 from socialdesk import paths
 from socialdesk.core.classify.cues import Cue, load_cues, match_cues
 from socialdesk.core.classify.data import CATEGORIES, Example, parse_compact, training_files
-from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
+from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss, with_posts
 from socialdesk.core.classify.language import detect_language
 from socialdesk.core.classify.serving import ServingHead
 from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
 
 MODEL_KIND = "minilm-int8+ngrams+signals-lr"
 #: 4 added gloss.json; 5: the fine-tuned network reads Welsh glossed, as the encoder does,
-#: and int8 weights have a scale per channel
-FORMAT = 5
+#: and int8 weights have a scale per channel; 6: word n-grams of the glossed text in the
+#: fused model, and the fine-tuned network reads a comment's post after it
+FORMAT = 6
 FULL_MARK = "+finetuned"
 #: How much the full model trusts the fine-tuned MiniLM's category probabilities against the
 #: fused model's, by language: chosen by 5-fold cross-validation inside the training data
@@ -116,10 +117,10 @@ def model_name(full: bool, fingerprint: str) -> str:
 
 def post_embeddings(encoder: object, examples: Sequence[Example]) -> np.ndarray:
     """The embedding of each comment's post (zeros for messages and comments without one)."""
-    posts = sorted({e.post for e in examples if e.post and (e.kind or "comment") == "comment"})
+    posts = sorted({e.context for e in examples if e.context})
     vectors = dict(zip(posts, encoder.encode(posts), strict=True)) if posts else {}  # type: ignore[attr-defined]
     zero = np.zeros(384, np.float32)
-    return np.stack([vectors.get(e.post, zero) if e.post else zero for e in examples]) \
+    return np.stack([vectors[e.context] if e.context else zero for e in examples]) \
         if examples else np.zeros((0, 384), np.float32)
 
 
@@ -181,7 +182,7 @@ def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full:
         threshold = float(json.loads((reuse / "meta.json").read_text())["urgent_threshold"])
         words = json.loads((staging / "gloss.json").read_text())
         read = encoder_texts([e.text for e in examples], words)
-        _fine_tune(examples, read, staging, say, epochs, start=0.1)
+        _fine_tune(examples, with_posts(read, examples, words), staging, say, epochs, start=0.1)
         return threshold
     from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
     from socialdesk.core.classify.model import (
@@ -207,16 +208,18 @@ def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full:
     cues = load_cues(_cue_file())
     cue_hits = np.array([bool(match_cues(cues, e.text)) for e in examples])
     model = TriageModel(signals=load_signals(_signal_file()))
-    model.fit(examples, text_emb, post_emb, cue_hits=cue_hits)
+    model.fit(examples, read, text_emb, post_emb, cue_hits=cue_hits)
     ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT, SIGNAL_WEIGHT).save(staging)
     if full:
-        _fine_tune(examples, read, staging, say, epochs, start=0.85)
+        _fine_tune(examples, with_posts(read, examples, words), staging, say, epochs,
+                   start=0.85)
     return model.urgent_threshold
 
 
 def _fine_tune(examples: Sequence[Example], read: Sequence[str], staging: Path,
                say: TrainProgress, epochs: int | None, start: float) -> None:
-    """Fine-tune MiniLM on ``read`` (what the encoder reads of each example) into staging."""
+    """Fine-tune MiniLM on ``read`` (what the network reads of each example: the encoder's
+    text and a comment's post) into staging."""
     from socialdesk.core.classify.finetune import EPOCHS, fine_tune
 
     span = 0.99 - start
@@ -285,10 +288,11 @@ class Classifier:
         languages = [detect_language(text) for text in texts]
         read = encoder_texts(texts, self.gloss, languages)
         text_emb = self.encoder.encode(read)
-        probs, urgent = self.model.predict(texts, text_emb, post_embeddings(self.encoder,
-                                                                             examples))
+        probs, urgent = self.model.predict(texts, read, text_emb,
+                                           post_embeddings(self.encoder, examples))
         if self.finetuned is not None:
-            probs = self._with_finetuned(read, languages, probs)
+            probs = self._with_finetuned(with_posts(read, examples, self.gloss), languages,
+                                         probs)
         return [self._prediction(text, row, score, language)
                 for text, row, score, language in zip(texts, probs, urgent, languages,
                                                       strict=True)]
@@ -296,8 +300,8 @@ class Classifier:
     def _with_finetuned(self, read: Sequence[str], languages: Sequence[str],
                         probs: np.ndarray) -> np.ndarray:
         """Blend in the fine-tuned MiniLM's category probabilities, weighted by language (it
-        reads what the encoder reads, Welsh glossed, and runs only on the items whose weight
-        is not zero)."""
+        reads what the encoder reads, Welsh glossed, with a comment's post, and runs only on
+        the items whose weight is not zero)."""
         assert self.finetuned is not None
         weight = np.array([FINETUNED_WEIGHT.get(lang, 0.0) for lang in languages])
         used = np.flatnonzero(weight > 0)

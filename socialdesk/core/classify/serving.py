@@ -3,8 +3,9 @@
 Importing scikit-learn costs ~0.8 s on these 2 cores, most of the 2 s budget of one
 `socialdesk classify "text"`. :class:`ServingHead` holds the n-gram vocabularies, idf, the
 signal patterns and the logistic-regression weights, and reproduces the two
-``TfidfVectorizer``s (``char_wb`` 2–5 and words 1–2, ``sublinear_tf=True``, ``norm="l2"``),
-the signals and ``predict_proba`` exactly (a test checks it against scikit-learn to 1e-9).
+``TfidfVectorizer``s (``char_wb`` 2–5 and words 1–2, ``sublinear_tf=True``, ``norm="l2"``;
+the words once more on the glossed text), the signals and ``predict_proba`` exactly (a test
+checks it against scikit-learn to 1e-9).
 """
 
 from __future__ import annotations
@@ -60,20 +61,24 @@ class NgramBlock:
     idf: np.ndarray
     ngram_range: tuple[int, int]
     token_pattern: str = ""
+    reads: str = "text"           # "text" as written, or "read": what the encoder reads
+    weight: float = 1.0
 
     @classmethod
-    def from_vectorizer(cls, vectorizer: Any) -> NgramBlock:
+    def from_vectorizer(cls, vectorizer: Any, reads: str = "text",
+                        weight: float = 1.0) -> NgramBlock:
         """Copy what serving needs out of a fitted ``TfidfVectorizer``."""
         return cls(analyzer=vectorizer.analyzer,
                    vocabulary={k: int(v) for k, v in vectorizer.vocabulary_.items()},
                    idf=vectorizer.idf_.astype(np.float64),
                    ngram_range=tuple(vectorizer.ngram_range),
-                   token_pattern=vectorizer.token_pattern or "")
+                   token_pattern=vectorizer.token_pattern or "", reads=reads, weight=weight)
 
     def meta(self) -> dict[str, Any]:
         """JSON-ready description (the idf goes to the npz)."""
         return {"analyzer": self.analyzer, "vocabulary": self.vocabulary,
-                "ngram_range": list(self.ngram_range), "token_pattern": self.token_pattern}
+                "ngram_range": list(self.ngram_range), "token_pattern": self.token_pattern,
+                "reads": self.reads, "weight": self.weight}
 
     def _grams(self, text: str) -> list[str]:
         low, high = self.ngram_range
@@ -89,7 +94,7 @@ class NgramBlock:
         index = np.fromiter((self.vocabulary[g] for g in counts), dtype=np.int64)
         values = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64)
         values *= self.idf[index]
-        return index, values / np.linalg.norm(values)
+        return index, values * (self.weight / np.linalg.norm(values))
 
 
 @dataclass
@@ -113,11 +118,19 @@ class ServingHead:
     def from_model(cls, model: Any, embed_weight: float, post_weight: float,
                    signal_weight: float) -> ServingHead:
         """Copy the weights out of a fitted TriageModel."""
+        from socialdesk.core.classify.model import GLOSSED_WORD_WEIGHT
+
         features = model.features
-        vectorizers = [v for v, used in ((model.vectorizer, features.chars),
-                                         (model.word_vectorizer, features.words)) if used]
+        blocks = []
+        if features.chars:
+            blocks.append(NgramBlock.from_vectorizer(model.vectorizer))
+        if features.words:
+            blocks.append(NgramBlock.from_vectorizer(model.word_vectorizer))
+        if features.glossed_words:
+            blocks.append(NgramBlock.from_vectorizer(model.glossed_vectorizer, reads="read",
+                                                     weight=GLOSSED_WORD_WEIGHT))
         return cls(
-            blocks=[NgramBlock.from_vectorizer(v) for v in vectorizers],
+            blocks=blocks,
             signals=list(model.signals) if features.signals else [],
             signal_weight=signal_weight, embed_weight=embed_weight, post_weight=post_weight,
             use_embeddings=features.embeddings, use_post=features.post,
@@ -149,7 +162,8 @@ class ServingHead:
         meta = json.loads((folder / "vocabulary.json").read_text())
         blocks = [NgramBlock(analyzer=b["analyzer"], vocabulary=b["vocabulary"],
                              idf=arrays[f"idf_{i}"], ngram_range=tuple(b["ngram_range"]),
-                             token_pattern=b["token_pattern"])
+                             token_pattern=b["token_pattern"], reads=b["reads"],
+                             weight=b["weight"])
                   for i, b in enumerate(meta["blocks"])]
         return cls(blocks=blocks,
                    signals=parse_signals([tuple(s) for s in meta["signals"]],
@@ -171,16 +185,17 @@ class ServingHead:
                 parts.append(post_emb * self.post_weight)
         return np.hstack(parts) if parts else np.zeros((len(texts), 0))
 
-    def predict(self, texts: Sequence[str], text_emb: np.ndarray,
+    def predict(self, texts: Sequence[str], read: Sequence[str], text_emb: np.ndarray,
                 post_emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(category probabilities (n, classes), urgent scores (n,)) like the sklearn heads."""
+        """(category probabilities (n, classes), urgent scores (n,)) like the sklearn heads;
+        ``read`` is what the encoder read of each text (Welsh glossed)."""
         dense = self._dense(texts, text_emb, post_emb)
         width = dense.shape[1]
         logits = dense @ self.category_coef[:, :width].T + self.category_intercept
         urgent = dense @ self.urgent_coef[:width] + self.urgent_intercept
         offset = width
         for block in self.blocks:
-            for row, text in enumerate(texts):
+            for row, text in enumerate(read if block.reads == "read" else texts):
                 index, values = block.features(text)
                 logits[row] += self.category_coef[:, offset + index] @ values
                 urgent[row] += self.urgent_coef[offset + index] @ values
