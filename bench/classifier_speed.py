@@ -115,13 +115,21 @@ print(json.dumps({"load": load, "run": run, "rss_mib": hwm / 1024}))
 """
 
 
-def second_pass_share(items) -> float:  # type: ignore[no-untyped-def]
+def second_pass(items) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Share of the items the full model runs the fine-tuned network on (those whose detected
-    language has a weight above 0 in ``service.FINETUNED_WEIGHT``)."""
+    language has a weight above 0 in ``service.FINETUNED_WEIGHT``), and the mean tokens of what
+    the network reads of them (a comment's post included)."""
+    from socialdesk.core.classify.data import Example
+    from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss, with_posts
     from socialdesk.core.classify.language import detect_language
 
-    return sum(service.FINETUNED_WEIGHT.get(detect_language(t), 0.0) > 0
-               for t, _p, _k in items) / len(items)
+    words = load_gloss(paths.prompts_dir() / GLOSS_FILE)
+    examples = [Example(text=t, post=p, kind=k) for t, p, k in items]
+    languages = [detect_language(e.text) for e in examples]
+    used = [i for i, lang in enumerate(languages) if service.FINETUNED_WEIGHT.get(lang, 0) > 0]
+    read = with_posts(encoder_texts([e.text for e in examples], words, languages), examples,
+                      words)
+    return len(used) / len(items), mean_tokens([(read[i], None, None) for i in used])
 
 
 def serve(items_file: Path, folder: Path) -> dict[str, float]:
@@ -147,8 +155,9 @@ def run() -> None:
     naive_rate = N / naive_seconds
     fast_rate, full_rate = N / fast["run"], N / full["run"]
     bound = peak / flops
-    second = second_pass_share(items)
-    full_bound = bound / (1 + second)  # the fine-tuned pass runs where its weight is not 0
+    second, second_tokens = second_pass(items)
+    # the fine-tuned pass runs where its weight is not 0, on the text and a comment's post
+    full_bound = peak / (flops + second * flops_per_message(second_tokens))
     weights = ", ".join(f"{lang} {w:g}" for lang, w in service.FINETUNED_WEIGHT.items())
     body = f"""\
 {N:,} realistic items (the team's examples and dev split plus fake-page traffic), mean
@@ -168,7 +177,8 @@ the {N:,} items.
 - Compute bound: {flops / 1e6:.0f} MFLOPs per encoder pass (matmuls at {tokens:.1f} tokens) ÷
   {peak / 1e9:.1f} GFLOP/s measured fp32 matmul (numpy, 1024², both cores) = {bound:,.0f} messages/s
   for one pass; the full model makes a second pass for the {second:.0%} of items in a language
-  the fine-tuned network is weighted for: {full_bound:,.0f} messages/s. The fast model reaches {fast_rate / bound:.0%} of its
+  the fine-tuned network is weighted for (reading {second_tokens:.1f} tokens on average, a
+  comment's post included): {full_bound:,.0f} messages/s. The fast model reaches {fast_rate / bound:.0%} of its
   bound, the full model {full_rate / full_bound:.0%} of its (int8
   kernels can exceed an fp32 bound in principle; tokenisation, pooling, n-grams, signals and the
   heads are outside the estimate).

@@ -1,10 +1,11 @@
 """Full fine-tuning of MiniLM with a category and an urgent head, exported to int8 ONNX.
 
-Measured (BENCHMARKS.md): alone it is better than the fused model on English and much weaker on
-Welsh, so the full model blends its category probabilities into English items only, with the
-weight chosen by cross-validation (``service.FINETUNED_WEIGHT``). It takes about 3 minutes on
-2 cores, so it is never part of first use: `socialdesk train` or the background jobs build it
-after the fast model is serving."""
+Measured (BENCHMARKS.md): alone it is better than the fused model on English and weaker on
+Welsh; blended in, it helps both, so the full model mixes its category probabilities in with a
+weight per language chosen by cross-validation (``service.FINETUNED_WEIGHT``). It reads each
+text as the encoder does (Welsh glossed) and, for a comment, the post after it. It takes
+about 3 minutes on 2 cores, so it is never part of first use: `socialdesk train` or the
+background jobs build it after the fast model is serving."""
 
 from __future__ import annotations
 
