@@ -134,6 +134,10 @@ def test_welsh_gloss_finds_mutated_forms_and_leaves_the_rest() -> None:
     assert gloss("Dwi'n poeni am fy nghar", words).split()[-2:] == ["my", "car"]
     assert "yn" not in gloss("mae o yn y tŷ", words).split()  # an empty gloss drops the word
     assert gloss("Xyzzy Plugh", words) == "xyzzy plugh"        # unknown words stay
+    # a clitic not listed whole is glossed part by part; an unknown head stays as written
+    assert gloss("efo'r plant drwy'r haf", words).split()[:4] == ["with", "the", "children",
+                                                                  "through"]
+    assert gloss("xyzzy'r", words) == "xyzzy'r"
     texts = ["I saw a car", "Welais i gar"]
     assert encoder_texts(texts, words, ["en", "cy"])[0] == "I saw a car"  # English untouched
 

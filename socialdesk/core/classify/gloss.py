@@ -34,14 +34,26 @@ def load_gloss(path: Path) -> dict[str, str]:
 
 
 def gloss(text: str, words: Mapping[str, str]) -> str:
-    """The text with every known Welsh word (mutated or not) replaced by its gloss."""
+    """The text with every known Welsh word (mutated or not) replaced by its gloss; a word
+    with a clitic ("mae'n", "efo'r", "wedi'i") not listed whole is glossed part by part."""
     out = []
     for token in TOKENS.findall(text.lower()):
-        found = words.get(token)
-        if found is None and len(token) > 2:
-            found = next((words[r] for r in sorted(radicals(token)) if r in words), None)
+        found = _lookup(token, words)
+        if found is None and "'" in token[1:-1]:
+            head, tail = token.split("'", 1)
+            head_gloss = _lookup(head, words)
+            if head_gloss is not None:
+                found = " ".join(p for p in (head_gloss, words.get("'" + tail, "")) if p)
         out.append(token if found is None else found)
     return " ".join(part for part in out if part)
+
+
+def _lookup(token: str, words: Mapping[str, str]) -> str | None:
+    """The gloss of a word or of the radical form of a mutated word (3+ letters)."""
+    found = words.get(token)
+    if found is None and len(token) > 2:
+        found = next((words[r] for r in sorted(radicals(token)) if r in words), None)
+    return found
 
 
 def encoder_texts(texts: Sequence[str], words: Mapping[str, str],
