@@ -2,8 +2,9 @@
 
 Before a Welsh or mixed text goes to the encoder, each word listed in
 prompts/welsh_gloss.toml — in any mutated form ("feic", "meic" → "beic") — is replaced by its
-English gloss; other words stay as written. Only the encoder reads the gloss: the character
-and word n-grams still read the original text. Measured in BENCHMARKS.md ("approaches").
+English gloss; other words stay as written. The encoder, the fine-tuned network and one block
+of word n-grams read the gloss; the character n-grams and the other word n-grams read the
+original text. Measured in BENCHMARKS.md ("approaches").
 """
 
 from __future__ import annotations
