@@ -19,7 +19,7 @@ from socialdesk.core.classify.evaluate import (
     welsh_and_mixed,
 )
 from socialdesk.core.classify.gloss import encoder_texts, load_gloss
-from socialdesk.core.classify.model import Features, TriageModel
+from socialdesk.core.classify.model import GLOSSED_WORD_WEIGHT, Features, TriageModel
 from socialdesk.core.classify.service import post_embeddings
 from socialdesk.core.classify.signals import load_signals
 
@@ -68,7 +68,8 @@ SERVED = GLOSSED[-1][0]
 GLOSS = load_gloss(PROMPTS / "welsh_gloss.toml")
 
 
-def cross_validated(features, signals, train, emb):  # type: ignore[no-untyped-def]
+def cross_validated(features, signals, train, emb,  # type: ignore[no-untyped-def]
+                    glossed_weight=GLOSSED_WORD_WEIGHT):
     """Macro-F1 of 5-fold cross-validation inside the training data: (all, Welsh+mixed)."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -77,7 +78,7 @@ def cross_validated(features, signals, train, emb):  # type: ignore[no-untyped-d
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     for fit_idx, test_idx in folds.split(np.zeros(len(train)), gold):
         part = [train[i] for i in fit_idx]
-        model = TriageModel(features=features, signals=signals)
+        model = TriageModel(features=features, signals=signals, glossed_weight=glossed_weight)
         read, text_emb, post_emb = emb
         model.fit_category(part, [read[i] for i in fit_idx], text_emb[fit_idx],
                            post_emb[fit_idx])
@@ -166,19 +167,12 @@ def run() -> None:
 
 def glossed_weight_sweep(signals, train, emb) -> str:  # type: ignore[no-untyped-def]
     """Cross-validated macro-F1 for several weights of the glossed-word block."""
-    from socialdesk.core.classify import model
-
-    served = model.GLOSSED_WORD_WEIGHT
     rows = ["| weight | train 5-fold macro-F1 | Welsh+mixed |", "|---:|---:|---:|"]
-    try:
-        for weight in (0.0, 1.0, 1.5, 2.0, 3.0):
-            model.GLOSSED_WORD_WEIGHT = weight
-            features = Features(glossed_words=weight > 0)
-            total, welsh = cross_validated(features, signals, train, emb)
-            mark = " (served)" if weight == served else ""
-            rows.append(f"| {weight:g}{mark} | {total:.3f} | {welsh:.3f} |")
-    finally:
-        model.GLOSSED_WORD_WEIGHT = served
+    for weight in (0.0, 1.0, 1.5, 2.0, 3.0):
+        total, welsh = cross_validated(Features(glossed_words=weight > 0), signals, train, emb,
+                                       glossed_weight=weight)
+        mark = " (served)" if weight == GLOSSED_WORD_WEIGHT else ""
+        rows.append(f"| {weight:g}{mark} | {total:.3f} | {welsh:.3f} |")
     return "\n".join(rows)
 
 

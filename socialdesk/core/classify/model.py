@@ -82,6 +82,7 @@ class TriageModel:
     features: Features = field(default_factory=Features)
     signals: Sequence[Signal] = ()
     C: float = 4.0
+    glossed_weight: float = GLOSSED_WORD_WEIGHT
     vectorizer: TfidfVectorizer | None = None
     word_vectorizer: TfidfVectorizer | None = None
     glossed_vectorizer: TfidfVectorizer | None = None
@@ -110,7 +111,7 @@ class TriageModel:
             if fit:
                 self.glossed_vectorizer = _word_vectorizer().fit(read)
             assert self.glossed_vectorizer is not None
-            blocks.append(self.glossed_vectorizer.transform(read) * GLOSSED_WORD_WEIGHT)
+            blocks.append(self.glossed_vectorizer.transform(read) * self.glossed_weight)
         if self.features.signals and self.signals:
             blocks.append(sparse.csr_matrix(signal_matrix(self.signals, texts) * SIGNAL_WEIGHT))
         return sparse.hstack(blocks).tocsr()

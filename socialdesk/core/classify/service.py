@@ -184,7 +184,7 @@ def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full:
         threshold = float(json.loads((reuse / "meta.json").read_text())["urgent_threshold"])
         words = json.loads((staging / "gloss.json").read_text())
         read = encoder_texts([e.text for e in examples], words)
-        _fine_tune(examples, with_posts(read, examples, words), staging, say, epochs, start=0.1)
+        _fine_tune(examples, read, words, staging, say, epochs, start=0.1)
         return threshold
     from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
     from socialdesk.core.classify.model import (
@@ -213,21 +213,21 @@ def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full:
     model.fit(examples, read, text_emb, post_emb, cue_hits=cue_hits)
     ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT, SIGNAL_WEIGHT).save(staging)
     if full:
-        _fine_tune(examples, with_posts(read, examples, words), staging, say, epochs,
-                   start=0.85)
+        _fine_tune(examples, read, words, staging, say, epochs, start=0.85)
     return model.urgent_threshold
 
 
-def _fine_tune(examples: Sequence[Example], read: Sequence[str], staging: Path,
-               say: TrainProgress, epochs: int | None, start: float) -> None:
-    """Fine-tune MiniLM on ``read`` (what the network reads of each example: the encoder's
-    text and a comment's post) into staging."""
+def _fine_tune(examples: Sequence[Example], read: Sequence[str], words: dict[str, str],
+               staging: Path, say: TrainProgress, epochs: int | None, start: float) -> None:
+    """Fine-tune MiniLM into staging on what the network reads of each example: the
+    encoder's text (``read``, Welsh glossed with ``words``) and a comment's post."""
     from socialdesk.core.classify.finetune import EPOCHS, fine_tune
 
     span = 0.99 - start
     say("fine-tuning MiniLM (a few minutes on 2 cores)", start)
     fine_tune(examples, staging / "finetuned.onnx", epochs or EPOCHS,
-              progress=lambda f: say("fine-tuning MiniLM", start + span * f), texts=read)
+              progress=lambda f: say("fine-tuning MiniLM", start + span * f),
+              texts=with_posts(read, examples, words))
 
 
 def built_model(full: bool, root: Path | None = None) -> Path:

@@ -118,8 +118,6 @@ class ServingHead:
     def from_model(cls, model: Any, embed_weight: float, post_weight: float,
                    signal_weight: float) -> ServingHead:
         """Copy the weights out of a fitted TriageModel."""
-        from socialdesk.core.classify.model import GLOSSED_WORD_WEIGHT
-
         features = model.features
         blocks = []
         if features.chars:
@@ -128,7 +126,7 @@ class ServingHead:
             blocks.append(NgramBlock.from_vectorizer(model.word_vectorizer))
         if features.glossed_words:
             blocks.append(NgramBlock.from_vectorizer(model.glossed_vectorizer, reads="read",
-                                                     weight=GLOSSED_WORD_WEIGHT))
+                                                     weight=model.glossed_weight))
         return cls(
             blocks=blocks,
             signals=list(model.signals) if features.signals else [],
