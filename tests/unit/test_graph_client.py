@@ -153,6 +153,17 @@ def test_next_url_is_cleaned_and_foreign_hosts_refused() -> None:
         graph.clean_next_url(f"https://evil.example/v25.0/1/comments?access_token={TOKEN}")
 
 
+def test_an_id_no_url_can_hold_is_a_graph_error_and_nothing_is_sent() -> None:
+    """Found by the hostile-input fuzz: a post id of "\\x08" in a feed answer."""
+    graph = client("http://127.0.0.1:9")  # nothing listens: a request sent would be Transient
+    for call in (lambda: graph.get("/\x08/comments"), lambda: graph.post("/\x08/comments", {}),
+                 lambda: graph.clean_next_url("http://127.0.0.1:9/v25.0/\x08/comments")):
+        with pytest.raises(GraphError, match="no URL can hold") as caught:
+            call()
+        assert type(caught.value) is GraphError
+    assert graph.stats.retries == 0
+
+
 def test_unreachable_host_error_is_redacted_and_logs_hold_no_token(caplog) -> None:
     caplog.set_level(logging.DEBUG)
     graph = client("http://127.0.0.1:9")  # nothing listens on port 9

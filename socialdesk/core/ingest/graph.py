@@ -39,6 +39,9 @@ PERMISSION_CODES = frozenset({10, 200, 3})
 DUPLICATE_POST_CODE = 506
 
 
+#: An id or paging link from the Graph API that cannot be made into a request URL.
+UNUSABLE_URL = "Unexpected answer from the Graph API: an id or link that no URL can hold."
+
 #: Longest error text passed on from the API.
 MAX_MESSAGE = 400
 
@@ -205,7 +208,7 @@ class GraphClient:
     def _get_once(self, path: str, params: dict[str, Any] | None) -> dict[str, Any]:
         self.stats.gets += 1
         try:
-            response = self._http.get(path, params=params)
+            response = self._send("GET", path, params=params)
         except httpx.TransportError as exc:
             raise TransientError(self._clean(f"{type(exc).__name__}: {exc}")) from None
         return self._decode(response, rate_wait=True)
@@ -234,7 +237,10 @@ class GraphClient:
 
     def clean_next_url(self, url: str) -> str:
         """A ``next`` URL without its access_token; refuse one that leaves the Graph host."""
-        parsed = httpx.URL(url)
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL:
+            raise GraphError(UNUSABLE_URL) from None
         if parsed.host and (parsed.host, parsed.port, parsed.scheme) != (
                 self._origin.host, self._origin.port, self._origin.scheme):
             raise GraphError("The Graph API sent a paging link to another host; refused.")
@@ -245,6 +251,14 @@ class GraphClient:
             path = path[len(prefix):]
         return str(httpx.URL(path=path, params=params))
 
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; a path built from an id in an answer that no URL can hold (control
+        characters) is a :class:`GraphError`, raised before anything is sent."""
+        try:
+            return self._http.request(method, path, **kwargs)
+        except httpx.InvalidURL:
+            raise GraphError(UNUSABLE_URL) from None
+
     # ── POST ─────────────────────────────────────────────────────────────────────────────
 
     def post(self, path: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -254,7 +268,7 @@ class GraphClient:
             attempt += 1
             self.stats.posts += 1
             try:
-                response = self._http.post(path, data=data)
+                response = self._send("POST", path, data=data)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Never reached the server: safe to try again.
                 if attempt > self.max_retries:
