@@ -115,10 +115,11 @@ print(json.dumps({"load": load, "run": run, "rss_mib": hwm / 1024}))
 """
 
 
-def second_pass(items) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def second_pass(items, fast_dir: Path) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Share of the items the full model runs the fine-tuned network on (those whose detected
-    language has a weight above 0 in ``service.FINETUNED_WEIGHT``), and the mean tokens of what
-    the network reads of them (a comment's post included)."""
+    language has a weight above 0 in ``service.FINETUNED_WEIGHT`` and where the fast model's
+    margin is below ``service.SURE_MARGIN``), and the mean tokens of what the network reads of
+    them (a comment's post included)."""
     from socialdesk.core.classify.data import Example
     from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss, with_posts
     from socialdesk.core.classify.language import detect_language
@@ -126,7 +127,10 @@ def second_pass(items) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     words = load_gloss(paths.prompts_dir() / GLOSS_FILE)
     examples = [Example(text=t, post=p, kind=k) for t, p, k in items]
     languages = [detect_language(e.text) for e in examples]
-    used = [i for i, lang in enumerate(languages) if service.FINETUNED_WEIGHT.get(lang, 0) > 0]
+    fast = service.Classifier(fast_dir).classify(*zip(*items, strict=True))
+    margins = service.top_margin(np.array([list(p.probabilities.values()) for p in fast]))
+    used = [i for i, lang in enumerate(languages) if service.FINETUNED_WEIGHT.get(lang, 0) > 0
+            and margins[i] < service.SURE_MARGIN]
     read = with_posts(encoder_texts([e.text for e in examples], words, languages), examples,
                       words)
     return len(used) / len(items), mean_tokens([(read[i], None, None) for i in used])
@@ -155,7 +159,7 @@ def run() -> None:
     naive_rate = N / naive_seconds
     fast_rate, full_rate = N / fast["run"], N / full["run"]
     bound = peak / flops
-    second, second_tokens = second_pass(items)
+    second, second_tokens = second_pass(items, fast_dir)
     # the fine-tuned pass runs where its weight is not 0, on the text and a comment's post
     full_bound = peak / (flops + second * flops_per_message(second_tokens))
     weights = ", ".join(f"{lang} {w:g}" for lang, w in service.FINETUNED_WEIGHT.items())
@@ -167,7 +171,7 @@ def run() -> None:
 |---|---:|---:|---:|---:|---:|
 | (a) naive: transformers fp32, batch 1, padded to 128 tokens, fast heads | {naive_seconds:.1f} | {naive_rate:,.0f} | 1.0× | — | — |
 | (b) served, fast model: int8 ONNX Runtime, length-sorted batches of 32, dynamic padding, heads + cues + language | {fast['run']:.1f} | {fast_rate:,.0f} | **{fast_rate / naive_rate:.1f}×** | {fast['load']:.2f} | {fast['rss_mib']:.0f} MiB |
-| (b) served, full model (what `socialdesk train` serves): the same plus the fine-tuned int8 MiniLM where its weight is not 0 ({weights}) | {full['run']:.1f} | {full_rate:,.0f} | **{full_rate / naive_rate:.1f}×** | {full['load']:.2f} | {full['rss_mib']:.0f} MiB |
+| (b) served, full model (what `socialdesk train` serves): the same plus the fine-tuned int8 MiniLM where its weight is not 0 ({weights}) and the fused model is not sure (margin < {service.SURE_MARGIN:g}) | {full['run']:.1f} | {full_rate:,.0f} | **{full_rate / naive_rate:.1f}×** | {full['load']:.2f} | {full['rss_mib']:.0f} MiB |
 
 Goal: served ≥ 5× naive. Peak RSS is that of a fresh process that loads the model and classifies
 the {N:,} items.
@@ -177,7 +181,7 @@ the {N:,} items.
 - Compute bound: {flops / 1e6:.0f} MFLOPs per encoder pass (matmuls at {tokens:.1f} tokens) ÷
   {peak / 1e9:.1f} GFLOP/s measured fp32 matmul (numpy, 1024², both cores) = {bound:,.0f} messages/s
   for one pass; the full model makes a second pass for the {second:.0%} of items in a language
-  the fine-tuned network is weighted for (reading {second_tokens:.1f} tokens on average, a
+  the fine-tuned network is weighted for and where the fused model is not sure (reading {second_tokens:.1f} tokens on average, a
   comment's post included): {full_bound:,.0f} messages/s. The fast model reaches {fast_rate / bound:.0%} of its
   bound, the full model {full_rate / full_bound:.0%} of its (int8
   kernels can exceed an fp32 bound in principle; tokenisation, pooling, n-grams, signals and the

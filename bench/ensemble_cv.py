@@ -26,13 +26,16 @@ from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
 from socialdesk.core.classify.model import TriageModel, threshold_for_recall
 from socialdesk.core.classify.service import (
     FINETUNED_WEIGHT,
+    SURE_MARGIN,
     post_embeddings,
+    top_margin,
     training_examples,
 )
 from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
 
 OUT = Path(__file__).resolve().parent / "out"
 WEIGHTS = (0.0, 0.25, 0.5, 0.75)
+MARGINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.01)
 
 
 def run() -> None:
@@ -86,7 +89,10 @@ def run() -> None:
     lines += ["", f"Served (`service.FINETUNED_WEIGHT`): {FINETUNED_WEIGHT} — see its comment "
               "for how it was chosen. The urgent flag stays the fused head's when the averaged "
               "score is not better:", "",
-              urgent_table(examples, fused_urgent, tuned_urgent, cue_hits)]
+              urgent_table(examples, fused_urgent, tuned_urgent, cue_hits), "",
+              "The second pass only where the fused model is not sure (the margin between its "
+              "two most likely categories below m), served weights; out-of-fold:", "",
+              cascade_table(examples, fused, tuned)]
     body = (f"5-fold cross-validation inside the {len(examples)} training examples (the "
             f"development split untouched): out-of-fold macro-F1 of "
             f"(1 − w)·fused + w·fine-tuned, per language group. Five fine-tunes and five "
@@ -106,4 +112,22 @@ def urgent_table(examples: list[Example], fused: np.ndarray, tuned: np.ndarray,
         flagged = (score >= threshold) | cues
         precision = (flagged & gold).sum() / max(1, flagged.sum())
         rows.append(f"| {name} | {threshold:.2f} | {precision:.3f} |")
+    return "\n".join(rows)
+
+
+def cascade_table(examples: list[Example], fused: np.ndarray, tuned: np.ndarray) -> str:
+    """Out-of-fold macro-F1 and share of second passes when the fine-tuned network runs only
+    on items whose fused margin is below m (served weights per language)."""
+    gold = [e.category or "chat" for e in examples]
+    weight = np.array([FINETUNED_WEIGHT.get(e.language or "en", 0.0) for e in examples])
+    margin = top_margin(fused)
+    rows = ["| second pass where the fused margin < m | items with a second pass | macro-F1 |",
+            "|---|---:|---:|"]
+    for m in MARGINS:
+        used = (weight > 0) & (margin < m)
+        w = np.where(used, weight, 0.0)[:, None]
+        pred = [CATEGORIES[i] for i in ((1 - w) * fused + w * tuned).argmax(axis=1)]
+        served = " (served, `service.SURE_MARGIN`)" if m == SURE_MARGIN else ""
+        rows.append(f"| {m:.2f}{served} | {used.mean():.0%} | "
+                    f"{category_scores(gold, pred)['macro_f1']:.3f} |")
     return "\n".join(rows)

@@ -11,6 +11,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from socialdesk import paths
@@ -152,11 +153,22 @@ def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_pa
     texts = ["There's a man shouting at people outside the Bull, he's been drinking",
              "Mae dyn yn ymosod ar ddynes tu allan i'r Bull rŵan"]
     monkeypatch.setattr(service, "FINETUNED_WEIGHT", {"en": 0.25, "cy": 0.0, "mixed": 0.0})
+    monkeypatch.setattr(service, "SURE_MARGIN", 1.01)  # every item gets the second pass
     (english, welsh), (english_joined, welsh_joined) = plain.classify(texts), \
         ensemble.classify(texts)
     assert english_joined.probabilities != english.probabilities  # fine-tuned model blended in
     assert welsh_joined.probabilities == welsh.probabilities  # weight 0: left alone
     assert welsh_joined.urgent and welsh_joined.urgent_cues == welsh.urgent_cues
+    # where the fused model is sure (margin at or above SURE_MARGIN) the network is not asked
+    (english_alone,) = plain.classify(texts[:1])  # the same batch as below (padding differs)
+    margin = float(service.top_margin(np.array([list(english_alone.probabilities.values())]))[0])
+    monkeypatch.setattr(service, "SURE_MARGIN", margin - 1e-3)  # shown probabilities are rounded
+    (english_sure,) = ensemble.classify(texts[:1])
+    assert english_sure.probabilities == english_alone.probabilities
+    monkeypatch.setattr(service, "SURE_MARGIN", margin + 1e-3)
+    (english_unsure,) = ensemble.classify(texts[:1])
+    assert english_unsure.probabilities != english_alone.probabilities
+    monkeypatch.setattr(service, "SURE_MARGIN", 1.01)
     # with all the weight on it, a Welsh item is exactly the network's reading of the gloss
     monkeypatch.setattr(service, "FINETUNED_WEIGHT", {"en": 0.0, "cy": 1.0, "mixed": 1.0})
     read = gloss(texts[1], ensemble.gloss)
