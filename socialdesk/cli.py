@@ -231,7 +231,7 @@ def _ready_classifier(desk: Desk) -> Classifier:
     assert model is not None  # train_if_missing: a model always comes back
     if model.finetuned is None:
         print("socialdesk: using the fast model; 'socialdesk train' builds the full, more "
-              "accurate one (about 3 minutes; the dashboard and worker build it in the "
+              "accurate one (about 4 minutes; the dashboard and worker build it in the "
               "background)", file=sys.stderr, flush=True)
     return model
 
@@ -582,7 +582,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "rebuild the model from prompts/ examples + officer corrections")
     train.add_argument("--fast", action="store_true",
                        help="only the fused model (under a minute), without fine-tuning MiniLM "
-                       "(the full model takes about 3 minutes on 2 cores and is more accurate)")
+                       "(the full model takes about 4 minutes on 2 cores and is more accurate)")
     evaluate = command("eval", cmd_eval, "score the model on a labelled JSONL file")
     evaluate.add_argument("file", metavar="FILE")
     evaluate.add_argument("--json", action="store_true", help="one JSON object (DESIGN.md §6)")
