@@ -124,15 +124,13 @@ def second_pass(items, fast_dir: Path) -> tuple[float, float]:  # type: ignore[n
     them (a comment's post included)."""
     from socialdesk.core.classify.data import Example
     from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss, with_posts
-    from socialdesk.core.classify.language import detect_language
 
     words = load_gloss(paths.prompts_dir() / GLOSS_FILE)
     examples = [Example(text=t, post=p, kind=k) for t, p, k in items]
-    languages = [detect_language(e.text) for e in examples]
     fast = service.Classifier(fast_dir).classify(*zip(*items, strict=True))
-    margins = service.top_margin(np.array([list(p.probabilities.values()) for p in fast]))
-    used = [i for i, lang in enumerate(languages) if service.FINETUNED_WEIGHT.get(lang, 0) > 0
-            and margins[i] < service.SURE_MARGIN]
+    languages = [p.language for p in fast]
+    probs = np.array([list(p.probabilities.values()) for p in fast])
+    used = np.flatnonzero(service.blend_weights(probs, languages) > 0)
     read = with_posts(encoder_texts([e.text for e in examples], words, languages), examples,
                       words)
     return len(used) / len(items), mean_tokens([(read[i], None, None) for i in used])

@@ -27,8 +27,8 @@ from socialdesk.core.classify.model import TriageModel, threshold_for_recall
 from socialdesk.core.classify.service import (
     FINETUNED_WEIGHT,
     SURE_MARGIN,
+    blend_weights,
     post_embeddings,
-    top_margin,
     training_examples,
 )
 from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
@@ -119,15 +119,13 @@ def cascade_table(examples: list[Example], fused: np.ndarray, tuned: np.ndarray)
     """Out-of-fold macro-F1 and share of second passes when the fine-tuned network runs only
     on items whose fused margin is below m (served weights per language)."""
     gold = [e.category or "chat" for e in examples]
-    weight = np.array([FINETUNED_WEIGHT.get(e.language or "en", 0.0) for e in examples])
-    margin = top_margin(fused)
+    languages = [e.language or "en" for e in examples]
     rows = ["| second pass where the fused margin < m | items with a second pass | macro-F1 |",
             "|---|---:|---:|"]
     for m in MARGINS:
-        used = (weight > 0) & (margin < m)
-        w = np.where(used, weight, 0.0)[:, None]
+        w = blend_weights(fused, languages, m)[:, None]
         pred = [CATEGORIES[i] for i in ((1 - w) * fused + w * tuned).argmax(axis=1)]
         served = " (served, `service.SURE_MARGIN`)" if m == SURE_MARGIN else ""
-        rows.append(f"| {m:.2f}{served} | {used.mean():.0%} | "
+        rows.append(f"| {m:.2f}{served} | {(w > 0).mean():.0%} | "
                     f"{category_scores(gold, pred)['macro_f1']:.3f} |")
     return "\n".join(rows)

@@ -314,8 +314,8 @@ class Classifier:
         reads what the encoder reads, Welsh glossed, with a comment's post, and runs only on
         the items whose weight is not zero and where the fused model is not sure)."""
         assert self.finetuned is not None
-        weight = np.array([FINETUNED_WEIGHT.get(lang, 0.0) for lang in languages])
-        used = np.flatnonzero((weight > 0) & (top_margin(probs) < SURE_MARGIN))
+        weight = blend_weights(probs, languages)
+        used = np.flatnonzero(weight > 0)
         if used.size:
             tuned, _ = self.finetuned.predict([read[int(i)] for i in used])
             w = weight[used][:, None]
@@ -342,6 +342,16 @@ def top_margin(probs: np.ndarray) -> np.ndarray:
     """Per row, how far the most likely category is ahead of the second."""
     ordered = np.sort(probs, axis=1)
     return ordered[:, -1] - ordered[:, -2]
+
+
+def blend_weights(probs: np.ndarray, languages: Sequence[str],
+                  margin: float | None = None) -> np.ndarray:
+    """Per item, the weight of the fine-tuned network in the full model: its language's
+    ``FINETUNED_WEIGHT``, or 0 where the fused model (``probs``) is sure — its top two
+    categories at least ``margin`` (default ``SURE_MARGIN``) apart — and no second pass runs."""
+    weight = np.array([FINETUNED_WEIGHT.get(lang, 0.0) for lang in languages])
+    sure = top_margin(probs) >= (SURE_MARGIN if margin is None else margin)
+    return np.where(sure, 0.0, weight)
 
 
 def load_or_train(progress: TrainProgress | None = None,
