@@ -33,7 +33,7 @@ from socialdesk.core.ingest.token import load_token
 from socialdesk.core.models import Item, to_iso, utc_now
 from socialdesk.core.store import Store, inbox, open_store
 from socialdesk.core.store.db import as_dicts
-from socialdesk.core.store.items import insert_new_items
+from socialdesk.core.store.items import insert_new_items, settle_answered_comments
 from socialdesk.core.store.sync_state import SyncState, get_state, save_state
 
 if TYPE_CHECKING:
@@ -344,6 +344,7 @@ class Desk:
                 f"update items set {assignments}, {PREDICTION_COLUMNS} "
                 f"where id = :id {condition}",
                 [_prediction_row(row[0], p) for row, p in zip(rows, predictions, strict=True)])
+            settle_answered_comments(self.store, [row[0] for row in rows])
 
     def pending_count(self) -> int:
         """Items waiting for the classifier."""

@@ -12,9 +12,11 @@ One pass (:meth:`PageSync.run`):
 Every page of results is committed in one transaction together with the cursor that follows
 it, so a crash never advances a cursor past uncommitted rows. The page's own replies and
 messages are stored too (``from_page = 1``, closed) and set the first response of what they
-answer. Comments without ``from`` are kept with the author unknown; comments without ``id``
-get a stable id from their post, time, author and text. Automatic acknowledgements cannot be
-told from a person's reply through this API subset, so every page reply counts as a response.
+answer, without changing the status of a thread's messages or of an urgent comment
+(see :func:`~socialdesk.core.store.items.link_page_replies`). Comments without ``from`` are
+kept with the author unknown; comments without ``id`` get a stable id from their post, time,
+author and text. Automatic acknowledgements cannot be told from a person's reply through this
+API subset, so every page reply counts as a response.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from socialdesk.core.models import Item
@@ -111,8 +111,10 @@ def link_page_replies(store: Store, parent_ids: Iterable[str], thread_ids: Itera
     """Set first responses from the page's own replies (comments) and messages (threads).
 
     A comment's first response is the earliest page reply under it; a message's is the earliest
-    page message in its thread after it. Items still new or claimed become answered. Returns
-    how many items got a (earlier) first response.
+    page message in its thread after it. That is all a page message does to a thread: which of
+    the thread's messages an answer covers is an officer's call (DESIGN §4), so their status is
+    left alone. A reply right under a comment answers that comment: see
+    :func:`settle_answered_comments`. Returns how many items got a (earlier) first response.
     """
     parents, threads = sorted(set(parent_ids)), sorted(set(thread_ids))
     changed = 0
@@ -120,21 +122,19 @@ def link_page_replies(store: Store, parent_ids: Iterable[str], thread_ids: Itera
         for chunk in chunks(parents):
             changed += store.conn.execute(
                 f"""update items set first_response_at = r.t,
-                        first_response_by = coalesce(items.first_response_by, 'page'),
-                        status = case when items.status in ('new', 'claimed')
-                                      then 'answered' else items.status end
+                        first_response_by = coalesce(items.first_response_by, 'page')
                     from (select parent_id, min(created_at) as t from items
                           where from_page = 1 and parent_id in ({marks(chunk)})
                           group by parent_id) r
                     where items.platform_id = r.parent_id and items.from_page = 0
                       and (items.first_response_at is null or items.first_response_at > r.t)""",
                 chunk).rowcount
+            store.conn.execute(f"update items set {ANSWERED_ON_PAGE} and platform_id in "
+                               f"({marks(chunk)})", chunk)
         for chunk in chunks(threads):
             changed += store.conn.execute(
                 f"""update items set first_response_at = r.t,
-                        first_response_by = coalesce(items.first_response_by, 'page'),
-                        status = case when items.status in ('new', 'claimed')
-                                      then 'answered' else items.status end
+                        first_response_by = coalesce(items.first_response_by, 'page')
                     from (select u.id as uid, min(p.created_at) as t
                           from items u join items p on p.thread_id = u.thread_id
                           where u.thread_id in ({marks(chunk)}) and u.from_page = 0
@@ -143,6 +143,26 @@ def link_page_replies(store: Store, parent_ids: Iterable[str], thread_ids: Itera
                     where items.id = r.uid
                       and (items.first_response_at is null or items.first_response_at > r.t)""",
                 chunk).rowcount
+    return changed
+
+
+#: A comment the page replied to right under it (typed in socialdesk or elsewhere) is answered,
+#: once the model has said it is not urgent: an urgent item, or one not classified yet, stays
+#: To do until an officer acts on it.
+ANSWERED_ON_PAGE = ("status = 'answered' where kind = 'comment' and from_page = 0 "
+                    "and status in ('new', 'claimed') and urgent = 0 "
+                    "and first_response_at is not null")
+
+
+def settle_answered_comments(store: Store, item_ids: Sequence[int]) -> int:
+    """Mark answered those of the given items that are non-urgent comments with a page reply
+    under them (called once the model has classified them); returns how many changed."""
+    changed = 0
+    with store.write():
+        for chunk in chunks(item_ids):
+            changed += store.conn.execute(
+                f"update items set {ANSWERED_ON_PAGE} and id in ({marks(chunk)})",
+                list(chunk)).rowcount
     return changed
 
 
