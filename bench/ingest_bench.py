@@ -24,9 +24,9 @@ import httpx
 
 from bench.report import write_section
 from socialdesk.config import load_config
-from socialdesk.core.ingest.graph import GraphClient
+from socialdesk.core.graph.client import GraphClient
+from socialdesk.core.graph.token import PageToken
 from socialdesk.core.ingest.sync import PageSync
-from socialdesk.core.ingest.token import PageToken
 from socialdesk.core.store import open_store
 
 POSTS, COMMENTS, CONVERSATIONS = 100, 10_000, 1_000

@@ -20,12 +20,12 @@ from socialdesk import __version__, paths
 from socialdesk.cli_posts import register as register_posts
 from socialdesk.cli_supervisor import register as register_supervisor
 from socialdesk.config import Config, load_config
-from socialdesk.core import access
-from socialdesk.core.errors import UserError
-from socialdesk.core.ingest.outbox import Action, SendReport
+from socialdesk.core.desk import access
+from socialdesk.core.desk.desk import Desk, ImportReport, current_user
 from socialdesk.core.ingest.sync import SyncReport
+from socialdesk.core.outbox.sender import Action, SendReport
 from socialdesk.core.schedule.publisher import PublishReport
-from socialdesk.core.services import Desk, ImportReport, current_user
+from socialdesk.errors import UserError
 from socialdesk.terminal import printable
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         _say(_sync_summary(report))
         _classify_if_model(desk)
         return _fail(report.error) if report.error else 0
-    from socialdesk.core.jobs import BackgroundJobs
+    from socialdesk.core.desk.jobs import BackgroundJobs
 
     jobs = BackgroundJobs(desk, listener=_print_event)
     interval = jobs.sync_interval
@@ -313,7 +313,7 @@ def _print_event(kind: str, payload: object) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run the background jobs (sync, sending, safety posts) without a screen."""
-    from socialdesk.core.jobs import BackgroundJobs
+    from socialdesk.core.desk.jobs import BackgroundJobs
 
     desk = _desk(args)
     desk.graph_client().close()  # fail now, in one sentence, if the page or token is missing

@@ -11,11 +11,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from socialdesk.core.errors import UserError
-from socialdesk.core.schedule.posts import languages_of, local_label
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk.safety_posts import PostDesk
 from socialdesk.core.schedule.publisher import PublishReport
-from socialdesk.core.schedule.service import PostDesk
-from socialdesk.core.services import Desk
+from socialdesk.core.schedule.workflow import languages_of, local_label
+from socialdesk.errors import UserError
 from socialdesk.terminal import printable, printable_block
 
 Handler = Callable[[argparse.Namespace], int]

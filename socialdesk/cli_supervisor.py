@@ -15,8 +15,8 @@ from socialdesk.core.audit.metrics import (
     minutes_text,
     share_text,
 )
-from socialdesk.core.errors import UserError
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.desk import Desk
+from socialdesk.errors import UserError
 
 Handler = Callable[[argparse.Namespace], int]
 DeskFactory = Callable[[argparse.Namespace], Desk]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import Config, ModelConfig, load_config
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.desk import Desk
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_CONFIG = REPO / "config" / "socialdesk.toml"

@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 
 from socialdesk.config import Config, PageConfig
-from socialdesk.core.ingest.graph import GraphClient
+from socialdesk.core.graph.client import GraphClient
+from socialdesk.core.graph.token import PageToken
 from socialdesk.core.ingest.sync import PageSync
-from socialdesk.core.ingest.token import PageToken
 from socialdesk.core.store.db import Store
 from socialdesk.fakepage.server import FakePage
 from socialdesk.fakepage.state import Sizes

@@ -15,13 +15,13 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from socialdesk.core.errors import UserError
-from socialdesk.core.ingest.outbox import SendReport
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk.jobs import BackgroundJobs
 from socialdesk.core.ingest.sync import SyncReport
-from socialdesk.core.jobs import BackgroundJobs
 from socialdesk.core.models import utc_now
+from socialdesk.core.outbox.sender import SendReport
 from socialdesk.core.schedule.publisher import PublishReport
-from socialdesk.core.services import Desk
+from socialdesk.errors import UserError
 from socialdesk.ui.messages import ModelProgress, ModelReady, SyncFinished
 from socialdesk.ui.screens.inbox import ACTIONS, InboxScreen
 from socialdesk.ui.widgets.status import StatusBar

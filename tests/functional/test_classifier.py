@@ -19,7 +19,7 @@ from socialdesk.core.classify import service
 from socialdesk.core.classify.data import dev_file
 from socialdesk.core.classify.evaluate import evaluate_file
 from socialdesk.core.classify.gloss import gloss
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.desk import Desk
 from tests.ingest_helpers import page_config, start_fake
 
 pytestmark = pytest.mark.slow
@@ -268,7 +268,7 @@ def test_quitting_cancels_a_background_build_and_leaves_nothing(small_training, 
                                                                 tmp_path):
     import threading
 
-    from socialdesk.core.jobs import BackgroundJobs
+    from socialdesk.core.desk.jobs import BackgroundJobs
 
     desk = _items_desk(config, tmp_path)
     fast = desk.classifier()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
+from socialdesk.core.desk.desk import Desk
 from socialdesk.core.models import utc_now
-from socialdesk.core.services import Desk
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import ComposerDialog
 from socialdesk.ui.screens.inbox import InboxScreen, UrgentBanner
@@ -434,8 +434,8 @@ async def test_readable_at_80_by_24(team_desk: Desk) -> None:
 
 
 def test_core_answer_refuses_an_empty_text(team_desk: Desk) -> None:
-    from socialdesk.core.ingest.outbox import Action
-    from socialdesk.core.triage import ActionRefused
+    from socialdesk.core.outbox.sender import Action
+    from socialdesk.core.triage.actions import ActionRefused
 
     with pytest.raises(ActionRefused, match="empty"):
         team_desk.answer(team_desk.seeded[1], "   ", Action.MESSAGE)

@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from socialdesk.core.ingest import outbox
-from socialdesk.core.jobs import BackgroundJobs
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk.jobs import BackgroundJobs
+from socialdesk.core.outbox import sender as outbox
 from tests.conftest import assert_one_sentence
 from tests.ingest_helpers import page_config, start_fake
 

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from socialdesk.config import Config
-from socialdesk.core.ingest import outbox
-from socialdesk.core.ingest.outbox import Action, OutboxError, OutboxSender
+from socialdesk.core.outbox import sender as outbox
+from socialdesk.core.outbox.sender import Action, OutboxError, OutboxSender
 from socialdesk.core.store import open_store
 from tests.ingest_helpers import client_for, start_fake, syncer
 

@@ -13,9 +13,9 @@ import pytest
 import time_machine
 
 from socialdesk.config import Config
-from socialdesk.core.access import AccessDenied
-from socialdesk.core.schedule.posts import PostError
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.access import AccessDenied
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.schedule.workflow import PostError
 from socialdesk.fakepage.server import FakePage
 from tests.ingest_helpers import client_for, page_config, start_fake
 
@@ -335,7 +335,7 @@ def test_pause_holds_everything_and_resume_applies_the_grace_rule(make_desks):
 
 
 def test_the_worker_timer_is_rebuilt_from_the_table_and_fires_on_time(make_desks, monkeypatch):
-    from socialdesk.core.jobs import BackgroundJobs
+    from socialdesk.core.desk.jobs import BackgroundJobs
 
     d = make_desks()
     monkeypatch.setenv(d.supervisor.config.page.token_env, d.fake.token)

@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from socialdesk.config import AccessConfig
+from socialdesk.core.desk.desk import Desk
 from socialdesk.core.models import utc_now
-from socialdesk.core.services import Desk
 from socialdesk.ui.screens.supervisor import SupervisorScreen
 from tests.ui_helpers import make_app, settle
 from tests.unit.test_metrics import insert_cases

@@ -9,7 +9,7 @@ import pytest
 
 from socialdesk.config import Config
 from socialdesk.core.store import open_store
-from socialdesk.core.store.sync_state import get_state
+from socialdesk.core.store.cursors import get_state
 from tests.ingest_helpers import db_ids, page_ids, start_fake, syncer
 
 

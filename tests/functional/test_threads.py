@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import Config
-from socialdesk.core.ingest.outbox import Action
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.outbox.sender import Action
 from tests.ingest_helpers import client_for, page_config, start_fake
 
 URGENT = "My elderly neighbour hasn't opened her curtains since Friday and won't answer the door"

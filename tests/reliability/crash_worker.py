@@ -19,10 +19,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from socialdesk.config import load_config
-from socialdesk.core.ingest import outbox
-from socialdesk.core.ingest.graph import GraphClient
+from socialdesk.core.graph.client import GraphClient
+from socialdesk.core.graph.token import PageToken
 from socialdesk.core.ingest.sync import PageSync
-from socialdesk.core.ingest.token import PageToken
+from socialdesk.core.outbox import sender as outbox
 from socialdesk.core.schedule import publisher
 from socialdesk.core.store import open_store
 

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from socialdesk.config import load_config
-from socialdesk.core.access import AccessDenied
-from socialdesk.core.ingest.outbox import Action
-from socialdesk.core.services import Desk
-from socialdesk.core.triage import ActionRefused
+from socialdesk.core.desk.access import AccessDenied
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.outbox.sender import Action
+from socialdesk.core.triage.actions import ActionRefused
 
 
 class Log:

@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 
 from socialdesk.config import Config
-from socialdesk.core.ingest import outbox
-from socialdesk.core.ingest.outbox import Action
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.outbox import sender as outbox
+from socialdesk.core.outbox.sender import Action
 from socialdesk.core.store import open_store
 from socialdesk.fakepage.server import FakePage
 from tests.ingest_helpers import (

@@ -20,9 +20,9 @@ import httpx
 import pytest
 
 from socialdesk.config import Config
-from socialdesk.core.ingest import outbox
-from socialdesk.core.ingest.outbox import Action, OutboxSender
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.outbox import sender as outbox
+from socialdesk.core.outbox.sender import Action, OutboxSender
 from socialdesk.core.store import open_store
 from socialdesk.fakepage.faults import FAULTS
 from socialdesk.fakepage.server import FakePage

@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialdesk.config import Config, parse_config
-from socialdesk.core.errors import ConfigError, ImportFileError
-from socialdesk.core.ingest.graph import GraphClient
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.graph.client import GraphClient
+from socialdesk.core.graph.token import PageToken
 from socialdesk.core.ingest.importer import MAX_TEXT_CHARS
 from socialdesk.core.ingest.sync import PageSync
-from socialdesk.core.ingest.token import PageToken
-from socialdesk.core.services import Desk
 from socialdesk.core.store import open_store
+from socialdesk.errors import ConfigError, ImportFileError
 from socialdesk.terminal import printable, printable_block
 from socialdesk.ui.format import one_line, plain_block
 from tests.reliability.conftest import scale

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from rich.pretty import pretty_repr
 
-from socialdesk.core.ingest.graph import GraphClient
-from socialdesk.core.ingest.token import PageToken
+from socialdesk.core.graph.client import GraphClient
+from socialdesk.core.graph.token import PageToken
 from tests.ingest_helpers import start_fake
 
 REPO = Path(__file__).resolve().parents[2]
@@ -137,7 +137,7 @@ async def test_dashboard_screens_never_show_the_token(tmp_path: Path, config, mo
     from dataclasses import replace
 
     from socialdesk.config import AccessConfig
-    from socialdesk.core.services import Desk
+    from socialdesk.core.desk.desk import Desk
     from socialdesk.ui.app import build_app
     from tests.ingest_helpers import page_config
     from tests.ui_helpers import settle

@@ -82,13 +82,13 @@ def test_numpy_serving_head_matches_scikit_learn_exactly(tmp_path: Path) -> None
     import numpy as np
 
     from socialdesk.core.classify.gloss import encoder_texts, load_gloss
+    from socialdesk.core.classify.heads import ServingHead
     from socialdesk.core.classify.model import (
         EMBED_WEIGHT,
         POST_WEIGHT,
         SIGNAL_WEIGHT,
         TriageModel,
     )
-    from socialdesk.core.classify.serving import ServingHead
     from socialdesk.core.classify.signals import load_signals
 
     examples = [e for f in training_files(paths.prompts_dir()) for e in parse_compact(f)][:400]
@@ -144,7 +144,7 @@ def test_welsh_gloss_finds_mutated_forms_and_leaves_the_rest() -> None:
 
 def test_a_broken_gloss_file_is_one_sentence(tmp_path: Path) -> None:
     from socialdesk.core.classify.gloss import load_gloss
-    from socialdesk.core.errors import UserError
+    from socialdesk.errors import UserError
 
     bad = tmp_path / "gloss.toml"
     bad.write_text("[words]\nbeic = 3\n")

@@ -9,7 +9,7 @@ import pytest
 
 from socialdesk import paths
 from socialdesk.config import load_config
-from socialdesk.core.errors import ConfigError
+from socialdesk.errors import ConfigError
 from tests.conftest import BUNDLED_CONFIG
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import PageConfig
-from socialdesk.core.ingest.graph import (
+from socialdesk.core.graph.client import (
     GraphClient,
     GraphError,
     GraphPermissionError,
@@ -27,7 +27,7 @@ from socialdesk.core.ingest.graph import (
     TransientError,
     rate_limit_wait,
 )
-from socialdesk.core.ingest.token import PageToken, TokenError, load_token
+from socialdesk.core.graph.token import PageToken, TokenError, load_token
 from tests.conftest import REPO
 
 SAMPLES = REPO.parent / "shared" / "graph-api-samples"

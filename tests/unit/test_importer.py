@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialdesk.core.errors import ImportFileError
 from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import_file
 from socialdesk.core.models import Kind
+from socialdesk.errors import ImportFileError
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import AccessConfig
-from socialdesk.core.access import AccessDenied
 from socialdesk.core.audit import log as audit_log
 from socialdesk.core.audit.exports import safe_cell
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.access import AccessDenied
+from socialdesk.core.desk.desk import Desk
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)   # Monday, staffed (13:30-17:00 GMT)
 
@@ -193,7 +193,7 @@ def test_every_kind_of_tampering_is_found_at_its_row(sup: Desk, kind: str) -> No
 
 
 def test_scheduled_purge_acts_as_system_and_is_audited(sup: Desk) -> None:
-    from socialdesk.core.jobs import BackgroundJobs
+    from socialdesk.core.desk.jobs import BackgroundJobs
 
     with sup.store.write():
         sup.store.conn.execute("update items set created_at = '2020-01-01T00:00:00+00:00' "

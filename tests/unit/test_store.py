@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from socialdesk.core.errors import StoreError
 from socialdesk.core.models import Item, Kind
 from socialdesk.core.store import open_store
 from socialdesk.core.store.items import count_items, insert_new_items, search_items
 from socialdesk.core.store.migrations import LATEST_VERSION
+from socialdesk.errors import StoreError
 
 TABLES = {"items", "posts", "outbox", "scheduled_posts", "corrections", "audit_log",
           "sync_state", "leases"}

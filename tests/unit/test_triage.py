@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import AccessConfig
-from socialdesk.core.access import AccessDenied
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.access import AccessDenied
+from socialdesk.core.desk.desk import Desk
 from socialdesk.core.store.inbox import InboxFilter
-from socialdesk.core.triage import ActionRefused
+from socialdesk.core.triage.actions import ActionRefused
 from socialdesk.core.welsh import search_forms
 from tests.ui_helpers import SEED, members_config, seed_items
 

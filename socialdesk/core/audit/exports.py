@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from socialdesk.core.audit.metrics import Report
-from socialdesk.core.errors import UserError
+from socialdesk.errors import UserError
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 

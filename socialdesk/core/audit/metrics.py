@@ -28,7 +28,7 @@ from socialdesk.config import Config
 from socialdesk.core.audit.hours import StaffedClock, staffed_seconds_between
 from socialdesk.core.models import to_iso
 from socialdesk.core.store.db import Store
-from socialdesk.core.triage import NO_REPLY_NEEDED
+from socialdesk.core.triage.actions import NO_REPLY_NEEDED
 
 DIMENSIONS = ("category", "urgent", "officer", "language", "kind", "week")
 #: Welsh is slower when its median FRT exceeds English's by more than this share.

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from socialdesk.core.errors import UserError
+from socialdesk.errors import UserError
 
 LAUGHING = re.compile(r"(😂|🤣|😆|😹|\blol\b|\blmao\b|\bhaha|\bhehe|\bjk\b|😜|😝)", re.I)
 

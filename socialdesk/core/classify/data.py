@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from socialdesk.core.errors import UserError
+from socialdesk.errors import UserError
 
 CATEGORIES = ("report", "concern", "chat")
 LABELS = {"r": "report", "c": "concern", "h": "chat"}

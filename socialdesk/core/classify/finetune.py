@@ -24,7 +24,7 @@ from socialdesk.core.classify.encoder import (
     onnx_batches,
     quantize_int8,
 )
-from socialdesk.core.classify.serving import sigmoid, softmax
+from socialdesk.core.classify.heads import sigmoid, softmax
 
 EPOCHS, BATCH, LEARNING_RATE, SEED = 4, 16, 5e-5, 20261123
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from socialdesk.core.classify.data import Example
 from socialdesk.core.classify.language import detect_language
-from socialdesk.core.errors import UserError
 from socialdesk.core.welsh import radicals
+from socialdesk.errors import UserError
 
 GLOSS_FILE = "welsh_gloss.toml"
 TOKENS = re.compile(r"[\w']+|[^\w\s]")

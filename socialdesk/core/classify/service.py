@@ -28,8 +28,8 @@ from socialdesk import paths
 from socialdesk.core.classify.cues import Cue, load_cues, match_cues
 from socialdesk.core.classify.data import CATEGORIES, Example, parse_compact, training_files
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss, with_posts
+from socialdesk.core.classify.heads import ServingHead
 from socialdesk.core.classify.language import detect_language
-from socialdesk.core.classify.serving import ServingHead
 from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
 
 MODEL_KIND = "minilm-int8+ngrams+signals-lr"

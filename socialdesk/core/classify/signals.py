@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from socialdesk.core.errors import UserError
+from socialdesk.errors import UserError
 
 SIGNAL_FILE = "category_signals.toml"
 

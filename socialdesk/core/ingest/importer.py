@@ -26,8 +26,8 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from socialdesk.core.errors import ImportFileError
 from socialdesk.core.models import Item, Kind, utc_now
+from socialdesk.errors import ImportFileError
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CSV_SUFFIXES = (".csv",)

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from socialdesk.config import PageConfig
-from socialdesk.core.ingest.graph import (
+from socialdesk.core.graph.client import (
     GraphClient,
     GraphError,
     RateLimitedError,
@@ -38,9 +38,9 @@ from socialdesk.core.ingest.graph import (
     as_object,
 )
 from socialdesk.core.models import Item, Kind, Status, to_iso, utc_now
+from socialdesk.core.store.cursors import get_state, save_state
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.items import link_page_replies, mark_deleted, upsert_platform_items
-from socialdesk.core.store.sync_state import get_state, save_state
 
 log = logging.getLogger("socialdesk.sync")
 

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from socialdesk.config import PostsConfig
 from socialdesk.core.audit import log as audit_log
-from socialdesk.core.ingest.graph import (
+from socialdesk.core.graph.client import (
     DuplicatePostError,
     GraphClient,
     GraphError,
@@ -43,15 +43,15 @@ from socialdesk.core.ingest.graph import (
 )
 from socialdesk.core.ingest.sync import parse_fb_time
 from socialdesk.core.models import to_iso, utc_now
-from socialdesk.core.schedule.posts import (
+from socialdesk.core.schedule.templates import bilingual_text
+from socialdesk.core.schedule.timing import next_occurrence
+from socialdesk.core.schedule.workflow import (
     PostError,
     get_post,
     pause_state,
     timing_of,
     update_post,
 )
-from socialdesk.core.schedule.templates import bilingual_text
-from socialdesk.core.schedule.timing import next_occurrence
 from socialdesk.core.store.db import Store, as_dicts
 
 log = logging.getLogger("socialdesk.publisher")

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from socialdesk import paths
-from socialdesk.core.errors import UserError
+from socialdesk.errors import UserError
 
 TEMPLATE_FILE = "safety_posts.toml"
 LANGUAGES = ("cy", "en")

@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
-from socialdesk.core.errors import StoreError
 from socialdesk.core.store.migrations import LATEST_VERSION, MIGRATIONS
+from socialdesk.errors import StoreError
 
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")

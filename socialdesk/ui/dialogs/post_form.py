@@ -14,9 +14,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from socialdesk.core.errors import UserError
-from socialdesk.core.schedule.service import PostDesk
+from socialdesk.core.desk.safety_posts import PostDesk
 from socialdesk.core.schedule.templates import PostTemplate, fill
+from socialdesk.errors import UserError
 
 #: Placeholders that may have their own Welsh value.
 WELSH_VARIANTS = ("place", "event")

@@ -22,10 +22,10 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
-from socialdesk.core.ingest.outbox import Action
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.outbox.sender import Action
 from socialdesk.core.store.inbox import InboxFilter
-from socialdesk.core.triage import CLOSE_REASONS, Undo
+from socialdesk.core.triage.actions import CLOSE_REASONS, Undo
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
 from socialdesk.ui.format import one_line

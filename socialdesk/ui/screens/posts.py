@@ -22,8 +22,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from socialdesk.core.schedule.posts import PauseState, languages_of, local_label
-from socialdesk.core.services import Desk
+from socialdesk.core.desk.desk import Desk
+from socialdesk.core.schedule.workflow import PauseState, languages_of, local_label
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.post_form import PostForm, PostFormDialog
 from socialdesk.ui.format import one_line, plain_block

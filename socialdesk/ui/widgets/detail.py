@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from socialdesk.core.triage import describe_history
+from socialdesk.core.triage.actions import describe_history
 from socialdesk.ui.format import full_time, one_line, user_text
 
 LANGUAGE_NAME = {"en": "English", "cy": "Welsh (Cymraeg)", "mixed": "Welsh and English"}

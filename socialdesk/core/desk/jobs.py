@@ -19,14 +19,14 @@ from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from socialdesk.core.errors import UserError
-from socialdesk.core.ingest.outbox import SendReport
+from socialdesk.core.desk.desk import Desk
 from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.models import utc_now
+from socialdesk.core.outbox.sender import SendReport
 from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.core.schedule.timer import plan
-from socialdesk.core.services import Desk
-from socialdesk.core.store.sync_state import acquire_lease, release_lease
+from socialdesk.core.store.cursors import acquire_lease, release_lease
+from socialdesk.errors import UserError
 
 log = logging.getLogger("socialdesk.jobs")
 LEASE = "background"

@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from socialdesk.core.audit import log as audit_log
-from socialdesk.core.ingest.graph import GraphClient
+from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.models import utc_now
-from socialdesk.core.schedule import posts, templates
+from socialdesk.core.schedule import templates
+from socialdesk.core.schedule import workflow as posts
 from socialdesk.core.schedule.publisher import Publisher, PublishReport
 from socialdesk.core.schedule.timing import Occurrence, next_occurrence, parse_local, preview
 
 if TYPE_CHECKING:
-    from socialdesk.core.services import Desk
+    from socialdesk.core.desk.desk import Desk
 
 SCHEDULE = "schedule posts"
 

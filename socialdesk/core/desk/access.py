@@ -8,7 +8,7 @@ unknown_users`` says: ``read-only`` (look, never act) or ``none`` (no access at 
 from __future__ import annotations
 
 from socialdesk.config import Config
-from socialdesk.core.errors import UserError
+from socialdesk.errors import UserError
 
 OFFICER = "officer"
 SUPERVISOR = "supervisor"

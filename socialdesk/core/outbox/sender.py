@@ -19,8 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from socialdesk.core.errors import UserError
-from socialdesk.core.ingest.graph import (
+from socialdesk.core.graph.client import (
     GraphClient,
     GraphError,
     GraphPermissionError,
@@ -31,6 +30,7 @@ from socialdesk.core.ingest.graph import (
 )
 from socialdesk.core.models import to_iso, utc_now
 from socialdesk.core.store.db import Store, as_dicts
+from socialdesk.errors import UserError
 
 log = logging.getLogger("socialdesk.outbox")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from socialdesk.config import PageConfig
-from socialdesk.core.errors import UserError
+from socialdesk.errors import UserError
 
 REDACTED = "[token redacted]"
 

@@ -21,7 +21,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from socialdesk.core.audit import log as audit_log
-from socialdesk.core.errors import UserError
 from socialdesk.core.models import to_iso
 from socialdesk.core.schedule.timing import (
     Occurrence,
@@ -31,8 +30,9 @@ from socialdesk.core.schedule.timing import (
     parse_local,
     parse_rule,
 )
+from socialdesk.core.store.cursors import get_state, save_state
 from socialdesk.core.store.db import Store, as_dicts
-from socialdesk.core.store.sync_state import get_state, save_state
+from socialdesk.errors import UserError
 
 PAUSE_STATE = "posts_pause"
 #: A template placeholder left in a text ({place}): refused at approval.

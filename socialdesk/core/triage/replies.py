@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from socialdesk import paths
-from socialdesk.core.errors import UserError
+from socialdesk.errors import UserError
 
 TEMPLATE_FILE = "replies.toml"
 UNKNOWN_NAME = {"en": "there", "cy": "chi"}

@@ -19,26 +19,28 @@ from typing import TYPE_CHECKING
 
 from socialdesk import paths
 from socialdesk.config import Config
-from socialdesk.core import access, replies, triage
 from socialdesk.core.audit import exports, metrics, retention
 from socialdesk.core.audit import log as audit_log
 from socialdesk.core.audit.sla import SlaPolicy, fill_due_times
 from socialdesk.core.classify.data import Example
-from socialdesk.core.errors import UserError
-from socialdesk.core.ingest import outbox
-from socialdesk.core.ingest.graph import GraphClient
+from socialdesk.core.desk import access
+from socialdesk.core.graph.client import GraphClient
+from socialdesk.core.graph.token import load_token
 from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import_file
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
-from socialdesk.core.ingest.token import load_token
 from socialdesk.core.models import Item, to_iso, utc_now
+from socialdesk.core.outbox import sender as outbox
 from socialdesk.core.store import Store, inbox, open_store
+from socialdesk.core.store.cursors import SyncState, get_state, save_state
 from socialdesk.core.store.db import as_dicts
 from socialdesk.core.store.items import insert_new_items, settle_answered_comments
-from socialdesk.core.store.sync_state import SyncState, get_state, save_state
+from socialdesk.core.triage import actions as triage
+from socialdesk.core.triage import replies
+from socialdesk.errors import UserError
 
 if TYPE_CHECKING:
     from socialdesk.core.classify.service import Classifier, Prediction, TrainProgress
-    from socialdesk.core.schedule.service import PostDesk
+    from socialdesk.core.desk.safety_posts import PostDesk
 
 IMPORT_BATCH = 2_000
 CONFIG_STATE = "config"
@@ -192,7 +194,7 @@ class Desk:
     @property
     def posts(self) -> PostDesk:
         """Scheduled safety posts (drafts, approval, timing, publishing, the crisis pause)."""
-        from socialdesk.core.schedule.service import PostDesk
+        from socialdesk.core.desk.safety_posts import PostDesk
 
         return PostDesk(self)
 

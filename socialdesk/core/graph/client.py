@@ -27,8 +27,8 @@ from typing import Any
 
 import httpx
 
-from socialdesk.core.errors import UserError
-from socialdesk.core.ingest.token import PageToken
+from socialdesk.core.graph.token import PageToken
+from socialdesk.errors import UserError
 
 log = logging.getLogger("socialdesk.graph")
 

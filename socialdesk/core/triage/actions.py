@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from socialdesk.core.audit import log as audit_log
-from socialdesk.core.errors import UserError
 from socialdesk.core.models import Category, Status, to_iso, utc_now
 from socialdesk.core.store.db import Store, as_dicts
+from socialdesk.errors import UserError
 
 NO_REPLY_NEEDED = "no reply needed"
 #: Reasons an officer can give when closing an item.

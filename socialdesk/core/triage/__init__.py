@@ -1,0 +1,1 @@
+"""Officers' triage of items (claim, assign, reclassify, close, undo) and reply drafts."""
