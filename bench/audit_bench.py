@@ -51,7 +51,7 @@ def fill_items(desk) -> None:  # type: ignore[no-untyped-def]
 
 
 def fill_audit(desk) -> None:  # type: ignore[no-untyped-def]
-    from socialdesk.core.audit.log import GENESIS, row_hash
+    from socialdesk.core.store.audit_log import GENESIS, row_hash
 
     last = desk.store.conn.execute("select hash from audit_log order by id desc limit 1")
     head = last.fetchone()

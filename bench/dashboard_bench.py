@@ -38,7 +38,7 @@ from pathlib import Path
 from socialdesk.config import load_config, AccessConfig
 from dataclasses import replace
 from socialdesk.core.desk.desk import Desk
-from socialdesk.core.store.inbox import InboxFilter
+from socialdesk.core.models import InboxFilter
 from socialdesk.ui.app import build_app
 from socialdesk.ui.screens.inbox import InboxScreen
 from socialdesk.ui.widgets.inbox_table import InboxTable

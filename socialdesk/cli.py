@@ -441,16 +441,14 @@ def _demo_feed(desk: Desk) -> None:
     _say(f"{'received':<10} {'kind':<8} {'triage':<17} {'author':<16}  text")
     while not stop.is_set():
         report = desk.sync_once()
-        rows = sorted(desk.store.conn.execute(
-            "select created_at, kind, author_name, text, category, urgent, language "
-            "from items where platform_id = ?", (pid,)).fetchone() for pid in report.new)
-        for row in rows:
-            when = datetime.fromisoformat(row[0]).astimezone(desk.config.team.zone)
-            flag = "URGENT " if row[5] else ""
-            label = f"{flag}{row[4] or 'unclassified'} {row[6] or ''}".strip()
-            _say(f"{when:%a %H:%M}  {row[1]:<8} {label:<17} "
-                 f"{printable(row[2] or '(unknown)', 16):<16}  "
-                 f"{printable(row[3] or '(sticker)', 60)}")
+        for item in desk.items_by_platform_id(report.new):
+            when = datetime.fromisoformat(str(item["created_at"])).astimezone(
+                desk.config.team.zone)
+            flag = "URGENT " if item["urgent"] else ""
+            label = f"{flag}{item['category'] or 'unclassified'} {item['language'] or ''}"
+            _say(f"{when:%a %H:%M}  {item['kind']!s:<8} {label.strip():<17} "
+                 f"{printable(str(item['author_name'] or '(unknown)'), 16):<16}  "
+                 f"{printable(str(item['text'] or '(sticker)'), 60)}")
         if report.error:
             _say(f"sync problem: {report.error}")
         stop.wait(5)
@@ -460,9 +458,9 @@ def cmd_reply(args: argparse.Namespace) -> int:
     """Queue an answer to an item (public reply, private reply, or message)."""
     desk = _desk(args)
     item_id = desk.find_item(args.item)
-    kind = desk.store.conn.execute("select kind from items where id = ?", (item_id,)).fetchone()
+    kind = (desk.item_detail(item_id) or {}).get("kind")
     action = Action.PRIVATE_REPLY if args.private else (
-        Action.MESSAGE if kind[0] == "message" else Action.REPLY)
+        Action.MESSAGE if kind == "message" else Action.REPLY)
     entry, new = desk.queue_answer(item_id, action, args.text)
     _say(f"{action.value} to item {item_id} {'queued' if new else 'was already queued'} "
          f"as outbox #{entry}")

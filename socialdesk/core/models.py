@@ -39,6 +39,14 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
+#: The close reason of an item that needs no answer (chat): its FRT stays empty and the
+#: reports count it apart.
+NO_REPLY_NEEDED = "no reply needed"
+#: Reasons an officer can give when closing an item.
+CLOSE_REASONS = ("answered", NO_REPLY_NEEDED, "passed to 101 / 999", "duplicate",
+                 "spam or abuse")
+
+
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
@@ -107,3 +115,53 @@ class Item:
             "closed_at": to_iso(self.closed_at) if self.closed_at else None,
             "close_reason": self.close_reason,
         }
+
+
+# ── the inbox's vocabulary ───────────────────────────────────────────────────────────────
+
+#: The category facet of items no model has classified yet.
+UNCLASSIFIED = "unclassified"
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What the officer chose to see. ``None`` means "any"."""
+
+    view: str = "todo"
+    category: str | None = None
+    urgent: bool | None = None
+    language: str | None = None
+    kind: str | None = None
+    owner: str | None = None          # "mine" | "unassigned"
+    search: str = ""
+
+
+def urgent_key(urgent: object) -> str:
+    """The facet value of an urgent flag ("urgent" / "not urgent")."""
+    return "urgent" if urgent else "not urgent"
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    """How many items each choice of each filter dimension would show."""
+
+    view: dict[str, int]
+    category: dict[str, int]
+    urgent: dict[str, int]
+    language: dict[str, int]
+    kind: dict[str, int]
+    owner: dict[str, int]
+    total: int
+
+    def get(self, dimension: str, value: str) -> int:
+        """The count for one choice (0 when none)."""
+        return getattr(self, dimension).get(value, 0)
+
+
+@dataclass(frozen=True)
+class DeskCounts:
+    """The headline numbers of the status bar, whatever the filter."""
+
+    todo: int
+    mine: int
+    open_urgent_ids: tuple[int, ...]

@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.message import Message
 
-from socialdesk.core.store.inbox import DeskCounts, FacetCounts, InboxFilter
+from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter
 from socialdesk.core.triage.actions import Undo
 
 

@@ -100,7 +100,7 @@ def worker(desk: Desk, log: Log, n: int) -> None:
 
 
 def _todo():  # type: ignore[no-untyped-def]
-    from socialdesk.core.store.inbox import InboxFilter
+    from socialdesk.core.models import InboxFilter
 
     return InboxFilter(view="todo")
 

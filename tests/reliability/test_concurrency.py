@@ -14,7 +14,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from socialdesk.core.audit.log import verify
+from socialdesk.core.audit.chain import verify
 from socialdesk.core.store import open_store
 from tests.ingest_helpers import start_fake
 from tests.reliability.conftest import scale

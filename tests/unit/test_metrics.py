@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import AccessConfig
-from socialdesk.core.audit import log as audit_log
 from socialdesk.core.audit.exports import safe_cell
 from socialdesk.core.desk.access import AccessDenied
 from socialdesk.core.desk.desk import Desk
+from socialdesk.core.store import audit_log
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)   # Monday, staffed (13:30-17:00 GMT)
 

@@ -11,7 +11,7 @@ import pytest
 from socialdesk.config import AccessConfig
 from socialdesk.core.desk.access import AccessDenied
 from socialdesk.core.desk.desk import Desk
-from socialdesk.core.store.inbox import InboxFilter
+from socialdesk.core.models import InboxFilter
 from socialdesk.core.triage.actions import ActionRefused
 from socialdesk.core.welsh import search_forms
 from tests.ui_helpers import SEED, members_config, seed_items

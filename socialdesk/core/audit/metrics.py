@@ -28,7 +28,16 @@ from socialdesk.config import Config
 from socialdesk.core.audit.hours import StaffedClock, staffed_seconds_between
 from socialdesk.core.models import to_iso
 from socialdesk.core.store.db import Store
-from socialdesk.core.triage.actions import NO_REPLY_NEEDED
+from socialdesk.core.store.reports import (
+    CATEGORIES,
+    EXEMPT,
+    KINDS,
+    LANGUAGES,
+    MET,
+    MISSED,
+    past_sla_now,
+    report_rows,
+)
 
 DIMENSIONS = ("category", "urgent", "officer", "language", "kind", "week")
 #: Welsh is slower when its median FRT exceeds English's by more than this share.
@@ -117,12 +126,6 @@ def _percentiles(values: np.ndarray) -> tuple[float | None, float | None]:
     return float(median), float(p90)
 
 
-PENDING, MET, MISSED, EXEMPT = 0, 1, 2, 3
-CATEGORIES = ("report", "concern", "chat", "unclassified")
-LANGUAGES = ("en", "cy", "mixed", "unknown")
-KINDS = ("comment", "message")
-
-
 @dataclass
 class ItemTable:
     """The report's items as columns (numpy arrays; NaN where a time does not apply).
@@ -162,66 +165,28 @@ def summarise(key: str, table: ItemTable, chosen: np.ndarray | None = None) -> G
         item_ids=table.ids[pick].tolist())
 
 
-def _case(column: str, values: tuple[str, ...] | list[str]) -> tuple[str, list[str]]:
-    """SQL mapping a text column to the position of its value (last position = other)."""
-    whens = " ".join(f"when ? then {n}" for n in range(len(values) - 1))
-    return f"(case {column} {whens} else {len(values) - 1} end)", list(values[:-1])
-
-
-OFFICER = "coalesce(first_response_by, assignee, '(nobody)')"
-
-
 def item_table(store: Store, config: Config, since: datetime | None, until: datetime | None,
                now: datetime) -> ItemTable:
     """Every public item created in [since, until) with its times and SLA verdict."""
-    window, params = "", []
-    if since:
-        window += " and created_at >= ?"
-        params.append(to_iso(since))
-    if until:
-        window += " and created_at < ?"
-        params.append(to_iso(until))
-    # Both columns are indexed: two tiny index scans instead of a pass over every item.
-    found = {r[0] for column in ("first_response_by", "assignee")
-             for r in store.conn.execute(f"select distinct {column} from items")}
-    officers = [*sorted(name for name in found if name), "(nobody)", "(other)"]
-    category, p_cat = _case("coalesce(category, 'unclassified')", CATEGORIES)
-    language, p_lang = _case("coalesce(language, 'unknown')", LANGUAGES)
-    officer, p_off = _case(OFFICER, officers)
-    verdict = (f"(case when first_response_at is null and close_reason = '{NO_REPLY_NEEDED}' "
-               f"then {EXEMPT} when first_response_at is not null then (case when sla_due_at is "
-               f"null or first_response_at <= sla_due_at then {MET} else {MISSED} end) "
-               f"when sla_due_at < ? then {MISSED} else {PENDING} end)")
-    packed = (f"{verdict} + 4 * {category} + 16 * coalesce(urgent, 0) + 32 * {language} + "
-              f"128 * (kind = 'message') + 256 * {officer}")
-    moment = to_iso(now)
-    rows = store.conn.execute(
-        f"select id, unixepoch(created_at), ifnull(unixepoch(first_response_at), -1), "
-        f"ifnull(unixepoch(closed_at) - unixepoch(created_at), -1), {packed} "
-        f"from items where from_page = 0 {window}",
-        [moment, *p_cat, *p_lang, *p_off, *params]).fetchall()
-    columns = [np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)] if rows else \
-        [np.zeros(0, dtype=np.int64) for _ in range(5)]
-    ids, created, first, resolved, bits = columns
-    answered = first >= 0
+    rows = report_rows(store, since, until, now)
+    answered = rows.first >= 0
     clock = StaffedClock(config.staffed_hours, config.team.zone)
-    staffed = np.full(ids.size, np.nan)
+    staffed = np.full(rows.ids.size, np.nan)
     if answered.any():
         staffed[answered] = staffed_seconds_between(
-            clock, created[answered].astype(float), first[answered].astype(float)) / 60
-    week_labels, week_codes = _weeks(created, config)
+            clock, rows.created[answered].astype(float),
+            rows.first[answered].astype(float)) / 60
+    week_labels, week_codes = _weeks(rows.created, config)
     return ItemTable(
-        ids=ids,
-        frt_elapsed=np.where(answered, (first - created) / 60, np.nan),
+        ids=rows.ids,
+        frt_elapsed=np.where(answered, (rows.first - rows.created) / 60, np.nan),
         frt_staffed=staffed,
-        resolution=np.where(resolved >= 0, resolved / 60, np.nan),
-        verdict=bits & 3,
+        resolution=np.where(rows.resolved >= 0, rows.resolved / 60, np.nan),
+        verdict=rows.verdict,
         labels={"category": list(CATEGORIES), "urgent": ["not urgent", "urgent"],
-                "language": list(LANGUAGES), "kind": list(KINDS), "officer": officers,
+                "language": list(LANGUAGES), "kind": list(KINDS), "officer": rows.officers,
                 "week": week_labels},
-        codes={"category": (bits >> 2) & 3, "urgent": (bits >> 4) & 1,
-               "language": (bits >> 5) & 3, "kind": (bits >> 7) & 1, "officer": bits >> 8,
-               "week": week_codes})
+        codes={**rows.codes, "week": week_codes})
 
 
 def _weeks(created: np.ndarray, config: Config) -> tuple[list[str], np.ndarray]:
@@ -255,10 +220,7 @@ def build_report(store: Store, config: Config, since: datetime | None = None,
     now = now or datetime.now(UTC)
     table = item_table(store, config, since, until, now)
     groups = {dimension: group_stats(table, dimension) for dimension in by}
-    past = [row[0] for row in store.conn.execute(
-        "select id from items where from_page = 0 and status in ('new', 'claimed') "
-        "and first_response_at is null and sla_due_at < ? order by sla_due_at",
-        (to_iso(now),))]
+    past = past_sla_now(store, to_iso(now))
     by_language = {g.key: g for g in groups.get("language") or group_stats(table, "language")}
     return Report(since, until, config.sla.clock, summarise("all", table), groups, past,
                   welsh_parity(by_language.get("cy"), by_language.get("en"), config.sla.clock))

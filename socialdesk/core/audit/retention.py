@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 
 from socialdesk.core.models import to_iso
 from socialdesk.core.store.db import Store
-
-PURGEABLE = "from_page in (0, 1) and purged_at is null and created_at < ?"
+from socialdesk.core.store.retention import blank_personal_data, count_purgeable
 
 
 @dataclass(frozen=True)
@@ -31,19 +30,7 @@ class PurgeReport:
 def purge(store: Store, days: int, now: datetime, dry_run: bool = False) -> PurgeReport:
     """Blank personal data of items created more than ``days`` ago."""
     cutoff = now - timedelta(days=days)
-    stamp = to_iso(cutoff)
-    items = int(store.conn.execute(f"select count(*) from items where {PURGEABLE}",
-                                   (stamp,)).fetchone()[0])
-    answers = int(store.conn.execute(
-        f"select count(*) from outbox where text != '' and item_id in "
-        f"(select id from items where {PURGEABLE})", (stamp,)).fetchone()[0])
+    items, answers = count_purgeable(store, to_iso(cutoff))
     if not dry_run and items:
-        with store.write():
-            store.conn.execute(
-                f"update outbox set text = '' where item_id in "
-                f"(select id from items where {PURGEABLE})", (stamp,))
-            store.conn.execute(
-                f"update items set text = '', author_name = null, author_id = null, "
-                f"post_text = null, urgent_cues = null, purged_at = ? where {PURGEABLE}",
-                (to_iso(now), stamp))
+        blank_personal_data(store, to_iso(cutoff), to_iso(now))
     return PurgeReport(cutoff, items, answers, dry_run)

@@ -14,6 +14,7 @@ from socialdesk.config import Config
 from socialdesk.core.audit.hours import StaffedClock
 from socialdesk.core.models import Category, to_iso
 from socialdesk.core.store.db import Store
+from socialdesk.core.store.items import items_missing_due_time, set_due_times
 
 UNCLASSIFIED_TARGET = Category.REPORT.value
 
@@ -46,16 +47,10 @@ def fill_due_times(store: Store, policy: SlaPolicy, batch: int = 5_000) -> int:
     """
     done = 0
     while True:
-        # The partial index holds exactly the items still waiting, so a batch never re-scans
-        # the ones already done, and "nothing to do" costs one index probe.
-        rows = store.conn.execute(
-            "select id, created_at, category, urgent from items indexed by idx_items_due_missing "
-            "where sla_due_at is null and from_page = 0 limit ?", (batch,)).fetchall()
+        rows = items_missing_due_time(store, batch)
         if not rows:
             return done
-        updates = [(to_iso(policy.due_at(datetime.fromisoformat(created), category,
-                                         bool(urgent))), item_id)
-                   for item_id, created, category, urgent in rows]
-        with store.write():
-            store.conn.executemany("update items set sla_due_at = ? where id = ?", updates)
+        set_due_times(store, [(to_iso(policy.due_at(datetime.fromisoformat(created), category,
+                                                    bool(urgent))), item_id)
+                              for item_id, created, category, urgent in rows])
         done += len(rows)

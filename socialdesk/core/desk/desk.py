@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 
 from socialdesk import paths
 from socialdesk.config import Config
-from socialdesk.core.audit import exports, metrics, retention
-from socialdesk.core.audit import log as audit_log
+from socialdesk.core.audit import chain, exports, metrics, retention
 from socialdesk.core.audit.sla import SlaPolicy, fill_due_times
 from socialdesk.core.classify.data import Example
 from socialdesk.core.desk import access
@@ -28,12 +27,13 @@ from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.graph.token import load_token
 from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import_file
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
-from socialdesk.core.models import Item, to_iso, utc_now
+from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter, Item, to_iso, utc_now
 from socialdesk.core.outbox import sender as outbox
-from socialdesk.core.store import Store, inbox, open_store
-from socialdesk.core.store.cursors import SyncState, get_state, save_state
-from socialdesk.core.store.db import as_dicts
-from socialdesk.core.store.items import insert_new_items, settle_answered_comments
+from socialdesk.core.store import Store, audit_log, inbox, open_store, predictions
+from socialdesk.core.store.cursors import SyncState, get_state
+from socialdesk.core.store.items import find_item_id, insert_new_items, items_by_platform_ids
+from socialdesk.core.store.outbox import newest_entries
+from socialdesk.core.store.settings import CONFIG_DIGEST, read_setting, write_setting
 from socialdesk.core.triage import actions as triage
 from socialdesk.core.triage import replies
 from socialdesk.errors import UserError
@@ -43,10 +43,7 @@ if TYPE_CHECKING:
     from socialdesk.core.desk.safety_posts import PostDesk
 
 IMPORT_BATCH = 2_000
-CONFIG_STATE = "config"
 CLASSIFY_BATCH = 256
-#: Items the classifier has not seen: the public's, still holding personal data.
-PENDING = "model_version is null and from_page = 0 and purged_at is null"
 
 #: Called with (lines done, lines in total) while a long job runs.
 Progress = Callable[[int, int], None]
@@ -115,12 +112,12 @@ class Desk:
             digest = hashlib.sha256(self.config.source.read_bytes()).hexdigest()
         except OSError:
             return
-        if get_state(store, CONFIG_STATE).cursor.get("sha256") == digest:
+        if read_setting(store, CONFIG_DIGEST).get("sha256") == digest:
             return
         with store.write():
-            if get_state(store, CONFIG_STATE).cursor.get("sha256") == digest:
+            if read_setting(store, CONFIG_DIGEST).get("sha256") == digest:
                 return  # another process recorded it meanwhile
-            save_state(store, CONFIG_STATE, cursor={"sha256": digest})
+            write_setting(store, CONFIG_DIGEST, {"sha256": digest})
             audit_log.append(store, self.actor, "config", self.config.source.name,
                              {"sha256": digest, "path": str(self.config.source)})
 
@@ -218,12 +215,19 @@ class Desk:
 
     def find_item(self, ref: str) -> int:
         """The DB id of an item given as its number or its platform id."""
-        row = self.store.conn.execute(
-            "select id from items where platform_id = ? or (? glob '[0-9]*' and id = ?)",
-            (ref, ref, ref)).fetchone()
-        if row is None:
+        item_id = find_item_id(self.store, ref)
+        if item_id is None:
             raise UserError(f"There is no item '{ref}'.")
-        return int(row[0])
+        return item_id
+
+    def items_by_platform_id(self, platform_ids: list[str]) -> list[dict[str, object]]:
+        """The items with these platform ids (e.g. a sync's new ones), oldest first."""
+        return items_by_platform_ids(self.store, platform_ids)
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the database (poll
+        it to notice other officers' and processes' changes)."""
+        return self.store.data_version()
 
     def queue_answer(self, item_id: int, action: outbox.Action, text: str = "",
                      language: str | None = None) -> tuple[int, bool]:
@@ -252,10 +256,7 @@ class Desk:
 
     def outbox_entries(self, limit: int = 50) -> list[dict[str, object]]:
         """The newest outbox entries with their item's platform id."""
-        return as_dicts(self.store.conn.execute(
-            "select o.id, o.item_id, i.platform_id, o.action, o.status, o.attempts, o.text, "
-            "o.last_error, o.created_by, o.created_at from outbox o "
-            "join items i on i.id = o.item_id order by o.id desc limit ?", (limit,)))
+        return newest_entries(self.store, limit)
 
     # ── classification ───────────────────────────────────────────────────────────────────
 
@@ -274,11 +275,7 @@ class Desk:
 
     def corrections(self) -> list[Example]:
         """Officers' reclassifications (the latest per item) as training examples."""
-        rows = self.store.conn.execute(
-            "select i.text, c.new_category, c.new_urgent, i.language, i.kind, i.post_text "
-            "from corrections c join items i on i.id = c.item_id "
-            "where c.id in (select max(id) from corrections group by item_id) "
-            "and i.purged_at is null and i.text != ''").fetchall()
+        rows = predictions.latest_corrections(self.store)
         return [Example(text=t, category=cat, urgent=bool(u), language=lang, kind=kind,
                         post=post, source="correction") for t, cat, u, lang, kind, post in rows]
 
@@ -305,15 +302,11 @@ class Desk:
         An urgent flag is never taken away (only officers do that); a changed category gets
         its first-response due time again (the clock still runs from the item's arrival).
         """
-        rows = self.store.conn.execute(
-            "select id, text, post_text, kind from items where from_page = 0 and "
-            f"purged_at is null and {UNTOUCHED} and "
-            "model_version is not null and model_version != ?", (model.version,)).fetchall()
+        rows = predictions.untouched_items(self.store, model.version)
         for start in range(0, len(rows), CLASSIFY_BATCH):
             self._store_predictions(   # checked again: an officer may act while it classifies
-                model, rows[start:start + CLASSIFY_BATCH],
-                "sla_due_at = case when category = :category then sla_due_at end, "
-                "category = :category", f"and {UNTOUCHED}")
+                model, rows[start:start + CLASSIFY_BATCH], predictions.NEW_PREDICTION,
+                only_untouched=True)
         self.fill_due_times()
         return len(rows)
 
@@ -324,34 +317,25 @@ class Desk:
             return 0
         done = 0
         while True:
-            rows = self.store.conn.execute(
-                f"select id, text, post_text, kind from items where {PENDING} "
-                "order by urgent desc, id limit ?", (CLASSIFY_BATCH,)).fetchall()
+            rows = predictions.pending_items(self.store, CLASSIFY_BATCH)
             if not rows:
                 return done
-            self._store_predictions(model, rows, "category = coalesce(category, :category), "
-                                    "sla_due_at = null")
+            self._store_predictions(model, rows, predictions.FIRST_PREDICTION)
             done += len(rows)
             self.fill_due_times()
 
-    def _store_predictions(self, model: Classifier, rows: list[tuple[int, str, str, str]],
-                           assignments: str, condition: str = "") -> None:
-        """Classify ``rows`` (id, text, post, kind) and write the predictions in one
-        transaction: ``assignments`` decide the category and due time, the rest is common
-        (an urgent flag is only ever raised by a model)."""
-        predictions = model.classify([r[1] for r in rows], [r[2] for r in rows],
-                                     [r[3] for r in rows])
-        with self.store.write():
-            self.store.conn.executemany(
-                f"update items set {assignments}, {PREDICTION_COLUMNS} "
-                f"where id = :id {condition}",
-                [_prediction_row(row[0], p) for row, p in zip(rows, predictions, strict=True)])
-            settle_answered_comments(self.store, [row[0] for row in rows])
+    def _store_predictions(self, model: Classifier, rows: list[predictions.ItemText],
+                           assignments: str, only_untouched: bool = False) -> None:
+        """Classify ``rows`` and write the predictions in one transaction (see
+        :func:`~socialdesk.core.store.predictions.write_predictions`)."""
+        said = model.classify([r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+        predictions.write_predictions(
+            self.store, [_prediction_row(row[0], p) for row, p in zip(rows, said, strict=True)],
+            assignments, only_untouched)
 
     def pending_count(self) -> int:
         """Items waiting for the classifier."""
-        return int(self.store.conn.execute(
-            f"select count(*) from items where {PENDING}").fetchone()[0])
+        return predictions.pending_count(self.store)
 
     def retrain(self, full: bool = False,
                 progress: TrainProgress | None = None) -> Classifier:
@@ -369,7 +353,7 @@ class Desk:
         """Compute when the first response is due for items that have no due time yet."""
         return fill_due_times(self.store, self.sla)
 
-    def inbox_ids(self, chosen: inbox.InboxFilter) -> list[int]:
+    def inbox_ids(self, chosen: InboxFilter) -> list[int]:
         """Ids of the items an inbox filter shows, in inbox order (urgent, then SLA risk)."""
         return inbox.inbox_ids(self.store, chosen, self.actor)
 
@@ -377,11 +361,11 @@ class Desk:
         """Table rows of the given items, by id."""
         return inbox.inbox_rows(self.store, ids)
 
-    def facet_counts(self, chosen: inbox.InboxFilter) -> inbox.FacetCounts:
+    def facet_counts(self, chosen: InboxFilter) -> FacetCounts:
         """How many items each filter choice would show."""
         return inbox.facet_counts(self.store, chosen, self.actor)
 
-    def desk_counts(self) -> inbox.DeskCounts:
+    def desk_counts(self) -> DeskCounts:
         """Open, mine and open-urgent counts for the status bar."""
         return inbox.desk_counts(self.store, self.actor)
 
@@ -487,9 +471,9 @@ class Desk:
                          {"rows": rows, "since": str(report.since), "until": str(report.until)})
         return rows
 
-    def verify_audit(self) -> audit_log.Verification:
+    def verify_audit(self) -> chain.Verification:
         """Walk the audit chain."""
-        return audit_log.verify(self.store)
+        return chain.verify(self.store)
 
     def purge(self, dry_run: bool = False, now: datetime | None = None,
               ) -> retention.PurgeReport:
@@ -509,16 +493,6 @@ class Desk:
                              {"items": result.items, "answers": result.answers,
                               "cutoff": to_iso(result.cutoff)})
         return result
-
-
-#: Items no officer has touched: a later model may classify them again.
-UNTOUCHED = ("status = 'new' and assignee is null and "
-             "id not in (select item_id from corrections)")
-
-#: What every prediction writes, whichever way the category and due time are decided.
-PREDICTION_COLUMNS = ("urgent = max(coalesce(urgent, 0), :urgent), urgent_cues = :cues, "
-                      "confidence = :confidence, probabilities = :probabilities, "
-                      "language = :language, model_version = :version")
 
 
 def _prediction_row(item_id: int, p: Prediction) -> dict[str, object]:

@@ -25,7 +25,7 @@ from socialdesk.core.models import utc_now
 from socialdesk.core.outbox.sender import SendReport
 from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.core.schedule.timer import plan
-from socialdesk.core.store.cursors import acquire_lease, release_lease
+from socialdesk.core.store.leases import acquire_lease, release_lease
 from socialdesk.errors import UserError
 
 log = logging.getLogger("socialdesk.jobs")

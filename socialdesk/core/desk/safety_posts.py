@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from socialdesk.core.audit import log as audit_log
 from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.models import utc_now
 from socialdesk.core.schedule import templates
 from socialdesk.core.schedule import workflow as posts
 from socialdesk.core.schedule.publisher import Publisher, PublishReport
 from socialdesk.core.schedule.timing import Occurrence, next_occurrence, parse_local, preview
+from socialdesk.core.store import audit_log
+from socialdesk.core.store import safety_posts as rows
 
 if TYPE_CHECKING:
     from socialdesk.core.desk.desk import Desk
@@ -151,7 +152,7 @@ class PostDesk:
         state = posts.pause_state(self.desk.store)
         if state.paused:
             return f"posts: ⏸ PAUSED by {state.by} — {state.reason}", True
-        drafts, problems, next_due = posts.summary(self.desk.store)
+        drafts, problems, next_due = rows.summary(self.desk.store)
         parts = []
         if next_due:
             moment = datetime.fromisoformat(next_due).astimezone(self.zone)
@@ -172,15 +173,15 @@ class PostDesk:
 
     def problems(self) -> list[dict[str, Any]]:
         """Failed, missed and uncertain occurrences nobody has dismissed."""
-        return posts.problems(self.desk.store)
+        return rows.problems(self.desk.store)
 
     def history(self, post_id: int) -> list[dict[str, Any]]:
         """A post's occurrences, newest first."""
-        return posts.history(self.desk.store, post_id)
+        return rows.history(self.desk.store, post_id)
 
     def all(self) -> list[dict[str, Any]]:
         """Every post."""
-        return posts.all_posts(self.desk.store)
+        return rows.all_posts(self.desk.store)
 
     def upcoming(self, post: dict[str, Any], count: int = 5) -> list[Occurrence]:
         """The post's next occurrences from its due time (one for a one-off), with notes on

@@ -41,6 +41,7 @@ from socialdesk.core.models import Item, Kind, Status, to_iso, utc_now
 from socialdesk.core.store.cursors import get_state, save_state
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.items import link_page_replies, mark_deleted, upsert_platform_items
+from socialdesk.core.store.page_posts import page_posts_since, upsert_page_posts
 
 log = logging.getLogger("socialdesk.sync")
 
@@ -178,15 +179,12 @@ class PageSync:
                              "created_at": to_iso(created),
                              "permalink_url": _text(node.get("permalink_url")) or None,
                              "updated_at": to_iso(self.clock())})
-            with self.store.write() as db:
-                db.table("posts").upsert_all(rows, pk="id")
+            upsert_page_posts(self.store, rows)
             report.posts += len(rows)
 
     def _posts_in_window(self) -> list[tuple[str, str]]:
         since = to_iso(self.clock() - timedelta(days=self.page.sync_days))
-        return [(pid, message or "") for pid, message in self.store.conn.execute(
-            "select id, message from posts where page_id = ? and created_at >= ? "
-            "order by created_at", (self.page.id, since))]
+        return page_posts_since(self.store, self.page.id, since)
 
     # ── comments ─────────────────────────────────────────────────────────────────────────
 

@@ -29,7 +29,9 @@ from socialdesk.core.graph.client import (
     UncertainOutcome,
 )
 from socialdesk.core.models import to_iso, utc_now
-from socialdesk.core.store.db import Store, as_dicts
+from socialdesk.core.store import outbox as entries
+from socialdesk.core.store.db import Store
+from socialdesk.core.store.items import get_item
 from socialdesk.errors import UserError
 
 log = logging.getLogger("socialdesk.outbox")
@@ -72,10 +74,10 @@ def idempotency_key(platform_id: str, action: Action, text: str) -> str:
 
 
 def _item(store: Store, item_id: int) -> dict[str, Any]:
-    rows = as_dicts(store.conn.execute("select * from items where id = ?", (item_id,)))
-    if not rows:
+    item = get_item(store, item_id)
+    if item is None:
         raise OutboxError(f"There is no item {item_id}.")
-    return rows[0]
+    return item
 
 
 def _check(item: dict[str, Any], action: Action, text: str, now: datetime) -> None:
@@ -105,16 +107,11 @@ def queue(store: Store, item_id: int, action: Action, text: str, actor: str,
     _check(item, action, text, moment)
     key = idempotency_key(item["platform_id"], action, text)
     with store.write():
-        existing = store.conn.execute("select id from outbox where idempotency_key = ?",
-                                      (key,)).fetchone()
-        if existing:
-            return int(existing[0]), False
-        cursor = store.conn.execute(
-            "insert into outbox (item_id, action, text, language, idempotency_key, status, "
-            "attempts, created_by, created_at, updated_at) "
-            "values (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
-            (item_id, action.value, text, language, key, actor, to_iso(moment), to_iso(moment)))
-        return int(cursor.lastrowid or 0), True
+        existing = entries.entry_by_key(store, key)
+        if existing is not None:
+            return existing, False
+        return entries.add_entry(store, item_id, action.value, text, language, key, actor,
+                                 to_iso(moment)), True
 
 
 class OutboxSender:
@@ -131,10 +128,7 @@ class OutboxSender:
         """Recover stale sends, then send what is queued (and failed entries worth a retry)."""
         report = SendReport()
         self._recover_stale(report)
-        rows = self.store.conn.execute(
-            "select id from outbox where status = 'queued' or "
-            "(status = 'failed' and attempts < ?) order by id", (MAX_ATTEMPTS,)).fetchall()
-        for (entry_id,) in rows:
+        for entry_id in entries.sendable_ids(self.store, MAX_ATTEMPTS):
             if not self._claim(entry_id):
                 continue  # another process took it
             if not self._send(entry_id, report):
@@ -142,25 +136,13 @@ class OutboxSender:
         return report
 
     def _entry(self, entry_id: int) -> dict[str, Any]:
-        return as_dicts(self.store.conn.execute(
-            "select o.*, i.platform_id, i.author_id, i.kind, i.created_at as item_created_at, "
-            "i.thread_id from outbox o join items i on i.id = o.item_id where o.id = ?",
-            (entry_id,)))[0]
+        return entries.entry_with_item(self.store, entry_id)
 
     def _claim(self, entry_id: int) -> bool:
-        now = to_iso(self.clock())
-        with self.store.write():
-            return self.store.conn.execute(
-                "update outbox set status = 'sending', attempts = attempts + 1, updated_at = ? "
-                "where id = ? and (status = 'queued' or (status = 'failed' and attempts < ?))",
-                (now, entry_id, MAX_ATTEMPTS)).rowcount == 1
+        return entries.claim_entry(self.store, entry_id, MAX_ATTEMPTS, to_iso(self.clock()))
 
     def _set(self, entry_id: int, status: str, **fields: Any) -> None:
-        fields.update(status=status, updated_at=to_iso(self.clock()))
-        assignments = ", ".join(f"{name} = :{name}" for name in fields)
-        with self.store.write():
-            self.store.conn.execute(f"update outbox set {assignments} where id = :id",
-                                    {**fields, "id": entry_id})
+        entries.set_entry(self.store, entry_id, status, to_iso(self.clock()), **fields)
 
     def _send(self, entry_id: int, report: SendReport) -> bool:
         """Send one claimed entry; False when the round must stop (token, rate limit)."""
@@ -172,9 +154,7 @@ class OutboxSender:
             self._verify(entry, report)
             return True
         except (TokenExpiredError, RateLimitedError) as exc:
-            with self.store.write():
-                self.store.conn.execute("update outbox set status = 'queued', attempts = "
-                                        "attempts - 1 where id = ?", (entry_id,))
+            entries.hand_back(self.store, entry_id)
             report.requeued += 1
             report.error = str(exc)
             return False
@@ -210,32 +190,18 @@ class OutboxSender:
         return str(body.get("message_id", ""))
 
     def _outside_window(self, entry: dict[str, Any]) -> bool:
-        row = self.store.conn.execute(
-            "select max(created_at) from items where thread_id = ? and from_page = 0",
-            (entry["thread_id"],)).fetchone()
-        return bool(row and row[0] and row[0] < to_iso(self.clock() - MESSAGING_WINDOW))
+        last = entries.last_message_from_person(self.store, entry["thread_id"])
+        return bool(last and last < to_iso(self.clock() - MESSAGING_WINDOW))
 
     def _mark_sent(self, entry: dict[str, Any], platform_id: str | None) -> None:
-        now = to_iso(self.clock())
-        with self.store.write():
-            self._set(entry["id"], "sent", platform_id=platform_id, sent_at=now,
-                      last_error=None)
-            if entry["action"] != Action.HIDE:
-                self.store.conn.execute(
-                    "update items set first_response_at = coalesce(first_response_at, ?), "
-                    "first_response_by = coalesce(first_response_by, ?), "
-                    "status = case when status in ('new', 'claimed') then 'answered' "
-                    "else status end, updated_at = ? where id = ?",
-                    (now, entry["created_by"], now, entry["item_id"]))
+        entries.record_sent(self.store, entry, platform_id, to_iso(self.clock()),
+                            answers_item=entry["action"] != Action.HIDE)
 
     # ── uncertain outcomes ───────────────────────────────────────────────────────────────
 
     def _recover_stale(self, report: SendReport) -> None:
         cutoff = to_iso(self.clock() - STALE_SENDING)
-        rows = self.store.conn.execute(
-            "select id from outbox where status = 'sending' and updated_at < ?",
-            (cutoff,)).fetchall()
-        for (entry_id,) in rows:
+        for entry_id in entries.stale_sending_ids(self.store, cutoff):
             self._verify(self._entry(entry_id), report)
 
     def _verify(self, entry: dict[str, Any], report: SendReport) -> None:
@@ -290,14 +256,11 @@ class OutboxSender:
 
 def resend(store: Store, entry_id: int, now: datetime | None = None) -> None:
     """A person checked the page: put an uncertain or failed entry back in the queue."""
-    moment = to_iso(now or utc_now())
     with store.write():
-        row = store.conn.execute("select status from outbox where id = ?",
-                                 (entry_id,)).fetchone()
-        if row is None:
+        status = entries.entry_status(store, entry_id)
+        if status is None:
             raise OutboxError(f"There is no outbox entry {entry_id}.")
-        if row[0] not in ("uncertain", "failed"):
-            raise OutboxError(f"Outbox entry {entry_id} is {row[0]}; only uncertain or failed "
+        if status not in ("uncertain", "failed"):
+            raise OutboxError(f"Outbox entry {entry_id} is {status}; only uncertain or failed "
                               "entries can be resent.")
-        store.conn.execute("update outbox set status = 'queued', attempts = 0, updated_at = ? "
-                           "where id = ?", (moment, entry_id))
+        entries.requeue(store, entry_id, to_iso(now or utc_now()))

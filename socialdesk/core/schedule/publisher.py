@@ -32,7 +32,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from socialdesk.config import PostsConfig
-from socialdesk.core.audit import log as audit_log
 from socialdesk.core.graph.client import (
     DuplicatePostError,
     GraphClient,
@@ -45,14 +44,10 @@ from socialdesk.core.ingest.sync import parse_fb_time
 from socialdesk.core.models import to_iso, utc_now
 from socialdesk.core.schedule.templates import bilingual_text
 from socialdesk.core.schedule.timing import next_occurrence
-from socialdesk.core.schedule.workflow import (
-    PostError,
-    get_post,
-    pause_state,
-    timing_of,
-    update_post,
-)
-from socialdesk.core.store.db import Store, as_dicts
+from socialdesk.core.schedule.workflow import PostError, get_post, pause_state, timing_of
+from socialdesk.core.store import audit_log
+from socialdesk.core.store import safety_posts as rows
+from socialdesk.core.store.db import Store
 
 log = logging.getLogger("socialdesk.publisher")
 
@@ -132,12 +127,7 @@ class Publisher:
         """Posts due now: approved ones, and failed ones still worth another attempt (a
         one-off within grace; a recurring one, which moves on when out of grace)."""
         now = self.clock()
-        return [(int(r[0]), str(r[1])) for r in self.store.conn.execute(
-            "select p.id, p.due_at from scheduled_posts p left join post_runs r "
-            "on r.post_id = p.id and r.due_at = p.due_at where p.due_at <= ? and "
-            "(p.status = 'approved' or (p.status = 'failed' and coalesce(r.attempts, 0) < ? "
-            "and (p.recurrence is not null or p.due_at >= ?))) order by p.due_at, p.id",
-            (to_iso(now), MAX_ATTEMPTS, to_iso(now - self.grace)))]
+        return rows.due_posts(self.store, to_iso(now), MAX_ATTEMPTS, to_iso(now - self.grace))
 
     def _one(self, post_id: int, due_at: str, report: PublishReport) -> None:
         """Judge and publish one post's due occurrence (and, if recurring, what follows)."""
@@ -161,23 +151,11 @@ class Publisher:
             if post["status"] not in ("approved", "failed") or post["due_at"] != due_at \
                     or pause_state(self.store).paused:
                 return None
-            run = as_dicts(self.store.conn.execute(
-                "select * from post_runs where post_id = ? and due_at = ?", (post_id, due_at)))
-            if run and (run[0]["status"] != "failed" or run[0]["attempts"] >= MAX_ATTEMPTS):
+            run = rows.find_run(self.store, post_id, due_at)
+            if run and (run["status"] != "failed" or run["attempts"] >= MAX_ATTEMPTS):
                 return None
-            if run:
-                run_id, attempts = run[0]["id"], run[0]["attempts"] + 1
-                ids = json.loads(run[0]["platform_ids"] or "{}")
-                self.store.conn.execute(
-                    "update post_runs set status = 'publishing', attempts = ?, started_at = ? "
-                    "where id = ?", (attempts, to_iso(now), run_id))
-            else:
-                run_id, ids, attempts = int(self.store.conn.execute(
-                    "insert into post_runs (post_id, due_at, status, attempts, platform_ids, "
-                    "started_at) values (?, ?, 'publishing', 1, '{}', ?)",
-                    (post_id, due_at, to_iso(now))).lastrowid or 0), {}, 1
-            self.store.conn.execute("update scheduled_posts set status = 'publishing', "
-                                    "updated_at = ? where id = ?", (to_iso(now), post_id))
+            ids = json.loads(run["platform_ids"] or "{}") if run else {}
+            run_id, attempts = rows.start_run(self.store, post_id, due_at, to_iso(now), run)
         return _Run(post, run_id, now, self._parts(post), ids, attempts, retried=bool(run))
 
     def _parts(self, post: dict[str, Any]) -> dict[str, str]:
@@ -248,16 +226,8 @@ class Publisher:
 
     def _hand_back(self, run: _Run) -> None:
         """Token or rate limit: the POST was refused, so the occurrence is as before."""
-        untouched = run.attempts == 1 and not run.ids
-        with self.store.write():
-            if untouched:
-                self.store.conn.execute("delete from post_runs where id = ?", (run.run_id,))
-            else:
-                self.store.conn.execute(
-                    "update post_runs set status = 'failed', attempts = attempts - 1, "
-                    "platform_ids = ? where id = ?", (json.dumps(run.ids), run.run_id))
-            self.store.conn.execute("update scheduled_posts set status = ? where id = ?",
-                                    ("approved" if untouched else "failed", run.post["id"]))
+        rows.hand_back_run(self.store, run.run_id, run.post["id"],
+                           untouched=run.attempts == 1 and not run.ids, ids=run.ids)
 
     # ── outcomes ─────────────────────────────────────────────────────────────────────────
 
@@ -269,17 +239,14 @@ class Publisher:
             datetime.fromisoformat(post["due_at"]) >= now - self.grace
         late = now - datetime.fromisoformat(post["due_at"])
         with self.store.write():
-            self.store.conn.execute(
-                "update post_runs set status = ?, platform_ids = ?, finished_at = ?, "
-                "last_error = ? where id = ?",
-                (outcome, json.dumps(run.ids), to_iso(now), error, run.run_id))
+            rows.finish_run(self.store, run.run_id, outcome, run.ids, to_iso(now), error)
             changes: dict[str, Any] = {"last_error": error, "updated_at": to_iso(now)}
             if outcome == "published":
                 changes.update(published_at=to_iso(now),
                                platform_id=run.ids.get("both") or run.ids.get("en"),
                                platform_id_cy=run.ids.get("cy"))
             next_due = self._advance(post, changes, outcome, retry)
-            update_post(self.store, post["id"], changes)
+            rows.update_post(self.store, post["id"], changes)
             audit_log.append(self.store, ACTOR, f"post_{outcome}", str(post["id"]), {
                 "due_at": post["due_at"], "attempt": run.attempts, "ids": run.ids,
                 "late_seconds": int(late.total_seconds()), "error": error})
@@ -329,14 +296,10 @@ class Publisher:
             error = (f"due {due_at}, not published within the {self.config.grace_minutes}-"
                      "minute grace" if outcome == "missed" else
                      "still failing when the grace period ran out")
-            self.store.conn.execute(
-                "insert into post_runs (post_id, due_at, status, attempts, platform_ids, "
-                "finished_at, last_error, note) values (?, ?, ?, 0, '{}', ?, ?, ?) "
-                "on conflict (post_id, due_at) do update set status = excluded.status, "
-                "finished_at = excluded.finished_at, last_error = excluded.last_error",
-                (post_id, due_at, outcome, to_iso(now), error, note))
+            rows.record_missed_run(self.store, post_id, due_at, outcome, to_iso(now), error,
+                                   note)
             changes.update(last_error=error, updated_at=to_iso(now))
-            update_post(self.store, post_id, changes)
+            rows.update_post(self.store, post_id, changes)
             audit_log.append(self.store, ACTOR, f"post_{outcome}", str(post_id),
                              {"due_at": due_at, "skipped": skipped, "next_due": next_due})
         (report.missed if outcome == "missed" else report.failed).append(post_id)
@@ -349,9 +312,7 @@ class Publisher:
         """Runs left ``publishing`` (a crash mid-POST): published if on the feed, else
         uncertain."""
         cutoff = to_iso(self.clock() - STALE_PUBLISHING)
-        for row in as_dicts(self.store.conn.execute(
-                "select * from post_runs where status = 'publishing' and started_at < ?",
-                (cutoff,))):
+        for row in rows.stale_runs(self.store, cutoff):
             post = get_post(self.store, row["post_id"])
             run = _Run(post, row["id"], datetime.fromisoformat(row["started_at"]),
                        self._parts(post), json.loads(row["platform_ids"] or "{}"),
@@ -384,11 +345,7 @@ class Publisher:
                                 "failed post can be retried.")
             if pause_state(self.store).paused:
                 raise PostError("Scheduled posts are paused; resume them first.")
-            self.store.conn.execute(
-                "update post_runs set status = 'failed', attempts = 0, dismissed_by = null "
-                "where post_id = ? and due_at = ?", (post_id, post["due_at"]))
-            self.store.conn.execute("update scheduled_posts set status = 'failed' where id = ?",
-                                    (post_id,))
+            rows.reset_for_retry(self.store, post_id, post["due_at"])
             audit_log.append(self.store, actor, "post_retry", str(post_id),
                              {"due_at": post["due_at"], "was": post["status"]})
         try:

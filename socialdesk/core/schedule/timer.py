@@ -19,15 +19,15 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from socialdesk.core.models import utc_now
 from socialdesk.core.store.db import Store
+from socialdesk.core.store.safety_posts import approved_due_times
 
 PREFIX = "post-"
 
 
 def due_times(store: Store) -> dict[str, datetime]:
     """Job id → due time of every approved post."""
-    return {f"{PREFIX}{post_id}": datetime.fromisoformat(due) for post_id, due in
-            store.conn.execute("select id, due_at from scheduled_posts "
-                               "where status = 'approved'")}
+    return {f"{PREFIX}{post_id}": datetime.fromisoformat(due)
+            for post_id, due in approved_due_times(store)}
 
 
 def plan(scheduler: BaseScheduler, store: Store, wake: Callable[[], object]) -> int:

@@ -7,7 +7,7 @@ time after each occurrence; what happened to each occurrence is a row in ``post_
 Editing an approved post (texts or timing) sends it back to ``draft``: approval is revoked.
 Every step is written to the audit log, in the same transaction as the change.
 
-The crisis pause is one desk-wide switch (a ``sync_state`` row), not a status of each post:
+The crisis pause is one desk-wide switch (a setting in the database), not a status of each post:
 while it is on, nothing is published; posts keep their status and due time, and on resume
 whatever fell due meanwhile is judged by the grace rule like any down-time.
 """
@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from socialdesk.core.audit import log as audit_log
 from socialdesk.core.models import to_iso
 from socialdesk.core.schedule.timing import (
     Occurrence,
@@ -30,16 +29,16 @@ from socialdesk.core.schedule.timing import (
     parse_local,
     parse_rule,
 )
-from socialdesk.core.store.cursors import get_state, save_state
-from socialdesk.core.store.db import Store, as_dicts
+from socialdesk.core.store import audit_log
+from socialdesk.core.store import safety_posts as rows
+from socialdesk.core.store.db import Store
+from socialdesk.core.store.settings import CRISIS_PAUSE, read_setting, write_setting
 from socialdesk.errors import UserError
 
-PAUSE_STATE = "posts_pause"
 #: A template placeholder left in a text ({place}): refused at approval.
 UNFILLED = re.compile(r"\{[a-z_]+\}")
 EDITABLE = ("draft", "approved", "failed", "missed", "uncertain")
 CANCELLABLE = ("draft", "approved", "failed", "missed", "uncertain")
-PROBLEMS = ("failed", "missed", "uncertain")
 MAX_TEXT = 60_000  # Facebook's limit is 63,206 characters; both languages share one post
 
 
@@ -85,11 +84,10 @@ def timing_of(post: dict[str, Any]) -> Rule | None:
 
 def get_post(store: Store, post_id: int) -> dict[str, Any]:
     """One post as a dict, or a PostError."""
-    rows = as_dicts(store.conn.execute("select * from scheduled_posts where id = ?",
-                                       (post_id,)))
-    if not rows:
+    post = rows.find_post(store, post_id)
+    if post is None:
         raise PostError(f"There is no safety post {post_id}.")
-    return rows[0]
+    return post
 
 
 def _check_texts(cy: str | None, en: str | None) -> None:
@@ -107,13 +105,12 @@ def create(store: Store, actor: str, title: str, cy: str, en: str, timing: Timin
     _check_texts(cy, en)
     stamp = to_iso(now)
     with store.write():
-        cursor = store.conn.execute(
-            "insert into scheduled_posts (template, title, text_en, text_cy, due_at, "
-            "recurrence, timing, status, author, version, created_at, updated_at) "
-            "values (?, ?, ?, ?, ?, ?, ?, 'draft', ?, 1, ?, ?)",
-            (template, title, en.strip(), cy.strip(), to_iso(timing.first.at),
-             timing.rule.canonical if timing.rule else None, timing.text, actor, stamp, stamp))
-        post_id = int(cursor.lastrowid or 0)
+        post_id = rows.insert_post(store, {
+            "template": template, "title": title, "text_en": en.strip(),
+            "text_cy": cy.strip(), "due_at": to_iso(timing.first.at),
+            "recurrence": timing.rule.canonical if timing.rule else None,
+            "timing": timing.text, "status": "draft", "author": actor, "version": 1,
+            "created_at": stamp, "updated_at": stamp})
         audit_log.append(store, actor, "post_add", str(post_id), {
             "template": template, "timing": timing.text, "due_at": to_iso(timing.first.at)})
     return post_id
@@ -142,7 +139,7 @@ def edit(store: Store, actor: str, post_id: int, now: datetime, *, cy: str | Non
         revoked = post["status"] == "approved"
         changes.update(status="draft", approver=None, approved_at=None,
                        version=(post["version"] or 1) + 1, updated_at=to_iso(now))
-        update_post(store, post_id, changes)
+        rows.update_post(store, post_id, changes)
         audit_log.append(store, actor, "post_edit", str(post_id), {
             "fields": sorted(k for k in changes if k in (
                 "text_cy", "text_en", "title", "timing")), "approval_revoked": revoked})
@@ -170,7 +167,7 @@ def approve(store: Store, actor: str, post_id: int, now: datetime, zone: ZoneInf
                 raise PostError(f"Post {post_id} was due at {due}, which has passed; give it a "
                                 "new time first.")
             due = to_iso(next_occurrence(rule, now, zone).at)
-        update_post(store, post_id, {"status": "approved", "approver": actor,
+        rows.update_post(store, post_id, {"status": "approved", "approver": actor,
                                  "approved_at": to_iso(now), "due_at": due,
                                  "updated_at": to_iso(now)})
         audit_log.append(store, actor, "post_approve", str(post_id),
@@ -183,7 +180,7 @@ def cancel(store: Store, actor: str, post_id: int, now: datetime) -> None:
         post = get_post(store, post_id)
         if post["status"] not in CANCELLABLE:
             raise PostError(f"Post {post_id} is {post['status']}; it cannot be cancelled.")
-        update_post(store, post_id, {"status": "cancelled", "cancelled_by": actor,
+        rows.update_post(store, post_id, {"status": "cancelled", "cancelled_by": actor,
                                  "cancelled_at": to_iso(now), "updated_at": to_iso(now)})
         audit_log.append(store, actor, "post_cancel", str(post_id),
                          {"was": post["status"]})
@@ -193,19 +190,10 @@ def dismiss(store: Store, actor: str, post_id: int) -> int:
     """A person has seen the post's failed/missed/uncertain occurrences; returns how many."""
     with store.write():
         get_post(store, post_id)
-        count = store.conn.execute(
-            f"update post_runs set dismissed_by = ? where post_id = ? and dismissed_by is null "
-            f"and status in {PROBLEMS}", (actor, post_id)).rowcount
+        count = rows.dismiss_runs(store, post_id, actor)
         if count:
             audit_log.append(store, actor, "post_dismiss", str(post_id), {"runs": count})
     return count
-
-
-def update_post(store: Store, post_id: int, changes: dict[str, Any]) -> None:
-    """Set columns of one post (inside the caller's transaction)."""
-    assignments = ", ".join(f"{name} = :{name}" for name in changes)
-    store.conn.execute(f"update scheduled_posts set {assignments} where id = :id",
-                       {**changes, "id": post_id})
 
 
 # ── the crisis pause ─────────────────────────────────────────────────────────────────────
@@ -213,7 +201,7 @@ def update_post(store: Store, post_id: int, changes: dict[str, Any]) -> None:
 
 def pause_state(store: Store) -> PauseState:
     """Whether scheduled publishing is paused, and why."""
-    cursor = get_state(store, PAUSE_STATE).cursor
+    cursor = read_setting(store, CRISIS_PAUSE)
     if not cursor.get("paused"):
         return PauseState(False)
     return PauseState(True, str(cursor.get("reason", "")), str(cursor.get("by", "")),
@@ -227,8 +215,8 @@ def pause(store: Store, actor: str, reason: str, now: datetime) -> None:
     with store.write():
         if pause_state(store).paused:
             raise PostError("Scheduled posts are already paused.")
-        save_state(store, PAUSE_STATE, cursor={"paused": True, "reason": reason.strip(),
-                                               "by": actor, "at": to_iso(now)})
+        write_setting(store, CRISIS_PAUSE, {"paused": True, "reason": reason.strip(),
+                                             "by": actor, "at": to_iso(now)})
         audit_log.append(store, actor, "posts_pause", "posts", {"reason": reason.strip()})
 
 
@@ -238,7 +226,7 @@ def resume(store: Store, actor: str) -> PauseState:
         state = pause_state(store)
         if not state.paused:
             raise PostError("Scheduled posts are not paused.")
-        save_state(store, PAUSE_STATE, cursor={"paused": False})
+        write_setting(store, CRISIS_PAUSE, {"paused": False})
         audit_log.append(store, actor, "posts_resume", "posts",
                          {"paused_at": state.at, "reason": state.reason})
     return state
@@ -262,44 +250,7 @@ def local_label(iso: str | None, zone: ZoneInfo, with_year: bool = True) -> str:
     return f"{moment:%a %d %b{' %Y' if with_year else ''} %H:%M} {moment.tzname()}"
 
 
-
 def agenda(store: Store, now: datetime, limit: int = 200) -> list[dict[str, Any]]:
     """The calendar: drafts and posts still to go out, and what went out (or did not) in the
     last week, by due time."""
-    week_ago = to_iso(now - timedelta(days=7))
-    return as_dicts(store.conn.execute(
-        "select * from scheduled_posts where status in ('draft', 'approved', 'publishing', "
-        "'failed') or (status in ('published', 'missed', 'uncertain') and due_at >= ?) "
-        "order by due_at limit ?", (week_ago, limit)))
-
-
-def problems(store: Store, limit: int = 100) -> list[dict[str, Any]]:
-    """Occurrences that failed, were missed or are uncertain, not yet dismissed."""
-    return as_dicts(store.conn.execute(
-        f"select r.*, p.title, p.recurrence from post_runs r join scheduled_posts p "
-        f"on p.id = r.post_id where r.status in {PROBLEMS} and r.dismissed_by is null "
-        f"order by r.due_at desc limit ?", (limit,)))
-
-
-def history(store: Store, post_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    """A post's occurrences, newest first."""
-    return as_dicts(store.conn.execute(
-        "select * from post_runs where post_id = ? order by due_at desc limit ?",
-        (post_id, limit)))
-
-
-def all_posts(store: Store, limit: int = 500) -> list[dict[str, Any]]:
-    """Every post, newest due first (for `posts list --all`)."""
-    return as_dicts(store.conn.execute(
-        "select * from scheduled_posts order by due_at desc limit ?", (limit,)))
-
-
-def summary(store: Store) -> tuple[int, int, str | None]:
-    """(drafts, problems nobody dismissed, next due time of an approved post)."""
-    drafts, next_due = store.conn.execute(
-        "select coalesce(sum(status = 'draft'), 0), min(case when status = 'approved' "
-        "then due_at end) from scheduled_posts").fetchone()
-    problems = store.conn.execute(
-        f"select count(*) from post_runs where status in {PROBLEMS} "
-        "and dismissed_by is null").fetchone()[0]
-    return int(drafts), int(problems), next_due
+    return rows.agenda(store, to_iso(now - timedelta(days=7)), limit)

@@ -1,10 +1,9 @@
-"""Per-endpoint sync bookkeeping (cursors, successes, errors, back-off) and job leases."""
+"""Per-endpoint sync bookkeeping: cursors, last success, last error and back-off."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from socialdesk.core.models import to_iso, utc_now
@@ -55,25 +54,3 @@ def save_state(store: Store, key: str, *, cursor: dict[str, Any] | None = None,
     }
     with store.write() as db:
         db.table("sync_state").upsert(row, pk="key")
-
-
-def acquire_lease(store: Store, name: str, holder: str, seconds: float,
-                  now: datetime | None = None) -> bool:
-    """Take or renew the lease ``name`` for ``holder``; False when someone else holds it."""
-    moment = now or utc_now()
-    expires = to_iso(moment + timedelta(seconds=seconds))
-    with store.write():
-        row = store.conn.execute("select holder, expires_at from leases where name = ?",
-                                 (name,)).fetchone()
-        if row and row[0] != holder and row[1] > to_iso(moment):
-            return False
-        store.conn.execute("insert into leases (name, holder, expires_at) values (?, ?, ?) "
-                           "on conflict(name) do update set holder = excluded.holder, "
-                           "expires_at = excluded.expires_at", (name, holder, expires))
-    return True
-
-
-def release_lease(store: Store, name: str, holder: str) -> None:
-    """Give the lease up if we hold it."""
-    with store.write():
-        store.conn.execute("delete from leases where name = ? and holder = ?", (name, holder))

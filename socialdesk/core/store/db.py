@@ -81,6 +81,10 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise _explain(self.path, exc) from None
 
+    def data_version(self) -> int:
+        """SQLite's data_version: it moves when another connection commits to the file."""
+        return int(self.conn.execute("pragma data_version").fetchone()[0])
+
     def schema_version(self) -> int:
         """The schema version stored in the file."""
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])

@@ -9,11 +9,12 @@ risk), then answered, then closed, newest first.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
+from socialdesk.core.models import UNCLASSIFIED, DeskCounts, FacetCounts, InboxFilter, urgent_key
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.items import fts_query
+from socialdesk.core.store.page_posts import page_post_text
 
 #: Status views of the inbox and the statuses each holds.
 VIEWS: dict[str, tuple[str, ...]] = {
@@ -22,7 +23,6 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "closed": ("closed",),
     "all": ("new", "claimed", "answered", "closed"),
 }
-UNCLASSIFIED = "unclassified"
 #: The public's items only: the page's own replies are shown inside threads, not as work.
 PUBLIC = "from_page = 0"
 
@@ -38,24 +38,6 @@ ROW_COLUMNS = (
     "text, status, assignee, sla_due_at, first_response_at, deleted_at, confidence, "
     "model_version, purged_at"
 )
-
-
-@dataclass(frozen=True)
-class InboxFilter:
-    """What the officer chose to see. ``None`` means "any"."""
-
-    view: str = "todo"
-    category: str | None = None
-    urgent: bool | None = None
-    language: str | None = None
-    kind: str | None = None
-    owner: str | None = None          # "mine" | "unassigned"
-    search: str = ""
-
-
-def urgent_key(urgent: object) -> str:
-    """The facet value of an urgent flag ("urgent" / "not urgent")."""
-    return "urgent" if urgent else "not urgent"
 
 
 def where_clause(chosen: InboxFilter, actor: str,
@@ -117,23 +99,6 @@ def inbox_rows(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:
                 f"select {ROW_COLUMNS} from items where id in ({marks(part)})", list(part))):
             found[row["id"]] = row
     return found
-
-
-@dataclass(frozen=True)
-class FacetCounts:
-    """How many items each choice of each filter dimension would show."""
-
-    view: dict[str, int]
-    category: dict[str, int]
-    urgent: dict[str, int]
-    language: dict[str, int]
-    kind: dict[str, int]
-    owner: dict[str, int]
-    total: int
-
-    def get(self, dimension: str, value: str) -> int:
-        """The count for one choice (0 when none)."""
-        return getattr(self, dimension).get(value, 0)
 
 
 def _group_value(dimension: str, group: dict[str, Any], actor: str) -> list[str]:
@@ -198,9 +163,8 @@ def item_detail(store: Store, item_id: int) -> dict[str, Any] | None:
     if not rows:
         return None
     item = rows[0]
-    post = store.conn.execute("select message from posts where id = ?",
-                              (item["post_id"],)).fetchone() if item["post_id"] else None
-    item["post_message"] = (post[0] if post else None) or item["post_text"]
+    post = page_post_text(store, item["post_id"]) if item["post_id"] else None
+    item["post_message"] = post or item["post_text"]
     if item["thread_id"]:
         item["thread"] = as_dicts(store.conn.execute(
             "select id, created_at, author_name, from_page, text from items "
@@ -217,15 +181,6 @@ def item_detail(store: Store, item_id: int) -> dict[str, Any] | None:
         "select id, action, status, text, created_by, created_at, sent_at, last_error "
         "from outbox where item_id = ? order by id", (item_id,)))
     return item
-
-
-@dataclass(frozen=True)
-class DeskCounts:
-    """The headline numbers of the status bar, whatever the filter."""
-
-    todo: int
-    mine: int
-    open_urgent_ids: tuple[int, ...]
 
 
 def desk_counts(store: Store, actor: str) -> DeskCounts:

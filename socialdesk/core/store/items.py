@@ -11,6 +11,29 @@ from socialdesk.core.store.migrations import ITEM_COLUMNS
 from socialdesk.core.welsh import search_forms
 
 
+def get_item(store: Store, item_id: int) -> dict[str, Any] | None:
+    """Every column of one item, or None when there is no such item."""
+    rows = as_dicts(store.conn.execute("select * from items where id = ?", (item_id,)))
+    return rows[0] if rows else None
+
+
+def find_item_id(store: Store, ref: str) -> int | None:
+    """The id of the item whose platform id is ``ref``, or whose number is ``ref``."""
+    row = store.conn.execute(
+        "select id from items where platform_id = ? or (? glob '[0-9]*' and id = ?)",
+        (ref, ref, ref)).fetchone()
+    return int(row[0]) if row else None
+
+
+def items_by_platform_ids(store: Store, platform_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The items with these platform ids, oldest first."""
+    found: list[dict[str, Any]] = []
+    for chunk in chunks(platform_ids):
+        found += as_dicts(store.conn.execute(
+            f"select * from items where platform_id in ({marks(chunk)})", list(chunk)))
+    return sorted(found, key=lambda item: (item["created_at"], item["id"]))
+
+
 def existing_platform_ids(store: Store, platform_ids: list[str]) -> set[str]:
     """Which of these platform ids are already in the items table."""
     found: set[str] = set()
@@ -176,3 +199,19 @@ def mark_deleted(store: Store, post_id: str, seen: set[str], now: str) -> int:
         store.conn.executemany("update items set deleted_at = ?, updated_at = ? "
                                "where platform_id = ?", [(now, now, pid) for pid in gone])
     return len(gone)
+
+
+def items_missing_due_time(store: Store, limit: int) -> list[tuple[int, str, str | None, int]]:
+    """(id, created_at, category, urgent) of up to ``limit`` public items with no first-response
+    due time yet."""
+    # The partial index holds exactly the items still waiting, so a batch never re-scans
+    # the ones already done, and "nothing to do" costs one index probe.
+    return store.conn.execute(
+        "select id, created_at, category, urgent from items indexed by idx_items_due_missing "
+        "where sla_due_at is null and from_page = 0 limit ?", (limit,)).fetchall()
+
+
+def set_due_times(store: Store, due: Sequence[tuple[str, int]]) -> None:
+    """Write (due time, item id) pairs in one transaction."""
+    with store.write():
+        store.conn.executemany("update items set sla_due_at = ? where id = ?", due)

@@ -13,17 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from socialdesk.core.audit import log as audit_log
-from socialdesk.core.models import Category, Status, to_iso, utc_now
-from socialdesk.core.store.db import Store, as_dicts
+from socialdesk.core.models import CLOSE_REASONS, Category, Status, to_iso, utc_now
+from socialdesk.core.store import audit_log
+from socialdesk.core.store.db import Store
+from socialdesk.core.store.outbox import cancel_queued
+from socialdesk.core.store.triage import (
+    add_correction,
+    delete_correction,
+    set_triage_fields,
+    triage_fields,
+)
 from socialdesk.errors import UserError
-
-NO_REPLY_NEEDED = "no reply needed"
-#: Reasons an officer can give when closing an item.
-CLOSE_REASONS = ("answered", NO_REPLY_NEEDED, "passed to 101 / 999", "duplicate",
-                 "spam or abuse")
-TRIAGE_FIELDS = ("status", "assignee", "claimed_at", "category", "urgent", "closed_at",
-                 "close_reason", "sla_due_at")
 
 
 class ActionRefused(UserError):
@@ -43,12 +43,10 @@ class Undo:
 
 
 def _read(store: Store, item_id: int) -> dict[str, Any]:
-    rows = as_dicts(store.conn.execute(
-        f"select id, {', '.join(TRIAGE_FIELDS)}, first_response_at, from_page, purged_at "
-        "from items where id = ?", (item_id,)))
-    if not rows:
+    item = triage_fields(store, item_id)
+    if item is None:
         raise ActionRefused(f"There is no item {item_id}.")
-    return rows[0]
+    return item
 
 
 def _apply(store: Store, actor: str, action: str, item_id: int,
@@ -63,9 +61,7 @@ def _apply(store: Store, actor: str, action: str, item_id: int,
         before = {key: item[key] for key in updates}
         if not updates:
             return Undo(action, item_id, {}, {})
-        sets = ", ".join(f"{key} = ?" for key in updates)
-        store.conn.execute(f"update items set {sets}, updated_at = ? where id = ?",
-                           [*updates.values(), to_iso(utc_now()), item_id])
+        set_triage_fields(store, item_id, updates, to_iso(utc_now()))
         audit_log.append(store, actor, action, str(item_id),
                          {"before": before, "after": updates})
     return Undo(action, item_id, before, updates)
@@ -119,12 +115,8 @@ def reclassify(store: Store, actor: str, item_id: int, category: str,
     def decide(item: dict[str, Any]) -> dict[str, Any]:
         if item["purged_at"]:
             raise ActionRefused(f"Item {item_id} was purged; its text is gone.")
-        now = to_iso(utc_now())
-        cursor = store.conn.execute(
-            "insert into corrections (item_id, old_category, new_category, old_urgent, "
-            "new_urgent, actor, at) values (?, ?, ?, ?, ?, ?, ?)",
-            (item_id, item["category"], category, item["urgent"], int(urgent), actor, now))
-        correction.append(int(cursor.lastrowid or 0))
+        correction.append(add_correction(store, item_id, item, category, urgent, actor,
+                                         to_iso(utc_now())))
         return {"category": category, "urgent": int(urgent), "sla_due_at": None}
     undo = _apply(store, actor, "reclassify", item_id, decide)
     return Undo(undo.action, item_id, undo.before, undo.after, correction_id=correction[0])
@@ -157,14 +149,10 @@ def reopen(store: Store, actor: str, item_id: int) -> Undo:
 def undo(store: Store, actor: str, record: Undo) -> None:
     """Reverse an action if the item is still exactly as the action left it."""
     with store.write():
-        if record.outbox_id is not None:
-            cancelled = store.conn.execute(
-                "update outbox set status = 'cancelled', updated_at = ? "
-                "where id = ? and status = 'queued'",
-                (to_iso(utc_now()), record.outbox_id)).rowcount
-            if not cancelled:
-                raise ActionRefused("Too late to undo: the answer has already gone to the "
-                                    "page (or is being sent).")
+        if record.outbox_id is not None and \
+                not cancel_queued(store, record.outbox_id, to_iso(utc_now())):
+            raise ActionRefused("Too late to undo: the answer has already gone to the "
+                                "page (or is being sent).")
         if record.after:
             item = _read(store, record.item_id)
             # sla_due_at is recomputed by the services after a reclassification: not a change.
@@ -175,11 +163,9 @@ def undo(store: Store, actor: str, record: Undo) -> None:
             restore = {**record.before}
             if "sla_due_at" in restore:
                 restore["sla_due_at"] = None
-            sets = ", ".join(f"{key} = ?" for key in restore)
-            store.conn.execute(f"update items set {sets}, updated_at = ? where id = ?",
-                               [*restore.values(), to_iso(utc_now()), record.item_id])
+            set_triage_fields(store, record.item_id, restore, to_iso(utc_now()))
         if record.correction_id is not None:
-            store.conn.execute("delete from corrections where id = ?", (record.correction_id,))
+            delete_correction(store, record.correction_id)
         audit_log.append(store, actor, "undo", str(record.item_id),
                          {"undone": record.action, "restored": record.before,
                           "outbox": record.outbox_id})

@@ -23,9 +23,9 @@ from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
 from socialdesk.core.desk.desk import Desk
+from socialdesk.core.models import CLOSE_REASONS, InboxFilter
 from socialdesk.core.outbox.sender import Action
-from socialdesk.core.store.inbox import InboxFilter
-from socialdesk.core.triage.actions import CLOSE_REASONS, Undo
+from socialdesk.core.triage.actions import Undo
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
 from socialdesk.ui.format import one_line
@@ -139,7 +139,7 @@ class InboxScreen(DeskScreen):
 
     def check_for_changes(self) -> None:
         """Reload when another connection (officer, sync, model) committed something."""
-        version = self.desk.store.conn.execute("pragma data_version").fetchone()[0]
+        version = self.desk.data_version()
         if self._data_version is not None and version != self._data_version:
             self.reload()
         self._data_version = version

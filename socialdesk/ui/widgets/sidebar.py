@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from socialdesk.core.store.inbox import UNCLASSIFIED, FacetCounts, InboxFilter, urgent_key
+from socialdesk.core.models import UNCLASSIFIED, FacetCounts, InboxFilter, urgent_key
 
 #: (dimension, value, label) in sidebar order; headings have dimension "".
 CHOICES: list[tuple[str, object, str]] = [

@@ -1,4 +1,5 @@
-"""Append-only audit log chained by SHA-256.
+"""The audit log table: append-only rows chained by SHA-256 (checked by
+:mod:`socialdesk.core.audit.chain`).
 
 Each row's ``hash`` is SHA-256 over the previous row's hash and this row's canonical JSON
 (at, actor, action, subject, payload), so any edited, deleted, inserted or reordered row breaks
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 from socialdesk.core.models import to_iso, utc_now
@@ -41,38 +42,12 @@ def append(store: Store, actor: str, action: str, subject: str = "",
     return digest
 
 
-@dataclass(frozen=True)
-class Verification:
-    """The outcome of walking the chain."""
-
-    rows: int
-    head: str
-    broken_id: int | None = None
-    reason: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """Whether every row chains to the one before and hashes to its stored hash."""
-        return self.broken_id is None
+#: One stored row: id, at, actor, action, subject, payload, prev_hash, hash.
+ChainRow = tuple[int, str, str, str, str | None, str | None, str, str]
 
 
-def verify(store: Store) -> Verification:
-    """Walk the log in id order; report the first row that breaks the chain.
-
-    An edited row no longer hashes to its ``hash``; a deleted, inserted or reordered row breaks
-    the ``prev_hash`` link of the row after it (or its own). Rewriting the whole chain from some
-    row on cannot be detected from inside the database: compare the printed head hash with one
-    recorded elsewhere (e.g. in the supervisor's weekly report) to catch that too.
-    """
-    prev, count = GENESIS, 0
-    cursor = store.conn.execute(
+def chain_rows(store: Store) -> Iterator[ChainRow]:
+    """Every row of the log in id order (streamed, not loaded at once)."""
+    yield from store.conn.execute(
         "select id, at, actor, action, subject, payload, prev_hash, hash from audit_log "
         "order by id")
-    for row_id, at, actor, action, subject, payload, prev_hash, digest in cursor:
-        if prev_hash != prev:
-            return Verification(count, prev, row_id, "does not follow the row before it "
-                                "(a row was deleted, inserted or moved here)")
-        if row_hash(prev_hash, at, actor, action, subject or "", payload or "") != digest:
-            return Verification(count, prev, row_id, "was changed after it was written")
-        prev, count = digest, count + 1
-    return Verification(count, prev)

@@ -1,0 +1,90 @@
+"""The supervisor's report, read in one pass: every public item of a window as integer
+columns (numpy arrays), its categories packed into one integer per row in SQL so that 500,000
+items cost a few Python objects each instead of a dozen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from socialdesk.core.models import NO_REPLY_NEEDED, to_iso
+from socialdesk.core.store.db import Store
+
+#: SLA verdicts: not yet due and unanswered, answered in time, missed, exempt (no reply needed).
+PENDING, MET, MISSED, EXEMPT = 0, 1, 2, 3
+CATEGORIES = ("report", "concern", "chat", "unclassified")
+LANGUAGES = ("en", "cy", "mixed", "unknown")
+KINDS = ("comment", "message")
+OFFICER = "coalesce(first_response_by, assignee, '(nobody)')"
+
+
+@dataclass(frozen=True)
+class ReportRows:
+    """The window's items as columns; times in Unix seconds, -1 where there is none."""
+
+    ids: np.ndarray
+    created: np.ndarray
+    first: np.ndarray        # first response
+    resolved: np.ndarray     # seconds from creation to closing
+    verdict: np.ndarray
+    codes: dict[str, np.ndarray]   # category, urgent, language, kind, officer → label index
+    officers: list[str]            # the officer labels, "(nobody)" and "(other)" last
+
+
+def _case(column: str, values: tuple[str, ...] | list[str]) -> tuple[str, list[str]]:
+    """SQL mapping a text column to the position of its value (last position = other)."""
+    whens = " ".join(f"when ? then {n}" for n in range(len(values) - 1))
+    return f"(case {column} {whens} else {len(values) - 1} end)", list(values[:-1])
+
+
+def officer_names(store: Store) -> list[str]:
+    """Everyone who answered or holds an item, sorted, then "(nobody)" and "(other)"."""
+    # Both columns are indexed: two tiny index scans instead of a pass over every item.
+    found = {r[0] for column in ("first_response_by", "assignee")
+             for r in store.conn.execute(f"select distinct {column} from items")}
+    return [*sorted(name for name in found if name), "(nobody)", "(other)"]
+
+
+def report_rows(store: Store, since: datetime | None, until: datetime | None,
+                now: datetime) -> ReportRows:
+    """Every public item created in [since, until) with its times and SLA verdict at ``now``."""
+    window, params = "", []
+    if since:
+        window += " and created_at >= ?"
+        params.append(to_iso(since))
+    if until:
+        window += " and created_at < ?"
+        params.append(to_iso(until))
+    officers = officer_names(store)
+    category, p_cat = _case("coalesce(category, 'unclassified')", CATEGORIES)
+    language, p_lang = _case("coalesce(language, 'unknown')", LANGUAGES)
+    officer, p_off = _case(OFFICER, officers)
+    verdict = (f"(case when first_response_at is null and close_reason = '{NO_REPLY_NEEDED}' "
+               f"then {EXEMPT} when first_response_at is not null then (case when sla_due_at is "
+               f"null or first_response_at <= sla_due_at then {MET} else {MISSED} end) "
+               f"when sla_due_at < ? then {MISSED} else {PENDING} end)")
+    packed = (f"{verdict} + 4 * {category} + 16 * coalesce(urgent, 0) + 32 * {language} + "
+              f"128 * (kind = 'message') + 256 * {officer}")
+    rows = store.conn.execute(
+        f"select id, unixepoch(created_at), ifnull(unixepoch(first_response_at), -1), "
+        f"ifnull(unixepoch(closed_at) - unixepoch(created_at), -1), {packed} "
+        f"from items where from_page = 0 {window}",
+        [to_iso(now), *p_cat, *p_lang, *p_off, *params]).fetchall()
+    columns = [np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)] if rows else \
+        [np.zeros(0, dtype=np.int64) for _ in range(5)]
+    ids, created, first, resolved, bits = columns
+    return ReportRows(
+        ids=ids, created=created, first=first, resolved=resolved, verdict=bits & 3,
+        codes={"category": (bits >> 2) & 3, "urgent": (bits >> 4) & 1,
+               "language": (bits >> 5) & 3, "kind": (bits >> 7) & 1, "officer": bits >> 8},
+        officers=officers)
+
+
+def past_sla_now(store: Store, now: str) -> list[int]:
+    """Open, unanswered public items whose first response was due before ``now``, most
+    overdue first."""
+    return [row[0] for row in store.conn.execute(
+        "select id from items where from_page = 0 and status in ('new', 'claimed') "
+        "and first_response_at is null and sla_due_at < ? order by sla_due_at", (now,))]

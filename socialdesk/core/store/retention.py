@@ -1,0 +1,31 @@
+"""Blanking personal data in place: the items' text and author, the text of answers sent to
+them. What the reports read (times, category, urgency, status, officer) is kept."""
+
+from __future__ import annotations
+
+from socialdesk.core.store.db import Store
+
+PURGEABLE = "from_page in (0, 1) and purged_at is null and created_at < ?"
+
+
+def count_purgeable(store: Store, before: str) -> tuple[int, int]:
+    """(items, answers with text) created before ``before`` and not purged yet."""
+    items = store.conn.execute(f"select count(*) from items where {PURGEABLE}",
+                               (before,)).fetchone()[0]
+    answers = store.conn.execute(
+        f"select count(*) from outbox where text != '' and item_id in "
+        f"(select id from items where {PURGEABLE})", (before,)).fetchone()[0]
+    return int(items), int(answers)
+
+
+def blank_personal_data(store: Store, before: str, at: str) -> None:
+    """Blank text, author and cues of items created before ``before`` (and their answers'
+    text), stamping ``purged_at``; one transaction."""
+    with store.write():
+        store.conn.execute(
+            f"update outbox set text = '' where item_id in "
+            f"(select id from items where {PURGEABLE})", (before,))
+        store.conn.execute(
+            f"update items set text = '', author_name = null, author_id = null, "
+            f"post_text = null, urgent_cues = null, purged_at = ? where {PURGEABLE}",
+            (at, before))

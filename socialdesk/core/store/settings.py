@@ -1,0 +1,37 @@
+"""Desk-wide settings kept in the database: small JSON values by name (the crisis pause, the
+digest of the configuration last seen). They share the ``sync_state`` table with the sync
+cursors (key, JSON value) but are not sync state, so they have their own functions here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from socialdesk.core.models import to_iso, utc_now
+from socialdesk.core.store.db import Store
+
+#: The crisis pause of scheduled safety posts: {"paused", "reason", "by", "at"}.
+CRISIS_PAUSE = "posts_pause"
+#: The SHA-256 of the configuration file last recorded in the audit log.
+CONFIG_DIGEST = "config"
+
+
+def read_setting(store: Store, name: str) -> dict[str, Any]:
+    """The setting's value ({} when it was never set or cannot be read)."""
+    row = store.conn.execute("select cursor from sync_state where key = ?", (name,)).fetchone()
+    try:
+        value = json.loads(row[0]) if row and row[0] else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def write_setting(store: Store, name: str, value: dict[str, Any]) -> None:
+    """Set the setting (inside the caller's transaction, if any)."""
+    with store.write():
+        store.conn.execute(
+            "insert into sync_state (key, cursor, updated_at) values (?, ?, ?) "
+            "on conflict(key) do update set cursor = excluded.cursor, "
+            "updated_at = excluded.updated_at",
+            (name, json.dumps(value, ensure_ascii=False), to_iso(utc_now())))
