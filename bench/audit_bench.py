@@ -70,7 +70,7 @@ def fill_audit(desk) -> None:  # type: ignore[no-untyped-def]
 def run() -> None:
     """Run the supervisor benchmarks and record them in BENCHMARKS.md."""
     from socialdesk.config import load_config
-    from socialdesk.core.desk.desk import Desk
+    from socialdesk.core.desk import Desk
 
     with tempfile.TemporaryDirectory() as tmp:
         desk = Desk(load_config(CONFIG), Path(tmp) / "audit.db", actor="bench")

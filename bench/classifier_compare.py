@@ -11,7 +11,7 @@ import numpy as np
 from bench.report import write_section
 from socialdesk.core.classify.cues import load_cues, match_cues
 from socialdesk.core.classify.data import CATEGORIES, dev_file, parse_compact, training_files
-from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
+from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder, post_embeddings
 from socialdesk.core.classify.evaluate import (
     by_language,
     category_scores,
@@ -20,7 +20,6 @@ from socialdesk.core.classify.evaluate import (
 )
 from socialdesk.core.classify.gloss import encoder_texts, load_gloss
 from socialdesk.core.classify.model import GLOSSED_WORD_WEIGHT, Features, TriageModel
-from socialdesk.core.classify.service import post_embeddings
 from socialdesk.core.classify.signals import load_signals
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"

@@ -25,7 +25,7 @@ import numpy as np
 
 from bench.report import write_section
 from socialdesk import paths
-from socialdesk.core.classify import service
+from socialdesk.core.classify import classifier, training
 from socialdesk.core.classify.data import dev_file, parse_compact
 
 N = 2_000
@@ -104,9 +104,9 @@ def command_seconds(env: dict[str, str]) -> float:
 SERVE = """
 import json, sys, time
 from pathlib import Path
-from socialdesk.core.classify import service
+from socialdesk.core.classify import classifier, training
 items = json.load(open(sys.argv[1]))
-t = time.perf_counter(); model = service.Classifier(Path(sys.argv[2]))
+t = time.perf_counter(); model = classifier.Classifier(Path(sys.argv[2]))
 load = time.perf_counter() - t
 t = time.perf_counter()
 model.classify([i[0] for i in items], [i[1] for i in items], [i[2] for i in items])
@@ -119,18 +119,18 @@ print(json.dumps({"load": load, "run": run, "rss_mib": hwm / 1024}))
 
 def second_pass(items, fast_dir: Path) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Share of the items the full model runs the fine-tuned network on (those whose detected
-    language has a weight above 0 in ``service.FINETUNED_WEIGHT`` and where the fast model's
-    margin is below ``service.SURE_MARGIN``), and the mean tokens of what the network reads of
+    language has a weight above 0 in ``classifier.FINETUNED_WEIGHT`` and where the fast model's
+    margin is below ``classifier.SURE_MARGIN``), and the mean tokens of what the network reads of
     them (a comment's post included)."""
     from socialdesk.core.classify.data import Example
     from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss, with_posts
 
     words = load_gloss(paths.prompts_dir() / GLOSS_FILE)
     examples = [Example(text=t, post=p, kind=k) for t, p, k in items]
-    fast = service.Classifier(fast_dir).classify(*zip(*items, strict=True))
+    fast = classifier.Classifier(fast_dir).classify(*zip(*items, strict=True))
     languages = [p.language for p in fast]
     probs = np.array([list(p.probabilities.values()) for p in fast])
-    used = np.flatnonzero(service.blend_weights(probs, languages) > 0)
+    used = np.flatnonzero(classifier.blend_weights(probs, languages) > 0)
     read = with_posts(encoder_texts([e.text for e in examples], words, languages), examples,
                       words)
     return len(used) / len(items), mean_tokens([(read[i], None, None) for i in used])
@@ -145,14 +145,14 @@ def serve(items_file: Path, folder: Path) -> dict[str, float]:
 def run() -> None:
     """Measure and record the classifier's speed (models built under bench/out/models)."""
     out = Path(__file__).resolve().parent / "out"
-    fast_dir = service.built_model(full=False, root=out / "models")
-    full_dir = service.built_model(full=True, root=out / "models")
+    fast_dir = training.built_model(full=False, root=out / "models")
+    full_dir = training.built_model(full=True, root=out / "models")
     (out / "models" / "current").write_text(full_dir.name)  # what `classify` below loads
     items = realistic_texts()
     batch_items = Path(os.environ.get("TMPDIR", "/tmp")) / "socialdesk-bench-items.json"
     batch_items.write_text(json.dumps(items))
     fast, full = serve(batch_items, fast_dir), serve(batch_items, full_dir)
-    naive_seconds = naive(items, service.Classifier(fast_dir).model)
+    naive_seconds = naive(items, classifier.Classifier(fast_dir).model)
     cli = command_seconds({**os.environ, paths.DATA_DIR_ENV: str(out)})
     tokens = mean_tokens(items)
     flops, peak = flops_per_message(tokens), matmul_flops()
@@ -162,7 +162,7 @@ def run() -> None:
     second, second_tokens = second_pass(items, fast_dir)
     # the fine-tuned pass runs where its weight is not 0, on the text and a comment's post
     full_bound = peak / (flops + second * flops_per_message(second_tokens))
-    weights = ", ".join(f"{lang} {w:g}" for lang, w in service.FINETUNED_WEIGHT.items())
+    weights = ", ".join(f"{lang} {w:g}" for lang, w in classifier.FINETUNED_WEIGHT.items())
     body = f"""\
 {N:,} realistic items the model was never trained on (the dev split plus fake-page traffic), mean
 {tokens:.1f} tokens. Models `{fast_dir.name}` and `{full_dir.name}`.
@@ -171,7 +171,7 @@ def run() -> None:
 |---|---:|---:|---:|---:|---:|
 | (a) naive: transformers fp32, batch 1, padded to 128 tokens, fast heads | {naive_seconds:.1f} | {naive_rate:,.0f} | 1.0× | — | — |
 | (b) served, fast model: int8 ONNX Runtime, length-sorted batches of 32, dynamic padding, heads + cues + language | {fast['run']:.1f} | {fast_rate:,.0f} | **{fast_rate / naive_rate:.1f}×** | {fast['load']:.2f} | {fast['rss_mib']:.0f} MiB |
-| (b) served, full model (what `socialdesk train` serves): the same plus the fine-tuned int8 MiniLM where its weight is not 0 ({weights}) and the fused model is not sure (margin < {service.SURE_MARGIN:g}) | {full['run']:.1f} | {full_rate:,.0f} | **{full_rate / naive_rate:.1f}×** | {full['load']:.2f} | {full['rss_mib']:.0f} MiB |
+| (b) served, full model (what `socialdesk train` serves): the same plus the fine-tuned int8 MiniLM where its weight is not 0 ({weights}) and the fused model is not sure (margin < {classifier.SURE_MARGIN:g}) | {full['run']:.1f} | {full_rate:,.0f} | **{full_rate / naive_rate:.1f}×** | {full['load']:.2f} | {full['rss_mib']:.0f} MiB |
 
 Goal: served ≥ 5× naive. Peak RSS is that of a fresh process that loads the model and classifies
 the {N:,} items.

@@ -37,7 +37,7 @@ T0 = time.perf_counter()
 from pathlib import Path
 from socialdesk.config import load_config, AccessConfig
 from dataclasses import replace
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.models import InboxFilter
 from socialdesk.ui.app import build_app
 from socialdesk.ui.screens.inbox import InboxScreen
@@ -149,7 +149,7 @@ asyncio.run(main())
 def build_db(folder: Path) -> tuple[Path, float, float]:
     """100,000 imported items, labelled like the model would; (db, import s, due-times s)."""
     from socialdesk.config import load_config
-    from socialdesk.core.desk.desk import Desk
+    from socialdesk.core.desk import Desk
 
     data = folder / "page.jsonl"
     make_file(data)

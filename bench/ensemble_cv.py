@@ -6,7 +6,7 @@ fine-tuned network are trained on four fifths and predict the fifth. The weight 
 fine-tuned model's probabilities is then chosen per language group (English; Welsh and mixed)
 on these out-of-fold predictions; and for the urgent flag, each score's precision at the
 threshold that keeps 98% out-of-fold recall together with the cues. What the full model
-serves, and why, is written beside ``service.FINETUNED_WEIGHT``."""
+serves, and why, is written beside ``classifier.FINETUNED_WEIGHT``."""
 
 from __future__ import annotations
 
@@ -17,21 +17,16 @@ import numpy as np
 
 from bench.report import write_section
 from socialdesk import paths
+from socialdesk.core.classify.classifier import FINETUNED_WEIGHT, SURE_MARGIN, blend_weights
 from socialdesk.core.classify.cues import load_cues, match_cues
 from socialdesk.core.classify.data import CATEGORIES, Example
-from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
+from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder, post_embeddings
 from socialdesk.core.classify.evaluate import category_scores
 from socialdesk.core.classify.finetune import FineTunedModel, fine_tune
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss, with_posts
 from socialdesk.core.classify.model import TriageModel, threshold_for_recall
-from socialdesk.core.classify.service import (
-    FINETUNED_WEIGHT,
-    SURE_MARGIN,
-    blend_weights,
-    post_embeddings,
-    training_examples,
-)
 from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
+from socialdesk.core.classify.training import training_examples
 
 OUT = Path(__file__).resolve().parent / "out"
 WEIGHTS = (0.0, 0.25, 0.5, 0.75)
@@ -86,7 +81,7 @@ def run() -> None:
         total = category_scores(gold, pred)["macro_f1"]
         lines.append(f"| {w:.2f} | " + " | ".join(f"{c:.3f}" for c in cells)
                      + f" | {total:.3f} |")
-    lines += ["", f"Served (`service.FINETUNED_WEIGHT`): {FINETUNED_WEIGHT} — see its comment "
+    lines += ["", f"Served (`classifier.FINETUNED_WEIGHT`): {FINETUNED_WEIGHT} — see its comment "
               "for how it was chosen. The urgent flag stays the fused head's when the averaged "
               "score is not better:", "",
               urgent_table(examples, fused_urgent, tuned_urgent, cue_hits), "",
@@ -123,9 +118,9 @@ def cascade_table(examples: list[Example], fused: np.ndarray, tuned: np.ndarray)
     rows = ["| second pass where the fused margin < m | items with a second pass | macro-F1 |",
             "|---|---:|---:|"]
     for m in MARGINS:
-        w = blend_weights(fused, languages, m)[:, None]
+        w = blend_weights(fused, languages, margin=m)[:, None]
         pred = [CATEGORIES[i] for i in ((1 - w) * fused + w * tuned).argmax(axis=1)]
-        served = " (served, `service.SURE_MARGIN`)" if m == SURE_MARGIN else ""
+        served = " (served, `classifier.SURE_MARGIN`)" if m == SURE_MARGIN else ""
         rows.append(f"| {m:.2f}{served} | {(w > 0).mean():.0%} | "
                     f"{category_scores(gold, pred)['macro_f1']:.3f} |")
     return "\n".join(rows)

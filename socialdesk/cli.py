@@ -21,7 +21,8 @@ from socialdesk.cli_posts import register as register_posts
 from socialdesk.cli_supervisor import register as register_supervisor
 from socialdesk.config import Config, load_config
 from socialdesk.core.desk import access
-from socialdesk.core.desk.desk import Desk, ImportReport, current_user
+from socialdesk.core.desk.context import current_user
+from socialdesk.core.desk.desk import Desk, ImportReport
 from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.outbox.sender import Action, SendReport
 from socialdesk.core.schedule.publisher import PublishReport
@@ -29,7 +30,7 @@ from socialdesk.errors import UserError
 from socialdesk.terminal import printable
 
 if TYPE_CHECKING:
-    from socialdesk.core.classify.service import Classifier
+    from socialdesk.core.classify.classifier import Classifier
     from socialdesk.fakepage.server import FakePage
 
 MAX_SKIPPED_SHOWN = 20
@@ -185,10 +186,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def _classify_if_model(desk: Desk) -> None:
     """Classify new items when a model exists; otherwise say how to get one."""
-    done = desk.classify_pending(train_if_missing=False)
+    done = desk.model.classify_pending(train_if_missing=False)
     if done:
         _say(f"classified {done} new items")
-    waiting = desk.pending_count()
+    waiting = desk.model.pending_count()
     if waiting:
         _say(f"{waiting} items wait unclassified: build a model once with 'socialdesk "
              "train --fast' (under a minute) or 'socialdesk train' (the full one, about 3 "
@@ -222,12 +223,12 @@ def _train_progress() -> Callable[[str, float], None]:
 
 
 def _ready_classifier(desk: Desk) -> Classifier:
-    from socialdesk.core.classify.service import current_model_dir
+    from socialdesk.core.classify.training import current_model_dir
 
     if current_model_dir() is None:
         print("socialdesk: no model on this machine yet; training the fast model from "
               "prompts/ (first use, under a minute)", file=sys.stderr, flush=True)
-    model = desk.classifier(_train_progress())
+    model = desk.model.classifier(_train_progress())
     assert model is not None  # train_if_missing: a model always comes back
     if model.finetuned is None:
         print("socialdesk: using the fast model; 'socialdesk train' builds the full, more "
@@ -271,13 +272,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     """Rebuild the model from prompts/ examples and officers' corrections."""
     desk = _desk(args)
-    model = desk.retrain(full=not args.fast, progress=_train_progress())
+    model = desk.model.retrain(full=not args.fast, progress=_train_progress())
     meta = model.meta
     _say(f"model {meta['version']} trained on {meta['examples']} examples "
          f"({meta['corrections']} officer corrections) in {meta['trained_seconds']} s")
-    done = desk.classify_pending()
+    done = desk.model.classify_pending()
     _say(f"classified {done} waiting items" if done else "no items were waiting")
-    again = desk.reclassify_untouched(model)
+    again = desk.model.reclassify_untouched(model)
     if again:
         _say(f"classified again {again} items nobody has touched yet")
     return 0
@@ -316,8 +317,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from socialdesk.core.desk.jobs import BackgroundJobs
 
     desk = _desk(args)
-    desk.graph_client().close()  # fail now, in one sentence, if the page or token is missing
-    desk.auto_classify = True
+    desk.context.graph_client().close()  # fail now, in one sentence, if page or token is missing
+    desk.model.auto_classify = True
     _ready_classifier(desk)
     jobs = BackgroundJobs(desk, listener=_print_event)
     jobs.start()
@@ -405,7 +406,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         desk = _demo_desk(args, page)
         if args.headless:
-            desk.auto_classify = True
+            desk.model.auto_classify = True
             _ready_classifier(desk)
             _demo_feed(desk)
         else:

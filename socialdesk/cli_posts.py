@@ -11,8 +11,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from socialdesk.core.desk.desk import Desk
-from socialdesk.core.desk.safety_posts import PostDesk
+from socialdesk.core.desk import Desk
+from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.core.schedule.workflow import languages_of, local_label
 from socialdesk.errors import UserError
@@ -24,24 +24,24 @@ ACTIONS = ("list", "templates", "show", "preview", "add", "edit", "approve", "ca
            "pause", "resume", "retry", "dismiss", "publish")
 
 
-def _local(posts: PostDesk, iso: str | None) -> str:
+def _local(posts: SafetyPostDesk, iso: str | None) -> str:
     return local_label(iso, posts.zone)
 
 
-def _line(posts: PostDesk, post: dict[str, Any]) -> str:
+def _line(posts: SafetyPostDesk, post: dict[str, Any]) -> str:
     return (f"{post['id']:>4}  {_local(posts, post['due_at']):<26} {post['status']:<10} "
             f"{languages_of(post):<6} {printable(post['timing'] or '', 24):<24} "
             f"{printable(post['title'] or '', 50)}")
 
 
-def _print_pause(posts: PostDesk) -> None:
+def _print_pause(posts: SafetyPostDesk) -> None:
     state = posts.pause_state()
     if state.paused:
         print(f"⏸ SCHEDULED POSTS PAUSED by {state.by} since {_local(posts, state.at)}: "
               f"{printable(state.reason)}\n")
 
 
-def cmd_list(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_list(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """What goes out when, drafts awaiting approval, and problems."""
     rows = posts.all() if args.all else posts.agenda()
     problems = posts.problems()
@@ -70,7 +70,7 @@ def cmd_list(args: argparse.Namespace, posts: PostDesk) -> int:
     return 0
 
 
-def cmd_templates(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_templates(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """The safety-post templates and what each needs."""
     for template in posts.templates():
         needs = ", ".join(template.placeholders) or "nothing"
@@ -78,7 +78,7 @@ def cmd_templates(args: argparse.Namespace, posts: PostDesk) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_show(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """One post: both texts, timing, next occurrences, history."""
     post = posts.get(_id(args))
     print(_line(posts, post))
@@ -99,7 +99,7 @@ def cmd_show(args: argparse.Namespace, posts: PostDesk) -> int:
     return 0
 
 
-def cmd_preview(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_preview(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """When a timing would go out (without saving anything)."""
     given = " ".join([args.target, *args.reason]) if args.target else None
     timing = posts.timing(given or _when(args, required=True) or "")
@@ -135,7 +135,7 @@ def _id(args: argparse.Namespace) -> int:
     return int(args.target)
 
 
-def cmd_add(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_add(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """A new draft from a template, from two texts, or as a copy."""
     when = _when(args, required=True) or ""
     if args.copy:
@@ -154,7 +154,7 @@ def cmd_add(args: argparse.Namespace, posts: PostDesk) -> int:
     return 0
 
 
-def _report_added(posts: PostDesk, post_id: int) -> None:
+def _report_added(posts: SafetyPostDesk, post_id: int) -> None:
     post = posts.get(post_id)
     print(f"post {post_id}: {post['status']}, {post['timing']}")
     for occurrence in posts.upcoming(post, 3):
@@ -168,7 +168,7 @@ def _report_added(posts: PostDesk, post_id: int) -> None:
         print("  waiting for approval (posts approve " f"{post_id})")
 
 
-def cmd_edit(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_edit(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """Change texts, title or timing (revokes approval)."""
     post_id = _id(args)
     revoked = posts.edit(post_id, cy=args.cy, en=args.en, title=args.title, when=_when(args))
@@ -179,7 +179,7 @@ def cmd_edit(args: argparse.Namespace, posts: PostDesk) -> int:
     return 0
 
 
-def cmd_simple(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_simple(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """approve / cancel / dismiss ID."""
     post_id = _id(args)
     if args.action == "approve":
@@ -195,7 +195,7 @@ def cmd_simple(args: argparse.Namespace, posts: PostDesk) -> int:
     return 0
 
 
-def cmd_pause(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_pause(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """Crisis pause of all scheduled publishing."""
     words = ([args.target] if args.target else []) + (args.reason or [])
     reason = " ".join(words) or args.why or ""
@@ -204,7 +204,7 @@ def cmd_pause(args: argparse.Namespace, posts: PostDesk) -> int:
     return 0
 
 
-def cmd_resume(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_resume(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """End the pause; overdue posts are judged by the grace rule now."""
     was = posts.resume()
     print(f"scheduled posts resumed (paused since {_local(posts, was.at)} by {was.by})")
@@ -224,17 +224,17 @@ def _print_round(report: PublishReport) -> int:
     return 0
 
 
-def cmd_retry(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_retry(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """Publish an uncertain/failed one-off again now."""
     return _print_round(posts.retry(_id(args)))
 
 
-def cmd_publish(args: argparse.Namespace, posts: PostDesk) -> int:
+def cmd_publish(args: argparse.Namespace, posts: SafetyPostDesk) -> int:
     """One publishing round now (what the worker does on its timer)."""
     return _print_round(posts.publish_due())
 
 
-HANDLERS: dict[str, Callable[[argparse.Namespace, PostDesk], int]] = {
+HANDLERS: dict[str, Callable[[argparse.Namespace, SafetyPostDesk], int]] = {
     "list": cmd_list, "templates": cmd_templates, "show": cmd_show, "preview": cmd_preview,
     "add": cmd_add, "edit": cmd_edit, "approve": cmd_simple, "cancel": cmd_simple,
     "dismiss": cmd_simple, "pause": cmd_pause, "resume": cmd_resume, "retry": cmd_retry,

@@ -15,7 +15,7 @@ from socialdesk.core.audit.metrics import (
     minutes_text,
     share_text,
 )
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.errors import UserError
 
 Handler = Callable[[argparse.Namespace], int]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import Config, ModelConfig, load_config
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_CONFIG = REPO / "config" / "socialdesk.toml"
@@ -89,14 +89,14 @@ def assert_one_sentence(err: str) -> None:
 def model_dir(tmp_path_factory) -> Path:
     """The real model, trained once per session into its own data dir (first use)."""
     from socialdesk import paths
-    from socialdesk.core.classify import service
+    from socialdesk.core.classify import training
 
     data = tmp_path_factory.mktemp("data")
     before = os.environ.get(paths.DATA_DIR_ENV)
     os.environ[paths.DATA_DIR_ENV] = str(data)
     try:
         messages: list[str] = []
-        folder = service.train(progress=lambda message, fraction: messages.append(message))
+        folder = training.train(progress=lambda message, fraction: messages.append(message))
     finally:
         if before is None:
             os.environ.pop(paths.DATA_DIR_ENV, None)

@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.worker import WorkerState
 
 from socialdesk.config import AccessConfig, Config
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.ui.app import SocialDeskApp, build_app
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)   # a Monday afternoon, staffed

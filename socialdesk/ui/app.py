@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.desk.jobs import BackgroundJobs
 from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.models import utc_now
@@ -78,9 +78,9 @@ class SocialDeskApp(App[None]):
         """Worker: load the classifier (train it on first use), then classify the backlog."""
         try:
             self.post_message(ModelProgress("model: loading…"))
-            model = self.desk.classifier(progress=self._train_progress)
-            self.desk.auto_classify = True
-            done = self.desk.classify_pending() if model is not None else 0
+            model = self.desk.model.classifier(progress=self._train_progress)
+            self.desk.model.auto_classify = True
+            done = self.desk.model.classify_pending() if model is not None else 0
         finally:
             self.desk.close()
         self.post_message(ModelReady(model.version if model else "none", done,
@@ -90,7 +90,7 @@ class SocialDeskApp(App[None]):
     def classify_backlog(self) -> None:
         """Worker: classify items other processes stored without classifying."""
         try:
-            self.desk.classify_pending()
+            self.desk.model.classify_pending()
         finally:
             self.desk.close()
 

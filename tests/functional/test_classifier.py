@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 from socialdesk import paths
-from socialdesk.core.classify import service
+from socialdesk.core.classify import classifier, training
 from socialdesk.core.classify.data import dev_file
 from socialdesk.core.classify.evaluate import evaluate_file
 from socialdesk.core.classify.gloss import gloss
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from tests.ingest_helpers import page_config, start_fake
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,7 @@ EVAL_KEYS = {"n", "accuracy", "macro_f1", "per_class", "urgent", "by_language", 
 
 
 def test_development_split_quality(model_dir: Path) -> None:
-    result = evaluate_file(service.Classifier(model_dir), dev_file(paths.prompts_dir()))
+    result = evaluate_file(classifier.Classifier(model_dir), dev_file(paths.prompts_dir()))
     assert set(result) == EVAL_KEYS
     assert result["n"] >= 400
     assert result["macro_f1"] >= 0.86
@@ -38,7 +38,7 @@ def test_development_split_quality(model_dir: Path) -> None:
 
 
 def test_predictions_carry_reasons_language_and_version(model_dir: Path) -> None:
-    model = service.Classifier(model_dir)
+    model = classifier.Classifier(model_dir)
     urgent, joke, welsh_chat = model.classify(
         ["Mae dyn yn ymosod ar ddynes tu allan i'r Bull rŵan, mae hi ar lawr",
          "I'll kill my brother if he eats my chocolate again 😂",
@@ -59,8 +59,8 @@ def test_served_int8_encoder_stays_close_to_fp32(model_dir: Path) -> None:
     from socialdesk.core.classify.encoder import OnnxEncoder, TorchEncoder
     from socialdesk.core.classify.gloss import encoder_texts
 
-    classifier = service.Classifier(model_dir)
-    texts = encoder_texts([e.text for e in service.training_examples()[::40]], classifier.gloss)
+    model = classifier.Classifier(model_dir)
+    texts = encoder_texts([e.text for e in training.training_examples()[::40]], model.gloss)
     got = OnnxEncoder(model_dir / "encoder.onnx").encode(texts)
     reference = TorchEncoder().encode(texts)
     cosine = (got * reference).sum(1) / (np.linalg.norm(got, axis=1)
@@ -69,8 +69,8 @@ def test_served_int8_encoder_stays_close_to_fp32(model_dir: Path) -> None:
 
 
 def test_training_data_version_is_reproducible() -> None:
-    examples = service.training_examples()
-    assert service.data_version(examples) == service.data_version(list(examples))
+    examples = training.training_examples()
+    assert training.data_version(examples) == training.data_version(list(examples))
 
 
 def test_cli_classify_text_jsonl_and_eval(data_dir: Path, run_cli) -> None:
@@ -112,7 +112,7 @@ def test_desk_classifies_synced_items_and_keeps_officer_choices(data_dir, config
     try:
         os.environ[config.page.token_env] = fake.token
         desk = Desk(replace(config, page=page_config(config, fake)), tmp_path / "c.db")
-        desk.auto_classify = True
+        desk.model.auto_classify = True
         report = desk.sync_once()
         assert report.ok and report.new
         left = desk.store.conn.execute("select count(*) from items where from_page = 0 and "
@@ -126,7 +126,7 @@ def test_desk_classifies_synced_items_and_keeps_officer_choices(data_dir, config
         desk.store.conn.execute("insert into corrections (item_id, old_category, new_category,"
                                 " old_urgent, new_urgent, actor, at) values (?, ?, 'report', "
                                 "0, 1, 'nia', '2026-11-23T10:00:00+00:00')", (row[0], row[1]))
-        (correction,) = desk.corrections()
+        (correction,) = desk.model.corrections()
         assert correction.category == "report" and correction.urgent is True
     finally:
         os.environ.pop(config.page.token_env, None)
@@ -134,13 +134,13 @@ def test_desk_classifies_synced_items_and_keeps_officer_choices(data_dir, config
 
 
 def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_path: Path,
-                                                         monkeypatch):
+                                                         ):
     """A tiny fine-tune (64 examples, 1 epoch) through the real export and serving path."""
     import shutil
 
     from socialdesk.core.classify.finetune import FineTunedModel, fine_tune
 
-    examples = service.training_examples()[::24][:64]
+    examples = training.training_examples()[::24][:64]
     graph = fine_tune(examples, tmp_path / "finetuned.onnx", epochs=1)
     probs, urgent = FineTunedModel(graph).predict(["Diolch!", "There's a man with a knife"])
     assert probs.shape == (2, 3) and abs(probs.sum(axis=1) - 1).max() < 1e-5
@@ -148,12 +148,12 @@ def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_pa
     ensemble_dir = tmp_path / "model"
     shutil.copytree(model_dir, ensemble_dir)
     shutil.copy(graph, ensemble_dir / "finetuned.onnx")
-    plain, ensemble = service.Classifier(model_dir), service.Classifier(ensemble_dir)
+    plain, ensemble = classifier.Classifier(model_dir), classifier.Classifier(ensemble_dir)
     assert ensemble.finetuned is not None
     texts = ["There's a man shouting at people outside the Bull, he's been drinking",
              "Mae dyn yn ymosod ar ddynes tu allan i'r Bull rŵan"]
-    monkeypatch.setattr(service, "FINETUNED_WEIGHT", {"en": 0.25, "cy": 0.0, "mixed": 0.0})
-    monkeypatch.setattr(service, "SURE_MARGIN", 1.01)  # every item gets the second pass
+    ensemble.weights = {"en": 0.25, "cy": 0.0, "mixed": 0.0}
+    ensemble.sure_margin = 1.01  # every item gets the second pass
     (english, welsh), (english_joined, welsh_joined) = plain.classify(texts), \
         ensemble.classify(texts)
     assert english_joined.probabilities != english.probabilities  # fine-tuned model blended in
@@ -161,16 +161,16 @@ def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_pa
     assert welsh_joined.urgent and welsh_joined.urgent_cues == welsh.urgent_cues
     # where the fused model is sure (margin at or above SURE_MARGIN) the network is not asked
     (english_alone,) = plain.classify(texts[:1])  # the same batch as below (padding differs)
-    margin = float(service.top_margin(np.array([list(english_alone.probabilities.values())]))[0])
-    monkeypatch.setattr(service, "SURE_MARGIN", margin - 1e-3)  # shown probabilities are rounded
+    margin = float(classifier.top_margin(np.array([list(english_alone.probabilities.values())]))[0])
+    ensemble.sure_margin = margin - 1e-3  # shown probabilities are rounded
     (english_sure,) = ensemble.classify(texts[:1])
     assert english_sure.probabilities == english_alone.probabilities
-    monkeypatch.setattr(service, "SURE_MARGIN", margin + 1e-3)
+    ensemble.sure_margin = margin + 1e-3
     (english_unsure,) = ensemble.classify(texts[:1])
     assert english_unsure.probabilities != english_alone.probabilities
-    monkeypatch.setattr(service, "SURE_MARGIN", 1.01)
+    ensemble.sure_margin = 1.01
     # with all the weight on it, a Welsh item is exactly the network's reading of the gloss
-    monkeypatch.setattr(service, "FINETUNED_WEIGHT", {"en": 0.0, "cy": 1.0, "mixed": 1.0})
+    ensemble.weights = {"en": 0.0, "cy": 1.0, "mixed": 1.0}
     read = gloss(texts[1], ensemble.gloss)
     assert read != texts[1] and "attack" in read
     tuned, _ = ensemble.finetuned.predict([read])
@@ -189,25 +189,19 @@ def test_fine_tuned_model_exports_and_joins_the_ensemble(model_dir: Path, tmp_pa
 
 
 @pytest.fixture
-def small_training(tmp_path: Path, monkeypatch) -> Path:
-    """A private data dir and a small training set (120 examples, 1 epoch of fine-tuning), so
-    that a fast and a full model can be built in seconds through the real code."""
-    from socialdesk.core.classify import finetune
-
-    subset = service.training_examples()[::15][:120]
-    monkeypatch.setattr(service, "training_examples",
-                        lambda corrections=(): subset + list(corrections))
-    monkeypatch.setattr(finetune, "EPOCHS", 1)
-    data = tmp_path / "data"
-    monkeypatch.setenv(paths.DATA_DIR_ENV, str(data))
-    return data
+def small_training(tmp_path: Path, monkeypatch) -> training.Recipe:
+    """A private data dir and a small recipe (120 examples, 1 epoch of fine-tuning), so that a
+    fast and a full model can be built in seconds through the real code."""
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "data"))
+    return training.Recipe(examples=training.training_examples()[::15][:120], epochs=1)
 
 
-def _items_desk(config, tmp_path: Path) -> Desk:
+def _items_desk(config, tmp_path: Path, recipe: training.Recipe) -> Desk:
     from socialdesk.config import ModelConfig
 
     desk = Desk(replace(config, model=ModelConfig(fine_tune_in_background=True)),
                 tmp_path / "desk.db", actor="tester")
+    desk.model.recipe = recipe
     lines = [{"id": f"m{n}", "kind": "message", "text": text} for n, text in enumerate([
         "Someone smashed my car window on Stryd Fawr last night",
         "Diolch yn fawr am eich help heddiw",
@@ -221,31 +215,31 @@ def _items_desk(config, tmp_path: Path) -> Desk:
 
 
 def test_full_model_built_later_takes_over_untouched_items(small_training, config, tmp_path):
-    desk = _items_desk(config, tmp_path)
-    fast = desk.classifier()
-    assert fast is not None and fast.finetuned is None and desk.needs_full_model()
-    assert desk.classify_pending() == 5
+    desk = _items_desk(config, tmp_path, small_training)
+    fast = desk.model.classifier()
+    assert fast is not None and fast.finetuned is None and desk.model.needs_full_model()
+    assert desk.model.classify_pending() == 5
     ids = [r[0] for r in desk.store.conn.execute("select id from items order by id")]
     desk.claim(ids[0])
     desk.reclassify(ids[1], "concern", False)
-    full = desk.improve_model()
+    full = desk.model.improve_model()
     assert full is not None and full.finetuned is not None and "+finetuned" in full.version
-    assert service.current_model_dir() == full.folder  # later starts load the full model
+    assert training.current_model_dir() == full.folder  # later starts load the full model
     versions = dict(desk.store.conn.execute("select id, model_version from items"))
     assert versions[ids[0]] == fast.version and versions[ids[1]] == fast.version  # touched
     assert all(versions[i] == full.version for i in ids[2:])          # untouched: classified again
     category = desk.store.conn.execute("select category from items where id = ?",
                                        (ids[1],)).fetchone()[0]
     assert category == "concern"                                       # the officer's choice
-    assert not desk.needs_full_model() and desk.improve_model() is None
+    assert not desk.model.needs_full_model() and desk.model.improve_model() is None
     desk.close()
 
 
 def test_classifying_again_never_overwrites_an_officer_who_corrects_meanwhile(
         small_training, config, tmp_path):
-    desk = _items_desk(config, tmp_path)
-    fast = desk.classifier()
-    assert fast is not None and desk.classify_pending() == 5
+    desk = _items_desk(config, tmp_path, small_training)
+    fast = desk.model.classifier()
+    assert fast is not None and desk.model.classify_pending() == 5
     item = desk.store.conn.execute("select id, category from items order by id").fetchone()
     officer = next(c for c in ("report", "concern", "chat") if c != item[1])
 
@@ -258,7 +252,7 @@ def test_classifying_again_never_overwrites_an_officer_who_corrects_meanwhile(
             desk.reclassify(item[0], officer, False)
             return fast.classify(texts, posts, kinds)
 
-    assert desk.reclassify_untouched(OfficerActsMeanwhile()) == 5  # type: ignore[arg-type]
+    assert desk.model.reclassify_untouched(OfficerActsMeanwhile()) == 5  # type: ignore[arg-type]
     assert desk.store.conn.execute("select category from items where id = ?",
                                    (item[0],)).fetchone()[0] == officer
     desk.close()
@@ -270,8 +264,8 @@ def test_quitting_cancels_a_background_build_and_leaves_nothing(small_training, 
 
     from socialdesk.core.desk.jobs import BackgroundJobs
 
-    desk = _items_desk(config, tmp_path)
-    fast = desk.classifier()
+    desk = _items_desk(config, tmp_path, small_training)
+    fast = desk.model.classifier()
     assert fast is not None
     events: list[str] = []
     fine_tuning = threading.Event()
@@ -288,8 +282,8 @@ def test_quitting_cancels_a_background_build_and_leaves_nothing(small_training, 
     jobs.shutdown()
     worker.join(60)
     assert not worker.is_alive()
-    root = service.models_root()
-    assert service.current_model_dir() == fast.folder                 # still the fast model
+    root = training.models_root()
+    assert training.current_model_dir() == fast.folder                 # still the fast model
     assert not [p for p in root.iterdir() if p.name.startswith(".")]  # no half-built model
     assert not any("ready" in e for e in events)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.models import utc_now
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import ComposerDialog
@@ -256,7 +256,7 @@ async def test_reclassify_is_stored_as_a_correction(team_desk: Desk) -> None:
         await pilot.press("enter")
         await settle(pilot, app)
         assert row_of(team_desk, item)["category"] == "report"
-        corrections = team_desk.corrections()
+        corrections = team_desk.model.corrections()
         assert [(c.text, c.category) for c in corrections] == [(SEED[6][0], "report")]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import AccessConfig
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.ui.app import build_app
 from socialdesk.ui.dialogs.composer import ComposerDialog
 from socialdesk.ui.widgets.inbox_table import InboxTable

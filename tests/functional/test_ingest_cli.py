@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.desk.jobs import BackgroundJobs
 from socialdesk.core.outbox import sender as outbox
 from tests.conftest import assert_one_sentence

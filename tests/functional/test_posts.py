@@ -13,8 +13,8 @@ import pytest
 import time_machine
 
 from socialdesk.config import Config
+from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import AccessDenied
-from socialdesk.core.desk.desk import Desk
 from socialdesk.core.schedule.workflow import PostError
 from socialdesk.fakepage.server import FakePage
 from tests.ingest_helpers import client_for, page_config, start_fake

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static, TextArea
 
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.post_form import PostFormDialog
 from socialdesk.ui.screens.posts import PauseBanner, PostsScreen

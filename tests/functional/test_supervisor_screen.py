@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from socialdesk.config import AccessConfig
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.models import utc_now
 from socialdesk.ui.screens.supervisor import SupervisorScreen
 from tests.ui_helpers import make_app, settle

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import Config
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.outbox.sender import Action
 from tests.ingest_helpers import client_for, page_config, start_fake
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from socialdesk.config import load_config
+from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import AccessDenied
-from socialdesk.core.desk.desk import Desk
 from socialdesk.core.outbox.sender import Action
 from socialdesk.core.triage.actions import ActionRefused
 

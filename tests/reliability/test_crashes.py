@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from socialdesk.config import Config
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.outbox import sender as outbox
 from socialdesk.core.outbox.sender import Action
 from socialdesk.core.store import open_store

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from socialdesk.config import Config
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.outbox import sender as outbox
 from socialdesk.core.outbox.sender import Action, OutboxSender
 from socialdesk.core.store import open_store

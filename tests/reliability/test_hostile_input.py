@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialdesk.config import Config, parse_config
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.graph.token import PageToken
 from socialdesk.core.ingest.importer import MAX_TEXT_CHARS

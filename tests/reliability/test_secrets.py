@@ -137,7 +137,7 @@ async def test_dashboard_screens_never_show_the_token(tmp_path: Path, config, mo
     from dataclasses import replace
 
     from socialdesk.config import AccessConfig
-    from socialdesk.core.desk.desk import Desk
+    from socialdesk.core.desk import Desk
     from socialdesk.ui.app import build_app
     from tests.ingest_helpers import page_config
     from tests.ui_helpers import settle

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.ui.widgets.inbox_table import InboxTable
 from tests.ui_helpers import make_app, members_config, seed_items, settle
 

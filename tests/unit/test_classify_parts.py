@@ -118,7 +118,8 @@ def test_serving_does_not_import_scikit_learn() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, socialdesk.core.classify.service, socialdesk.cli; "
+    code = ("import sys, socialdesk.core.classify.classifier, socialdesk.core.classify.training, "
+            "socialdesk.core.desk, socialdesk.cli; "
             "print(any(m == 'sklearn' or m.startswith('sklearn.') for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr

@@ -12,8 +12,8 @@ import pytest
 
 from socialdesk.config import AccessConfig
 from socialdesk.core.audit.exports import safe_cell
+from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import AccessDenied
-from socialdesk.core.desk.desk import Desk
 from socialdesk.core.store import audit_log
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)   # Monday, staffed (13:30-17:00 GMT)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import AccessConfig
+from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import AccessDenied
-from socialdesk.core.desk.desk import Desk
 from socialdesk.core.models import InboxFilter
 from socialdesk.core.triage.actions import ActionRefused
 from socialdesk.core.welsh import search_forms
@@ -75,9 +75,9 @@ def test_reclassify_feeds_corrections_and_recomputes_the_due_time(team) -> None:
     after = desk.item_detail(ids[6])
     assert after["category"] == "report" and after["urgent"] == 1
     assert after["sla_due_at"] < before       # 15 minutes instead of 8 hours
-    assert [c.category for c in desk.corrections()] == ["report"]
+    assert [c.category for c in desk.model.corrections()] == ["report"]
     desk.undo(record)
-    assert desk.corrections() == [] and desk.item_detail(ids[6])["sla_due_at"] == before
+    assert desk.model.corrections() == [] and desk.item_detail(ids[6])["sla_due_at"] == before
 
 
 def test_roles_are_enforced_in_the_core(team) -> None:

@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from socialdesk.core.classify.data import Example
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -128,17 +130,22 @@ class TorchEncoder:
             opset_version=17, dynamo=False)
 
 
+def onnx_session(graph: Path, threads: int | None = None) -> Any:
+    """An ONNX Runtime session on the CPU for a MiniLM graph: every core unless ``threads``,
+    all graph optimisations (the encoder and the fine-tuned network share this set-up)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or os.cpu_count() or 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+
+
 class OnnxEncoder:
     """MiniLM through ONNX Runtime (the served path)."""
 
     def __init__(self, graph: Path, batch_size: int = BATCH, threads: int | None = None) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(graph), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = onnx_session(graph, threads)
         self.tokenizer = fast_tokenizer()
         self.batch_size = batch_size
 
@@ -170,3 +177,13 @@ def fast_tokenizer() -> Any:
     tokenizer.enable_truncation(MAX_TOKENS)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
     return tokenizer
+
+
+def post_embeddings(encoder: Encoder, examples: Sequence[Example]) -> np.ndarray:
+    """The embedding of each comment's post (zeros for messages and comments without one);
+    each distinct post is encoded once."""
+    posts = sorted({e.context for e in examples if e.context})
+    vectors = dict(zip(posts, encoder.encode(posts), strict=True)) if posts else {}
+    zero = np.zeros(DIM, np.float32)
+    return np.stack([vectors[e.context] if e.context else zero for e in examples]) \
+        if examples else np.zeros((0, DIM), np.float32)

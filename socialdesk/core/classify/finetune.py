@@ -2,7 +2,7 @@
 
 Measured (BENCHMARKS.md): alone it is better than the fused model on English and weaker on
 Welsh; blended in, it helps both, so the full model mixes its category probabilities in with a
-weight per language chosen by cross-validation (``service.FINETUNED_WEIGHT``). It reads each
+weight per language chosen by cross-validation (``classifier.FINETUNED_WEIGHT``). It reads each
 text as the encoder does (Welsh glossed) and, for a comment, the post after it. It takes
 about 4 minutes on 2 cores, so it is never part of first use: `socialdesk train` or the
 background jobs build it after the fast model is serving."""
@@ -22,6 +22,7 @@ from socialdesk.core.classify.encoder import (
     fast_tokenizer,
     model_path,
     onnx_batches,
+    onnx_session,
     quantize_int8,
 )
 from socialdesk.core.classify.heads import sigmoid, softmax
@@ -117,14 +118,7 @@ class FineTunedModel:
     """The exported fine-tuned network on ONNX Runtime."""
 
     def __init__(self, graph: Path, batch_size: int = 32) -> None:
-        import os
-
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = os.cpu_count() or 1
-        self.session = ort.InferenceSession(str(graph), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = onnx_session(graph)
         self.tokenizer = fast_tokenizer()
         self.batch_size = batch_size
 

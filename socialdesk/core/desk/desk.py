@@ -1,49 +1,39 @@
-"""The one facade the CLI and the UI call. Everything here works without Textual.
+"""The façade the CLI and the dashboard call: the inbox, triage, the page, supervision.
 
-A :class:`Desk` binds a validated :class:`Config` to a database file and the acting OS user.
-It opens one :class:`Store` per thread on demand (SQLite connections must not cross threads).
+A :class:`Desk` binds a validated :class:`Config` to a database file and the acting OS user
+(a :class:`~socialdesk.core.desk.context.DeskContext`). Safety posts are ``desk.posts``
+(:class:`SafetyPostDesk`) and the classifier ``desk.model`` (:class:`ModelDesk`), both on the
+same context. Everything here works without Textual; every action checks the user's role first
+and is written to the audit log.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
-import json
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from socialdesk import paths
 from socialdesk.config import Config
 from socialdesk.core.audit import chain, exports, metrics, retention
-from socialdesk.core.audit.sla import SlaPolicy, fill_due_times
-from socialdesk.core.classify.data import Example
 from socialdesk.core.desk import access
+from socialdesk.core.desk.context import DeskContext
+from socialdesk.core.desk.model import ModelDesk
+from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.graph.client import GraphClient
-from socialdesk.core.graph.token import load_token
 from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import_file
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
 from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter, Item, to_iso, utc_now
 from socialdesk.core.outbox import sender as outbox
-from socialdesk.core.store import Store, audit_log, inbox, open_store, predictions
+from socialdesk.core.store import Store, inbox
 from socialdesk.core.store.cursors import SyncState, get_state
 from socialdesk.core.store.items import find_item_id, insert_new_items, items_by_platform_ids
 from socialdesk.core.store.outbox import newest_entries
-from socialdesk.core.store.settings import CONFIG_DIGEST, read_setting, write_setting
 from socialdesk.core.triage import actions as triage
 from socialdesk.core.triage import replies
 from socialdesk.errors import UserError
 
-if TYPE_CHECKING:
-    from socialdesk.core.classify.service import Classifier, Prediction, TrainProgress
-    from socialdesk.core.desk.safety_posts import PostDesk
-
 IMPORT_BATCH = 2_000
-CLASSIFY_BATCH = 256
 
 #: Called with (lines done, lines in total) while a long job runs.
 Progress = Callable[[int, int], None]
@@ -64,14 +54,6 @@ class ImportReport:
         return self.imported + self.duplicates + len(self.skipped)
 
 
-def current_user() -> str:
-    """The OS user acting (identity on the shared host)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
 def _count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
@@ -82,51 +64,50 @@ class Desk:
 
     def __init__(self, config: Config, db_path: str | Path | None = None,
                  actor: str | None = None) -> None:
-        self.config = config
-        self.db_path = paths.db_file(db_path, config.database_path or None)
-        self.actor = actor or current_user()
-        self._local = threading.local()
-        self._classifier: Classifier | None = None
-        #: Classify new items as they are synced (a model must exist or be trainable).
-        self.auto_classify = False
-        self._classifier_lock = threading.Lock()
-        self._config_recorded = False
-        self.sla = SlaPolicy(config)
-        self.role = access.role_of(config, self.actor)
+        self.context = DeskContext(config, db_path, actor)
+        #: scheduled safety posts: drafts, approval, timing, publishing, the crisis pause
+        self.posts = SafetyPostDesk(self.context)
+        #: the classifier: loading, classifying what waits, building the full model
+        self.model = ModelDesk(self.context)
+
+    @property
+    def config(self) -> Config:
+        """The validated configuration."""
+        return self.context.config
+
+    @property
+    def db_path(self) -> Path:
+        """The database file."""
+        return self.context.db_path
+
+    @property
+    def actor(self) -> str:
+        """The acting user."""
+        return self.context.actor
+
+    @property
+    def role(self) -> str:
+        """The acting user's role: officer, supervisor, read-only or none."""
+        return self.context.role
 
     @property
     def store(self) -> Store:
-        """This thread's connection to the database (opened and migrated on first use)."""
-        store: Store | None = getattr(self._local, "store", None)
-        if store is None:
-            store = open_store(self.db_path)
-            self._local.store = store
-            if not self._config_recorded:
-                self._config_recorded = True
-                self._record_config(store)
-        return store
-
-    def _record_config(self, store: Store) -> None:
-        """Audit a configuration change: the file's SHA-256 differs from the last one seen."""
-        try:
-            digest = hashlib.sha256(self.config.source.read_bytes()).hexdigest()
-        except OSError:
-            return
-        if read_setting(store, CONFIG_DIGEST).get("sha256") == digest:
-            return
-        with store.write():
-            if read_setting(store, CONFIG_DIGEST).get("sha256") == digest:
-                return  # another process recorded it meanwhile
-            write_setting(store, CONFIG_DIGEST, {"sha256": digest})
-            audit_log.append(store, self.actor, "config", self.config.source.name,
-                             {"sha256": digest, "path": str(self.config.source)})
+        """This thread's connection to the database."""
+        return self.context.store
 
     def close(self) -> None:
-        """Close this thread's connection, if open."""
-        store = getattr(self._local, "store", None)
-        if store is not None:
-            store.close()
-            self._local.store = None
+        """Close this thread's connection, if open (a worker thread's last step)."""
+        self.context.close()
+
+    def require(self, action: str) -> None:
+        """Refuse (AccessDenied, one sentence) unless the acting user may take ``action``."""
+        self.context.require(action)
+
+    def fill_due_times(self) -> int:
+        """Compute when the first response is due for items that have no due time yet."""
+        return self.context.fill_due_times()
+
+    # ── bringing items in ────────────────────────────────────────────────────────────────
 
     def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportReport:
         """Import a JSONL or CSV file: new items inserted, duplicates counted, bad lines listed.
@@ -160,50 +141,22 @@ class Desk:
                 report.skipped.append(event)
         flush()
         self.fill_due_times()
-        audit_log.append(self.store, self.actor, "import", str(path.name), {
+        self.context.record("import", path.name, {
             "imported": report.imported, "duplicates": report.duplicates,
             "skipped": len(report.skipped)})
         return report
 
     # ── the page ─────────────────────────────────────────────────────────────────────────
 
-    def graph_client(self) -> GraphClient:
-        """A Graph client for the configured page (token from env or 0600 file)."""
-        page = self.config.page
-        if not page.id:
-            raise UserError(f"{self.config.source}: [page] id is not set, so there is no page "
-                            "to talk to (socialdesk demo runs a fake one).")
-        return GraphClient(page.graph_url, page.api_version, page.id, load_token(page),
-                           timeout=page.timeout_seconds)
-
-    @contextmanager
-    def graph(self, client: GraphClient | None) -> Iterator[GraphClient]:
-        """The given client, or a new one for the configured page, closed afterwards."""
-        if client is not None:
-            yield client
-            return
-        graph = self.graph_client()
-        try:
-            yield graph
-        finally:
-            graph.close()
-
-    @property
-    def posts(self) -> PostDesk:
-        """Scheduled safety posts (drafts, approval, timing, publishing, the crisis pause)."""
-        from socialdesk.core.desk.safety_posts import PostDesk
-
-        return PostDesk(self)
-
     def sync_once(self, full: bool | None = None,
                   client: GraphClient | None = None) -> SyncReport:
         """One sync pass of the page into the DB (recorded in the audit log)."""
-        with self.graph(client) as graph:
+        with self.context.graph(client) as graph:
             report = PageSync(self.store, graph, self.config.page).run(full)
-        if self.auto_classify and report.new:
-            self.classify_pending(train_if_missing=True)
+        if self.model.auto_classify and report.new:
+            self.model.classify_pending(train_if_missing=True)
         self.fill_due_times()
-        audit_log.append(self.store, self.actor, "sync", self.config.page.id, {
+        self.context.record("sync", self.config.page.id, {
             "full": report.full, "new": len(report.new), "updated": report.updated,
             "deleted": report.deleted, "answered": report.answered,
             "requests": report.requests, "error": report.error})
@@ -235,123 +188,31 @@ class Desk:
         self.require(action.value.replace("_", " "))
         entry, new = outbox.queue(self.store, item_id, action, text, self.actor, language)
         if new:
-            audit_log.append(self.store, self.actor, f"queue_{action.value}", str(item_id),
-                             {"outbox": entry, "chars": len(text)})
+            self.context.record(f"queue_{action.value}", str(item_id),
+                                {"outbox": entry, "chars": len(text)})
         return entry, new
 
     def send_outbox(self, client: GraphClient | None = None) -> outbox.SendReport:
         """Send what is queued (recorded in the audit log when anything happened)."""
-        with self.graph(client) as graph:
+        with self.context.graph(client) as graph:
             report = outbox.OutboxSender(self.store, graph, self.config.page.id).run()
         if report.sent or report.failed or report.uncertain:
-            audit_log.append(self.store, "system", "send", self.config.page.id, {
-                "sent": report.sent, "failed": report.failed, "uncertain": report.uncertain})
+            self.context.record("send", self.config.page.id, {
+                "sent": report.sent, "failed": report.failed, "uncertain": report.uncertain},
+                actor="system")
         return report
 
     def resend(self, entry_id: int) -> None:
         """Put an uncertain/failed outbox entry back in the queue (a person decided)."""
         self.require("resend")
         outbox.resend(self.store, entry_id)
-        audit_log.append(self.store, self.actor, "resend", str(entry_id), {})
+        self.context.record("resend", str(entry_id), {})
 
     def outbox_entries(self, limit: int = 50) -> list[dict[str, object]]:
         """The newest outbox entries with their item's platform id."""
         return newest_entries(self.store, limit)
 
-    # ── classification ───────────────────────────────────────────────────────────────────
-
-    def classifier(self, progress: TrainProgress | None = None,
-                   train_if_missing: bool = True) -> Classifier | None:
-        """The loaded model (trained first on a machine that has none, if allowed)."""
-        from socialdesk.core.classify import service
-
-        with self._classifier_lock:
-            if self._classifier is None:
-                folder = service.current_model_dir()
-                if folder is None and not train_if_missing:
-                    return None
-                self._classifier = service.load_or_train(progress, self.corrections())
-            return self._classifier
-
-    def corrections(self) -> list[Example]:
-        """Officers' reclassifications (the latest per item) as training examples."""
-        rows = predictions.latest_corrections(self.store)
-        return [Example(text=t, category=cat, urgent=bool(u), language=lang, kind=kind,
-                        post=post, source="correction") for t, cat, u, lang, kind, post in rows]
-
-    def needs_full_model(self) -> bool:
-        """True when the model in use is the fast one and the config asks for the full one."""
-        if not self.config.model.fine_tune_in_background:
-            return False
-        with self._classifier_lock:
-            model = self._classifier
-        return model is not None and model.finetuned is None
-
-    def improve_model(self, progress: TrainProgress | None = None) -> Classifier | None:
-        """Build the full model (fine-tuned MiniLM beside the fused one), switch to it and
-        classify again the items nobody has touched; None when there was nothing to do."""
-        if not self.needs_full_model():
-            return None
-        model = self.retrain(full=True, progress=progress)
-        self.reclassify_untouched(model)
-        return model
-
-    def reclassify_untouched(self, model: Classifier) -> int:
-        """Classify again, with ``model``, items still new, unclaimed and never corrected.
-
-        An urgent flag is never taken away (only officers do that); a changed category gets
-        its first-response due time again (the clock still runs from the item's arrival).
-        """
-        rows = predictions.untouched_items(self.store, model.version)
-        for start in range(0, len(rows), CLASSIFY_BATCH):
-            self._store_predictions(   # checked again: an officer may act while it classifies
-                model, rows[start:start + CLASSIFY_BATCH], predictions.NEW_PREDICTION,
-                only_untouched=True)
-        self.fill_due_times()
-        return len(rows)
-
-    def classify_pending(self, train_if_missing: bool = False) -> int:
-        """Classify items no model has seen yet; return how many. Officers' choices stay."""
-        model = self.classifier(train_if_missing=train_if_missing)
-        if model is None:
-            return 0
-        done = 0
-        while True:
-            rows = predictions.pending_items(self.store, CLASSIFY_BATCH)
-            if not rows:
-                return done
-            self._store_predictions(model, rows, predictions.FIRST_PREDICTION)
-            done += len(rows)
-            self.fill_due_times()
-
-    def _store_predictions(self, model: Classifier, rows: list[predictions.ItemText],
-                           assignments: str, only_untouched: bool = False) -> None:
-        """Classify ``rows`` and write the predictions in one transaction (see
-        :func:`~socialdesk.core.store.predictions.write_predictions`)."""
-        said = model.classify([r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
-        predictions.write_predictions(
-            self.store, [_prediction_row(row[0], p) for row, p in zip(rows, said, strict=True)],
-            assignments, only_untouched)
-
-    def pending_count(self) -> int:
-        """Items waiting for the classifier."""
-        return predictions.pending_count(self.store)
-
-    def retrain(self, full: bool = False,
-                progress: TrainProgress | None = None) -> Classifier:
-        """Rebuild the model (with officers' corrections), make it current and use it."""
-        from socialdesk.core.classify import service
-
-        model = service.Classifier(service.train(self.corrections(), progress, full=full))
-        with self._classifier_lock:  # loaded first: classifying never waits for the load
-            self._classifier = model
-        return model
-
     # ── the inbox and triage ─────────────────────────────────────────────────────────────
-
-    def fill_due_times(self) -> int:
-        """Compute when the first response is due for items that have no due time yet."""
-        return fill_due_times(self.store, self.sla)
 
     def inbox_ids(self, chosen: InboxFilter) -> list[int]:
         """Ids of the items an inbox filter shows, in inbox order (urgent, then SLA risk)."""
@@ -372,10 +233,6 @@ class Desk:
     def item_detail(self, item_id: int) -> dict[str, object] | None:
         """An item with its post, thread, outbox entries and history."""
         return inbox.item_detail(self.store, item_id)
-
-    def require(self, action: str) -> None:
-        """Refuse (AccessDenied, one sentence) unless the acting user may take ``action``."""
-        access.require(self.config, self.actor, action)
 
     def claim(self, item_id: int) -> triage.Undo:
         """Take an item; refused with the holder's name when someone else has it."""
@@ -467,8 +324,9 @@ class Desk:
         """Write a report as CSV (supervisors; spreadsheet-formula safe); return rows."""
         self.require("export")
         rows = exports.write_report_csv(report, Path(path))
-        audit_log.append(self.store, self.actor, "export", Path(path).name,
-                         {"rows": rows, "since": str(report.since), "until": str(report.until)})
+        self.context.record("export", Path(path).name,
+                            {"rows": rows, "since": str(report.since),
+                             "until": str(report.until)})
         return rows
 
     def verify_audit(self) -> chain.Verification:
@@ -489,15 +347,7 @@ class Desk:
         result = retention.purge(self.store, self.config.retention_days, now or utc_now(),
                                  dry_run)
         if not dry_run and result.items:
-            audit_log.append(self.store, actor, "purge", "items",
-                             {"items": result.items, "answers": result.answers,
-                              "cutoff": to_iso(result.cutoff)})
+            self.context.record("purge", "items", {
+                "items": result.items, "answers": result.answers,
+                "cutoff": to_iso(result.cutoff)}, actor=actor)
         return result
-
-
-def _prediction_row(item_id: int, p: Prediction) -> dict[str, object]:
-    """The items columns a prediction fills, as named parameters."""
-    return {"id": item_id, "category": p.category, "urgent": int(p.urgent),
-            "cues": json.dumps(p.urgent_cues, ensure_ascii=False),
-            "confidence": p.confidence, "probabilities": json.dumps(p.probabilities),
-            "language": p.language, "version": p.model_version}

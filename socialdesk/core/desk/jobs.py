@@ -130,7 +130,7 @@ class BackgroundJobs:
     def run_improve_model(self) -> None:
         """Once per process, when the fast model is in use and we hold the lease: build the
         full model in the background and switch to it (quitting cancels it)."""
-        if self._improve_tried or not self.desk.needs_full_model() or not self._lease():
+        if self._improve_tried or not self.desk.model.needs_full_model() or not self._lease():
             return
         self._improve_tried = True
         self.listener("model", "building the full model in the background")
@@ -142,7 +142,7 @@ class BackgroundJobs:
             progress(message, fraction)
 
         try:
-            model = self.desk.improve_model(progress=report)
+            model = self.desk.model.improve_model(progress=report)
         except TrainingCancelled:
             return
         except (UserError, OSError) as exc:  # e.g. the disk is full: the fast model stays

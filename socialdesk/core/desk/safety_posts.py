@@ -1,4 +1,5 @@
-"""Safety posts as the CLI and the dashboard use them: ``desk.posts``.
+"""The safety-post desk (``desk.posts``): scheduled safety posts as the CLI and the dashboard
+use them.
 
 Roles: any officer drafts, edits, cancels, dismisses and retries; approving needs a
 supervisor when ``[posts] require_approval`` is true (otherwise an officer may approve, and
@@ -11,20 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.models import utc_now
-from socialdesk.core.schedule import templates
-from socialdesk.core.schedule import workflow as posts
+from socialdesk.core.schedule import templates, workflow
 from socialdesk.core.schedule.publisher import Publisher, PublishReport
 from socialdesk.core.schedule.timing import Occurrence, next_occurrence, parse_local, preview
-from socialdesk.core.store import audit_log
+from socialdesk.core.store import Store
 from socialdesk.core.store import safety_posts as rows
-
-if TYPE_CHECKING:
-    from socialdesk.core.desk.desk import Desk
 
 SCHEDULE = "schedule posts"
 
@@ -39,17 +37,25 @@ class Draft:
     en: str
 
 
-class PostDesk:
+class SafetyPostDesk:
     """Scheduled safety posts for one desk (its config, DB and acting user)."""
 
-    def __init__(self, desk: Desk, clock: Callable[[], datetime] = utc_now) -> None:
-        self.desk = desk
+    def __init__(self, context: DeskContext, clock: Callable[[], datetime] = utc_now) -> None:
+        self.context = context
         self.clock = clock
+
+    @property
+    def _store(self) -> Store:
+        return self.context.store
+
+    @property
+    def _actor(self) -> str:
+        return self.context.actor
 
     @property
     def zone(self) -> ZoneInfo:
         """The team's time zone."""
-        return self.desk.config.team.zone
+        return self.context.config.team.zone
 
     # ── drafting ─────────────────────────────────────────────────────────────────────────
 
@@ -61,14 +67,14 @@ class PostDesk:
     def draft(self, template: str, values: dict[str, str]) -> Draft:
         """A template filled in both languages ({team} from the config)."""
         chosen = templates.get_template(template)
-        texts = templates.fill(chosen, values, self.desk.config.team.name)
+        texts = templates.fill(chosen, values, self.context.config.team.name)
         return Draft(chosen.name, chosen.title, texts["cy"], texts["en"])
 
-    def timing(self, text: str) -> posts.Timing:
+    def timing(self, text: str) -> workflow.Timing:
         """Parse a one-off time or a rule, in the team's zone."""
-        return posts.parse_timing(text, self.zone, self.clock())
+        return workflow.parse_timing(text, self.zone, self.clock())
 
-    def preview(self, timing: posts.Timing, count: int = 5) -> list[Occurrence]:
+    def preview(self, timing: workflow.Timing, count: int = 5) -> list[Occurrence]:
         """The next occurrences (with notes on clock-change days)."""
         return preview(timing.rule, timing.first, self.zone, count)
 
@@ -76,11 +82,11 @@ class PostDesk:
             template: str | None = None) -> int:
         """Add a draft (approved at once when approval is not required and both texts are
         there); returns its id."""
-        self.desk.require(SCHEDULE)
-        post_id = posts.create(self.desk.store, self.desk.actor, title, cy, en,
+        self.context.require(SCHEDULE)
+        post_id = workflow.create(self._store, self._actor, title, cy, en,
                                self.timing(when), self.clock(), template)
-        if not self.desk.config.posts.require_approval and cy.strip() and en.strip():
-            posts.approve(self.desk.store, self.desk.actor, post_id, self.clock(), self.zone)
+        if not self.context.config.posts.require_approval and cy.strip() and en.strip():
+            workflow.approve(self._store, self._actor, post_id, self.clock(), self.zone)
         return post_id
 
     def copy(self, post_id: int, when: str) -> int:
@@ -92,67 +98,68 @@ class PostDesk:
     def edit(self, post_id: int, *, cy: str | None = None, en: str | None = None,
              title: str | None = None, when: str | None = None) -> bool:
         """Change a post; True if its approval was revoked (it is a draft again)."""
-        self.desk.require(SCHEDULE)
-        return posts.edit(self.desk.store, self.desk.actor, post_id, self.clock(), cy=cy,
+        self.context.require(SCHEDULE)
+        return workflow.edit(self._store, self._actor, post_id, self.clock(), cy=cy,
                           en=en, title=title, timing=self.timing(when) if when else None)
 
     # ── the workflow ─────────────────────────────────────────────────────────────────────
 
     def approve(self, post_id: int) -> None:
         """Approve a draft (a supervisor, when the config requires it)."""
-        self.desk.require("approve" if self.desk.config.posts.require_approval else SCHEDULE)
-        posts.approve(self.desk.store, self.desk.actor, post_id, self.clock(), self.zone)
+        needs_supervisor = self.context.config.posts.require_approval
+        self.context.require("approve" if needs_supervisor else SCHEDULE)
+        workflow.approve(self._store, self._actor, post_id, self.clock(), self.zone)
 
     def cancel(self, post_id: int) -> None:
         """Cancel a post that has not gone out."""
-        self.desk.require(SCHEDULE)
-        posts.cancel(self.desk.store, self.desk.actor, post_id, self.clock())
+        self.context.require(SCHEDULE)
+        workflow.cancel(self._store, self._actor, post_id, self.clock())
 
     def dismiss(self, post_id: int) -> int:
         """Mark a post's failed/missed/uncertain occurrences as seen."""
-        self.desk.require(SCHEDULE)
-        return posts.dismiss(self.desk.store, self.desk.actor, post_id)
+        self.context.require(SCHEDULE)
+        return workflow.dismiss(self._store, self._actor, post_id)
 
     def pause(self, reason: str) -> None:
         """Pause all scheduled publishing (supervisors), with a reason everyone sees."""
-        self.desk.require("pause")
-        posts.pause(self.desk.store, self.desk.actor, reason, self.clock())
+        self.context.require("pause")
+        workflow.pause(self._store, self._actor, reason, self.clock())
 
-    def resume(self) -> posts.PauseState:
+    def resume(self) -> workflow.PauseState:
         """Resume publishing; what fell due meanwhile is judged by the grace rule."""
-        self.desk.require("resume")
-        return posts.resume(self.desk.store, self.desk.actor)
+        self.context.require("resume")
+        return workflow.resume(self._store, self._actor)
 
     def retry(self, post_id: int, client: GraphClient | None = None) -> PublishReport:
         """Publish an uncertain/failed one-off again now (after a person checked the page)."""
-        self.desk.require(SCHEDULE)
-        with self.desk.graph(client) as graph:
-            return self._publisher(graph).retry(self.desk.actor, post_id)
+        self.context.require(SCHEDULE)
+        with self.context.graph(client) as graph:
+            return self._publisher(graph).retry(self._actor, post_id)
 
     def publish_due(self, client: GraphClient | None = None) -> PublishReport:
         """One publishing round (the background jobs call this on the timer)."""
-        with self.desk.graph(client) as graph:
+        with self.context.graph(client) as graph:
             report = self._publisher(graph).run()
         if report.error:
-            audit_log.append(self.desk.store, "system", "posts_round", "posts",
-                             {"error": report.error})
+            self.context.record("posts_round", "posts", {"error": report.error},
+                                actor="system")
         return report
 
     def _publisher(self, graph: GraphClient) -> Publisher:
-        return Publisher(self.desk.store, graph, self.desk.config.posts, self.zone, self.clock)
+        return Publisher(self._store, graph, self.context.config.posts, self.zone, self.clock)
 
     # ── views ────────────────────────────────────────────────────────────────────────────
 
-    def pause_state(self) -> posts.PauseState:
+    def pause_state(self) -> workflow.PauseState:
         """Whether publishing is paused, why, by whom, since when."""
-        return posts.pause_state(self.desk.store)
+        return workflow.pause_state(self._store)
 
     def headline(self) -> tuple[str, bool]:
         """One line for the status bar, and whether it needs attention (paused, problems)."""
-        state = posts.pause_state(self.desk.store)
+        state = workflow.pause_state(self._store)
         if state.paused:
             return f"posts: ⏸ PAUSED by {state.by} — {state.reason}", True
-        drafts, problems, next_due = rows.summary(self.desk.store)
+        drafts, problems, next_due = rows.summary(self._store)
         parts = []
         if next_due:
             moment = datetime.fromisoformat(next_due).astimezone(self.zone)
@@ -165,29 +172,29 @@ class PostDesk:
 
     def get(self, post_id: int) -> dict[str, Any]:
         """One post."""
-        return posts.get_post(self.desk.store, post_id)
+        return workflow.get_post(self._store, post_id)
 
     def agenda(self) -> list[dict[str, Any]]:
         """Drafts and posts still to go out, and last week's, by due time."""
-        return posts.agenda(self.desk.store, self.clock())
+        return workflow.agenda(self._store, self.clock())
 
     def problems(self) -> list[dict[str, Any]]:
         """Failed, missed and uncertain occurrences nobody has dismissed."""
-        return rows.problems(self.desk.store)
+        return rows.problems(self._store)
 
     def history(self, post_id: int) -> list[dict[str, Any]]:
         """A post's occurrences, newest first."""
-        return rows.history(self.desk.store, post_id)
+        return rows.history(self._store, post_id)
 
     def all(self) -> list[dict[str, Any]]:
         """Every post."""
-        return rows.all_posts(self.desk.store)
+        return rows.all_posts(self._store)
 
     def upcoming(self, post: dict[str, Any], count: int = 5) -> list[Occurrence]:
         """The post's next occurrences from its due time (one for a one-off), with notes on
         clock-change days."""
         due = datetime.fromisoformat(post["due_at"])
-        rule = posts.timing_of(post)
+        rule = workflow.timing_of(post)
         if rule is not None:
             first = next_occurrence(rule, due - timedelta(seconds=1), self.zone)
         elif post.get("timing"):

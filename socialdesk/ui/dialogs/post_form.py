@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from socialdesk.core.desk.safety_posts import PostDesk
+from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.schedule.templates import PostTemplate, fill
 from socialdesk.errors import UserError
 
@@ -53,7 +53,7 @@ class PostFormDialog(ModalScreen[PostForm | None]):
     PostFormDialog Button { margin-left: 1; }
     """
 
-    def __init__(self, posts: PostDesk, heading: str, template: PostTemplate | None = None,
+    def __init__(self, posts: SafetyPostDesk, heading: str, template: PostTemplate | None = None,
                  *, title: str = "", when: str = "", cy: str = "", en: str = "") -> None:
         super().__init__()
         self.posts = posts
@@ -131,7 +131,7 @@ class PostFormDialog(ModalScreen[PostForm | None]):
             return
         values = {(i.id or "")[3:]: i.value for i in self.query(Input)
                   if (i.id or "").startswith("ph-")}
-        filled = fill_partial(self.template, values, self.posts.desk.config.team.name)
+        filled = fill_partial(self.template, values, self.posts.context.config.team.name)
         self._filling = True
         for language in ("cy", "en"):
             if not self._edited[language]:

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.models import CLOSE_REASONS, InboxFilter
 from socialdesk.core.outbox.sender import Action
 from socialdesk.core.triage.actions import Undo

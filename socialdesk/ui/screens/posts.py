@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.schedule.workflow import PauseState, languages_of, local_label
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.post_form import PostForm, PostFormDialog

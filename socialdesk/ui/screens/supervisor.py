@@ -21,7 +21,7 @@ from textual_plotext import PlotextPlot
 
 from socialdesk import paths
 from socialdesk.core.audit.metrics import DIMENSIONS, Report, minutes_text, share_text
-from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk import Desk
 from socialdesk.core.models import utc_now
 from socialdesk.ui.format import local_time, one_line
 from socialdesk.ui.screens.base import DeskScreen

@@ -1,0 +1,123 @@
+"""What every part of the desk shares: one configuration, one database file, the acting user
+and their role, a connection per thread, the audit log and the page client.
+
+The Desk, the safety-post desk, the model desk and the background jobs are all built on one
+:class:`DeskContext`, so none of them needs to import another to reach these.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from socialdesk import paths
+from socialdesk.config import Config
+from socialdesk.core.audit.sla import SlaPolicy, fill_due_times
+from socialdesk.core.desk import access
+from socialdesk.core.graph.client import GraphClient
+from socialdesk.core.graph.token import load_token
+from socialdesk.core.store import Store, audit_log, open_store
+from socialdesk.core.store.settings import CONFIG_DIGEST, read_setting, write_setting
+from socialdesk.errors import UserError
+
+
+def current_user() -> str:
+    """The OS user acting (identity on the shared host)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class DeskContext:
+    """One configuration, one database and one acting user, shared by the desk's parts."""
+
+    def __init__(self, config: Config, db_path: str | Path | None = None,
+                 actor: str | None = None) -> None:
+        self.config = config
+        self.db_path = paths.db_file(db_path, config.database_path or None)
+        self.actor = actor or current_user()
+        self.role = access.role_of(config, self.actor)
+        self.sla = SlaPolicy(config)
+        self._local = threading.local()
+        self._config_recorded = False
+
+    # ── the database ─────────────────────────────────────────────────────────────────────
+
+    @property
+    def store(self) -> Store:
+        """This thread's connection to the database (opened and migrated on first use)."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = open_store(self.db_path)
+            self._local.store = store
+            if not self._config_recorded:
+                self._config_recorded = True
+                self._record_config(store)
+        return store
+
+    def _record_config(self, store: Store) -> None:
+        """Audit a configuration change: the file's SHA-256 differs from the last one seen."""
+        try:
+            digest = hashlib.sha256(self.config.source.read_bytes()).hexdigest()
+        except OSError:
+            return
+        if read_setting(store, CONFIG_DIGEST).get("sha256") == digest:
+            return
+        with store.write():
+            if read_setting(store, CONFIG_DIGEST).get("sha256") == digest:
+                return  # another process recorded it meanwhile
+            write_setting(store, CONFIG_DIGEST, {"sha256": digest})
+            audit_log.append(store, self.actor, "config", self.config.source.name,
+                             {"sha256": digest, "path": str(self.config.source)})
+
+    def close(self) -> None:
+        """Close this thread's connection, if open (a worker thread's last step)."""
+        store = getattr(self._local, "store", None)
+        if store is not None:
+            store.close()
+            self._local.store = None
+
+    def record(self, action: str, subject: str, payload: dict[str, Any],
+               actor: str | None = None) -> None:
+        """Append an action to the audit log (as the acting user unless ``actor`` says)."""
+        audit_log.append(self.store, actor or self.actor, action, subject, payload)
+
+    def fill_due_times(self) -> int:
+        """Compute when the first response is due for items that have no due time yet."""
+        return fill_due_times(self.store, self.sla)
+
+    # ── who may act ──────────────────────────────────────────────────────────────────────
+
+    def require(self, action: str) -> None:
+        """Refuse (AccessDenied, one sentence) unless the acting user may take ``action``."""
+        access.require(self.config, self.actor, action)
+
+    # ── the page ─────────────────────────────────────────────────────────────────────────
+
+    def graph_client(self) -> GraphClient:
+        """A Graph client for the configured page (token from env or 0600 file); one
+        sentence when the page or its token is missing."""
+        page = self.config.page
+        if not page.id:
+            raise UserError(f"{self.config.source}: [page] id is not set, so there is no page "
+                            "to talk to (socialdesk demo runs a fake one).")
+        return GraphClient(page.graph_url, page.api_version, page.id, load_token(page),
+                           timeout=page.timeout_seconds)
+
+    @contextmanager
+    def graph(self, client: GraphClient | None) -> Iterator[GraphClient]:
+        """The given client, or a new one for the configured page, closed afterwards."""
+        if client is not None:
+            yield client
+            return
+        graph = self.graph_client()
+        try:
+            yield graph
+        finally:
+            graph.close()
