@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from socialdesk.cli.output import printable, printable_block
 from socialdesk.config import Config, parse_config
 from socialdesk.core.desk import Desk
 from socialdesk.core.graph.client import GraphClient
@@ -24,7 +25,6 @@ from socialdesk.core.ingest.importer import MAX_TEXT_CHARS
 from socialdesk.core.ingest.sync import PageSync
 from socialdesk.core.store import open_store
 from socialdesk.errors import ConfigError, ImportFileError
-from socialdesk.terminal import printable, printable_block
 from socialdesk.ui.format import one_line, plain_block
 from tests.reliability.conftest import scale
 

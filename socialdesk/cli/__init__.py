@@ -1,0 +1,61 @@
+"""The `socialdesk` command: a thin scriptable face on :mod:`socialdesk.core.desk`.
+
+One module per group of commands (like pip's commands package), every command the same shape
+(:class:`~socialdesk.cli.base.Command`), all of them listed in :data:`GROUPS`:
+
+- :mod:`.setup` — locate, config check
+- :mod:`.inbox` — import, reply, hide, outbox
+- :mod:`.page` — sync, worker, fake-page
+- :mod:`.model` — classify, train, eval
+- :mod:`.safety_posts` — posts (one sub-command per action)
+- :mod:`.supervisor` — report, audit verify, purge
+- :mod:`.demo` — dashboard (the default), demo
+
+Exit codes: 0 success, 1 a user error (one clear sentence on stderr), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from socialdesk import __version__
+from socialdesk.cli import demo, inbox, model, page, safety_posts, setup, supervisor
+from socialdesk.cli.base import Command, global_options
+from socialdesk.errors import UserError
+
+#: Every command, in the order `socialdesk --help` lists them.
+GROUPS = (demo, setup, inbox, page, supervisor, safety_posts, model)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="socialdesk",
+        description="Contact desk for a police neighbourhood team's social media page.")
+    parser.add_argument("--version", action="version", version=f"socialdesk {__version__}")
+    global_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command_name", metavar="COMMAND")
+    for group in GROUPS:
+        for command in group.COMMANDS:
+            command.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    options = build_parser().parse_args(argv)
+    command: Command = getattr(options, "command", None) or demo.Dashboard()
+    try:
+        return command.run(options)
+    except UserError as exc:
+        print(f"socialdesk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("socialdesk: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `socialdesk posts templates | head`: the reader left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

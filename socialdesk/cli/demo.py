@@ -1,0 +1,146 @@
+"""The dashboard and the demo: ``socialdesk [dashboard]`` and ``socialdesk demo``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from socialdesk import paths
+from socialdesk.cli.base import Command, config_of, open_desk, stop_event
+from socialdesk.cli.model import ready_classifier
+from socialdesk.cli.output import printable, say
+from socialdesk.cli.page import fake_page, fake_page_options
+from socialdesk.core.desk import Desk
+from socialdesk.core.desk.context import current_user
+from socialdesk.errors import UserError
+
+if TYPE_CHECKING:
+    from socialdesk.fakepage.server import FakePage
+
+
+def run_dashboard(desk: Desk, background: bool) -> int:
+    """Open the dashboard (Textual is imported only here: the CLI works without a screen).
+
+    Users with no access never get here: :func:`open_desk` turns them away.
+    """
+    from socialdesk.ui.app import build_app
+
+    build_app(desk, background=background).run()
+    return 0
+
+
+class Dashboard(Command):
+    """The officers' dashboard."""
+
+    name = "dashboard"
+    summary = "open the officers' dashboard (the default)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """--no-sync."""
+        parser.add_argument("--no-sync", action="store_true",
+                            help="do not run the page sync and sending in this dashboard")
+
+    def run(self, options: argparse.Namespace) -> int:
+        """The dashboard on the configured page and database; needs a terminal."""
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UserError("The dashboard needs a terminal (run it in a terminal, over SSH, "
+                            "or through textual-serve); see socialdesk --help for the other "
+                            "commands.")
+        return run_dashboard(open_desk(options),
+                             background=not getattr(options, "no_sync", False))
+
+
+def _demo_desk(options: argparse.Namespace, page: FakePage) -> Desk:
+    """A desk on a fresh demo DB for the fake page, the current user as supervisor."""
+    base = config_of(options)
+    user = current_user()
+    config = replace(
+        base, page=replace(base.page, id=page.page_id, graph_url=page.url, token_file="",
+                           sync_interval_seconds=10),
+        access=replace(base.access, members={**base.access.members, user: "supervisor"}))
+    os.environ[config.page.token_env] = page.token  # this process only; never written down
+    db = Path(options.db) if options.db else paths.data_dir() / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    say(f"fake page at {page.url} (page {page.page_id}), about {options.rate:g} new items a "
+        f"minute; demo database {db}")
+    desk = Desk(config, db, actor=user)
+    _seed_demo_posts(desk)
+    return desk
+
+
+def _seed_demo_posts(desk: Desk) -> None:
+    """A few safety posts for the demo: one going out in two minutes, a weekly reminder,
+    a draft awaiting approval and one still missing its Welsh text."""
+    posts = desk.posts
+    now = datetime.now(desk.config.team.zone)
+    soon = (now + timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M")
+    saturday = now + timedelta(days=(5 - now.weekday()) % 7 + 7)
+    for name, when, values, approve in (
+            ("how-to-report", soon, {}, True),
+            ("lock-your-car", "every friday 17:00", {}, True),
+            ("bike-marking", saturday.strftime("%Y-%m-%d") + " 08:00",
+             {"place": "Llangefni Town Hall", "place_cy": "Neuadd y Dref, Llangefni",
+              "date": saturday.strftime("%Y-%m-%d"), "time": "10:00-14:00"}, False)):
+        draft = posts.draft(name, values)
+        post_id = posts.add(draft.title, draft.cy, draft.en, when, draft.template)
+        if approve and desk.config.posts.require_approval:
+            posts.approve(post_id)
+    posts.add("Christmas market patrols", "", "Officers will be at the Beaumaris Christmas "
+              "market this weekend — come and say hello!", "monthly first saturday 10:00")
+
+
+def _demo_feed(desk: Desk) -> None:
+    """Headless demo: sync every few seconds and print what arrives."""
+    stop = stop_event()
+    say("live: new comments and messages appear below, oldest first; Ctrl-C to stop")
+    say(f"{'received':<10} {'kind':<8} {'triage':<17} {'author':<16}  text")
+    while not stop.is_set():
+        report = desk.sync_once()
+        for item in desk.items_by_platform_id(report.new):
+            when = datetime.fromisoformat(str(item["created_at"])).astimezone(
+                desk.config.team.zone)
+            flag = "URGENT " if item["urgent"] else ""
+            label = f"{flag}{item['category'] or 'unclassified'} {item['language'] or ''}"
+            say(f"{when:%a %H:%M}  {item['kind']!s:<8} {label.strip():<17} "
+                f"{printable(str(item['author_name'] or '(unknown)'), 16):<16}  "
+                f"{printable(str(item['text'] or '(sticker)'), 60)}")
+        if report.error:
+            say(f"sync problem: {report.error}")
+        stop.wait(5)
+
+
+class Demo(Command):
+    """The demo."""
+
+    name = "demo"
+    summary = "fake page + demo database + socialdesk working on it live"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """The fake page's options, --headless."""
+        fake_page_options(parser, rate=20.0)
+        parser.add_argument("--headless", action="store_true",
+                            help="no dashboard: print arriving items (for scripts and CI)")
+
+    def run(self, options: argparse.Namespace) -> int:
+        """A fake page on loopback, a fresh demo DB, and the dashboard (or a printed feed)."""
+        page = fake_page(options, posts=12, comments=60, conversations=12).start()
+        try:
+            desk = _demo_desk(options, page)
+            if options.headless:
+                desk.model.auto_classify = True
+                ready_classifier(desk)
+                _demo_feed(desk)
+            else:
+                run_dashboard(desk, background=True)
+        finally:
+            page.stop()
+        return 0
+
+
+COMMANDS: tuple[Command, ...] = (Dashboard(), Demo())

@@ -1,0 +1,139 @@
+"""The classifier from the command line: ``classify``, ``train`` and ``eval``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from socialdesk.cli.base import Command, open_desk
+from socialdesk.cli.output import note, say, train_progress
+from socialdesk.core.classify.classifier import Classifier
+from socialdesk.core.classify.data import ExampleFileError
+from socialdesk.core.classify.training import current_model_dir
+from socialdesk.core.desk import Desk
+
+
+def classify_if_model(desk: Desk) -> None:
+    """Classify new items when a model exists; otherwise say how to get one."""
+    done = desk.model.classify_pending(train_if_missing=False)
+    if done:
+        say(f"classified {done} new items")
+    waiting = desk.model.pending_count()
+    if waiting:
+        say(f"{waiting} items wait unclassified: build a model once with 'socialdesk "
+            "train --fast' (under a minute) or 'socialdesk train' (the full one, about 4 "
+            "minutes)")
+
+
+def ready_classifier(desk: Desk) -> Classifier:
+    """The model, trained first on a machine without one; says on stderr when it is the fast
+    one."""
+    if current_model_dir() is None:
+        note("no model on this machine yet; training the fast model from prompts/ (first "
+             "use, under a minute)")
+    model = desk.model.classifier(train_progress())
+    assert model is not None  # train_if_missing: a model always comes back
+    if model.finetuned is None:
+        note("using the fast model; 'socialdesk train' builds the full, more accurate one "
+             "(about 4 minutes; the dashboard and worker build it in the background)")
+    return model
+
+
+def _stdin_records() -> list[dict[str, Any]]:
+    records = []
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ValueError
+        except ValueError:
+            raise ExampleFileError(f"stdin line {number}: expected a JSON object with a "
+                                   "'text'.") from None
+        records.append(record)
+    return records
+
+
+class Classify(Command):
+    """Classify one text, or JSONL on stdin."""
+
+    name = "classify"
+    summary = ("classify one TEXT, or JSONL on stdin (no TEXT, or -; JSONL with predictions "
+               "out)")
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """The text (or nothing / - for stdin), its post and kind."""
+        parser.add_argument("text", nargs="?", metavar="TEXT")
+        parser.add_argument("--post", help="the post a comment sits under (context)")
+        parser.add_argument("--kind", choices=("comment", "message"))
+
+    def run(self, options: argparse.Namespace) -> int:
+        """One JSON prediction, or each stdin record with its prediction added."""
+        model = ready_classifier(open_desk(options))
+        if options.text not in (None, "-"):  # "-" reads stdin, as elsewhere on Unix
+            (prediction,) = model.classify([options.text], [options.post], [options.kind])
+            print(json.dumps(prediction.as_dict(), ensure_ascii=False))
+            return 0
+        records = _stdin_records()
+        predictions = model.classify([r["text"] for r in records],
+                                     [r.get("post") for r in records],
+                                     [r.get("kind") for r in records])
+        for record, prediction in zip(records, predictions, strict=True):
+            print(json.dumps({**record, **prediction.as_dict()}, ensure_ascii=False))
+        return 0
+
+
+class Train(Command):
+    """Rebuild the model."""
+
+    name = "train"
+    summary = "rebuild the model from prompts/ examples + officer corrections"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """--fast."""
+        parser.add_argument("--fast", action="store_true",
+                            help="only the fused model (under a minute), without fine-tuning "
+                            "MiniLM (the full model takes about 4 minutes on 2 cores and is "
+                            "more accurate)")
+
+    def run(self, options: argparse.Namespace) -> int:
+        """Train, then classify what waits and again what nobody has touched."""
+        desk = open_desk(options)
+        model = desk.model.retrain(full=not options.fast, progress=train_progress())
+        meta = model.meta
+        say(f"model {meta['version']} trained on {meta['examples']} examples "
+            f"({meta['corrections']} officer corrections) in {meta['trained_seconds']} s")
+        done = desk.model.classify_pending()
+        say(f"classified {done} waiting items" if done else "no items were waiting")
+        again = desk.model.reclassify_untouched(model)
+        if again:
+            say(f"classified again {again} items nobody has touched yet")
+        return 0
+
+
+class Eval(Command):
+    """Score the model on a labelled file."""
+
+    name = "eval"
+    summary = "score the model on a labelled JSONL file"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """The file, --json."""
+        parser.add_argument("file", metavar="FILE")
+        parser.add_argument("--json", action="store_true", help="one JSON object (DESIGN.md §6)")
+
+    def run(self, options: argparse.Namespace) -> int:
+        """The scores as a table, or one JSON object."""
+        from socialdesk.core.classify.evaluate import evaluate_file, format_report
+
+        model = ready_classifier(open_desk(options))
+        result = evaluate_file(model, Path(options.file))
+        print(json.dumps(result, ensure_ascii=False) if options.json else format_report(result))
+        return 0
+
+
+COMMANDS: tuple[Command, ...] = (Classify(), Train(), Eval())

@@ -1,0 +1,159 @@
+"""The page: ``sync``, ``worker`` (the background jobs without a screen) and ``fake-page``."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from socialdesk.cli.base import Command, open_desk, stop_event, wait_for_stop
+from socialdesk.cli.inbox import send_summary
+from socialdesk.cli.model import classify_if_model, ready_classifier
+from socialdesk.cli.output import fail, printable, say
+from socialdesk.core.desk.jobs import BackgroundJobs
+from socialdesk.core.ingest.sync import SyncReport
+from socialdesk.core.outbox.sender import SendReport
+from socialdesk.core.schedule.publisher import PublishReport
+from socialdesk.errors import UserError
+
+if TYPE_CHECKING:
+    from socialdesk.fakepage.server import FakePage
+
+
+def sync_summary(report: SyncReport) -> str:
+    """One line of what a sync pass did."""
+    kind = "full" if report.full else "incremental"
+    return (f"{kind} sync: {len(report.new)} new, {report.updated} updated, "
+            f"{report.deleted} deleted, {report.answered} answered on the page; "
+            f"{report.requests} requests")
+
+
+def print_event(kind: str, payload: object) -> None:
+    """A background job's report as one timestamped line (details indented below)."""
+    stamp = datetime.now().strftime("%H:%M:%S")
+    if isinstance(payload, SyncReport):
+        line = sync_summary(payload) + (f" — {payload.error}" if payload.error else "")
+    elif isinstance(payload, SendReport):
+        line = send_summary(payload) + "".join(f"\n    {d}" for d in payload.details)
+    elif isinstance(payload, PublishReport):
+        line = (f"safety posts: {len(payload.published)} published, {len(payload.missed)} "
+                f"missed, {len(payload.failed)} failed, {len(payload.uncertain)} uncertain"
+                + "".join(f"\n    {printable(d)}" for d in payload.details))
+    else:
+        line = f"{kind}: {payload}"
+    say(f"[{stamp}] {line}")
+
+
+class Sync(Command):
+    """Pull comments and messages from the page."""
+
+    name = "sync"
+    summary = "pull comments and messages from the configured page"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """--once, --full."""
+        parser.add_argument("--once", action="store_true", help="one pass, then exit")
+        parser.add_argument("--full", action="store_true",
+                            help="re-read every comment in the window (late items, edits, "
+                            "deletions)")
+
+    def run(self, options: argparse.Namespace) -> int:
+        """One pass (--once), or a pass every sync interval until Ctrl-C."""
+        desk = open_desk(options)
+        if options.once:
+            report = desk.sync_once(full=True if options.full else None)
+            say(sync_summary(report))
+            classify_if_model(desk)
+            return fail(report.error) if report.error else 0
+        jobs = BackgroundJobs(desk, listener=print_event)
+        say(f"syncing every {jobs.sync_interval:g} s; Ctrl-C to stop")
+        stop = stop_event()
+        while not stop.is_set():
+            jobs.run_sync()
+            if jobs.stopped_reason:
+                return fail(jobs.stopped_reason)
+            stop.wait(jobs.sync_interval)
+        return 0
+
+
+class Worker(Command):
+    """The background jobs without a screen."""
+
+    name = "worker"
+    summary = "run background jobs (sync, sending, safety posts) without a screen"
+
+    def run(self, options: argparse.Namespace) -> int:
+        """Run until Ctrl-C; exit 1 with the reason when the jobs had to stop (token)."""
+        desk = open_desk(options)
+        desk.context.graph_client().close()  # fail now, in one sentence, if page/token missing
+        desk.model.auto_classify = True
+        ready_classifier(desk)
+        jobs = BackgroundJobs(desk, listener=print_event)
+        jobs.start()
+        say(f"worker running (sync every {jobs.sync_interval:g} s, safety posts when due, "
+            f"outbox every {jobs.send_interval:g} s); Ctrl-C to stop")
+        try:
+            wait_for_stop()
+        finally:
+            jobs.shutdown()
+        return fail(jobs.stopped_reason) if jobs.stopped_reason else 0
+
+
+def fake_page_options(parser: argparse.ArgumentParser, rate: float) -> None:
+    """What shapes a fake page: seed, traffic rate, faults."""
+    parser.add_argument("--seed", type=int, default=1, help="content seed (default 1)")
+    parser.add_argument("--rate", type=float, default=rate,
+                        help="new items a minute (fake-page default 0: a fixed page)")
+    parser.add_argument("--fault", action="append", metavar="NAME[@ENDPOINT][=SHARE]",
+                        help="inject a fault (repeatable): rate_limit, server_error, slow, "
+                             "reset, truncated_json, token_expired, duplicates, late_items")
+    parser.add_argument("--slow-seconds", type=float, default=25.0,
+                        help="delay of the 'slow' fault")
+
+
+def fake_page(options: argparse.Namespace, posts: int, comments: int,
+              conversations: int) -> FakePage:
+    """A fake page from the options (not started); a bad --fault is one sentence."""
+    from socialdesk.fakepage.faults import FaultSpecError
+    from socialdesk.fakepage.server import FakePage
+    from socialdesk.fakepage.state import Sizes
+
+    try:
+        return FakePage(seed=options.seed, rate=options.rate, faults=options.fault or [],
+                        sizes=Sizes(posts, comments, conversations),
+                        slow_seconds=options.slow_seconds)
+    except FaultSpecError as exc:
+        raise UserError(f"--fault: {exc}.") from None
+
+
+class FakePageCommand(Command):
+    """Serve a fake page on loopback."""
+
+    name = "fake-page"
+    summary = "serve a fake Facebook page on 127.0.0.1"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """The page's shape, and the port."""
+        fake_page_options(parser, rate=0.0)
+        parser.add_argument("--port", type=int, default=0, help="port (default: any free one)")
+        parser.add_argument("--posts", type=int, default=12)
+        parser.add_argument("--comments", type=int, default=100)
+        parser.add_argument("--conversations", type=int, default=15)
+
+    def run(self, options: argparse.Namespace) -> int:
+        """Print {"url", "page_id", "token"} on one line, then serve until stopped."""
+        page = fake_page(options, options.posts, options.comments, options.conversations)
+        try:
+            page.start("127.0.0.1", options.port)
+        except OSError as exc:
+            raise UserError(f"Cannot listen on 127.0.0.1:{options.port} "
+                            f"({exc.strerror}).") from None
+        print(page.announce(), flush=True)
+        try:
+            wait_for_stop()
+        finally:
+            page.stop()
+        return 0
+
+
+COMMANDS: tuple[Command, ...] = (Sync(), Worker(), FakePageCommand())

@@ -1,0 +1,163 @@
+"""The supervisor's commands: ``report``, ``audit verify`` and ``purge``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime, time, timedelta
+
+from socialdesk.cli.base import Command, Group, open_desk
+from socialdesk.cli.output import say
+from socialdesk.core.audit.metrics import (
+    DIMENSIONS,
+    GroupStats,
+    Report,
+    minutes_text,
+    share_text,
+)
+from socialdesk.core.desk import Desk
+from socialdesk.errors import UserError
+
+
+def _day(value: str | None, desk: Desk, end: bool = False) -> datetime | None:
+    """A YYYY-MM-DD date as local midnight in the team's zone (--until is inclusive)."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"'{value}' is not a date like 2026-11-23.") from None
+    if end:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(), tzinfo=desk.config.team.zone)
+
+
+def _row(group: GroupStats) -> str:
+    share = share_text(group)
+    return (f"{group.key[:22]:<22} {group.count:>7,} {group.answered:>7,} "
+            f"{minutes_text(group.frt_staffed_median):>7} "
+            f"{minutes_text(group.frt_staffed_p90):>7} "
+            f"{minutes_text(group.frt_elapsed_median):>7} "
+            f"{minutes_text(group.frt_elapsed_p90):>7} "
+            f"{share:>5} {group.no_reply_needed:>7,}")
+
+
+HEADER = (f"{'':<22} {'items':>7} {'answd':>7} {'FRT med':>7} {'p90':>7} "
+          f"{'elapsed':>7} {'p90':>7} {'SLA':>5} {'no-reply':>7}")
+
+
+def print_report(report: Report) -> None:
+    """The report as text tables (FRT in staffed time first, then elapsed)."""
+    span = f"{report.since:%Y-%m-%d}" if report.since else "the start"
+    until = f"{report.until - timedelta(days=1):%Y-%m-%d}" if report.until else "now"
+    say(f"Response times, {span} to {until}; SLA judged on {report.clock} time.")
+    say(HEADER)
+    say(_row(report.overall))
+    for dimension, groups in report.groups.items():
+        say(f"\nby {dimension}")
+        for group in groups:
+            say(_row(group))
+    say(f"\n{report.parity}")
+    say(f"Past SLA right now, unanswered: {len(report.past_sla_now)}"
+          + (f" (items {', '.join(map(str, report.past_sla_now[:20]))}"
+             f"{' …' if len(report.past_sla_now) > 20 else ''})" if report.past_sla_now else ""))
+
+
+def _drill(report: Report, spec: str) -> list[int]:
+    dimension, _, key = spec.partition("=")
+    if dimension == "overall":
+        return report.overall.item_ids
+    groups = report.groups.get(dimension)
+    if groups is None or not key:
+        raise UserError(f"--items takes DIMENSION=VALUE with a dimension of "
+                        f"{', '.join(DIMENSIONS)} (e.g. language=cy), got '{spec}'.")
+    for group in groups:
+        if group.key == key:
+            return group.item_ids
+    raise UserError(f"There is no group '{key}' by {dimension} in this report.")
+
+
+class ReportCommand(Command):
+    """Response times and SLA."""
+
+    name = "report"
+    summary = "response times: first response, SLA, by category/officer/language/week"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """The window, the groupings, and the output form."""
+        parser.add_argument("--since", metavar="YYYY-MM-DD")
+        parser.add_argument("--until", metavar="YYYY-MM-DD", help="inclusive")
+        parser.add_argument("--by", action="append", choices=DIMENSIONS,
+                            help="group by this (repeatable; default: all)")
+        parser.add_argument("--csv", metavar="FILE", help="export as CSV (supervisors)")
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--items", metavar="DIM=VALUE",
+                            help="drill down: the item ids behind one figure, e.g. language=cy")
+
+    def run(self, options: argparse.Namespace) -> int:
+        """Tables, JSON, a CSV export (supervisors) or the item ids behind one figure."""
+        desk = open_desk(options)
+        by = options.by or list(DIMENSIONS)
+        report = desk.report(_day(options.since, desk), _day(options.until, desk, end=True), by)
+        if options.items:
+            for item_id in _drill(report, options.items):
+                say(str(item_id))
+            return 0
+        if options.csv:
+            rows = desk.export_report(report, options.csv)
+            print(f"wrote {rows} rows to {options.csv}", file=sys.stderr)
+        if options.json:
+            say(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        elif not options.csv:
+            print_report(report)
+        return 0
+
+
+class AuditVerify(Command):
+    """Check the audit chain."""
+
+    name = "verify"
+    summary = "check the audit log's hash chain"
+
+    def run(self, options: argparse.Namespace) -> int:
+        """Rows and head when intact; exit 1 naming the first broken row otherwise."""
+        result = open_desk(options).verify_audit()
+        if result.ok:
+            say(f"audit log OK: {result.rows:,} rows, head {result.head}")
+            return 0
+        print(f"socialdesk: the audit log is broken at row {result.broken_id}: it "
+              f"{result.reason} ({result.rows:,} rows before it are intact).", file=sys.stderr)
+        return 1
+
+
+class Audit(Group):
+    """``socialdesk audit verify``."""
+
+    name = "audit"
+    summary = "check the tamper-evident audit log"
+    commands = (AuditVerify(),)
+
+
+class Purge(Command):
+    """Retention."""
+
+    name = "purge"
+    summary = "remove personal data older than [retention] days (supervisors)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """--dry-run."""
+        parser.add_argument("--dry-run", action="store_true", help="only count")
+
+    def run(self, options: argparse.Namespace) -> int:
+        """Purge (or count) and say how much, and before when."""
+        desk = open_desk(options)
+        result = desk.purge(dry_run=options.dry_run)
+        verb = "would purge" if result.dry_run else "purged"
+        say(f"{verb} {result.items:,} items and {result.answers:,} answers created before "
+            f"{result.cutoff:%Y-%m-%d} ({desk.config.retention_days} days); reports keep "
+            "their figures.")
+        return 0
+
+
+COMMANDS: tuple[Command, ...] = (ReportCommand(), Audit(), Purge())
