@@ -10,10 +10,19 @@ from socialdesk.cli.base import Command, open_desk, stop_event, wait_for_stop
 from socialdesk.cli.inbox import send_summary
 from socialdesk.cli.model import classify_if_model, ready_classifier
 from socialdesk.cli.output import fail, printable, say
+from socialdesk.core.desk.events import (
+    JobEvent,
+    JobFailed,
+    JobsStopped,
+    ModelChanged,
+    Published,
+    Purged,
+    RunElsewhere,
+    Sent,
+    Synced,
+)
 from socialdesk.core.desk.jobs import BackgroundJobs
 from socialdesk.core.ingest.sync import SyncReport
-from socialdesk.core.outbox.sender import SendReport
-from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.errors import UserError
 
 if TYPE_CHECKING:
@@ -28,20 +37,33 @@ def sync_summary(report: SyncReport) -> str:
             f"{report.requests} requests")
 
 
-def print_event(kind: str, payload: object) -> None:
-    """A background job's report as one timestamped line (details indented below)."""
-    stamp = datetime.now().strftime("%H:%M:%S")
-    if isinstance(payload, SyncReport):
-        line = sync_summary(payload) + (f" — {payload.error}" if payload.error else "")
-    elif isinstance(payload, SendReport):
-        line = send_summary(payload) + "".join(f"\n    {d}" for d in payload.details)
-    elif isinstance(payload, PublishReport):
-        line = (f"safety posts: {len(payload.published)} published, {len(payload.missed)} "
-                f"missed, {len(payload.failed)} failed, {len(payload.uncertain)} uncertain"
-                + "".join(f"\n    {printable(d)}" for d in payload.details))
-    else:
-        line = f"{kind}: {payload}"
-    say(f"[{stamp}] {line}")
+def event_line(event: JobEvent) -> str:
+    """A background job's event as the worker's log says it (details indented below)."""
+    match event:
+        case Synced(report):
+            return sync_summary(report) + (f" — {report.error}" if report.error else "")
+        case Sent(report):
+            return send_summary(report) + "".join(f"\n    {d}" for d in report.details)
+        case Published(report):
+            return (f"safety posts: {len(report.published)} published, {len(report.missed)} "
+                    f"missed, {len(report.failed)} failed, {len(report.uncertain)} uncertain"
+                    + "".join(f"\n    {printable(d)}" for d in report.details))
+        case Purged(report):
+            return f"retention: purged {report.items} items and {report.answers} answers"
+        case RunElsewhere():
+            return "skip: another socialdesk process runs the background jobs"
+        case JobsStopped(reason):
+            return f"stopped: {reason}"
+        case JobFailed(reason):
+            return f"error: {reason}"
+        case ModelChanged(state):
+            return state.text()
+    return repr(event)
+
+
+def print_event(event: JobEvent) -> None:
+    """A background job's event as one timestamped line."""
+    say(f"[{datetime.now():%H:%M:%S}] {event_line(event)}")
 
 
 class Sync(Command):

@@ -58,7 +58,7 @@ def print_report(report: Report) -> None:
         say(f"\nby {dimension}")
         for group in groups:
             say(_row(group))
-    say(f"\n{report.parity}")
+    say(f"\n{report.parity.text}")
     say(f"Past SLA right now, unanswered: {len(report.past_sla_now)}"
           + (f" (items {', '.join(map(str, report.past_sla_now[:20]))}"
              f"{' …' if len(report.past_sla_now) > 20 else ''})" if report.past_sla_now else ""))

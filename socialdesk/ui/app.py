@@ -8,23 +8,38 @@ first use) in a worker, and the sync runs in :class:`BackgroundJobs` threads und
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from socialdesk.core.desk import Desk
+from socialdesk.core.desk.events import (
+    JobEvent,
+    JobFailed,
+    JobsStopped,
+    ModelChanged,
+    ModelPhase,
+    ModelState,
+    Published,
+    RunElsewhere,
+    Sent,
+    Synced,
+    SyncPhase,
+    SyncView,
+)
 from socialdesk.core.desk.jobs import BackgroundJobs
-from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.models import utc_now
-from socialdesk.core.outbox.sender import SendReport
 from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.errors import UserError
-from socialdesk.ui.messages import ModelProgress, ModelReady, SyncFinished
+from socialdesk.ui.messages import JobReported, ModelReady, ModelStateChanged
 from socialdesk.ui.screens.inbox import ACTIONS, InboxScreen
-from socialdesk.ui.widgets.status import StatusBar
+from socialdesk.ui.widgets.status import DeskState
 
 CLASSIFY_EVERY_SECONDS = 10.0
 
@@ -35,6 +50,8 @@ class SocialDeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "socialdesk"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    #: What every status bar shows (they watch it; change it with :meth:`update_state`).
+    desk_state: reactive[DeskState] = reactive(DeskState)
 
     def __init__(self, desk: Desk, *, jobs: BackgroundJobs | None = None,
                  load_model: bool = True, clock: Callable[[], datetime] = utc_now) -> None:
@@ -43,17 +60,21 @@ class SocialDeskApp(App[None]):
         self.jobs = jobs
         self.load_model = load_model
         self.clock = clock
-        #: What the status bar says about the model (read by screens when they mount).
-        self.model_text = "model: loading…"
+
+    def update_state(self, **changes: Any) -> None:
+        """Change some fields of the status bars' state (they redraw themselves)."""
+        self.desk_state = replace(self.desk_state, **changes)
 
     def on_mount(self) -> None:
         """Apply the configured keys, show the inbox, start the model and the jobs."""
         self.set_keymap(dict(self.desk.config.keys))
+        self.update_state(user=self.desk.actor, role=self.desk.role,
+                          sync=self.desk.sync_view())
         self.push_screen(InboxScreen(self.desk, self.clock))
         if self.load_model:
             self.start_model()
         else:
-            self._model_status("model: off")
+            self.update_state(model=ModelState(ModelPhase.OFF))
         if self.jobs is not None:
             self.jobs.listener = self._job_listener
             self.jobs.start()
@@ -76,94 +97,73 @@ class SocialDeskApp(App[None]):
     @work(thread=True, exclusive=True, group="model", exit_on_error=False)
     def start_model(self) -> None:
         """Worker: load the classifier (train it on first use), then classify the backlog."""
-        try:
-            self.post_message(ModelProgress("model: loading…"))
+        with self.desk.session():
+            self.post_message(ModelStateChanged(ModelState(ModelPhase.LOADING)))
             model = self.desk.model.classifier(progress=self._train_progress)
             self.desk.model.auto_classify = True
             done = self.desk.model.classify_pending() if model is not None else 0
-        finally:
-            self.desk.close()
         self.post_message(ModelReady(model.version if model else "none", done,
                                      full=model is not None and model.finetuned is not None))
 
     @work(thread=True, exclusive=True, group="classify", exit_on_error=False)
     def classify_backlog(self) -> None:
         """Worker: classify items other processes stored without classifying."""
-        try:
+        with self.desk.session():
             self.desk.model.classify_pending()
-        finally:
-            self.desk.close()
 
     def _train_progress(self, text: str, fraction: float) -> None:
-        self.post_message(ModelProgress(f"model: {text} {fraction:.0%}"))
+        self.post_message(ModelStateChanged(ModelState(ModelPhase.LOADING,
+                                                       progress=f"{text} {fraction:.0%}")))
 
-    def _job_listener(self, kind: str, payload: object) -> None:
-        self.post_message(SyncFinished(kind, payload))
+    def _job_listener(self, event: JobEvent) -> None:
+        self.post_message(JobReported(event))
 
-    @on(ModelProgress)
-    def model_progress(self, message: ModelProgress) -> None:
+    @on(ModelStateChanged)
+    def model_state_changed(self, message: ModelStateChanged) -> None:
         """Show loading/training progress."""
-        self._model_status(message.text)
+        self.update_state(model=message.state)
 
     @on(ModelReady)
     def model_ready_now(self, message: ModelReady) -> None:
         """Model loaded: say so and keep classifying what others store."""
-        kind = "full" if message.full else "fast"
-        self._model_status(f"model: ready ({kind})" if message.version != "none"
-                           else "model: none")
+        self.update_state(model=ModelState(ModelPhase.READY, full=message.full)
+                          if message.version != "none" else ModelState(ModelPhase.NONE))
         if message.classified:
             self.notify(f"Classified {message.classified:,} waiting item(s).", markup=False)
         self.set_interval(CLASSIFY_EVERY_SECONDS, self.classify_backlog)
 
-    def _model_status(self, text: str) -> None:
-        self.model_text = text
-        for screen in self.screen_stack:
-            for bar in screen.query(StatusBar):
-                bar.state.model = text
-                bar.show()
-
     # ── background jobs ──────────────────────────────────────────────────────────────────
 
-    @on(SyncFinished)
-    def job_reported(self, message: SyncFinished) -> None:
-        """Sync/send results and stops reach the status bar and notifications."""
-        inbox = self.inbox
-        if inbox is None:
-            return
-        if message.kind == "model":
-            self._model_improving(str(message.payload))
-            return
-        bar = inbox.query_one(StatusBar)
-        if message.kind == "error":
-            bar.state.sync = f"sync: stopped — {message.payload}"
-            bar.state.sync_problem = True
-            self.notify(f"Sync stopped: {message.payload}", severity="error", timeout=60,
-                        markup=False)
-        elif message.kind == "skip":
-            bar.state.sync = "sync: run by another socialdesk"
-        elif isinstance(message.payload, SyncReport) and message.payload.error:
-            self.notify(f"Sync problem: {message.payload.error}", severity="warning",
-                        markup=False)
-        elif isinstance(message.payload, SendReport) and (message.payload.failed or
-                                                          message.payload.uncertain):
-            self.notify(f"Sending: {message.payload.failed} failed, "
-                        f"{message.payload.uncertain} uncertain (see the item's history).",
-                        severity="warning", markup=False)
-        elif isinstance(message.payload, PublishReport):
-            self._posts_reported(message.payload)
-        bar.show()
-        inbox.reload()
+    @on(JobReported)
+    def job_reported(self, message: JobReported) -> None:
+        """Job events reach the status bar and notifications; the inbox reloads."""
+        match message.event:
+            case ModelChanged(state):
+                self._model_changed(state)
+            case JobsStopped(reason):
+                self.update_state(sync=SyncView(SyncPhase.STOPPED, reason))
+                self.notify(f"Sync stopped: {reason}", severity="error", timeout=60,
+                            markup=False)
+            case JobFailed(reason):
+                self.notify(reason, severity="warning", timeout=15, markup=False)
+            case RunElsewhere() if not self.desk_state.sync.problem:
+                self.update_state(sync=SyncView(SyncPhase.ELSEWHERE))
+            case Synced(report) if report.error:
+                self.notify(f"Sync problem: {report.error}", severity="warning", markup=False)
+            case Sent(report) if report.failed or report.uncertain:
+                self.notify(f"Sending: {report.failed} failed, {report.uncertain} uncertain "
+                            "(see the item's history).", severity="warning", markup=False)
+            case Published(report):
+                self._posts_reported(report)
+        if self.inbox is not None:
+            self.inbox.reload()
 
-    def _model_improving(self, text: str) -> None:
+    def _model_changed(self, state: ModelState) -> None:
         """The full model being built in the background: progress, then the switch."""
-        if text.startswith("ready"):
-            self._model_status("model: ready (full)")
+        self.update_state(model=state)
+        if state.phase is ModelPhase.READY and state.full:
             self.notify("The full model is ready: new items and the ones nobody has touched "
                         "yet are classified by it.", markup=False)
-            if self.inbox is not None:
-                self.inbox.reload()
-        else:
-            self._model_status(f"model: fast, ready; {text}"[:70])
 
     def _posts_reported(self, report: PublishReport) -> None:
         if report.published:
@@ -192,7 +192,7 @@ class SocialDeskApp(App[None]):
             return
         error = event.worker.error
         if event.worker.group == "model":
-            self._model_status("model: unavailable")
+            self.update_state(model=ModelState(ModelPhase.UNAVAILABLE))
         if isinstance(error, UserError):
             self.notify(str(error), severity="warning", timeout=8, markup=False)
         else:

@@ -6,6 +6,7 @@ from typing import Any
 
 from textual.message import Message
 
+from socialdesk.core.desk.events import JobEvent, ModelState, SyncView
 from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter
 from socialdesk.core.triage.actions import Undo
 
@@ -14,11 +15,11 @@ class InboxLoaded(Message):
     """The item ids and counts of a filter were read."""
 
     def __init__(self, chosen: InboxFilter, ids: list[int], counts: FacetCounts,
-                 desk: DeskCounts, sync: str, sync_problem: bool,
+                 desk: DeskCounts, sync: SyncView,
                  posts: tuple[str, bool] = ("", False)) -> None:
         super().__init__()
         self.chosen, self.ids, self.counts, self.desk = chosen, ids, counts, desk
-        self.sync, self.sync_problem = sync, sync_problem
+        self.sync = sync
         self.posts = posts
 
 
@@ -38,12 +39,12 @@ class ActionDone(Message):
         self.summary, self.undo = summary, undo
 
 
-class ModelProgress(Message):
-    """The classifier is loading or training."""
+class ModelStateChanged(Message):
+    """The classifier is loading or training (with progress)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, state: ModelState) -> None:
         super().__init__()
-        self.text = text
+        self.state = state
 
 
 class ModelReady(Message):
@@ -55,9 +56,9 @@ class ModelReady(Message):
         self.version, self.classified, self.full = version, classified, full
 
 
-class SyncFinished(Message):
-    """A background job reported (sync pass, sends, or a stop)."""
+class JobReported(Message):
+    """A background job reported (a sync pass, sends, publishing, a stop, the model)."""
 
-    def __init__(self, kind: str, payload: object) -> None:
+    def __init__(self, event: JobEvent) -> None:
         super().__init__()
-        self.kind, self.payload = kind, payload
+        self.event = event

@@ -262,6 +262,7 @@ def test_quitting_cancels_a_background_build_and_leaves_nothing(small_training, 
                                                                 tmp_path):
     import threading
 
+    from socialdesk.core.desk.events import ModelChanged
     from socialdesk.core.desk.jobs import BackgroundJobs
 
     desk = _items_desk(config, tmp_path, small_training)
@@ -270,9 +271,9 @@ def test_quitting_cancels_a_background_build_and_leaves_nothing(small_training, 
     events: list[str] = []
     fine_tuning = threading.Event()
 
-    def listen(kind: str, payload: object) -> None:
-        events.append(f"{kind}: {payload}")
-        if kind == "model" and "fine-tuning" in str(payload):
+    def listen(event: object) -> None:
+        events.append(str(event))
+        if isinstance(event, ModelChanged) and "fine-tuning" in event.state.progress:
             fine_tuning.set()
 
     jobs = BackgroundJobs(desk, listener=listen)
@@ -285,7 +286,7 @@ def test_quitting_cancels_a_background_build_and_leaves_nothing(small_training, 
     root = training.models_root()
     assert training.current_model_dir() == fast.folder                 # still the fast model
     assert not [p for p in root.iterdir() if p.name.startswith(".")]  # no half-built model
-    assert not any("ready" in e for e in events)
+    assert not any("READY" in e for e in events)
 
 
 def test_cli_train_fast_then_classify_names_the_fast_model(run_cli, tmp_path: Path) -> None:

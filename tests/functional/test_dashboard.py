@@ -16,7 +16,6 @@ from socialdesk.ui.screens.inbox import InboxScreen, UrgentBanner
 from socialdesk.ui.widgets.detail import DetailPane
 from socialdesk.ui.widgets.inbox_table import InboxTable
 from socialdesk.ui.widgets.sidebar import CHOICES, FilterSidebar
-from socialdesk.ui.widgets.status import StatusBar
 from tests.ui_helpers import SEED, make_app, members_config, seed_items, settle
 
 
@@ -72,7 +71,7 @@ async def test_urgent_items_are_pinned_with_a_999_banner(team_desk: Desk) -> Non
         assert banner.has_class("-active") and "999" in str(banner.render())
         line = table(app).render_line(0).text
         assert "‼" in line and "Gareth Hughes" in line
-        status = inbox(app).query_one(StatusBar).state
+        status = app.desk_state
         assert status.urgent_count == 1 and status.open_count == len(SEED)
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from socialdesk.config import AccessConfig
 from socialdesk.core.desk import Desk
+from socialdesk.core.desk.events import ModelPhase, SyncPhase
 from socialdesk.ui.app import build_app
 from socialdesk.ui.dialogs.composer import ComposerDialog
 from socialdesk.ui.widgets.inbox_table import InboxTable
@@ -46,8 +47,10 @@ async def test_items_arrive_classified_within_a_minute_and_a_reply_is_sent(
                 rows = [table.row(i) for i in table.ids[:30]]
                 return len(table.ids) >= 30 and all(r and r["category"] for r in rows)
             assert await wait_for(pilot, classified, 60)
-            status = app.screen.query_one(StatusBar).state
-            assert status.sync.startswith("sync: ok") and "ready" in status.model
+            status = app.desk_state
+            assert status.sync.phase is SyncPhase.OK
+            assert status.model.phase is ModelPhase.READY
+            assert "ready" in str(app.screen.query_one(StatusBar).render())
             message = next(i for i in table.ids if table.row(i)["kind"] == "message")
             table.set_cursor(table.ids.index(message))
             await settle(pilot, app)
@@ -78,10 +81,12 @@ async def test_expired_token_stops_sync_and_says_so(config, tmp_path: Path,
             def said() -> bool:   # the bar may learn it from the DB before the job reports
                 return any("Sync stopped" in n.message for n in app._notifications)
 
-            assert await wait_for(pilot, lambda: bar.state.sync_problem and said(), 15)
-            assert "stopped" in bar.state.sync
+            assert await wait_for(pilot, lambda: app.desk_state.sync.problem and said(), 15)
+            assert app.desk_state.sync.phase is SyncPhase.STOPPED
+            shown = str(bar.render())
+            assert "stopped" in shown
             notes = [n.message for n in app._notifications]
-            assert fake.token not in " ".join(notes) + bar.state.sync
+            assert fake.token not in " ".join(notes) + shown
             requests = sum(fake.requests.values())
             await pilot.pause(1.5)
             assert sum(fake.requests.values()) == requests   # no retry storm

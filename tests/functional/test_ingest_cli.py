@@ -94,10 +94,10 @@ def test_worker_lease_lets_only_one_process_run_jobs(tmp_path, config) -> None:
         os.environ[cfg.page.token_env] = fake.token
         one, two = Desk(cfg, tmp_path / "w.db"), Desk(cfg, tmp_path / "w.db")
         events: list[str] = []
-        first = BackgroundJobs(one, listener=lambda k, p: events.append(f"1:{k}"))
-        second = BackgroundJobs(two, listener=lambda k, p: events.append(f"2:{k}"))
+        first = BackgroundJobs(one, listener=lambda e: events.append(f"1:{type(e).__name__}"))
+        second = BackgroundJobs(two, listener=lambda e: events.append(f"2:{type(e).__name__}"))
         assert first.run_sync() is not None
-        assert second.run_sync() is None and "2:skip" in events
+        assert second.run_sync() is None and "2:RunElsewhere" in events
         assert first.run_sync() is not None  # the holder renews
         first.shutdown()
         assert second.run_sync() is not None  # released → the other may take over

@@ -15,6 +15,7 @@ import time_machine
 from socialdesk.config import Config
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import AccessDenied
+from socialdesk.core.desk.events import Published
 from socialdesk.core.schedule.workflow import PostError
 from socialdesk.fakepage.server import FakePage
 from tests.ingest_helpers import client_for, page_config, start_fake
@@ -346,10 +347,9 @@ def test_the_worker_timer_is_rebuilt_from_the_table_and_fires_on_time(make_desks
     with d.supervisor.store.write():
         d.supervisor.store.conn.execute("update scheduled_posts set due_at = ?, timing = ? "
                                         "where id = ?", (due.isoformat(), local, post_id))
-    events: list[tuple[str, object]] = []
+    events: list[object] = []
     jobs = BackgroundJobs(Desk(d.supervisor.config, d.supervisor.db_path, actor="rhian"),
-                          listener=lambda kind, payload: events.append((kind, payload)),
-                          sync_interval=3600)
+                          listener=events.append, sync_interval=3600)
     jobs.start()
     try:
         job = jobs._scheduler.get_job(f"post-{post_id}")
@@ -360,7 +360,7 @@ def test_the_worker_timer_is_rebuilt_from_the_table_and_fires_on_time(make_desks
     finally:
         jobs.shutdown()
     assert len(d.published()) == 1
-    assert any(kind == "publish" for kind, _ in events)
+    assert any(isinstance(event, Published) for event in events)
     assert d.supervisor.posts.get(post_id)["status"] == "published"
 
 

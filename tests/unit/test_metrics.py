@@ -107,7 +107,8 @@ def test_overall_counts_no_reply_apart_and_past_sla_now(sup: Desk) -> None:
 
 
 def test_welsh_slower_is_called_out(sup: Desk) -> None:
-    assert sup.report(now=NOW).parity.startswith("WELSH IS SLOWER")
+    parity = sup.report(now=NOW).parity
+    assert parity.welsh_slower and parity.text.startswith("WELSH IS SLOWER")
 
 
 def test_window_limits_the_items(sup: Desk) -> None:

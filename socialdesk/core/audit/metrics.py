@@ -82,6 +82,14 @@ class GroupStats:
                 "sla_share": _round(self.sla_share, 4)}
 
 
+@dataclass(frozen=True)
+class Parity:
+    """Welsh against English contacts: one sentence, and whether Welsh is slower."""
+
+    text: str
+    welsh_slower: bool = False
+
+
 @dataclass
 class Report:
     """The whole report for a window."""
@@ -92,7 +100,7 @@ class Report:
     overall: GroupStats
     groups: dict[str, list[GroupStats]]
     past_sla_now: list[int]
-    parity: str
+    parity: Parity
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON."""
@@ -100,7 +108,8 @@ class Report:
                 "until": self.until.isoformat() if self.until else None,
                 "sla_clock": self.clock, "overall": self.overall.as_dict(),
                 "by": {dim: [g.as_dict() for g in groups] for dim, groups in self.groups.items()},
-                "past_sla_now": self.past_sla_now, "welsh_parity": self.parity}
+                "past_sla_now": self.past_sla_now, "welsh_parity": self.parity.text,
+                "welsh_slower": self.parity.welsh_slower}
 
 
 def minutes_text(value: float | None) -> str:
@@ -226,10 +235,10 @@ def build_report(store: Store, config: Config, since: datetime | None = None,
                   welsh_parity(by_language.get("cy"), by_language.get("en"), config.sla.clock))
 
 
-def welsh_parity(welsh: GroupStats | None, english: GroupStats | None, clock: str) -> str:
+def welsh_parity(welsh: GroupStats | None, english: GroupStats | None, clock: str) -> Parity:
     """One sentence comparing Welsh and English contacts, calling out when Welsh is slower."""
     if not welsh or not english or welsh.answered == 0 or english.answered == 0:
-        return "Not enough answered Welsh and English contacts to compare."
+        return Parity("Not enough answered Welsh and English contacts to compare.")
     use_staffed = clock == "staffed"
     cy = welsh.frt_staffed_median if use_staffed else welsh.frt_elapsed_median
     en = english.frt_staffed_median if use_staffed else english.frt_elapsed_median
@@ -240,7 +249,7 @@ def welsh_parity(welsh: GroupStats | None, english: GroupStats | None, clock: st
         shares = (f"; within SLA {welsh.sla_share:.0%} Welsh vs {english.sla_share:.0%} "
                   "English")
     if cy > en * (1 + PARITY_TOLERANCE) and cy - en >= 1:
-        return (f"WELSH IS SLOWER: median first response {cy:.0f} min ({kind}) for Welsh vs "
-                f"{en:.0f} min for English{shares}.")
-    return f"Parity: median first response {cy:.0f} min Welsh vs {en:.0f} min English ({kind})" \
-           f"{shares}."
+        return Parity(f"WELSH IS SLOWER: median first response {cy:.0f} min ({kind}) for "
+                      f"Welsh vs {en:.0f} min for English{shares}.", welsh_slower=True)
+    return Parity(f"Parity: median first response {cy:.0f} min Welsh vs {en:.0f} min English "
+                  f"({kind}){shares}.")

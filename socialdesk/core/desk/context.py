@@ -83,6 +83,15 @@ class DeskContext:
             store.close()
             self._local.store = None
 
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """A block of work on a thread of its own: the thread's connection is closed when the
+        block ends, however it ends (every dashboard worker runs in one)."""
+        try:
+            yield
+        finally:
+            self.close()
+
     def record(self, action: str, subject: str, payload: dict[str, Any],
                actor: str | None = None) -> None:
         """Append an action to the audit log (as the acting user unless ``actor`` says)."""

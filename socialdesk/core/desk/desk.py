@@ -10,6 +10,7 @@ and is written to the audit log.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from socialdesk.config import Config
 from socialdesk.core.audit import chain, exports, metrics, retention
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
+from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.graph.client import GraphClient
@@ -99,6 +101,10 @@ class Desk:
         """Close this thread's connection, if open (a worker thread's last step)."""
         self.context.close()
 
+    def session(self) -> AbstractContextManager[None]:
+        """A block of work on a worker thread; its connection is closed at the end."""
+        return self.context.session()
+
     def require(self, action: str) -> None:
         """Refuse (AccessDenied, one sentence) unless the acting user may take ``action``."""
         self.context.require(action)
@@ -165,6 +171,19 @@ class Desk:
     def sync_status(self) -> SyncState:
         """Last success, last error and back-off of the page sync."""
         return get_state(self.store, PAGE_STATE)
+
+    def sync_view(self) -> SyncView:
+        """The sync's state as the status bar shows it (from the database: another process
+        may be the one syncing)."""
+        if not self.config.page.id:
+            return SyncView(SyncPhase.OFF)
+        state = self.sync_status()
+        if state.last_error:
+            return SyncView(SyncPhase.PROBLEM, " ".join(state.last_error.split())[:80])
+        if state.last_success_at:
+            return SyncView(SyncPhase.OK,
+                            last_success=datetime.fromisoformat(state.last_success_at))
+        return SyncView(SyncPhase.STARTING)
 
     def find_item(self, ref: str) -> int:
         """The DB id of an item given as its number or its platform id."""

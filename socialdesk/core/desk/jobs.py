@@ -1,9 +1,11 @@
-"""Background jobs (sync, sending the outbox, publishing safety posts, daily retention purge) on
-an APScheduler timer, one process at a time.
+"""Background jobs (sync, sending the outbox, publishing safety posts, the daily retention
+purge, building the full model) on an APScheduler timer, one process at a time.
 
-Used by ``socialdesk worker`` and, later, by a dashboard. A lease row in the DB ("background")
-makes sure only one process per database runs them: each run renews the lease, a process
+Used by ``socialdesk worker`` and by the dashboard. A lease row in the DB ("background")
+makes sure only one process per database runs them: each turn renews the lease, a process
 that does not hold it skips its turn. A refused token stops the jobs until a person acts.
+Everything worth telling goes to the listener as a typed :mod:`~socialdesk.core.desk.events`
+event.
 """
 
 from __future__ import annotations
@@ -16,10 +18,25 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from socialdesk.core.desk.desk import Desk
+from socialdesk.core.desk.events import (
+    JobEvent,
+    JobFailed,
+    JobsStopped,
+    Listener,
+    ModelChanged,
+    ModelPhase,
+    ModelState,
+    Published,
+    Purged,
+    RunElsewhere,
+    Sent,
+    Synced,
+)
 from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.models import utc_now
 from socialdesk.core.outbox.sender import SendReport
@@ -38,24 +55,21 @@ PURGE_FIRST_DELAY = timedelta(minutes=5)
 #: how often the background jobs look whether the full model should be built (once it has been
 #: tried, never again in this process)
 IMPROVE_MODEL_CHECK_SECONDS = 30
+T = TypeVar("T")
 
 
 class TrainingCancelled(Exception):
     """The background model build was stopped because the process is quitting."""
 
-#: Called with ("sync", SyncReport), ("send", SendReport), ("publish", PublishReport),
-#: ("purge", PurgeReport), ("skip", holder), ("model", text) or ("error", text).
-Listener = Callable[[str, object], None]
-
 
 class BackgroundJobs:
-    """Sync and send on a timer, guarded by the DB lease."""
+    """Sync, send, publish, purge and build the full model on a timer, under the DB lease."""
 
     def __init__(self, desk: Desk, listener: Listener | None = None,
                  sync_interval: float | None = None,
                  send_interval: float = SEND_EVERY_SECONDS) -> None:
         self.desk = desk
-        self.listener = listener or (lambda kind, payload: None)
+        self.listener: Listener = listener or (lambda event: None)
         self.sync_interval = sync_interval or desk.config.page.sync_interval_seconds
         self.send_interval = send_interval
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -68,64 +82,68 @@ class BackgroundJobs:
         seconds = 3 * max(self.sync_interval, self.send_interval)
         if acquire_lease(self.desk.store, LEASE, self.holder, seconds):
             return True
-        self.listener("skip", "another socialdesk process runs the background jobs")
+        self.listener(RunElsewhere())
         return False
 
-    def run_sync(self) -> SyncReport | None:
-        """One sync pass if we hold the lease."""
+    def _turn(self, work: Callable[[], T], stop_on_error: bool = True) -> T | None:
+        """One turn of a job, if the jobs have not stopped and this process holds the lease;
+        a user error stops the jobs (``stop_on_error``) or is reported and skipped."""
         if self.stopped_reason or not self._lease():
             return None
         try:
-            report = self.desk.sync_once()
+            return work()
         except UserError as exc:
-            self._stop(str(exc))
+            if stop_on_error:
+                self._stop(str(exc))
+            else:
+                self.listener(JobFailed(str(exc)))
             return None
-        if report.token_refused:
-            self._stop(report.error or "the page token was refused")
-        self.listener("sync", report)
+
+    def run_sync(self) -> SyncReport | None:
+        """One sync pass if we hold the lease."""
+        report = self._turn(self.desk.sync_once)
+        if report is not None:
+            if report.token_refused:
+                self._stop(report.error or "the page token was refused")
+            self.listener(Synced(report))
         return report
 
     def run_send(self) -> SendReport | None:
         """Send the outbox if we hold the lease."""
-        if self.stopped_reason or not self._lease():
-            return None
-        try:
-            report = self.desk.send_outbox()
-        except UserError as exc:
-            self._stop(str(exc))
-            return None
-        if report.sent or report.failed or report.uncertain or report.error:
-            self.listener("send", report)
+        report = self._turn(self.desk.send_outbox)
+        if report is not None and (report.sent or report.failed or report.uncertain
+                                   or report.error):
+            self.listener(Sent(report))
         return report
 
     def run_publish(self) -> PublishReport | None:
         """Publish the safety posts that are due (if we hold the lease), then re-plan the
         timer from the table."""
-        if self.stopped_reason or not self._lease():
-            return None
-        try:
-            report = self.desk.posts.publish_due()
+        def publish() -> PublishReport:
+            done = self.desk.posts.publish_due()
             plan(self._scheduler, self.desk.store, self.run_publish)
-        except UserError as exc:
-            self.listener("error", str(exc))
-            return None
-        if report.token_refused:
-            self._stop(report.error or "the page token was refused")
-        if report.anything:
-            self.listener("publish", report)
+            return done
+
+        report = self._turn(publish, stop_on_error=False)
+        if report is not None:
+            if report.token_refused:
+                self._stop(report.error or "the page token was refused")
+            if report.anything:
+                self.listener(Published(report))
         return report
 
     def run_purge(self) -> None:
-        """Daily: purge personal data past the retention period (if we hold the lease)."""
+        """Daily: purge personal data past the retention period (if we hold the lease).
+        It runs even while syncing is stopped: retention does not wait for a token."""
         if not self._lease():
             return
         try:
             report = self.desk.purge_expired()
         except UserError as exc:
-            self.listener("error", str(exc))
+            self.listener(JobFailed(str(exc)))
             return
         if report.items:
-            self.listener("purge", report)
+            self.listener(Purged(report))
 
     def run_improve_model(self) -> None:
         """Once per process, when the fast model is in use and we hold the lease: build the
@@ -133,8 +151,8 @@ class BackgroundJobs:
         if self._improve_tried or not self.desk.model.needs_full_model() or not self._lease():
             return
         self._improve_tried = True
-        self.listener("model", "building the full model in the background")
-        progress = _every_tenth(self.listener)
+        self._model(ModelPhase.BUILDING, "building the full model in the background")
+        progress = _every_tenth(lambda text: self._model(ModelPhase.BUILDING, text))
 
         def report(message: str, fraction: float) -> None:
             if self._closing.is_set():
@@ -146,33 +164,33 @@ class BackgroundJobs:
         except TrainingCancelled:
             return
         except (UserError, OSError) as exc:  # e.g. the disk is full: the fast model stays
-            self.listener("model", f"the full model was not built: {exc}")
+            self._model(ModelPhase.BUILDING, f"the full model was not built: {exc}")
             return
         if model is not None:
-            self.listener("model", f"ready ({model.version})")
+            self.listener(ModelChanged(ModelState(ModelPhase.READY, full=True)))
+
+    def _model(self, phase: ModelPhase, progress: str) -> None:
+        self.listener(ModelChanged(ModelState(phase, progress=progress)))
 
     def _stop(self, reason: str) -> None:
         self.stopped_reason = reason
-        self.listener("error", reason)
+        self.listener(JobsStopped(reason))
 
     def start(self) -> None:
         """Start the timer (first sync at once)."""
+        every = {"max_instances": 1, "coalesce": True}
         self._scheduler.add_job(self.run_sync, "interval", seconds=self.sync_interval,
-                                id="sync", max_instances=1, coalesce=True,
-                                next_run_time=utc_now())
+                                id="sync", next_run_time=utc_now(), **every)
         self._scheduler.add_job(self.run_send, "interval", seconds=self.send_interval,
-                                id="send", max_instances=1, coalesce=True)
+                                id="send", **every)
         self._scheduler.add_job(self.run_publish, "interval", seconds=PUBLISH_EVERY_SECONDS,
-                                id="publish", max_instances=1, coalesce=True,
-                                next_run_time=utc_now())
+                                id="publish", next_run_time=utc_now(), **every)
         plan(self._scheduler, self.desk.store, self.run_publish)  # rebuilt from the table
         self._scheduler.add_job(self.run_purge, "interval", hours=24, id="purge",
-                                max_instances=1, coalesce=True,
-                                next_run_time=utc_now() + PURGE_FIRST_DELAY)
+                                next_run_time=utc_now() + PURGE_FIRST_DELAY, **every)
         if self.desk.config.model.fine_tune_in_background:
             self._scheduler.add_job(self.run_improve_model, "interval", id="improve-model",
-                                    seconds=IMPROVE_MODEL_CHECK_SECONDS, max_instances=1,
-                                    coalesce=True)
+                                    seconds=IMPROVE_MODEL_CHECK_SECONDS, **every)
         self._scheduler.start()
 
     def shutdown(self) -> None:
@@ -185,7 +203,7 @@ class BackgroundJobs:
         self.desk.close()
 
 
-def _every_tenth(listener: Listener) -> Callable[[str, float], None]:
+def _every_tenth(say: Callable[[str], None]) -> Callable[[str, float], None]:
     """Training progress for a listener: one report per tenth done, not one per batch."""
     shown: list[int] = []
 
@@ -193,6 +211,9 @@ def _every_tenth(listener: Listener) -> Callable[[str, float], None]:
         tenth = int(fraction * 10)
         if not shown or tenth != shown[-1]:
             shown.append(tenth)
-            listener("model", f"{message} {fraction:.0%}")
+            say(f"{message} {fraction:.0%}")
 
     return report
+
+
+__all__ = ["BackgroundJobs", "JobEvent", "TrainingCancelled"]

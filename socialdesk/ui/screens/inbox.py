@@ -114,17 +114,13 @@ class InboxScreen(DeskScreen):
                 yield InboxHeader(id="inbox-header")
                 yield InboxTable(self.desk.inbox_rows, zone, self.clock, id="inbox")
                 yield DetailPane(zone, id="detail")
-        yield StatusBar(id="status")
+        yield StatusBar(zone, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         """Load the inbox and start watching the DB for changes."""
         self.title = self.desk.config.team.name
         self.sub_title = "inbox"
-        status = self.query_one(StatusBar)
-        status.state.user, status.state.role = self.desk.actor, self.desk.role
-        status.state.model = str(getattr(self.app, "model_text", status.state.model))
-        status.show()
         self.query_one(InboxTable).focus()
         self.check_for_changes()  # remember the DB's version before the first read
         self.reload()
@@ -147,29 +143,14 @@ class InboxScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="inbox", exit_on_error=False)
     def load_inbox(self, chosen: InboxFilter) -> None:
         """Worker: ids, facet counts, desk counts and sync state of a filter."""
-        try:
+        with self.desk.session():
             ids = self.desk.inbox_ids(chosen)
             counts = self.desk.facet_counts(chosen)
             desk_counts = self.desk.desk_counts()
-            sync, problem = self._sync_text()
+            sync = self.desk.sync_view()
             posts = self.desk.posts.headline()
-        finally:
-            self.desk.close()
         if not get_current_worker().is_cancelled:
-            self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, problem,
-                                          posts))
-
-    def _sync_text(self) -> tuple[str, bool]:
-        if not self.desk.config.page.id:
-            return "sync: off (no page configured)", False
-        state = self.desk.sync_status()
-        zone = self.desk.config.team.zone
-        if state.last_error:
-            return f"sync: {one_line(state.last_error)[:80]}", True
-        if state.last_success_at:
-            when = datetime.fromisoformat(state.last_success_at).astimezone(zone)
-            return f"sync: ok {when:%H:%M:%S}", False
-        return "sync: starting…", False
+            self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, posts))
 
     @on(InboxLoaded)
     def show_inbox(self, message: InboxLoaded) -> None:
@@ -181,14 +162,11 @@ class InboxScreen(DeskScreen):
         self.query_one(FilterSidebar).update_counts(message.chosen, message.counts)
         banner_key = self.desk.config.keys["next_urgent"]
         self.query_one(UrgentBanner).set_count(len(message.desk.open_urgent_ids), banner_key)
-        status = self.query_one(StatusBar)
-        status.state.open_count = message.desk.todo
-        status.state.mine_count = message.desk.mine
-        status.state.urgent_count = len(message.desk.open_urgent_ids)
-        status.state.posts, status.state.posts_alarm = message.posts
-        if not status.state.sync.startswith("sync: stopped"):
-            status.state.sync, status.state.sync_problem = message.sync, message.sync_problem
-        status.show()
+        posts, posts_alarm = message.posts
+        self.update_desk_state(open_count=message.desk.todo, mine_count=message.desk.mine,
+                               urgent_count=len(message.desk.open_urgent_ids), posts=posts,
+                               posts_alarm=posts_alarm)
+        self.update_desk_state(sync=message.sync, unless_stopped=True)
         self._announce_urgent(set(message.desk.open_urgent_ids))
         self.sub_title = f"inbox · {message.counts.total:,} shown"
         if table.selected_id is not None:
@@ -215,10 +193,8 @@ class InboxScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, item_id: int) -> None:
         """Worker: one item with its post, thread and history."""
-        try:
+        with self.desk.session():
             item = self.desk.item_detail(item_id)
-        finally:
-            self.desk.close()
         if not get_current_worker().is_cancelled:
             self.post_message(DetailLoaded(item_id, item))
 
@@ -325,10 +301,8 @@ class InboxScreen(DeskScreen):
     def act(self, summary: str, work_fn: Callable[[], Undo | None]) -> None:
         """Worker: run one action (it may wait for another process's lock); errors become
         notifications through the app's worker hub."""
-        try:
+        with self.desk.session():
             record = work_fn()
-        finally:
-            self.desk.close()
         self.post_message(ActionDone(summary, record))
 
     @on(ActionDone)

@@ -160,11 +160,9 @@ class PostsScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="posts", exit_on_error=False)
     def load_posts(self) -> None:
         """Worker: pause state, agenda, problems."""
-        try:
+        with self.desk.session():
             posts = self.desk.posts
             data = PostsData(posts.pause_state(), posts.agenda(), posts.problems())
-        finally:
-            self.desk.close()
         self.post_message(PostsLoaded(data))
 
     def _local(self, iso: str | None, with_year: bool = False) -> str:
@@ -218,14 +216,12 @@ class PostsScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="post-detail", exit_on_error=False)
     def load_detail(self, post_id: int) -> None:
         """Worker: one post with its next occurrences and history."""
-        try:
+        with self.desk.session():
             posts = self.desk.posts
             post = posts.get(post_id)
             upcoming = ([o.describe() for o in posts.upcoming(post)]
                         if post["status"] in ("draft", "approved", "failed") else [])
             history = posts.history(post_id)
-        finally:
-            self.desk.close()
         self.post_message(PostDetailLoaded(post, upcoming, history))
 
     @on(PostDetailLoaded)
@@ -259,10 +255,8 @@ class PostsScreen(DeskScreen):
     @work(thread=True, group="post-actions", exit_on_error=False)
     def act(self, summary: str, work_fn: Callable[[], object]) -> None:
         """Worker: one post action; refusals become notifications via the app's hub."""
-        try:
+        with self.desk.session():
             work_fn()
-        finally:
-            self.desk.close()
         self.post_message(PostDone(summary))
 
     @on(PostDone)

@@ -103,10 +103,8 @@ class SupervisorScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
     def build_report(self, since: datetime | None) -> None:
         """Worker: the report (all groupings, so switching is instant)."""
-        try:
+        with self.desk.session():
             report = self.desk.report(since=since)
-        finally:
-            self.desk.close()
         self.post_message(ReportLoaded(report))
 
     def _period(self) -> str:
@@ -127,8 +125,8 @@ class SupervisorScreen(DeskScreen):
                     f"{share_text(overall)} ({report.clock} clock).  ")
         line.append(f"Past SLA now: {len(report.past_sla_now)}.\n",
                     style="bold red" if report.past_sla_now else "")
-        line.append(report.parity, style="bold white on red"
-                    if report.parity.startswith("WELSH IS SLOWER") else "green")
+        line.append(report.parity.text, style="bold white on red"
+                    if report.parity.welsh_slower else "green")
         self.query_one("#headline", Static).update(line)
         self._charts(report)
         self._groups()
@@ -182,10 +180,8 @@ class SupervisorScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="drill", exit_on_error=False)
     def load_drill(self, title: str, ids: list[int]) -> None:
         """Worker: the rows of the drilled items."""
-        try:
+        with self.desk.session():
             found = self.desk.inbox_rows(ids)
-        finally:
-            self.desk.close()
         self.post_message(DrillLoaded(title, [found[i] for i in ids if i in found]))
 
     @on(DrillLoaded)
@@ -226,9 +222,7 @@ class SupervisorScreen(DeskScreen):
     @work(thread=True, group="export", exit_on_error=False)
     def export_csv(self, report: Report, target: str) -> None:
         """Worker: write the CSV (refused for officers, with the reason)."""
-        try:
+        with self.desk.session():
             rows = self.desk.export_report(report, target)
-        finally:
-            self.desk.close()
         self.app.call_from_thread(self.notify, f"Exported {rows} rows to {target}.",
                                   markup=False)

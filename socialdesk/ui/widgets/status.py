@@ -1,22 +1,28 @@
-"""The status bar: sync state, model state, open and urgent counts, and who you are."""
+"""The status bar: sync state, model state, open and urgent counts, and who you are.
+
+What it shows is one :class:`DeskState` held by the app (a reactive): every screen's status bar
+watches it and redraws itself when it changes, so nothing draws the bar by hand.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.widgets import Static
 
+from socialdesk.core.desk.events import ModelPhase, ModelState, SyncPhase, SyncView
 
-@dataclass
+
+@dataclass(frozen=True)
 class DeskState:
-    """What the status bar shows (the app updates fields and calls refresh)."""
+    """Everything the status bar shows (replaced whole, never changed in place)."""
 
     user: str = ""
     role: str = ""
-    sync: str = "sync: off (no page configured)"
-    sync_problem: bool = False
-    model: str = "model: loading…"
+    sync: SyncView = field(default_factory=lambda: SyncView(SyncPhase.OFF))
+    model: ModelState = field(default_factory=lambda: ModelState(ModelPhase.LOADING))
     open_count: int | None = None
     urgent_count: int = 0
     mine_count: int = 0
@@ -24,31 +30,40 @@ class DeskState:
     posts_alarm: bool = False
 
 
+def status_line(state: DeskState, zone: ZoneInfo) -> Text:
+    """The bar's one line: urgent count and post alarms first, then sync, model, counts, you."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    if state.urgent_count:
+        line.append(f" ‼ {state.urgent_count} urgent ", style="bold white on red")
+        line.append(" ")
+    if state.posts_alarm:  # a paused schedule or a failed post: everyone sees it first
+        line.append(f" {state.posts} ", style="bold white on red")
+        line.append(" ")
+    line.append(state.sync.text(zone), style="bold yellow" if state.sync.problem else "")
+    line.append(" │ ")
+    line.append(state.model.text(),
+                style="" if state.model.phase is ModelPhase.READY else "italic")
+    if state.open_count is not None:
+        line.append(f" │ to do {state.open_count:,} · mine {state.mine_count:,}")
+    if state.posts and not state.posts_alarm:
+        line.append(f" │ {state.posts}")
+    line.append(f" │ {state.user} ({state.role})", style="dim")
+    return line
+
+
 class StatusBar(Static):
-    """One line at the bottom of the inbox."""
+    """One line at the bottom of a screen, following the app's ``desk_state``."""
 
     DEFAULT_CSS = "StatusBar { height: 1; background: $panel; }"
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, zone: ZoneInfo, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.state = DeskState()
+        self.zone = zone
 
-    def show(self) -> None:
-        """Redraw from :attr:`state`."""
-        s = self.state
-        line = Text(no_wrap=True, overflow="ellipsis")
-        if s.urgent_count:
-            line.append(f" ‼ {s.urgent_count} urgent ", style="bold white on red")
-            line.append(" ")
-        if s.posts_alarm:  # a paused schedule or a failed post: everyone sees it first
-            line.append(f" {s.posts} ", style="bold white on red")
-            line.append(" ")
-        line.append(s.sync, style="bold yellow" if s.sync_problem else "")
-        line.append(" │ ")
-        line.append(s.model, style="italic" if "ready" not in s.model else "")
-        if s.open_count is not None:
-            line.append(f" │ to do {s.open_count:,} · mine {s.mine_count:,}")
-        if s.posts and not s.posts_alarm:
-            line.append(f" │ {s.posts}")
-        line.append(f" │ {s.user} ({s.role})", style="dim")
-        self.update(line)
+    def on_mount(self) -> None:
+        """Follow the app's state from now on."""
+        self.watch(self.app, "desk_state", self.redraw)
+
+    def redraw(self, state: DeskState) -> None:
+        """Draw ``state``."""
+        self.update(status_line(state, self.zone))
