@@ -10,7 +10,6 @@ and with Nagle on every keep-alive response waits ~40 ms for a delayed ACK (DESI
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import re
@@ -19,65 +18,27 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from socialdesk.fakepage.faults import FaultPlan
-from socialdesk.fakepage.state import Comment, Conversation, Message, PageState, Post, Sizes
+from socialdesk.fakepage.render import (
+    comment_json,
+    decode_cursor,
+    encode_cursor,
+    fb_time,
+    message_json,
+    paginate,
+    parse_time,
+    person_json,
+    post_json,
+)
+from socialdesk.fakepage.state import Conversation, PageState, Sizes
+from socialdesk.fakepage.writes import PageWrites
 
-T = TypeVar("T")
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
-
-
-#: Seconds within which the same text posted again is refused as a duplicate (code 506).
-DUPLICATE_WINDOW = 3600.0
-
-
-def fb_time(ts: float) -> str:
-    """Graph API time format: 2026-11-23T18:04:05+0000."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
-
-
-def _parse_time(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        try:
-            return datetime.fromisoformat(value.replace("+0000", "+00:00")).timestamp()
-        except ValueError:
-            return None
-
-
-def encode_cursor(key: Sequence[Any]) -> str:
-    """Opaque cursor for a sort key."""
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> list[Any] | None:
-    """The sort key inside a cursor, or None when it is not one of ours."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, TypeError):
-        return None
-    return value if isinstance(value, list) else None
-
-
-def paginate(items: list[T], key: Callable[[T], list[Any]], limit: int, after: str | None,
-             descending: bool, repeat: int = 0) -> tuple[list[T], bool]:
-    """One page after the cursor, and whether it was full (so a ``next`` link is due)."""
-    ordered = sorted(items, key=key, reverse=descending)
-    start = 0
-    mark = decode_cursor(after) if after else None
-    if mark is not None:
-        start = next((i for i, item in enumerate(ordered)
-                      if (key(item) < mark if descending else key(item) > mark)), len(ordered))
-        start = max(0, start - repeat)
-    page = ordered[start:start + limit]
-    return page, len(page) == limit
 
 
 class FakePageHandler(BaseHTTPRequestHandler):
@@ -93,9 +54,11 @@ class FakePageHandler(BaseHTTPRequestHandler):
     # ── plumbing ─────────────────────────────────────────────────────────────────────────
 
     def do_GET(self) -> None:
+        """Serve a Graph GET (or a /_fake/ endpoint)."""
         self._handle("GET")
 
     def do_POST(self) -> None:
+        """Serve a Graph POST."""
         self._handle("POST")
 
     def _handle(self, method: str) -> None:
@@ -167,6 +130,7 @@ class FakePage:
         self.token = token or "EAAFake" + secrets.token_urlsafe(24)
         self.state = PageState(page_id, seed, sizes, clock)
         self.plan = FaultPlan(list(faults), seed)
+        self.writes = PageWrites(self.state)
         self.rate = rate
         self.slow_seconds = slow_seconds
         self.rate_limit_minutes = rate_limit_minutes
@@ -316,13 +280,13 @@ class FakePage:
                     return self._messages_of(path, query, repeat)
             else:
                 if endpoint == "reply":
-                    return self._reply(target, body)
+                    return self.writes.reply(target, body)
                 if endpoint == "private_message" and target == self.page_id:
-                    return self._private_message(body)
+                    return self.writes.private_message(body)
                 if endpoint == "publish" and target == self.page_id:
-                    return self._publish(body)
+                    return self.writes.publish(body)
                 if endpoint == "hide":
-                    return self._hide(target, body)
+                    return self.writes.hide(target, body)
         return 400, {"error": {"message": f"Unsupported {method.lower()} request. Object with "
                                           f"ID '{target}' does not exist",
                                "type": "GraphMethodException", "code": 100,
@@ -365,8 +329,8 @@ class FakePage:
         return {"data": [render(item) for item in page], "paging": paging}
 
     def _window(self, query: dict[str, str]) -> tuple[float, float]:
-        since = _parse_time(query.get("since", "")) if query.get("since") else None
-        until = _parse_time(query.get("until", "")) if query.get("until") else None
+        since = parse_time(query.get("since", "")) if query.get("since") else None
+        until = parse_time(query.get("until", "")) if query.get("until") else None
         return since or 0.0, until or float("inf")
 
     def _posts(self, path: list[str], query: dict[str, str], repeat: int) -> dict[str, Any]:
@@ -375,7 +339,7 @@ class FakePage:
             until = float("inf")  # the paging token carries the position
         posts = [p for p in self.state.posts if since <= p.created <= until]
         return self._listing(posts, lambda p: [p.created, p.id], path, query, True, repeat,
-                             self._post_json, time_based=True)
+                             post_json, time_based=True)
 
     def _comments(self, path: list[str], query: dict[str, str],
                   repeat: int) -> tuple[int, Any]:
@@ -395,7 +359,7 @@ class FakePage:
         since, _ = self._window(query)
         chosen = [c for c in comments if c.created >= since]
         return 200, self._listing(chosen, lambda c: [c.created, c.seq], path, query, False,
-                                  repeat, self._comment_json)
+                                  repeat, comment_json)
 
     def _conversations(self, path: list[str], query: dict[str, str],
                        repeat: int) -> dict[str, Any]:
@@ -417,43 +381,13 @@ class FakePage:
         if conversation is None:
             return 400, {"error": {"message": "Invalid conversation", "code": 100}}
         return 200, self._listing(conversation.messages, lambda m: [m.created, m.id], path,
-                                  query, True, repeat, self._message_json)
-
-    # ── rendering ────────────────────────────────────────────────────────────────────────
-
-    def _post_json(self, post: Post) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": post.id, "created_time": fb_time(post.created)}
-        if post.message is not None:
-            out["message"] = post.message
-        page, _, number = post.id.partition("_")
-        out["permalink_url"] = f"https://www.facebook.com/{page}/posts/{number}"
-        return out
-
-    def _comment_json(self, comment: Comment) -> dict[str, Any]:
-        out: dict[str, Any] = {"created_time": fb_time(comment.created),
-                               "message": comment.message}
-        if comment.id:
-            out["id"] = comment.id
-        if comment.author:
-            out["from"] = {"id": comment.author[0], "name": comment.author[1]}
-        if comment.parent_id:
-            out["parent"] = {"id": comment.parent_id}
-        if comment.hidden:
-            out["is_hidden"] = True
-        return out
-
-    def _person(self, who: tuple[str, str]) -> dict[str, str]:
-        return {"name": who[1], "email": f"{who[0]}@facebook.com", "id": who[0]}
-
-    def _message_json(self, message: Message) -> dict[str, Any]:
-        return {"id": message.id, "created_time": fb_time(message.created),
-                "message": message.text, "from": self._person(message.author)}
+                                  query, True, repeat, message_json)
 
     def _conversation_json(self, conversation: Conversation, inner: int) -> dict[str, Any]:
         newest_first = sorted(conversation.messages, key=lambda m: (m.created, m.id),
                               reverse=True)
         shown = newest_first[:inner]
-        messages: dict[str, Any] = {"data": [self._message_json(m) for m in shown]}
+        messages: dict[str, Any] = {"data": [message_json(m) for m in shown]}
         if shown:
             last = encode_cursor([shown[-1].created, shown[-1].id])
             messages["paging"] = {"cursors": {"before": encode_cursor(
@@ -463,94 +397,9 @@ class FakePage:
                     [conversation.id, "messages"],
                     {"fields": "id,message,from,created_time", "limit": str(inner)}, last)
         return {"id": conversation.id, "updated_time": fb_time(conversation.updated),
-                "participants": {"data": [self._person(conversation.user),
-                                          self._person(self.state.page)]},
+                "participants": {"data": [person_json(conversation.user),
+                                          person_json(self.state.page)]},
                 "messages": messages}
-
-    # ── writes ───────────────────────────────────────────────────────────────────────────
-
-    def _record(self, kind: str, **fields: Any) -> None:
-        self.state.received.append({"kind": kind, "at": self.state.now(), **fields})
-
-    def _reply(self, target: str, body: dict[str, str]) -> tuple[int, Any]:
-        parent = self.state.comments_by_id.get(target)
-        text = body.get("message", "")
-        if parent is None or not text:
-            return 400, {"error": {"message": "(#100) Invalid parameter", "code": 100,
-                                   "type": "OAuthException"}}
-        reply = self.state.add_reply(parent, text)
-        self._record("reply", target=target, message=text, id=reply.id)
-        return 200, {"id": reply.id}
-
-    def _private_message(self, body: dict[str, str]) -> tuple[int, Any]:
-        try:
-            recipient = json.loads(body.get("recipient", "{}"))
-            text = json.loads(body.get("message", "{}")).get("text", "")
-        except (ValueError, AttributeError):
-            return 400, {"error": {"message": "(#100) param recipient must be JSON",
-                                   "code": 100}}
-        if not text:
-            return 400, {"error": {"message": "(#100) The parameter message is required",
-                                   "code": 100}}
-        if "comment_id" in recipient:
-            comment = self.state.comments_by_id.get(str(recipient["comment_id"]))
-            if comment is None or comment.author is None:
-                return 400, {"error": {"message": "(#100) Invalid comment_id", "code": 100}}
-            if comment.id in self.state.private_replied:
-                return 400, {"error": {"message": "(#10) This comment already has a private "
-                                                  "reply", "code": 10,
-                                       "error_subcode": 2018338}}
-            if self.state.now() - comment.created > 7 * 86_400:
-                return 400, {"error": {"message": "(#10) Private reply window has passed",
-                                       "code": 10, "error_subcode": 2018278}}
-            self.state.private_replied.add(comment.id or "")
-            psid = comment.author[0]
-        else:
-            psid = str(recipient.get("id", ""))
-        conversation = self.state.conversation_with(psid)
-        if conversation is None:
-            if "comment_id" not in recipient:
-                return 400, {"error": {"message": "(#100) No matching user found",
-                                       "code": 100, "error_subcode": 2018001}}
-            assert comment is not None and comment.author is not None
-            conversation = Conversation(f"t_{self.state.next_id()}", comment.author)
-            self.state.conversations.append(conversation)
-        elif "comment_id" not in recipient and self._outside_window(conversation, body):
-            return 400, {"error": {"message": "(#10) This message is sent outside of allowed "
-                                              "window.", "type": "OAuthException",
-                                   "code": 10, "error_subcode": 2018278}}
-        message = self.state.add_page_message(conversation, text)
-        self._record("private_message", recipient=recipient, message=text, id=message.id)
-        return 200, {"recipient_id": psid, "message_id": message.id}
-
-    def _outside_window(self, conversation: Conversation, body: dict[str, str]) -> bool:
-        from_user = [m for m in conversation.messages if m.author[0] != self.page_id]
-        last = from_user[-1].created if from_user else 0.0
-        allowed = 7 * 86_400 if body.get("tag") == "HUMAN_AGENT" else 86_400
-        return self.state.now() - last > allowed
-
-    def _publish(self, body: dict[str, str]) -> tuple[int, Any]:
-        text = body.get("message", "")
-        if not text:
-            return 400, {"error": {"message": "(#100) Missing message", "code": 100}}
-        now = self.state.now()  # Facebook refuses the same status again soon after
-        if any(p.message == text and now - p.created < DUPLICATE_WINDOW
-               for p in self.state.posts[-20:]):
-            return 400, {"error": {"message": "(#506) Duplicate status message", "code": 506,
-                                   "type": "OAuthException"}}
-        post = self.state.add_post(text, self.state.now())
-        self._record("publish", message=text, id=post.id)
-        return 200, {"id": post.id}
-
-    def _hide(self, target: str, body: dict[str, str]) -> tuple[int, Any]:
-        comment = self.state.comments_by_id.get(target)
-        if comment is None:
-            return 400, {"error": {"message": f"Unsupported post request. Object with ID "
-                                              f"'{target}' does not exist", "code": 100,
-                                   "type": "GraphMethodException"}}
-        comment.hidden = body.get("is_hidden", "true").lower() == "true"
-        self._record("hide", target=target, hidden=comment.hidden)
-        return 200, {"success": True}
 
     # ── introspection ────────────────────────────────────────────────────────────────────
 
@@ -573,8 +422,8 @@ class FakePage:
             return {
                 "page_id": self.page_id,
                 "posts": [p.id for p in self.state.posts],
-                "comments": [self._comment_json(c) | {"post_id": c.post_id} for c in comments],
-                "messages": [self._message_json(m) | {"thread": c.id}
+                "comments": [comment_json(c) | {"post_id": c.post_id} for c in comments],
+                "messages": [message_json(m) | {"thread": c.id}
                              for c in self.state.conversations for m in c.messages],
                 "received": list(self.state.received),
             }

@@ -37,8 +37,9 @@ from socialdesk.core.desk.jobs import BackgroundJobs
 from socialdesk.core.models import utc_now
 from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.errors import UserError
+from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.messages import JobReported, ModelReady, ModelStateChanged
-from socialdesk.ui.screens.inbox import ACTIONS, InboxScreen
+from socialdesk.ui.screens.inbox import InboxScreen
 from socialdesk.ui.widgets.status import DeskState
 
 CLASSIFY_EVERY_SECONDS = 10.0

@@ -12,22 +12,12 @@ from socialdesk.core.desk import Desk
 from socialdesk.core.models import utc_now
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import ComposerDialog
-from socialdesk.ui.screens.inbox import InboxScreen, UrgentBanner
+from socialdesk.ui.screens.inbox import InboxScreen
+from socialdesk.ui.widgets.banner import UrgentBanner
 from socialdesk.ui.widgets.detail import DetailPane
 from socialdesk.ui.widgets.inbox_table import InboxTable
 from socialdesk.ui.widgets.sidebar import CHOICES, FilterSidebar
 from tests.ui_helpers import SEED, make_app, members_config, seed_items, settle
-
-
-@pytest.fixture
-def team_desk(tmp_path: Path, config) -> Desk:
-    """Officer ann's desk on a DB holding the seeded items."""
-    desk = Desk(members_config(config), tmp_path / "desk.db", actor="ann")
-    # Real time: the outbox checks Facebook's windows (e.g. private replies within 7 days).
-    seeded = seed_items(desk, tmp_path / "seed.jsonl", now=utc_now())
-    desk.seeded = seeded  # type: ignore[attr-defined]
-    yield desk
-    desk.close()
 
 
 def other(desk: Desk, actor: str) -> Desk:
@@ -60,92 +50,82 @@ async def select(pilot, app, item_id: int) -> None:
     await settle(pilot, app)
 
 
-async def test_urgent_items_are_pinned_with_a_999_banner(team_desk: Desk) -> None:
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        ids = table(app).ids
-        urgent_id = team_desk.seeded[0]
-        assert ids[0] == urgent_id and len(ids) == len(SEED)
-        banner = inbox(app).query_one(UrgentBanner)
-        assert banner.has_class("-active") and "999" in str(banner.render())
-        line = table(app).render_line(0).text
-        assert "‼" in line and "Gareth Hughes" in line
-        status = app.desk_state
-        assert status.urgent_count == 1 and status.open_count == len(SEED)
+async def test_urgent_items_are_pinned_with_a_999_banner(team_desk: Desk, dashboard) -> None:
+    app, _pilot = dashboard
+    ids = table(app).ids
+    urgent_id = team_desk.seeded[0]
+    assert ids[0] == urgent_id and len(ids) == len(SEED)
+    banner = inbox(app).query_one(UrgentBanner)
+    assert banner.has_class("-active") and "999" in str(banner.render())
+    line = table(app).render_line(0).text
+    assert "‼" in line and "Gareth Hughes" in line
+    status = app.desk_state
+    assert status.urgent_count == 1 and status.open_count == len(SEED)
 
 
-async def test_rest_is_ordered_by_sla_risk(team_desk: Desk) -> None:
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        rows = team_desk.inbox_rows(table(app).ids)
-        due = [rows[i]["sla_due_at"] for i in table(app).ids[1:]]
-        assert due == sorted(due)
+async def test_rest_is_ordered_by_sla_risk(team_desk: Desk, dashboard) -> None:
+    app, _pilot = dashboard
+    rows = team_desk.inbox_rows(table(app).ids)
+    due = [rows[i]["sla_due_at"] for i in table(app).ids[1:]]
+    assert due == sorted(due)
 
 
-async def test_user_text_is_shown_literally_and_does_nothing(team_desk: Desk) -> None:
+async def test_user_text_is_shown_literally_and_does_nothing(team_desk: Desk, dashboard) -> None:
     hostile = team_desk.seeded[4]
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        index = table(app).ids.index(hostile)
-        line = table(app).render_line(index).text
-        assert "[bold red]x[/] and [@click=app.quit]y[/]" in line
-        assert "[link=http://e" in line  # the author column, cut to its width, literally
-        await select(pilot, app, hostile)
-        detail = inbox(app).query_one(DetailPane)
-        body = str(detail.query_one("#detail-body").render())
-        assert "[@click=app.quit]y[/]" in body and "[link=http://evil]Mallory[/]" in body
-        await pilot.click(DetailPane)
-        await pilot.click(InboxTable, offset=(60, index))
-        await settle(pilot, app)
-        assert app.is_running
+    app, pilot = dashboard
+    index = table(app).ids.index(hostile)
+    line = table(app).render_line(index).text
+    assert "[bold red]x[/] and [@click=app.quit]y[/]" in line
+    assert "[link=http://e" in line  # the author column, cut to its width, literally
+    await select(pilot, app, hostile)
+    detail = inbox(app).query_one(DetailPane)
+    body = str(detail.query_one("#detail-body").render())
+    assert "[@click=app.quit]y[/]" in body and "[link=http://evil]Mallory[/]" in body
+    await pilot.click(DetailPane)
+    await pilot.click(InboxTable, offset=(60, index))
+    await settle(pilot, app)
+    assert app.is_running
 
 
-async def test_views_and_sidebar_filters_with_counts(team_desk: Desk) -> None:
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        sidebar = inbox(app).query_one(FilterSidebar)
-        assert sidebar.counts.get("language", "cy") == 2
-        assert sidebar.counts.get("category", "concern") == 3
-        cymraeg = next(i for i, c in enumerate(CHOICES) if c[:2] == ("language", "cy"))
-        sidebar.highlighted = cymraeg
-        sidebar.action_select()
-        await settle(pilot, app)
-        assert set(table(app).ids) == {team_desk.seeded[1], team_desk.seeded[3]}
-        await pilot.press("!")   # urgent only, on top of Welsh: nothing
-        await settle(pilot, app)
-        assert table(app).ids == []
-        assert "Nothing here" in table(app).render_line(0).text
-        await pilot.press("!")
-        sidebar.highlighted = cymraeg
-        sidebar.action_select()  # toggled off again
-        await settle(pilot, app)
-        assert len(table(app).ids) == len(SEED)
-        kinds = {c[1]: i for i, c in enumerate(CHOICES) if c[0] == "kind"}
-        sidebar.highlighted = kinds["comment"]
-        sidebar.action_select()
-        await settle(pilot, app)
-        assert len(table(app).ids) == sum(1 for r in SEED if r[1] == "comment")
+async def test_views_and_sidebar_filters_with_counts(team_desk: Desk, dashboard) -> None:
+    app, pilot = dashboard
+    sidebar = inbox(app).query_one(FilterSidebar)
+    assert sidebar.counts.get("language", "cy") == 2
+    assert sidebar.counts.get("category", "concern") == 3
+    cymraeg = next(i for i, c in enumerate(CHOICES) if c[:2] == ("language", "cy"))
+    sidebar.highlighted = cymraeg
+    sidebar.action_select()
+    await settle(pilot, app)
+    assert set(table(app).ids) == {team_desk.seeded[1], team_desk.seeded[3]}
+    await pilot.press("!")   # urgent only, on top of Welsh: nothing
+    await settle(pilot, app)
+    assert table(app).ids == []
+    assert "Nothing here" in table(app).render_line(0).text
+    await pilot.press("!")
+    sidebar.highlighted = cymraeg
+    sidebar.action_select()  # toggled off again
+    await settle(pilot, app)
+    assert len(table(app).ids) == len(SEED)
+    kinds = {c[1]: i for i, c in enumerate(CHOICES) if c[0] == "kind"}
+    sidebar.highlighted = kinds["comment"]
+    sidebar.action_select()
+    await settle(pilot, app)
+    assert len(table(app).ids) == sum(1 for r in SEED if r[1] == "comment")
 
 
-async def test_search_as_you_type_finds_welsh_without_accents(team_desk: Desk) -> None:
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("slash")
-        assert isinstance(app.focused, Input)
-        await pilot.press(*"porthaeth")
-        await settle(pilot, app)
-        assert table(app).ids == [team_desk.seeded[1]]
-        await pilot.press("enter")
-        assert isinstance(app.focused, InboxTable)
-        search = inbox(app).query_one("#search", Input)
-        search.value = "benllech"
-        await settle(pilot, app)
-        assert table(app).ids == [team_desk.seeded[5]]
+async def test_search_as_you_type_finds_welsh_without_accents(team_desk: Desk, dashboard) -> None:
+    app, pilot = dashboard
+    await pilot.press("slash")
+    assert isinstance(app.focused, Input)
+    await pilot.press(*"porthaeth")
+    await settle(pilot, app)
+    assert table(app).ids == [team_desk.seeded[1]]
+    await pilot.press("enter")
+    assert isinstance(app.focused, InboxTable)
+    search = inbox(app).query_one("#search", Input)
+    search.value = "benllech"
+    await settle(pilot, app)
+    assert table(app).ids == [team_desk.seeded[5]]
 
 
 async def test_claim_then_a_second_officer_is_told_who_has_it(team_desk: Desk) -> None:
@@ -170,132 +150,119 @@ async def test_claim_then_a_second_officer_is_told_who_has_it(team_desk: Desk) -
 
 
 async def test_reply_to_welsh_message_uses_welsh_template_and_can_be_undone(
-        team_desk: Desk) -> None:
+        team_desk: Desk, dashboard) -> None:
     item = team_desk.seeded[1]
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        await select(pilot, app, item)
-        await pilot.press("r")
-        await settle(pilot, app)
-        composer = app.screen
-        assert isinstance(composer, ComposerDialog) and composer.action_name == "message"
-        draft = composer.query_one(TextArea).text
-        assert draft.startswith("Helo Elin") and "ffoniwch 999" in draft
-        assert "Hi " not in draft
-        composer.query_one(TextArea).insert("\nGethin, SCCH")
-        await pilot.press("ctrl+s")
-        await settle(pilot, app)
-        entry = team_desk.store.conn.execute(
-            "select action, status, text from outbox where item_id = ?", (item,)).fetchone()
-        assert entry[0] == "message" and entry[1] == "queued" and "Gethin, SCCH" in entry[2]
-        assert row_of(team_desk, item)["assignee"] == "ann"
-        await pilot.press("z")
-        await settle(pilot, app)
-        status = team_desk.store.conn.execute(
-            "select status from outbox where item_id = ?", (item,)).fetchone()[0]
-        assert status == "cancelled"
-        assert row_of(team_desk, item)["assignee"] is None
+    app, pilot = dashboard
+    await select(pilot, app, item)
+    await pilot.press("r")
+    await settle(pilot, app)
+    composer = app.screen
+    assert isinstance(composer, ComposerDialog) and composer.action_name == "message"
+    draft = composer.query_one(TextArea).text
+    assert draft.startswith("Helo Elin") and "ffoniwch 999" in draft
+    assert "Hi " not in draft
+    composer.query_one(TextArea).insert("\nGethin, SCCH")
+    await pilot.press("ctrl+s")
+    await settle(pilot, app)
+    entry = team_desk.store.conn.execute(
+        "select action, status, text from outbox where item_id = ?", (item,)).fetchone()
+    assert entry[0] == "message" and entry[1] == "queued" and "Gethin, SCCH" in entry[2]
+    assert row_of(team_desk, item)["assignee"] == "ann"
+    await pilot.press("z")
+    await settle(pilot, app)
+    status = team_desk.store.conn.execute(
+        "select status from outbox where item_id = ?", (item,)).fetchone()[0]
+    assert status == "cancelled"
+    assert row_of(team_desk, item)["assignee"] is None
 
 
 async def test_mixed_comment_gets_both_languages_welsh_first_and_private_reply(
-        team_desk: Desk) -> None:
+        team_desk: Desk, dashboard) -> None:
     item = team_desk.seeded[5]
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        await select(pilot, app, item)
-        await pilot.press("p")
-        await settle(pilot, app)
-        draft = app.screen.query_one(TextArea).text
-        assert draft.index("Diolch Tom") < draft.index("Thanks Tom")
-        await pilot.press("ctrl+s")
-        await settle(pilot, app)
-        action = team_desk.store.conn.execute(
-            "select action from outbox where item_id = ?", (item,)).fetchone()[0]
-        assert action == "private_reply"
+    app, pilot = dashboard
+    await select(pilot, app, item)
+    await pilot.press("p")
+    await settle(pilot, app)
+    draft = app.screen.query_one(TextArea).text
+    assert draft.index("Diolch Tom") < draft.index("Thanks Tom")
+    await pilot.press("ctrl+s")
+    await settle(pilot, app)
+    action = team_desk.store.conn.execute(
+        "select action from outbox where item_id = ?", (item,)).fetchone()[0]
+    assert action == "private_reply"
 
 
-async def test_escape_cancels_the_composer_and_nothing_is_queued(team_desk: Desk) -> None:
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("r")
-        await settle(pilot, app)
-        await pilot.press("escape")
-        await settle(pilot, app)
-        assert isinstance(app.screen, InboxScreen)
-        assert team_desk.store.conn.execute("select count(*) from outbox").fetchone()[0] == 0
+async def test_escape_cancels_the_composer_and_nothing_is_queued(team_desk: Desk,
+                                                                 dashboard) -> None:
+    app, pilot = dashboard
+    await pilot.press("r")
+    await settle(pilot, app)
+    await pilot.press("escape")
+    await settle(pilot, app)
+    assert isinstance(app.screen, InboxScreen)
+    assert team_desk.store.conn.execute("select count(*) from outbox").fetchone()[0] == 0
 
 
-async def test_hide_comment_goes_to_the_outbox(team_desk: Desk) -> None:
+async def test_hide_comment_goes_to_the_outbox(team_desk: Desk, dashboard) -> None:
     item = team_desk.seeded[4]
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        await select(pilot, app, item)
-        await pilot.press("h")
-        await settle(pilot, app)
-        action = team_desk.store.conn.execute(
-            "select action from outbox where item_id = ?", (item,)).fetchone()[0]
-        assert action == "hide"
+    app, pilot = dashboard
+    await select(pilot, app, item)
+    await pilot.press("h")
+    await settle(pilot, app)
+    action = team_desk.store.conn.execute(
+        "select action from outbox where item_id = ?", (item,)).fetchone()[0]
+    assert action == "hide"
 
 
-async def test_reclassify_is_stored_as_a_correction(team_desk: Desk) -> None:
+async def test_reclassify_is_stored_as_a_correction(team_desk: Desk, dashboard) -> None:
     item = team_desk.seeded[6]
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        await select(pilot, app, item)
-        await pilot.press("l")
-        await settle(pilot, app)
-        dialog = app.screen
-        assert isinstance(dialog, ChoiceDialog)
-        dialog.query_one("OptionList").highlighted = 0   # report
-        await pilot.press("enter")
-        await settle(pilot, app)
-        assert row_of(team_desk, item)["category"] == "report"
-        corrections = team_desk.model.corrections()
-        assert [(c.text, c.category) for c in corrections] == [(SEED[6][0], "report")]
+    app, pilot = dashboard
+    await select(pilot, app, item)
+    await pilot.press("l")
+    await settle(pilot, app)
+    dialog = app.screen
+    assert isinstance(dialog, ChoiceDialog)
+    dialog.query_one("OptionList").highlighted = 0   # report
+    await pilot.press("enter")
+    await settle(pilot, app)
+    assert row_of(team_desk, item)["category"] == "report"
+    corrections = team_desk.model.corrections()
+    assert [(c.text, c.category) for c in corrections] == [(SEED[6][0], "report")]
 
 
 async def test_close_with_reason_leaves_the_to_do_view_and_undo_brings_it_back(
-        team_desk: Desk) -> None:
+        team_desk: Desk, dashboard) -> None:
     item = team_desk.seeded[3]
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        await select(pilot, app, item)
-        await pilot.press("d")
-        await settle(pilot, app)
-        options = app.screen.query_one("OptionList")
-        options.highlighted = 1  # no reply needed
-        await pilot.press("enter")
-        await settle(pilot, app)
-        detail = row_of(team_desk, item)
-        assert detail["status"] == "closed" and detail["close_reason"] == "no reply needed"
-        assert item not in table(app).ids
-        await pilot.press("3")
-        await settle(pilot, app)
-        assert table(app).ids == [item]
-        await pilot.press("z")
-        await settle(pilot, app)
-        assert row_of(team_desk, item)["status"] == "new"
+    app, pilot = dashboard
+    await select(pilot, app, item)
+    await pilot.press("d")
+    await settle(pilot, app)
+    options = app.screen.query_one("OptionList")
+    options.highlighted = 1  # no reply needed
+    await pilot.press("enter")
+    await settle(pilot, app)
+    detail = row_of(team_desk, item)
+    assert detail["status"] == "closed" and detail["close_reason"] == "no reply needed"
+    assert item not in table(app).ids
+    await pilot.press("3")
+    await settle(pilot, app)
+    assert table(app).ids == [item]
+    await pilot.press("z")
+    await settle(pilot, app)
+    assert row_of(team_desk, item)["status"] == "new"
 
 
-async def test_undo_is_refused_when_someone_changed_the_item(team_desk: Desk) -> None:
+async def test_undo_is_refused_when_someone_changed_the_item(team_desk: Desk, dashboard) -> None:
     item = team_desk.seeded[2]
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        await select(pilot, app, item)
-        await pilot.press("c")
-        await settle(pilot, app)
-        other(team_desk, "sian").assign(item, "bryn")
-        await pilot.press("z")
-        await settle(pilot, app)
-        assert any("has changed since" in n for n in notes(app))
-        assert row_of(team_desk, item)["assignee"] == "bryn"
+    app, pilot = dashboard
+    await select(pilot, app, item)
+    await pilot.press("c")
+    await settle(pilot, app)
+    other(team_desk, "sian").assign(item, "bryn")
+    await pilot.press("z")
+    await settle(pilot, app)
+    assert any("has changed since" in n for n in notes(app))
+    assert row_of(team_desk, item)["assignee"] == "bryn"
 
 
 async def test_assign_is_for_supervisors(team_desk: Desk) -> None:
@@ -361,18 +328,16 @@ async def test_live_items_appear_keeping_the_selection_and_urgent_rings(
         assert bells and any("new URGENT" in n for n in notes(app))
 
 
-async def test_other_officers_claims_show_within_seconds(team_desk: Desk) -> None:
+async def test_other_officers_claims_show_within_seconds(team_desk: Desk, dashboard) -> None:
     item = team_desk.seeded[6]
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        other(team_desk, "bryn").claim(item)
-        for _ in range(30):
-            await pilot.pause(0.1)
-            row = table(app)._rows.get(item) or table(app).row(item)
-            if row and row["assignee"] == "bryn":
-                break
-        assert table(app).row(item)["assignee"] == "bryn"
+    app, pilot = dashboard
+    other(team_desk, "bryn").claim(item)
+    for _ in range(30):
+        await pilot.pause(0.1)
+        row = table(app)._rows.get(item) or table(app).row(item)
+        if row and row["assignee"] == "bryn":
+            break
+    assert table(app).row(item)["assignee"] == "bryn"
 
 
 async def test_keys_can_be_remapped_in_config(team_desk: Desk) -> None:
@@ -390,19 +355,17 @@ async def test_keys_can_be_remapped_in_config(team_desk: Desk) -> None:
         assert row_of(team_desk, item)["assignee"] == "ann"
 
 
-async def test_command_palette_offers_the_actions(team_desk: Desk) -> None:
+async def test_command_palette_offers_the_actions(team_desk: Desk, dashboard) -> None:
     item = team_desk.seeded[0]
-    app = make_app(team_desk, clock=utc_now)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, app)
-        await select(pilot, app, item)
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
-        await pilot.press(*"Claim")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot, app)
-        assert row_of(team_desk, item)["assignee"] == "ann"
+    app, pilot = dashboard
+    await select(pilot, app, item)
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.2)
+    await pilot.press(*"Claim")
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await settle(pilot, app)
+    assert row_of(team_desk, item)["assignee"] == "ann"
 
 
 async def test_detail_shows_post_thread_classification_and_history(team_desk: Desk) -> None:

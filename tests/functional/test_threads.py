@@ -16,17 +16,15 @@ import pytest
 from socialdesk.config import Config
 from socialdesk.core.desk import Desk
 from socialdesk.core.outbox.sender import Action
-from tests.ingest_helpers import client_for, page_config, start_fake
+from tests.ingest_helpers import client_for, page_config
 
 URGENT = "My elderly neighbour hasn't opened her curtains since Friday and won't answer the door"
 QUESTION = "Also got an email from HMRC saying I'm owed a refund, is it real?"
 
 
 @pytest.fixture
-def fake():
-    page = start_fake(seed=5, posts=2, comments=6, conversations=0)
-    yield page
-    page.stop()
+def fake(fake_page):
+    return fake_page
 
 
 @pytest.fixture

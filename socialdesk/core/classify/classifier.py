@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from socialdesk import paths
 from socialdesk.core.classify.cues import Cue, load_cues, match_cues
 from socialdesk.core.classify.data import CATEGORIES, Example
 from socialdesk.core.classify.encoder import post_embeddings
 from socialdesk.core.classify.gloss import encoder_texts, with_posts
 from socialdesk.core.classify.heads import ServingHead
 from socialdesk.core.classify.language import detect_language
+from socialdesk.prompts import prompt_file
 
 #: How much the full model trusts the fine-tuned network against the fused model, by language.
 FINETUNED_WEIGHT: Mapping[str, float] = {"en": 0.5, "cy": 0.25, "mixed": 0.25}
@@ -35,7 +35,7 @@ SURE_MARGIN = 0.8
 
 def cue_file() -> Path:
     """The bilingual urgent cues (prompts/urgent_cues.toml)."""
-    return paths.prompts_dir() / "urgent_cues.toml"
+    return prompt_file("urgent_cues.toml")
 
 
 @dataclass

@@ -7,11 +7,11 @@ reasons are shown to officers so they can see why something was flagged.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from socialdesk.errors import UserError
+from socialdesk.prompts import read_prompt_toml
 
 LAUGHING = re.compile(r"(😂|🤣|😆|😹|\blol\b|\blmao\b|\bhaha|\bhehe|\bjk\b|😜|😝)", re.I)
 
@@ -28,10 +28,7 @@ class Cue:
 
 def load_cues(path: Path) -> list[Cue]:
     """Read and compile the cue file; a bad pattern is one clear sentence."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"{path}: cannot read the urgent cues ({exc}).") from None
+    data = read_prompt_toml(path, "the urgent cues")
     cues = []
     for entry in data.get("cue", []):
         try:

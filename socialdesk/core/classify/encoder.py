@@ -29,7 +29,9 @@ DIM = 384
 class Encoder(Protocol):
     """Texts in, (n, 384) float32 unit vectors out."""
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length 384-dimensional embedding per text, in the input order."""
+        ...
 
 
 def model_path() -> Path:

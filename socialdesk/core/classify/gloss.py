@@ -10,7 +10,6 @@ original text. Measured in BENCHMARKS.md ("approaches").
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from socialdesk.core.classify.data import Example
 from socialdesk.core.classify.language import detect_language
 from socialdesk.core.welsh import radicals
 from socialdesk.errors import UserError
+from socialdesk.prompts import read_prompt_toml
 
 GLOSS_FILE = "welsh_gloss.toml"
 TOKENS = re.compile(r"[\w']+|[^\w\s]")
@@ -25,10 +25,7 @@ TOKENS = re.compile(r"[\w']+|[^\w\s]")
 
 def load_gloss(path: Path) -> dict[str, str]:
     """Read the glossary (``[words]``: Welsh word = English gloss)."""
-    try:
-        words = tomllib.loads(path.read_text(encoding="utf-8")).get("words", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"{path}: cannot read the Welsh glossary ({exc}).") from None
+    words = read_prompt_toml(path, "the Welsh glossary").get("words", {})
     if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
         raise UserError(f"{path}: [words] must map each Welsh word to an English gloss.")
     return {str(k).lower(): v for k, v in words.items()}

@@ -32,10 +32,8 @@ SEED = 20261123
 POST_WEIGHT = 0.5
 EMBED_WEIGHT = 1.0
 SIGNAL_WEIGHT = 0.3
-#: Chosen by 5-fold cross-validation inside the training data (the sweep is in BENCHMARKS.md,
-#: "approaches compared"): macro-F1 0.916 without the block; 0.919 / 0.923 / 0.922 / 0.914 at
-#: 1 / 1.5 / 2 / 3. With the longer glossary added after the choice: 0.924 / 0.927 / 0.930 /
-#: 0.922 — the same plateau, 1.5 kept.
+#: The glossed-word block's weight, chosen by 5-fold cross-validation inside the training
+#: data (the sweep is in BENCHMARKS.md, "approaches compared").
 GLOSSED_WORD_WEIGHT = 1.5
 #: words with apostrophes kept whole (Welsh "i'r", "mae'r"; English "don't")
 WORD_TOKENS = r"(?u)\b\w[\w']*\b"

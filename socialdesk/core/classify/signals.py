@@ -8,7 +8,6 @@ follow-up, thanks, an enquiry. Each is one 0/1 feature; the heads learn how much
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from socialdesk.errors import UserError
+from socialdesk.prompts import read_prompt_toml
 
 SIGNAL_FILE = "category_signals.toml"
 
@@ -42,11 +42,12 @@ def parse_signals(entries: Sequence[tuple[str, str]], origin: str) -> list[Signa
 
 def load_signals(path: Path) -> list[Signal]:
     """Read and compile the signal file."""
+    data = read_prompt_toml(path, "the category signals")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
         entries = [(str(e["id"]), str(e["pattern"])) for e in data.get("signal", [])]
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-        raise UserError(f"{path}: cannot read the category signals ({exc}).") from None
+    except (KeyError, TypeError) as exc:
+        raise UserError(f"{path}: every [[signal]] needs an id and a pattern ({exc}).") \
+            from None
     return parse_signals(entries, str(path))
 
 

@@ -33,6 +33,7 @@ from socialdesk.core.classify.finetune import EPOCHS
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss, with_posts
 from socialdesk.core.classify.heads import ServingHead
 from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
+from socialdesk.prompts import prompt_file
 
 MODEL_KIND = "minilm-int8+ngrams+signals-lr"
 #: 4 added gloss.json; 5: the fine-tuned network reads Welsh glossed, as the encoder does,
@@ -51,14 +52,6 @@ TrainProgress = Callable[[str, float], None]
 def models_root() -> Path:
     """Where trained models are kept."""
     return paths.data_dir() / "models"
-
-
-def _signal_file() -> Path:
-    return paths.prompts_dir() / SIGNAL_FILE
-
-
-def _gloss_file() -> Path:
-    return paths.prompts_dir() / GLOSS_FILE
 
 
 def training_examples(corrections: Sequence[Example] = ()) -> list[Example]:
@@ -88,8 +81,8 @@ def data_version(examples: Sequence[Example]) -> str:
     for e in examples:
         digest.update(json.dumps([e.text, e.category, e.urgent, e.post]).encode())
     digest.update(cue_file().read_bytes())
-    digest.update(_signal_file().read_bytes())
-    digest.update(_gloss_file().read_bytes())
+    digest.update(prompt_file(SIGNAL_FILE).read_bytes())
+    digest.update(prompt_file(GLOSS_FILE).read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -175,7 +168,7 @@ def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full:
     del torch_encoder
     encoder = OnnxEncoder(graph)
     say(f"embedding {len(examples)} training examples", 0.35)
-    words = load_gloss(_gloss_file())
+    words = load_gloss(prompt_file(GLOSS_FILE))
     (staging / "gloss.json").write_text(json.dumps(words, ensure_ascii=False))
     read = encoder_texts([e.text for e in examples], words)
     text_emb = encoder.encode(read)
@@ -183,7 +176,7 @@ def _build(examples: Sequence[Example], staging: Path, say: TrainProgress, full:
     say("fitting the category and urgent heads", 0.8)
     cues = load_cues(cue_file())
     cue_hits = np.array([bool(match_cues(cues, e.text)) for e in examples])
-    model = TriageModel(signals=load_signals(_signal_file()))
+    model = TriageModel(signals=load_signals(prompt_file(SIGNAL_FILE)))
     model.fit(examples, read, text_emb, post_emb, cue_hits=cue_hits)
     ServingHead.from_model(model, EMBED_WEIGHT, POST_WEIGHT, SIGNAL_WEIGHT).save(staging)
     if full:

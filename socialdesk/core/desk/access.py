@@ -40,11 +40,3 @@ def require(config: Config, user: str, action: str) -> None:
     if action in SUPERVISOR_ONLY and role != SUPERVISOR:
         raise AccessDenied(f"Only a supervisor can {action}; {user} is an officer.")
 
-
-def can(config: Config, user: str, action: str) -> bool:
-    """Whether ``user`` may take ``action`` (for greying out buttons)."""
-    try:
-        require(config, user, action)
-    except AccessDenied:
-        return False
-    return True

@@ -11,7 +11,6 @@ event.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import socket
 import threading
@@ -45,7 +44,6 @@ from socialdesk.core.schedule.timer import plan
 from socialdesk.core.store.leases import acquire_lease, release_lease
 from socialdesk.errors import UserError
 
-log = logging.getLogger("socialdesk.jobs")
 LEASE = "background"
 SEND_EVERY_SECONDS = 5.0
 #: Publishing rounds also run on this interval (besides each post's own timer job), so posts

@@ -23,6 +23,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -45,6 +46,20 @@ UNUSABLE_URL = "Unexpected answer from the Graph API: an id or link that no URL 
 #: Longest error text passed on from the API.
 MAX_MESSAGE = 400
 
+
+
+def parse_fb_time(value: Any) -> datetime | None:
+    """Graph API time ('2026-11-23T18:04:05+0000') as an aware datetime, or None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) >= 5 and text[-5] in "+-" and text[-4:].isdigit():
+        text = text[:-2] + ":" + text[-2:]
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
 
 class GraphError(Exception):
     """An error answer from the Graph API (or a response that cannot be used)."""

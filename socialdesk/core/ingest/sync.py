@@ -36,6 +36,7 @@ from socialdesk.core.graph.client import (
     TokenExpiredError,
     TransientError,
     as_object,
+    parse_fb_time,
 )
 from socialdesk.core.models import Item, Kind, Status, to_iso, utc_now
 from socialdesk.core.store.cursors import get_state, save_state
@@ -77,20 +78,6 @@ class SyncReport:
     def stopped(self) -> bool:
         """Syncing cannot go on by itself (token refused, or backing off)."""
         return self.token_refused or self.backoff_until is not None
-
-
-def parse_fb_time(value: Any) -> datetime | None:
-    """Graph API time ('2026-11-23T18:04:05+0000') as an aware datetime, or None."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if len(text) >= 5 and text[-5] in "+-" and text[-4:].isdigit():
-        text = text[:-2] + ":" + text[-2:]
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
 
 
 def _text(value: Any) -> str:

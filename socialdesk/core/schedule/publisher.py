@@ -39,8 +39,8 @@ from socialdesk.core.graph.client import (
     RateLimitedError,
     TokenExpiredError,
     UncertainOutcome,
+    parse_fb_time,
 )
-from socialdesk.core.ingest.sync import parse_fb_time
 from socialdesk.core.models import to_iso, utc_now
 from socialdesk.core.schedule.templates import bilingual_text
 from socialdesk.core.schedule.timing import next_occurrence

@@ -8,7 +8,6 @@ language ("Saturday 5 December" / "dydd Sadwrn 5 Rhagfyr").
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from socialdesk import paths
 from socialdesk.errors import UserError
+from socialdesk.prompts import read_prompt_toml
 
 TEMPLATE_FILE = "safety_posts.toml"
 LANGUAGES = ("cy", "en")
@@ -51,10 +51,7 @@ class PostTemplate:
 def load_templates(folder: Path | None = None) -> dict[str, PostTemplate]:
     """All templates by name; malformed ones are a clear error naming the topic."""
     path = (folder or paths.prompts_dir()) / TEMPLATE_FILE
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise TemplateError(f"Cannot read the safety-post templates {path}: {exc}.") from None
+    data = read_prompt_toml(path, "the safety-post templates", TemplateError)
     templates = {}
     for name, table in data.items():
         if not isinstance(table, dict) or not all(

@@ -7,12 +7,12 @@ Welsh item gets Welsh, an English item English, a mixed item both, Welsh first.
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 from socialdesk import paths
 from socialdesk.errors import UserError
+from socialdesk.prompts import read_prompt_toml
 
 TEMPLATE_FILE = "replies.toml"
 UNKNOWN_NAME = {"en": "there", "cy": "chi"}
@@ -22,10 +22,7 @@ UNKNOWN_NAME = {"en": "there", "cy": "chi"}
 def load_templates(folder: Path | None = None) -> dict[str, dict[str, str]]:
     """The templates by name, each with ``en`` and ``cy`` texts."""
     path = (folder or paths.prompts_dir()) / TEMPLATE_FILE
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"Cannot read the reply templates {path}: {exc}.") from None
+    data = read_prompt_toml(path, "the reply templates")
     for name, texts in data.items():
         if not isinstance(texts, dict) or not {"en", "cy"} <= set(texts):
             raise UserError(f"{path}: template [{name}] needs both an en and a cy text.")

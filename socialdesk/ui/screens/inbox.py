@@ -13,12 +13,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
@@ -26,61 +25,20 @@ from socialdesk.core.desk import Desk
 from socialdesk.core.models import CLOSE_REASONS, InboxFilter
 from socialdesk.core.outbox.sender import Action
 from socialdesk.core.triage.actions import Undo
+from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
 from socialdesk.ui.format import one_line
 from socialdesk.ui.messages import ActionDone, DetailLoaded, InboxLoaded
 from socialdesk.ui.screens.base import DeskScreen
+from socialdesk.ui.widgets.banner import UrgentBanner
 from socialdesk.ui.widgets.detail import LANGUAGE_NAME, DetailPane
 from socialdesk.ui.widgets.inbox_table import InboxHeader, InboxTable
 from socialdesk.ui.widgets.sidebar import FilterSidebar
 from socialdesk.ui.widgets.status import StatusBar
 
-#: (binding id, action, footer label, shown in footer, palette help) of the inbox actions.
-ACTIONS: list[tuple[str, str, str, bool, str]] = [
-    ("claim", "claim", "Claim", True, "Take the selected item"),
-    ("reply", "reply", "Reply", True, "Answer (template in the item's language)"),
-    ("private_reply", "private_reply", "Private", False, "Answer a comment's author privately"),
-    ("hide", "hide", "Hide", False, "Hide the comment on the page"),
-    ("reclassify", "reclassify", "Reclassify", True, "Correct category / urgent"),
-    ("close", "close", "Close", True, "Close with a reason"),
-    ("reopen", "reopen", "Reopen", False, "Open a closed item again"),
-    ("release", "release", "Release", False, "Give the item back to the team"),
-    ("assign", "assign", "Assign", False, "Give the item to an officer (supervisors)"),
-    ("undo", "undo", "Undo", True, "Undo your last action while it is safe"),
-    ("search", "search", "Search", True, "Full-text search as you type"),
-    ("urgent_only", "only('urgent')", "Urgent", False, "Show urgent items only"),
-    ("mine", "only('mine')", "Mine", False, "Show my items only"),
-    ("next_urgent", "next_urgent", "Next urgent", False, "Jump to the most pressing urgent"),
-    ("toggle_sidebar", "toggle_sidebar", "Filters", False, "Show or hide the filters"),
-    ("refresh", "refresh", "Refresh", False, "Reload now"),
-    ("supervisor", "supervisor", "Supervisor", True, "Response times, SLA, Welsh parity"),
-    ("posts", "posts", "Posts", True, "Scheduled safety posts: agenda, approval, crisis pause"),
-    ("view_todo", "view('todo')", "To do", False, "View: items to do"),
-    ("view_answered", "view('answered')", "Answered", False, "View: answered items"),
-    ("view_closed", "view('closed')", "Closed", False, "View: closed items"),
-    ("view_all", "view('all')", "All", False, "View: every item"),
-]
-
 POLL_SECONDS = 1.0
 RETICK_SECONDS = 30.0
-
-
-class UrgentBanner(Static):
-    """A red line while open urgent items exist."""
-
-    DEFAULT_CSS = """
-    UrgentBanner { height: 1; background: $error; color: white; text-style: bold;
-                   display: none; }
-    UrgentBanner.-active { display: block; }
-    """
-
-    def set_count(self, count: int, next_key: str) -> None:
-        """Show or hide the banner for ``count`` open urgent items."""
-        self.set_class(count > 0, "-active")
-        self.update(Text(f" ‼ {count} URGENT open — danger to someone now → 999. "
-                         f"Press {next_key} to go to it. ", no_wrap=True,
-                         overflow="ellipsis"))
 
 
 class InboxScreen(DeskScreen):

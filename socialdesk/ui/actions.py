@@ -1,0 +1,34 @@
+"""Every action of the inbox in one table: its binding id (the key in ``[keys]`` of the config),
+the action it runs, its footer label, whether the footer shows it, and the palette's help.
+
+The screen's bindings, the footer, the command palette and the key help are all built from
+this table, so a new action is one row here and one ``action_*`` method on the screen.
+"""
+
+from __future__ import annotations
+
+#: (binding id, action, footer label, shown in footer, palette help) of the inbox actions.
+ACTIONS: list[tuple[str, str, str, bool, str]] = [
+    ("claim", "claim", "Claim", True, "Take the selected item"),
+    ("reply", "reply", "Reply", True, "Answer (template in the item's language)"),
+    ("private_reply", "private_reply", "Private", False, "Answer a comment's author privately"),
+    ("hide", "hide", "Hide", False, "Hide the comment on the page"),
+    ("reclassify", "reclassify", "Reclassify", True, "Correct category / urgent"),
+    ("close", "close", "Close", True, "Close with a reason"),
+    ("reopen", "reopen", "Reopen", False, "Open a closed item again"),
+    ("release", "release", "Release", False, "Give the item back to the team"),
+    ("assign", "assign", "Assign", False, "Give the item to an officer (supervisors)"),
+    ("undo", "undo", "Undo", True, "Undo your last action while it is safe"),
+    ("search", "search", "Search", True, "Full-text search as you type"),
+    ("urgent_only", "only('urgent')", "Urgent", False, "Show urgent items only"),
+    ("mine", "only('mine')", "Mine", False, "Show my items only"),
+    ("next_urgent", "next_urgent", "Next urgent", False, "Jump to the most pressing urgent"),
+    ("toggle_sidebar", "toggle_sidebar", "Filters", False, "Show or hide the filters"),
+    ("refresh", "refresh", "Refresh", False, "Reload now"),
+    ("supervisor", "supervisor", "Supervisor", True, "Response times, SLA, Welsh parity"),
+    ("posts", "posts", "Posts", True, "Scheduled safety posts: agenda, approval, crisis pause"),
+    ("view_todo", "view('todo')", "To do", False, "View: items to do"),
+    ("view_answered", "view('answered')", "Answered", False, "View: answered items"),
+    ("view_closed", "view('closed')", "Closed", False, "View: closed items"),
+    ("view_all", "view('all')", "All", False, "View: every item"),
+]
