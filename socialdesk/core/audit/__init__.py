@@ -1,1 +1,2 @@
-"""Response-time metrics, staffed hours, SLA, exports and the tamper-evident audit log."""
+"""Supervision: response-time metrics, staffed hours and SLA, CSV exports, the audit chain's
+verification and retention."""

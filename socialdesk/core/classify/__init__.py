@@ -1,1 +1,2 @@
-"""Classification: data, language, urgent cues, model training, inference and evaluation."""
+"""The classifier: training data, language, urgent cues, the Welsh gloss, building models
+(training.py), serving them (classifier.py) and evaluating them."""

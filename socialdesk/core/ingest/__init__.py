@@ -1,1 +1,1 @@
-"""Getting items in: the Graph API client, file importers and the sync service."""
+"""Getting items in: JSONL/CSV import and the page sync (through :mod:`socialdesk.core.graph`)."""

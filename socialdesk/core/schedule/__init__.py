@@ -1,1 +1,2 @@
-"""Scheduled safety posts: templates, timing, the approval workflow, publishing."""
+"""Scheduled safety posts: templates, timing rules, the approval workflow and the crisis pause,
+the APScheduler timer and the publisher."""

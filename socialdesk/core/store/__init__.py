@@ -1,4 +1,5 @@
-"""SQLite persistence through sqlite-utils: connection, migrations and queries."""
+"""All SQL: the SQLite file through sqlite-utils (connection, numbered migrations) and one
+module of queries per table or concern. Nothing above the store writes SQL."""
 
 from socialdesk.core.store.db import Store, open_store
 
