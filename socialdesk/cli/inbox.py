@@ -32,6 +32,14 @@ def send_now(desk: Desk) -> int:
     return fail(report.error) if report.error else 0
 
 
+def _queue(desk: Desk, item_id: int, action: Action, text: str, send: bool) -> int:
+    """Queue an answer or a hide, say so (or that it was queued already), send if asked."""
+    entry, new = desk.queue_answer(item_id, action, text)
+    say(f"{action.value} to item {item_id} {'queued' if new else 'was already queued'} as "
+        f"outbox #{entry}")
+    return send_now(desk) if send else 0
+
+
 def _print_import_report(report: ImportReport) -> None:
     say(f"imported {report.imported}, duplicate {report.duplicates}, "
         f"skipped {len(report.skipped)} — from {report.path}")
@@ -88,10 +96,7 @@ class Reply(Command):
         kind = (desk.item_detail(item_id) or {}).get("kind")
         action = Action.PRIVATE_REPLY if options.private else (
             Action.MESSAGE if kind == "message" else Action.REPLY)
-        entry, new = desk.queue_answer(item_id, action, options.text)
-        say(f"{action.value} to item {item_id} {'queued' if new else 'was already queued'} "
-            f"as outbox #{entry}")
-        return send_now(desk) if options.send else 0
+        return _queue(desk, item_id, action, options.text, options.send)
 
 
 class Hide(Command):
@@ -109,10 +114,7 @@ class Hide(Command):
         """Queue the hide (and send it with --send)."""
         desk = open_desk(options)
         item_id = desk.find_item(options.item)
-        entry, new = desk.queue_answer(item_id, Action.HIDE)
-        say(f"hide item {item_id} {'queued' if new else 'was already queued'} as outbox "
-            f"#{entry}")
-        return send_now(desk) if options.send else 0
+        return _queue(desk, item_id, Action.HIDE, "", options.send)
 
 
 class Outbox(Command):
