@@ -112,6 +112,7 @@ class PostsConfig:
     """[posts]: scheduled safety posts."""
 
     require_approval: bool = True
+    self_approval: bool = False
     grace_minutes: int = 60
     bilingual: str = "single"
 
@@ -316,9 +317,10 @@ def _members(s: _Section) -> dict[str, str]:
 
 
 def _posts(s: _Section) -> PostsConfig:
-    s.only(("require_approval", "grace_minutes", "bilingual"))
+    s.only(("require_approval", "self_approval", "grace_minutes", "bilingual"))
     return PostsConfig(
         require_approval=s.boolean("require_approval", True),
+        self_approval=s.boolean("self_approval", False),
         grace_minutes=s.integer("grace_minutes", 60, 0, 7 * 24 * 60, "minutes"),
         bilingual=s.choice("bilingual", "single", ("single", "twins")),
     )

@@ -81,10 +81,12 @@ def config_of(options: argparse.Namespace) -> Config:
     return load_config(options.config)
 
 
-def open_desk(options: argparse.Namespace) -> Desk:
+def open_desk(options: argparse.Namespace, create: bool = False) -> Desk:
     """The desk for this command; users with no access ([access] unknown_users = "none")
-    are turned away here, before anything is read."""
-    desk = Desk(config_of(options), options.db)
+    are turned away here, before anything is read. Only commands that bring items in
+    (``create``: init, import, sync, demo) make a database that does not exist yet: for the
+    others a mistyped ``--db`` is one sentence, not a new empty database."""
+    desk = Desk(config_of(options), options.db, create=create)
     if desk.role == access.NO_ACCESS:
         desk.require("use socialdesk")
     return desk

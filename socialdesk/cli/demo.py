@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from socialdesk.fakepage.server import FakePage
 
 
+#: The officer who drafts the demo's safety posts (you approve them: nobody approves their own).
+DEMO_OFFICER = "gwen (demo)"
+
+
 def run_dashboard(desk: Desk, background: bool) -> int:
     """Open the dashboard (Textual is imported only here: the CLI works without a screen).
 
@@ -62,7 +66,8 @@ def _demo_desk(options: argparse.Namespace, page: FakePage) -> Desk:
     config = replace(
         base, page=replace(base.page, id=page.page_id, graph_url=page.url, token_file="",
                            sync_interval_seconds=10),
-        access=replace(base.access, members={**base.access.members, user: "supervisor"}))
+        access=replace(base.access, members={**base.access.members, user: "supervisor",
+                                             DEMO_OFFICER: "officer"}))
     os.environ[config.page.token_env] = page.token  # this process only; never written down
     db = Path(options.db) if options.db else paths.data_dir() / "demo.db"
     for suffix in ("", "-wal", "-shm"):
@@ -70,14 +75,15 @@ def _demo_desk(options: argparse.Namespace, page: FakePage) -> Desk:
     say(f"fake page at {page.url} (page {page.page_id}), about {options.rate:g} new items a "
         f"minute; demo database {db}")
     desk = Desk(config, db, actor=user)
-    _seed_demo_posts(desk)
+    _seed_demo_posts(Desk(config, db, actor=DEMO_OFFICER), desk)
     return desk
 
 
-def _seed_demo_posts(desk: Desk) -> None:
-    """A few safety posts for the demo: one going out in two minutes, a weekly reminder,
-    a draft awaiting approval and one still missing its Welsh text."""
-    posts = desk.posts
+def _seed_demo_posts(officer: Desk, desk: Desk) -> None:
+    """A few safety posts for the demo, drafted by a demo officer: one going out in two
+    minutes and a weekly reminder (approved by you), a draft awaiting your approval and one
+    still missing its Welsh text."""
+    posts = officer.posts
     now = datetime.now(desk.config.team.zone)
     soon = (now + timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M")
     saturday = now + timedelta(days=(5 - now.weekday()) % 7 + 7)
@@ -90,7 +96,7 @@ def _seed_demo_posts(desk: Desk) -> None:
         draft = posts.draft(name, values)
         post_id = posts.add(draft.title, draft.cy, draft.en, when, draft.template)
         if approve and desk.config.posts.require_approval:
-            posts.approve(post_id)
+            desk.posts.approve(post_id)
     posts.add("Christmas market patrols", "", "Officers will be at the Beaumaris Christmas "
               "market this weekend — come and say hello!", "monthly first saturday 10:00")
 

@@ -62,7 +62,7 @@ class Import(Command):
     def run(self, options: argparse.Namespace) -> int:
         """Import, list the skipped lines, classify when a model exists; exit 1 if any line
         was skipped (every other line is imported)."""
-        desk = open_desk(options)
+        desk = open_desk(options, create=True)
         path = Path(options.file)
         report = desk.import_file(path, progress=line_progress(path))
         _print_import_report(report)
@@ -117,6 +117,23 @@ class Hide(Command):
         return _queue(desk, item_id, Action.HIDE, "", options.send)
 
 
+class Unhide(Command):
+    """Show a hidden comment again."""
+
+    name = "unhide"
+    summary = "queue showing a hidden comment again"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """The item, send now or not."""
+        parser.add_argument("item", metavar="ITEM")
+        parser.add_argument("--send", action="store_true", help="send the outbox now")
+
+    def run(self, options: argparse.Namespace) -> int:
+        """Queue the unhide (and send it with --send)."""
+        desk = open_desk(options)
+        return _queue(desk, desk.find_item(options.item), Action.UNHIDE, "", options.send)
+
+
 class Outbox(Command):
     """Show, send or resend outbox entries."""
 
@@ -150,4 +167,4 @@ class Outbox(Command):
         return 0
 
 
-COMMANDS: tuple[Command, ...] = (Import(), Reply(), Hide(), Outbox())
+COMMANDS: tuple[Command, ...] = (Import(), Reply(), Hide(), Unhide(), Outbox())

@@ -107,6 +107,8 @@ class Train(Command):
         meta = model.meta
         say(f"model {meta['version']} trained on {meta['examples']} examples "
             f"({meta['corrections']} officer corrections) in {meta['trained_seconds']} s")
+        if not desk.context.database_exists():
+            return 0
         done = desk.model.classify_pending()
         say(f"classified {done} waiting items" if done else "no items were waiting")
         again = desk.model.reclassify_untouched(model)

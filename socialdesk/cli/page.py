@@ -81,7 +81,7 @@ class Sync(Command):
 
     def run(self, options: argparse.Namespace) -> int:
         """One pass (--once), or a pass every sync interval until Ctrl-C."""
-        desk = open_desk(options)
+        desk = open_desk(options, create=True)
         if options.once:
             report = desk.sync_once(full=True if options.full else None)
             say(sync_summary(report))

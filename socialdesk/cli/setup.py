@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from socialdesk import paths
-from socialdesk.cli.base import Command, Group, config_of
+from socialdesk.cli.base import Command, Group, config_of, open_desk
 from socialdesk.cli.output import say
 from socialdesk.config import load_config
 from socialdesk.errors import UserError
@@ -37,6 +37,22 @@ class Locate(Command):
         return 0
 
 
+class Init(Command):
+    """Create the database."""
+
+    name = "init"
+    summary = "create the database (the other commands refuse one that does not exist)"
+
+    def run(self, options: argparse.Namespace) -> int:
+        """Create and migrate the database, or say that it is already there."""
+        desk = open_desk(options, create=True)
+        existed = desk.context.database_exists()
+        version = desk.store.schema_version()
+        say(f"database {desk.db_path} {'already exists' if existed else 'created'} "
+            f"(schema version {version})")
+        return 0
+
+
 class ConfigCheck(Command):
     """Validate the configuration."""
 
@@ -62,4 +78,4 @@ class ConfigGroup(Group):
     commands = (ConfigCheck(),)
 
 
-COMMANDS: tuple[Command, ...] = (Locate(), ConfigGroup())
+COMMANDS: tuple[Command, ...] = (Locate(), Init(), ConfigGroup())

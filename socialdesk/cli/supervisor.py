@@ -40,11 +40,11 @@ def _row(group: GroupStats) -> str:
             f"{minutes_text(group.frt_staffed_p90):>7} "
             f"{minutes_text(group.frt_elapsed_median):>7} "
             f"{minutes_text(group.frt_elapsed_p90):>7} "
-            f"{share:>5} {group.no_reply_needed:>7,}")
+            f"{share:>5} {group.no_reply_needed:>7,} {group.answered_elsewhere:>9,}")
 
 
 HEADER = (f"{'':<22} {'items':>7} {'answd':>7} {'FRT med':>7} {'p90':>7} "
-          f"{'elapsed':>7} {'p90':>7} {'SLA':>5} {'no-reply':>7}")
+          f"{'elapsed':>7} {'p90':>7} {'SLA':>5} {'no-reply':>7} {'elsewhere':>9}")
 
 
 def print_report(report: Report) -> None:
@@ -99,7 +99,11 @@ class ReportCommand(Command):
         """Tables, JSON, a CSV export (supervisors) or the item ids behind one figure."""
         desk = open_desk(options)
         by = options.by or list(DIMENSIONS)
-        report = desk.report(_day(options.since, desk), _day(options.until, desk, end=True), by)
+        since, until = _day(options.since, desk), _day(options.until, desk, end=True)
+        if since and until and since >= until:
+            raise UserError(f"--since {options.since} is after --until {options.until}; give "
+                            "the earlier date first.")
+        report = desk.report(since, until, by)
         if options.items:
             for item_id in _drill(report, options.items):
                 say(str(item_id))

@@ -39,12 +39,20 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
+#: Closed after an answer went out (from socialdesk, or found on the page): only offered, and
+#: only accepted, when the item has a first response.
+ANSWERED = "answered"
+#: Answered outside the page (a phone call, in person): a note says how; no first response on
+#: the page, so the reports count it apart, like "no reply needed".
+ANSWERED_ELSEWHERE = "answered elsewhere (phone, in person)"
 #: The close reason of an item that needs no answer (chat): its FRT stays empty and the
 #: reports count it apart.
 NO_REPLY_NEEDED = "no reply needed"
 #: Reasons an officer can give when closing an item.
-CLOSE_REASONS = ("answered", NO_REPLY_NEEDED, "passed to 101 / 999", "duplicate",
-                 "spam or abuse")
+CLOSE_REASONS = (ANSWERED, ANSWERED_ELSEWHERE, NO_REPLY_NEEDED, "passed to 101 / 999",
+                 "duplicate", "spam or abuse")
+#: Reasons that need a note saying more.
+NOTE_REQUIRED = frozenset({ANSWERED_ELSEWHERE})
 
 
 def utc_now() -> datetime:

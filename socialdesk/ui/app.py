@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -38,7 +39,9 @@ from socialdesk.core.models import utc_now
 from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.errors import UserError
 from socialdesk.ui.actions import ACTIONS
+from socialdesk.ui.dialogs.key_help import KeyHelp
 from socialdesk.ui.messages import JobReported, ModelReady, ModelStateChanged
+from socialdesk.ui.screens.base import DeskScreen
 from socialdesk.ui.screens.inbox import InboxScreen
 from socialdesk.ui.widgets.status import DeskState
 
@@ -51,6 +54,17 @@ class SocialDeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "socialdesk"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority, so that focus moves the moment Tab arrives. Handled after bubbling up
+        # from the field, a fast typist's next keys still reached the field being left
+        # (the post form's {date} read "2026-12-1910:00-14:00").
+        Binding("tab", "focus_next", "Next field", show=False, priority=True,
+                id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True,
+                id="app.focus_previous"),
+        Binding("question_mark,f1", "key_help", "Keys", id="app.key_help",
+                tooltip="Every key of this screen"),
+    ]
     #: What every status bar shows (they watch it; change it with :meth:`update_state`).
     desk_state: reactive[DeskState] = reactive(DeskState)
 
@@ -201,16 +215,39 @@ class SocialDeskApp(App[None]):
                         severity="error", timeout=15, markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette offers the inbox actions (with their keys) besides the system ones."""
+        """The palette offers the actions of the screen in view (with their keys) besides
+        the system ones: the inbox's from its action table, every other screen's from its
+        bindings."""
         yield from super().get_system_commands(screen)
-        if isinstance(screen, InboxScreen):
-            keys = self.desk.config.keys
-            for binding_id, action, label, _show, help_text in ACTIONS:
-                yield SystemCommand(f"{label} ({keys[binding_id]})", help_text,
-                                    self._runner(screen, action))
+        for label, key, help_text, action in screen_actions(screen, self.desk.config.keys):
+            yield SystemCommand(f"{label} ({key})", help_text, self._runner(screen, action))
 
-    def _runner(self, screen: InboxScreen, action: str) -> Callable[[], object]:
+    def action_key_help(self) -> None:
+        """Show the keys of the screen in view (not over a dialog or the help itself)."""
+        screen = self.screen
+        if isinstance(screen, KeyHelp) or not isinstance(screen, DeskScreen):
+            return
+        rows = [(key, label, help_text) for label, key, help_text, _action in
+                screen_actions(screen, self.desk.config.keys)]
+        self.push_screen(KeyHelp(str(screen.sub_title or screen.title or "socialdesk"), rows))
+
+    def _runner(self, screen: Screen, action: str) -> Callable[[], object]:
         return lambda: self.run_action(action, screen)
+
+
+def screen_actions(screen: Screen, keys: dict[str, str]) -> list[tuple[str, str, str, str]]:
+    """(label, key, help, action) of what a screen lets one do, for the palette and the key
+    help: the inbox's action table (keys as remapped in ``[keys]``), else the screen's own
+    bindings."""
+    if isinstance(screen, InboxScreen):
+        return [(label, keys[binding_id], help_text, action)
+                for binding_id, action, label, _show, help_text in ACTIONS]
+    found = []
+    for binding in getattr(screen, "BINDINGS", []):
+        if isinstance(binding, Binding) and binding.description:
+            found.append((binding.description, binding.key.split(",")[0],
+                          binding.tooltip or binding.description, binding.action))
+    return found
 
 
 def build_app(desk: Desk, *, background: bool = True, load_model: bool = True,

@@ -12,6 +12,7 @@ from socialdesk.core.desk import Desk
 from socialdesk.core.models import utc_now
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import ComposerDialog
+from socialdesk.ui.dialogs.confirm import ConfirmDialog
 from socialdesk.ui.screens.inbox import InboxScreen
 from socialdesk.ui.widgets.banner import UrgentBanner
 from socialdesk.ui.widgets.detail import DetailPane
@@ -184,7 +185,9 @@ async def test_mixed_comment_gets_both_languages_welsh_first_and_private_reply(
     await pilot.press("p")
     await settle(pilot, app)
     draft = app.screen.query_one(TextArea).text
-    assert draft.index("Diolch Tom") < draft.index("Thanks Tom")
+    assert draft.index("Helo Tom") < draft.index("Hi Tom")
+    # it is already private: the draft must not ask for a private message (issue 27, item 5)
+    assert "private message" not in draft and "neges breifat" not in draft
     await pilot.press("ctrl+s")
     await settle(pilot, app)
     action = team_desk.store.conn.execute(
@@ -203,15 +206,38 @@ async def test_escape_cancels_the_composer_and_nothing_is_queued(team_desk: Desk
     assert team_desk.store.conn.execute("select count(*) from outbox").fetchone()[0] == 0
 
 
-async def test_hide_comment_goes_to_the_outbox(team_desk: Desk, dashboard) -> None:
+async def test_hide_asks_first_and_undo_shows_the_comment_again(team_desk: Desk,
+                                                                dashboard) -> None:
+    """h hides only after a yes; z after the hide went out queues an unhide with the right
+    words (it said "the answer has already gone"), issue 27 item 2."""
     item = team_desk.seeded[4]
     app, pilot = dashboard
+
+    def actions() -> list[tuple[str, str]]:
+        return team_desk.store.conn.execute(
+            "select action, status from outbox where item_id = ? order by id",
+            (item,)).fetchall()
+
     await select(pilot, app, item)
     await pilot.press("h")
     await settle(pilot, app)
-    action = team_desk.store.conn.execute(
-        "select action from outbox where item_id = ?", (item,)).fetchone()[0]
-    assert action == "hide"
+    assert isinstance(app.screen, ConfirmDialog) and actions() == []
+    await pilot.press("n")                      # a slip: nothing happens
+    await settle(pilot, app)
+    assert isinstance(app.screen, InboxScreen) and actions() == []
+    await pilot.press("h")
+    await settle(pilot, app)
+    await pilot.press("y")
+    await settle(pilot, app)
+    assert actions() == [("hide", "queued")]
+    with team_desk.store.write():               # the sender took it to the page
+        team_desk.store.conn.execute("update outbox set status = 'sent' where item_id = ?",
+                                     (item,))
+    await pilot.press("z")
+    await settle(pilot, app)
+    assert actions() == [("hide", "sent"), ("unhide", "queued")]
+    assert any("will show again on the page" in n for n in notes(app))
+    assert not any("already gone" in n for n in notes(app))
 
 
 async def test_reclassify_is_stored_as_a_correction(team_desk: Desk, dashboard) -> None:
@@ -326,6 +352,18 @@ async def test_live_items_appear_keeping_the_selection_and_urgent_rings(
         assert new_ids[0] in table(app).ids[:2]
         assert table(app).selected_id == chosen and table(app).cursor == before + 1
         assert bells and any("new URGENT" in n for n in notes(app))
+        # a second and third urgent arrival ring again but do not pile toasts up (issue 27)
+        for n, text in enumerate(("Someone collapsed outside the Co-op in Amlwch now",
+                                  "Lladrad yn digwydd rŵan yn Llangefni")):
+            more = seed_items(newcomer, tmp_path / f"urgent{n}.jsonl", rows=[
+                (text, "message", "en", "report", 1, f"Writer {n}", 0)], now=utc_now())
+            for _ in range(30):
+                await pilot.pause(0.1)
+                if more[0] in table(app).ids[:4]:
+                    break
+            await settle(pilot, app)
+        assert len(bells) == 3
+        assert sum("new URGENT" in n for n in notes(app)) == 1
 
 
 async def test_other_officers_claims_show_within_seconds(team_desk: Desk, dashboard) -> None:
@@ -466,3 +504,91 @@ async def test_mine_unassigned_and_next_urgent(team_desk: Desk) -> None:
         await pilot.press("u")
         await settle(pilot, app)
         assert table(app).selected_id == team_desk.seeded[0]
+
+
+async def test_an_urgent_flag_set_by_an_officer_names_the_officer(team_desk: Desk) -> None:
+    """Reclassified as urgent by an officer, the detail says who (it said "by the model")."""
+    item = team_desk.seeded[2]
+    team_desk.reclassify(item, "concern", True)
+    app = make_app(team_desk, clock=utc_now)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        await select(pilot, app, item)
+        body = str(inbox(app).query_one("#detail-body").render())
+        assert "urgent — set by ann" in body and "by the model" not in body
+
+
+async def test_composer_lists_the_threads_other_open_messages_unticked(team_desk: Desk) -> None:
+    """In a conversation the composer shows the person's other open messages; none is
+    covered unless ticked, so the urgent one stays in To do (issue 27, item 1)."""
+    from textual.widgets import SelectionList
+
+    urgent, question = team_desk.seeded[0], team_desk.seeded[2]
+    with team_desk.store.write():
+        team_desk.store.conn.execute("update items set thread_id = 't_shared' where id in (?, ?)",
+                                     (urgent, question))
+    app = make_app(team_desk, clock=utc_now)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        await select(pilot, app, question)
+        await pilot.press("r")
+        await settle(pilot, app)
+        covers = app.screen.query_one("#covers", SelectionList)
+        assert covers.option_count == 1 and covers.selected == []
+        assert "URGENT" in str(covers.get_option_at_index(0).prompt)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        row = team_desk.store.conn.execute("select covers from outbox where item_id = ?",
+                                           (question,)).fetchone()
+        assert row == (None,)
+        await pilot.press("z")
+        await settle(pilot, app)
+        await pilot.press("r")
+        await settle(pilot, app)
+        app.screen.query_one("#covers", SelectionList).select_all()
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        queued = team_desk.store.conn.execute(
+            "select covers from outbox where item_id = ? and status = 'queued'",
+            (question,)).fetchone()
+        assert queued == (f"[{urgent}]",)
+
+
+async def test_at_80_columns_a_filtered_list_says_it_is_filtered(team_desk: Desk) -> None:
+    """The filters hide at 80×24 but still apply: a line names them (issue 27, item 9)."""
+    app = make_app(team_desk, clock=utc_now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        note = inbox(app).query_one("#filter-note")
+        assert not note.display                       # nothing filtered: no line
+        await pilot.press("!")                        # urgent only
+        await settle(pilot, app)
+        assert note.display and "Urgent only" in str(note.render())
+        await pilot.press("f")                        # the filters on screen: no line needed
+        await settle(pilot, app)
+        assert inbox(app).query_one(FilterSidebar).display and not note.display
+
+
+async def test_close_offers_only_honest_reasons_and_asks_how_it_was_answered_elsewhere(
+        team_desk: Desk, dashboard) -> None:
+    """'answered' was offered when nothing had been sent (issue 27, item 4)."""
+    from socialdesk.ui.dialogs.ask import AskDialog
+
+    item = team_desk.seeded[2]
+    app, pilot = dashboard
+    await select(pilot, app, item)
+    await pilot.press("d")
+    await settle(pilot, app)
+    offered = [value for value, _label in app.screen.choices]
+    assert "answered" not in offered and offered[0].startswith("answered elsewhere")
+    app.screen.query_one("OptionList").highlighted = 0
+    await pilot.press("enter")
+    await settle(pilot, app)
+    assert isinstance(app.screen, AskDialog)
+    await pilot.press("enter")                    # blank: refused, still asking
+    await settle(pilot, app)
+    assert isinstance(app.screen, AskDialog) and row_of(team_desk, item)["status"] == "new"
+    await pilot.press(*"rang her back", "enter")
+    await settle(pilot, app)
+    detail = row_of(team_desk, item)
+    assert detail["status"] == "closed" and detail["close_note"] == "rang her back"

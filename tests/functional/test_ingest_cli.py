@@ -66,6 +66,22 @@ def test_fake_page_cli_sync_reply_and_outbox(tmp_path, run_cli, fake_page_proces
     listed = run_cli("outbox", env=env)
     assert "#1" in listed.out and "sent" in listed.out
     assert httpx.get(f"{info['url']}/_fake/stats").json()["replies_received"] == 1
+
+    def hidden() -> bool:
+        comments = httpx.get(f"{info['url']}/_fake/dump").json()["comments"]
+        pid = db.execute("select platform_id from items where id = ?", (item,)).fetchone()[0]
+        return bool(next(c for c in comments if c.get("id") == pid).get("is_hidden"))
+
+    # hide, show again, hide again: each goes out (a second hide is not swallowed as a
+    # duplicate of the first, issue 20), and `unhide` exists (issue 27, item 2)
+    for command, state in (("hide", True), ("unhide", False), ("hide", True)):
+        toggled = run_cli(command, str(item), "--send", env=env)
+        assert toggled.code == 0 and " queued as outbox" in toggled.out, toggled.err
+        for _ in range(5):     # this page answers some POSTs with a 500: later rounds retry
+            if hidden() is state:
+                break
+            run_cli("outbox", "send", env=env)
+        assert hidden() is state
     for result in (first, replied, listed):
         assert info["token"] not in result.out + result.err
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("cli.db*"))

@@ -368,6 +368,7 @@ def test_the_worker_timer_is_rebuilt_from_the_table_and_fires_on_time(make_desks
 
 
 def test_cli_posts_add_list_preview_and_refusals(run_cli):
+    assert run_cli("init").code == 0
     r = run_cli("posts", "templates")
     assert r.code == 0 and len(r.out.splitlines()) >= 15
     r = run_cli("posts", "add", "--template", "bike-marking", "--set", "place=Holyhead",
@@ -389,3 +390,19 @@ def test_cli_posts_add_list_preview_and_refusals(run_cli):
                 ("posts", "pause")):
         r = run_cli(*bad)
         assert r.code == 1 and "Traceback" not in r.err and len(r.err.splitlines()) == 1, bad
+
+
+def test_a_supervisor_may_not_approve_their_own_post_unless_the_policy_allows(make_desks):
+    """Another supervisor approves what a supervisor wrote (issue 27); the policy's
+    self_approval lets a team with one supervisor do it themselves."""
+    from socialdesk.core.schedule.workflow import PostError
+
+    d = make_desks()
+    own = d.supervisor.posts.add("lock your car", CY, EN, "2099-01-01 09:00")
+    with pytest.raises(PostError, match="another supervisor must approve"):
+        d.supervisor.posts.approve(own)
+    assert d.supervisor.posts.get(own)["status"] == "draft"
+    config = d.supervisor.config
+    lenient = replace(config, posts=replace(config.posts, self_approval=True))
+    Desk(lenient, d.supervisor.db_path, actor="rhian").posts.approve(own)
+    assert d.supervisor.posts.get(own)["status"] == "approved"

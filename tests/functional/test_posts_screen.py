@@ -151,3 +151,127 @@ async def test_new_post_from_a_template_with_live_preview(desks) -> None:
         assert post["template"] == "bike-marking" and post["status"] == "draft"
         assert "Caergybi" in post["text_cy"] and "Holyhead" in post["text_en"]
         assert post["due_at"] == "2099-03-29T01:30:00+00:00"
+
+
+def burst(app, *keys: str) -> None:
+    """Keys as a terminal delivers a fast typist's burst: all queued before any is handled."""
+    from textual import events
+
+    names = {"-": "minus", ":": "colon", " ": "space"}
+    for key in keys:
+        app.post_message(events.Key(key if len(key) > 1 else names.get(key, key),
+                                    key if len(key) == 1 else None))
+
+
+async def open_form(pilot, app, template: str) -> PostFormDialog:
+    await open_posts(pilot, app)
+    await pilot.press("n")
+    await settle(pilot, app)
+    options = app.screen.query_one("OptionList")
+    options.highlighted = next(n for n, value in enumerate(app.screen.choices)
+                               if value[0] == template)
+    await pilot.press("enter")
+    await settle(pilot, app)
+    assert isinstance(app.screen, PostFormDialog)
+    return app.screen
+
+
+async def test_a_fast_tab_keeps_each_field_its_own_text(desks) -> None:
+    """Typed right after Tab, text landed in the field being left (issue 27, item 8)."""
+    ann, _ = desks
+    app = make_app(ann)
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app, "bike-marking")
+        burst(app, *"Holyhead", "tab", *"Caergybi", "tab", *"2099-12-19", "tab",
+              *"10:00-14:00")
+        await settle(pilot, app)
+        values = {i.id: i.value for i in form.query(Input)}
+        assert values["ph-place"] == "Holyhead" and values["ph-place_cy"] == "Caergybi"
+        assert values["ph-date"] == "2099-12-19" and values["ph-time"] == "10:00-14:00"
+
+
+async def test_escape_asks_before_throwing_a_filled_form_away(desks) -> None:
+    """Esc discarded a filled form without asking; a refused save keeps the form open."""
+    from socialdesk.ui.dialogs.confirm import ConfirmDialog
+
+    ann, _ = desks
+    app = make_app(ann)
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app, "bike-marking")
+        await pilot.press(*"Holyhead")
+        await pilot.press("ctrl+s")                     # no time yet: refused, form kept
+        await settle(pilot, app)
+        assert app.screen is form and any("Say when it goes out" in n for n in notes(app))
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")                          # keep it
+        await settle(pilot, app)
+        assert app.screen is form
+        assert form.query_one("#ph-place", Input).value == "Holyhead"
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert isinstance(app.screen, PostsScreen) and len(ann.posts.all()) == 2
+
+
+async def test_pause_needs_a_reason_and_resume_asks_first(desks) -> None:
+    """A blank reason keeps the box open; resuming after a crisis pause asks (issue 27)."""
+    from socialdesk.ui.dialogs.confirm import ConfirmDialog
+
+    _, sian = desks
+    app = make_app(sian)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_posts(pilot, app)
+        await pilot.press("P")
+        await pilot.press("enter")                       # no reason yet
+        await settle(pilot, app)
+        box = screen.query_one("#pause-reason", Input)
+        assert box.has_class("-asking") and not sian.posts.pause_state().paused
+        await pilot.press(*"Major incident", "enter")
+        await settle(pilot, app)
+        assert sian.posts.pause_state().paused
+        await pilot.press("R")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert sian.posts.pause_state().paused           # not resumed by a slip
+        await pilot.press("R")
+        await settle(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert not sian.posts.pause_state().paused
+
+
+async def test_the_palette_and_key_help_offer_this_screens_actions(desks) -> None:
+    """ctrl+p on the Posts screen found nothing for "pause" (issue 27, item 7); ? lists the
+    screen's keys."""
+    from textual.widgets import DataTable as Table
+
+    from socialdesk.ui.dialogs.key_help import KeyHelp
+
+    _, sian = desks
+    app = make_app(sian)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_posts(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"pause all")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.screen is screen
+        assert screen.query_one("#pause-reason", Input).has_class("-asking")
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await settle(pilot, app)
+        assert isinstance(app.screen, KeyHelp)
+        keys = app.screen.query_one(Table)
+        shown = [str(keys.get_row_at(n)[1]) for n in range(keys.row_count)]
+        assert "Pause all" in shown and "Approve" in shown
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is screen

@@ -108,5 +108,32 @@ def test_read_only_users_cannot_change_anything_from_the_cli(run_cli, tmp_path: 
     refused = run_cli("import", str(path), env=env)
     assert refused.code == 1 and "read-only access" in refused.err
     assert_one_sentence(refused.err)
+    assert run_cli("init", env=env).code == 0
     assert run_cli("report", env=env).code == 0          # looking is allowed
     assert run_cli("audit", "verify", env=env).code == 0
+
+
+def test_read_only_commands_refuse_a_database_that_does_not_exist(run_cli, tmp_path) -> None:
+    """A mistyped --db is one sentence and creates nothing (issue 27, item 3); only init,
+    import, sync and demo create a database."""
+    from tests.conftest import assert_one_sentence
+
+    missing = tmp_path / "nonexistent" / "x.db"
+    for args in (["report"], ["audit", "verify"], ["outbox"], ["posts", "list"],
+                 ["reply", "1", "hello"]):
+        result = run_cli(*args, "--db", str(missing))
+        assert result.code == 1, (args, result.out, result.err)
+        assert_one_sentence(result.err)
+        assert "does not exist" in result.err and "socialdesk init" in result.err
+        assert not missing.parent.exists()
+    created = run_cli("init", "--db", str(missing))
+    assert created.code == 0 and "created" in created.out and missing.is_file()
+    again = run_cli("init", "--db", str(missing))
+    assert again.code == 0 and "already exists" in again.out
+    assert run_cli("report", "--db", str(missing)).code == 0
+
+
+def test_report_refuses_a_reversed_window(run_cli) -> None:
+    run_cli("init")
+    result = run_cli("report", "--since", "2026-12-05", "--until", "2026-12-01")
+    assert result.code == 1 and "--since 2026-12-05 is after --until 2026-12-01" in result.err

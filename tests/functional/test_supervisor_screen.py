@@ -79,3 +79,56 @@ async def test_export_for_supervisors_only(sian: Desk, tmp_path: Path) -> None:
         notes = [n.message for n in app._notifications]
         assert any("Only a supervisor can export" in n for n in notes)
     assert len(list((tmp_path / "data" / "exports").glob("report-*.csv"))) == 1
+
+
+async def test_drill_down_follows_the_period_opens_items_and_lists_past_sla(sian: Desk) -> None:
+    """The items list went stale when the period changed, Enter on an item did nothing and
+    "Past SLA now: N" had no list (issue 27, item 10)."""
+    from socialdesk.ui.screens.inbox import InboxScreen
+    from socialdesk.ui.widgets.inbox_table import InboxTable
+
+    app = make_app(sian, clock=utc_now)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_supervisor(pilot, app)
+        groups = screen.query_one("#groups", DataTable)
+        await pilot.press("b", "b", "b")             # by language
+        await settle(pilot, app)
+        languages = [groups.get_row_at(i)[0].plain for i in range(groups.row_count)]
+        groups.move_cursor(row=languages.index("cy"))
+        groups.focus()
+        await pilot.press("enter")                   # the Welsh contact: in May
+        await settle(pilot, app)
+        drill = screen.query_one("#drill", DataTable)
+        title = str(screen.query_one("#drill-title", Static).render())
+        assert drill.row_count == 1 and "all time" in title
+        screen.window = 4                            # May is long gone: none left
+        screen.load_report()
+        await settle(pilot, app)
+        assert drill.row_count == 0
+        assert "last 4 weeks" in str(screen.query_one("#drill-title", Static).render())
+        await pilot.press("p")                       # past SLA right now
+        await settle(pilot, app)
+        past = [int(str(drill.get_row_at(n)[0])) for n in range(drill.row_count)]
+        assert past == screen.report.past_sla_now and past
+        drill.focus()
+        await pilot.press("enter")                   # open it in the inbox
+        await settle(pilot, app)
+        assert isinstance(app.screen, InboxScreen)
+        assert app.screen.query_one(InboxTable).selected_id == past[0]
+
+
+async def test_charts_start_at_zero_and_step_aside_on_a_short_terminal(sian: Desk) -> None:
+    app = make_app(sian, clock=utc_now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_supervisor(pilot, app)
+        assert not screen.query_one("#charts").display
+        groups = screen.query_one("#groups", DataTable)
+        assert groups.region.height > 0 and groups.region.bottom <= 24
+    with sian.store.write():  # every answer instantaneous: a median of 0 minutes
+        sian.store.conn.execute("update items set first_response_at = created_at")
+    app = make_app(sian, clock=utc_now)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_supervisor(pilot, app)
+        assert screen.query_one("#charts").display
+        chart = screen.query_one("#frt-chart")
+        assert chart.plt.monitor.ylim[0] == [0.0, 1.0]   # not -1 to 1 around the zeros

@@ -126,3 +126,30 @@ def test_a_page_answered_comment_waits_for_the_model_before_leaving_to_do(live, 
                                 (urgent, urgent, plain))
     assert settle_answered_comments(live.store, [urgent, plain]) == 1
     assert status(live, plain)[0] == "answered" and status(live, urgent)[0] == "new"
+
+
+def test_an_answer_covers_the_earlier_messages_the_officer_ticks(live, fake) -> None:
+    now = time.time()
+    first = fake.state.add_message(None, now - 1800)
+    thread = fake.state.conversations[-1]
+    second = fake.state.add_message(thread, now - 900)
+    third = fake.state.add_message(thread, now - 600)
+    client = client_for(fake)
+    assert live.sync_once(client=client).ok
+    ids = [label(live, m.id, "concern", False) for m in (first, second, third)]
+    other = fake.state.add_message(None, now - 300)          # another person's thread
+    assert live.sync_once(client=client).ok
+    stranger = live.find_item(other.id)
+    assert {r["id"] for r in live.thread_open_items(ids[2])} == {ids[0], ids[1]}
+    from socialdesk.core.triage.actions import ActionRefused
+    with pytest.raises(ActionRefused, match="not an open item of this conversation"):
+        live.answer(ids[2], "Thanks, we'll be in touch.", Action.MESSAGE, covers=[stranger])
+    live.answer(ids[2], "Thanks, we'll be in touch.", Action.MESSAGE, covers=[ids[0]],
+                close_after=True)
+    assert live.send_outbox(client).sent == 1
+    assert status(live, ids[0])[0] == "answered"            # ticked
+    assert status(live, ids[1])[0] == "new"                 # not ticked: still To do
+    assert status(live, ids[2])[0] == "closed"              # send and close
+    assert live.item_detail(ids[2])["close_reason"] == "answered"
+    history = [h["action"] for h in live.item_detail(ids[0])["history"]]
+    assert "covered" in history

@@ -30,6 +30,8 @@ def write_config(path: Path, fake) -> Path:
     text = text.replace('graph_url = "https://graph.facebook.com"', f'graph_url = "{fake.url}"')
     text = text.replace("[members]\n", '[members]\nann = "officer"\nbryn = "officer"\n'
                                        'sian = "supervisor"\nworker = "officer"\n')
+    # sian drafts and approves alone (a one-supervisor team)
+    text = text.replace("self_approval = false", "self_approval = true")
     path.write_text(text, encoding="utf-8")
     return path
 

@@ -175,7 +175,8 @@ def test_publish_killed_anywhere_never_posts_twice(tmp_path: Path, config: Confi
     fake = start_fake(seed=303, posts=2, comments=4, conversations=1, slow_seconds=0.05)
     db = tmp_path / "crash-publish.db"
     cfg = replace(config, page=page_config(config, fake),
-                  access=replace(config.access, members={"rhian": "supervisor"}))
+                  access=replace(config.access, members={"rhian": "supervisor"}),
+                  posts=replace(config.posts, self_approval=True))  # a one-supervisor team
     texts = {}
 
     def schedule_more(n: int) -> None:

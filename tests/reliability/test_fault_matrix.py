@@ -179,7 +179,8 @@ def run_publish_case(tmp_path: Path, config: Config, fault: str, seed: int) -> C
     fake = start_fake(seed=seed, faults=(spec(fault, "publish"),), posts=2, comments=4,
                       conversations=1, slow_seconds=0.4)
     cfg = replace(config, page=page_config(config, fake),
-                  access=replace(config.access, members={"rhian": "supervisor"}))
+                  access=replace(config.access, members={"rhian": "supervisor"}),
+                  posts=replace(config.posts, self_approval=True))  # a one-supervisor team
     desk = Desk(cfg, tmp_path / f"publish-{fault}.db", actor="rhian")
     told: list[str] = []
     try:

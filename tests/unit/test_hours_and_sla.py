@@ -60,3 +60,13 @@ def test_elapsed_clock_ignores_shifts(config) -> None:
     elapsed = replace(config, sla=SlaConfig(clock="elapsed"))
     assert SlaPolicy(elapsed).due_at(utc("2026-11-22T03:00"), "report", False) == \
         utc("2026-11-22T05:00")
+
+
+def test_urgent_items_run_on_the_elapsed_clock_even_when_sla_is_staffed(config) -> None:
+    """A 'happening now' message at 03:10 on a Sunday is due at 03:25, not hours later when
+    the next shift starts (issue 27: it showed 4h58m left)."""
+    policy = SlaPolicy(config)
+    assert config.sla.clock == "staffed"
+    night = utc("2026-11-22T03:10")
+    assert policy.due_at(night, "report", True) == utc("2026-11-22T03:25")
+    assert policy.due_at(night, "report", False) > utc("2026-11-23T08:00")  # staffed time

@@ -205,3 +205,16 @@ def test_scheduled_purge_acts_as_system_and_is_audited(sup: Desk) -> None:
     last = officer.store.conn.execute(
         "select actor, action from audit_log order by id desc limit 1").fetchone()
     assert last == ("system", "purge") and officer.verify_audit().ok
+
+
+def test_welsh_parity_flags_a_lower_share_within_sla_even_with_equal_medians() -> None:
+    """56% vs 68% within SLA went unflagged when only medians were compared (issue 27)."""
+    from socialdesk.core.audit.metrics import GroupStats, welsh_parity
+
+    def group(key: str, met: int, missed: int) -> GroupStats:
+        return GroupStats(key, met + missed, met + missed, 0, 30.0, 60.0, 30.0, 60.0, None,
+                          None, met, missed)
+
+    parity = welsh_parity(group("cy", 56, 44), group("en", 68, 32), "staffed")
+    assert parity.welsh_slower and "56% Welsh vs 68% English" in parity.text
+    assert not welsh_parity(group("cy", 66, 34), group("en", 68, 32), "staffed").welsh_slower

@@ -117,3 +117,65 @@ def test_unclassified_welsh_item_still_gets_a_welsh_draft(team) -> None:
     draft = desk.draft_reply({"text": "Mae rhywun wedi dwyn fy meic o'r tu allan i'r tŷ neithiwr",
                               "kind": "message", "author_name": "Elin Wyn"})
     assert draft.startswith("Helo Elin") and "Hi " not in draft
+
+
+def test_close_reasons_are_honest(team) -> None:
+    """'answered' needs an answer on the page; 'answered elsewhere' needs a note saying how,
+    and the report counts it apart instead of as answered (issue 27, item 4)."""
+    desk, ids = team
+    with pytest.raises(ActionRefused, match="Nothing answered item"):
+        desk.close_item(ids[2], "answered")
+    assert desk.item_detail(ids[2])["status"] == "new"
+    with pytest.raises(ActionRefused, match="Say how it was answered"):
+        desk.close_item(ids[2], "answered elsewhere (phone, in person)", "  ")
+    desk.close_item(ids[2], "answered elsewhere (phone, in person)", "rang her back at 14:10")
+    item = desk.item_detail(ids[2])
+    assert item["status"] == "closed" and item["close_note"] == "rang her back at 14:10"
+    assert "rang her back" in " ".join(str(h["payload"]) for h in item["history"])
+    overall = desk.report().overall
+    assert overall.answered_elsewhere == 1 and overall.answered == 0
+    assert ids[2] not in desk.report().past_sla_now
+    with desk.store.write():   # an answer found on the page: now "answered" is true
+        desk.store.conn.execute("update items set first_response_at = created_at where id = ?",
+                                (ids[3],))
+    desk.close_item(ids[3], "answered")
+    assert desk.item_detail(ids[3])["close_reason"] == "answered"
+
+
+@pytest.mark.parametrize("category", ["report", "concern", "chat", None])
+@pytest.mark.parametrize("urgent", [False, True])
+def test_every_draft_fits_its_channel(category, urgent) -> None:
+    """Public replies under a comment never ask for details in public; private replies and
+    Messenger answers never ask for a private message — in both languages."""
+    from socialdesk.core.triage.replies import draft_reply
+
+    private = draft_reply(category, urgent, "mixed", False, "Nia Parry", "Tîm")
+    assert "private message" not in private and "neges breifat" not in private
+    public = draft_reply(category, urgent, "mixed", True, "Nia Parry", "Tîm")
+    assert "registrations" not in public and "rhifau cofrestru" not in public
+    assert public.startswith("Diolch Nia") or public.startswith("Helo Nia")
+
+
+def test_search_finds_a_place_under_both_its_names(tmp_path: Path, config) -> None:
+    """Caergybi ↔ Holyhead, Porthaethwy ↔ Menai Bridge, Ynys Môn ↔ Anglesey (issue 27)."""
+    desk = Desk(members_config(config), tmp_path / "places.db", actor="ann")
+    rows = [("Car broken into at the Holyhead ferry car park", "message", "en", "report", 0,
+             "A", 10),
+            ("Beic wedi ei ddwyn yng Nghaergybi neithiwr", "message", "cy", "report", 0, "B", 9),
+            ("Speeding on the road into Menai Bridge again", "comment", "en", "concern", 0,
+             "C", 8),
+            ("Plant yn taflu cerrig ym Mhorthaethwy", "comment", "cy", "concern", 0, "D", 7),
+            ("Best police team on Ynys Môn!", "comment", "en", "chat", 0, "E", 6),
+            ("Valley road closed?", "comment", "en", "chat", 0, "F", 5)]
+    holyhead, caergybi, menai, porthaethwy, mon, valley = seed_items(
+        desk, tmp_path / "places.jsonl", rows)
+
+    def found(text: str) -> set[int]:
+        return set(desk.inbox_ids(InboxFilter(view="all", search=text)))
+
+    assert found("Caergybi") == found("holyhead") == {holyhead, caergybi}
+    assert found("Porthaethwy") == found("Menai Bridge") == {menai, porthaethwy}
+    assert found("Anglesey") == {mon}
+    assert found("y fali") == {valley}
+    assert found("menai") == {menai}   # one word of a longer name is an ordinary word
+    desk.close()

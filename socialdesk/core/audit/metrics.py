@@ -30,6 +30,7 @@ from socialdesk.core.models import to_iso
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.reports import (
     CATEGORIES,
+    ELSEWHERE,
     EXEMPT,
     KINDS,
     LANGUAGES,
@@ -40,8 +41,10 @@ from socialdesk.core.store.reports import (
 )
 
 DIMENSIONS = ("category", "urgent", "officer", "language", "kind", "week")
-#: Welsh is slower when its median FRT exceeds English's by more than this share.
+#: Welsh is slower when its median FRT exceeds English's by more than this share …
 PARITY_TOLERANCE = 0.10
+#: … or when its share answered within SLA is lower by more than this many points.
+PARITY_SHARE_TOLERANCE = 0.05
 
 
 @dataclass
@@ -61,6 +64,9 @@ class GroupStats:
     sla_met: int
     sla_missed: int
     item_ids: list[int] = field(repr=False, default_factory=list)
+    #: closed as answered by phone or in person: no first response on the page, left out of
+    #: FRT and SLA like "no reply needed"
+    answered_elsewhere: int = 0
 
     @property
     def sla_share(self) -> float | None:
@@ -72,6 +78,7 @@ class GroupStats:
         """Plain values for JSON/CSV (ids left out: use drill-down)."""
         return {"key": self.key, "count": self.count, "answered": self.answered,
                 "no_reply_needed": self.no_reply_needed,
+                "answered_elsewhere": self.answered_elsewhere,
                 "frt_elapsed_median_min": _round(self.frt_elapsed_median),
                 "frt_elapsed_p90_min": _round(self.frt_elapsed_p90),
                 "frt_staffed_median_min": _round(self.frt_staffed_median),
@@ -167,6 +174,7 @@ def summarise(key: str, table: ItemTable, chosen: np.ndarray | None = None) -> G
     return GroupStats(
         key=key, count=int(verdict.size), answered=int(answered.size),
         no_reply_needed=int(np.count_nonzero(verdict == EXEMPT)),
+        answered_elsewhere=int(np.count_nonzero(verdict == ELSEWHERE)),
         frt_elapsed_median=e_med, frt_elapsed_p90=e_p90, frt_staffed_median=s_med,
         frt_staffed_p90=s_p90, resolution_median=r_med, resolution_p90=r_p90,
         sla_met=int(np.count_nonzero(verdict == MET)),
@@ -236,7 +244,9 @@ def build_report(store: Store, config: Config, since: datetime | None = None,
 
 
 def welsh_parity(welsh: GroupStats | None, english: GroupStats | None, clock: str) -> Parity:
-    """One sentence comparing Welsh and English contacts, calling out when Welsh is slower."""
+    """One sentence comparing Welsh and English contacts, calling out when Welsh is slower: a
+    median first response more than 10% (and a minute) longer, or a share answered within SLA
+    more than 5 points lower."""
     if not welsh or not english or welsh.answered == 0 or english.answered == 0:
         return Parity("Not enough answered Welsh and English contacts to compare.")
     use_staffed = clock == "staffed"
@@ -248,7 +258,10 @@ def welsh_parity(welsh: GroupStats | None, english: GroupStats | None, clock: st
     if welsh.sla_share is not None and english.sla_share is not None:
         shares = (f"; within SLA {welsh.sla_share:.0%} Welsh vs {english.sla_share:.0%} "
                   "English")
-    if cy > en * (1 + PARITY_TOLERANCE) and cy - en >= 1:
+    slower_median = cy > en * (1 + PARITY_TOLERANCE) and cy - en >= 1
+    lower_share = (welsh.sla_share is not None and english.sla_share is not None
+                   and welsh.sla_share < english.sla_share - PARITY_SHARE_TOLERANCE)
+    if slower_median or lower_share:
         return Parity(f"WELSH IS SLOWER: median first response {cy:.0f} min ({kind}) for "
                       f"Welsh vs {en:.0f} min for English{shares}.", welsh_slower=True)
     return Parity(f"Parity: median first response {cy:.0f} min Welsh vs {en:.0f} min English "

@@ -4,6 +4,7 @@ Targets come from ``[sla]`` per category, with ``urgent`` overriding the categor
 model has not seen yet is held to the report target (the strictest non-urgent one) so that an
 unclassified report never looks less pressing than it is. With ``clock = "staffed"`` the target
 counts staffed minutes only; the due moment is then a wall-clock time (e.g. Monday 08:15).
+Urgent items always run on the elapsed clock (DESIGN §4).
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ class SlaPolicy:
         return self.sla.minutes[category or UNCLASSIFIED_TARGET]
 
     def due_at(self, created_at: datetime, category: str | None, urgent: bool) -> datetime:
-        """When the first response to an item is due."""
+        """When the first response to an item is due. Urgent items run on the elapsed clock
+        whatever the configured one: danger at 03:10 does not wait for the morning shift."""
         minutes = self.target_minutes(category, urgent)
-        if self.sla.clock == "staffed":
+        if self.sla.clock == "staffed" and not urgent:
             return self.clock.add(created_at, minutes)
         return created_at + timedelta(minutes=minutes)
 

@@ -38,9 +38,11 @@ class DeskContext:
     """One configuration, one database and one acting user, shared by the desk's parts."""
 
     def __init__(self, config: Config, db_path: str | Path | None = None,
-                 actor: str | None = None) -> None:
+                 actor: str | None = None, create: bool = True) -> None:
         self.config = config
         self.db_path = paths.db_file(db_path, config.database_path or None)
+        #: whether a missing database file is created (else: one sentence, nothing made)
+        self.create = create
         self.actor = actor or current_user()
         self.role = access.role_of(config, self.actor)
         self.sla = SlaPolicy(config)
@@ -54,7 +56,7 @@ class DeskContext:
         """This thread's connection to the database (opened and migrated on first use)."""
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = open_store(self.db_path)
+            store = open_store(self.db_path, create=self.create)
             self._local.store = store
             if not self._config_recorded:
                 self._config_recorded = True
@@ -75,6 +77,10 @@ class DeskContext:
             write_setting(store, CONFIG_DIGEST, {"sha256": digest})
             audit_log.append(store, self.actor, "config", self.config.source.name,
                              {"sha256": digest, "path": str(self.config.source)})
+
+    def database_exists(self) -> bool:
+        """Whether the database file is there (nothing is created by asking)."""
+        return self.db_path.is_file()
 
     def close(self) -> None:
         """Close this thread's connection, if open (a worker thread's last step)."""

@@ -9,7 +9,7 @@ and is written to the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,7 +30,7 @@ from socialdesk.core.outbox import sender as outbox
 from socialdesk.core.store import Store, inbox
 from socialdesk.core.store.cursors import SyncState, get_state
 from socialdesk.core.store.items import find_item_id, insert_new_items, items_by_platform_ids
-from socialdesk.core.store.outbox import newest_entries
+from socialdesk.core.store.outbox import entry_status, newest_entries, open_items_of_thread
 from socialdesk.core.triage import actions as triage
 from socialdesk.core.triage import replies
 from socialdesk.errors import UserError
@@ -65,8 +65,8 @@ class Desk:
     """socialdesk's services for one config, one database and one acting user."""
 
     def __init__(self, config: Config, db_path: str | Path | None = None,
-                 actor: str | None = None) -> None:
-        self.context = DeskContext(config, db_path, actor)
+                 actor: str | None = None, create: bool = True) -> None:
+        self.context = DeskContext(config, db_path, actor, create)
         #: scheduled safety posts: drafts, approval, timing, publishing, the crisis pause
         self.posts = SafetyPostDesk(self.context)
         #: the classifier: loading, classifying what waits, building the full model
@@ -202,14 +202,35 @@ class Desk:
         return self.store.data_version()
 
     def queue_answer(self, item_id: int, action: outbox.Action, text: str = "",
-                     language: str | None = None) -> tuple[int, bool]:
-        """Queue a reply, private message or hide; returns (outbox id, newly queued)."""
+                     language: str | None = None, covers: Sequence[int] = (),
+                     close_after: bool = False) -> tuple[int, bool]:
+        """Queue a reply, private message, hide or unhide; returns (outbox id, newly queued).
+
+        ``covers``: other open items of the same Messenger thread that the officer says this
+        answer also answers; they become answered when it is sent (nothing else in a thread
+        changes by itself). Refused for an item that is not one of those. ``close_after``:
+        the item is closed as answered once the answer has gone (send and close).
+        """
         self.require(action.value.replace("_", " "))
-        entry, new = outbox.queue(self.store, item_id, action, text, self.actor, language)
+        allowed = {row["id"] for row in self.thread_open_items(item_id)}
+        strays = sorted(set(covers) - allowed)
+        if strays:
+            raise triage.ActionRefused(f"Item {strays[0]} is not an open item of this "
+                                       "conversation, so this answer cannot cover it.")
+        entry, new = outbox.queue(self.store, item_id, action, text, self.actor, language,
+                                  covers=sorted(set(covers)), close_after=close_after)
         if new:
             self.context.record(f"queue_{action.value}", str(item_id),
-                                {"outbox": entry, "chars": len(text)})
+                                {"outbox": entry, "chars": len(text),
+                                 "covers": sorted(set(covers))})
+            for covered in sorted(set(covers)):
+                self.context.record("covered", str(covered), {"by": item_id, "outbox": entry})
         return entry, new
+
+    def thread_open_items(self, item_id: int) -> list[dict[str, object]]:
+        """The other open items of the person in this item's Messenger thread, oldest first
+        (what an answer to this item may also cover)."""
+        return open_items_of_thread(self.store, item_id)
 
     def send_outbox(self, client: GraphClient | None = None) -> outbox.SendReport:
         """Send what is queued (recorded in the audit log when anything happened)."""
@@ -279,38 +300,51 @@ class Desk:
         self.fill_due_times()
         return record
 
-    def close_item(self, item_id: int, reason: str) -> triage.Undo:
-        """Close an item with a reason."""
+    def close_item(self, item_id: int, reason: str, note: str = "") -> triage.Undo:
+        """Close an item with an honest reason (see :func:`triage.close`)."""
         self.require("close")
-        return triage.close(self.store, self.actor, item_id, reason)
+        return triage.close(self.store, self.actor, item_id, reason, note)
 
     def reopen(self, item_id: int) -> triage.Undo:
         """Open a closed item again."""
         self.require("reopen")
         return triage.reopen(self.store, self.actor, item_id)
 
-    def answer(self, item_id: int, text: str, action: outbox.Action) -> triage.Undo:
-        """Queue a reply, private reply or hide, claiming the item for you if it is free.
+    def answer(self, item_id: int, text: str, action: outbox.Action,
+               covers: Sequence[int] = (), close_after: bool = False) -> triage.Undo:
+        """Queue a reply, private reply or hide, claiming the item for you if it is free
+        (``covers``, ``close_after``: see :meth:`queue_answer`).
 
         Refused when another officer holds the item, so that nobody answers twice.
         """
         self.require(action.value.replace("_", " "))
-        if action is not outbox.Action.HIDE and not text.strip():
+        if action.answers and not text.strip():
             raise triage.ActionRefused("The answer is empty; write something first.")
         with self.store.write():  # claim and queue together, or neither
             claimed = triage.claim(self.store, self.actor, item_id)
-            entry, _new = self.queue_answer(item_id, action, text)
+            entry, _new = self.queue_answer(item_id, action, text, covers=covers,
+                                            close_after=close_after)
         return triage.Undo(action.value, item_id, claimed.before, claimed.after,
                            outbox_id=entry)
 
-    def undo(self, record: triage.Undo) -> None:
-        """Reverse an action while it is still safe (refused with the reason otherwise)."""
+    def undo(self, record: triage.Undo) -> str:
+        """Reverse an action while it is still safe (refused with the reason otherwise);
+        returns what was done. A hide that has gone to the page is undone by showing the
+        comment again (an unhide is queued)."""
         self.require("undo")
+        if record.action == outbox.Action.HIDE.value and record.outbox_id is not None and \
+                entry_status(self.store, record.outbox_id) != "queued":
+            self.queue_answer(record.item_id, outbox.Action.UNHIDE)
+            return f"The comment #{record.item_id} will show again on the page within seconds."
         triage.undo(self.store, self.actor, record)
         self.fill_due_times()
+        return f"Undone: {record.action.replace('_', ' ')} of #{record.item_id}."
 
-    def draft_reply(self, item: dict[str, object]) -> str:
-        """The template answer for an item, in its language (both for mixed, Welsh first).
+    def draft_reply(self, item: dict[str, object],
+                    action: outbox.Action | None = None) -> str:
+        """The template answer for an item, in its language (both for mixed, Welsh first), for
+        the channel ``action`` uses (default: a public reply to a comment, an answer in the
+        conversation to a message).
 
         An item the model has not seen yet has no language: it is detected here from the text,
         so a Welsh message never gets an English draft just because the model is loading.
@@ -320,7 +354,8 @@ class Desk:
         language = item.get("language") or detect_language(str(item.get("text") or ""))
         return replies.draft_reply(
             str(item["category"]) if item.get("category") else None, bool(item.get("urgent")),
-            str(language), str(item.get("kind") or "message"),
+            str(language), (action or outbox.Action.REPLY) is outbox.Action.REPLY
+            and item.get("kind") == "comment",
             str(item["author_name"]) if item.get("author_name") else None,
             self.config.team.name)
 

@@ -51,7 +51,10 @@ class ModelDesk:
             return self._classifier
 
     def corrections(self) -> list[Example]:
-        """Officers' reclassifications (the latest per item) as training examples."""
+        """Officers' reclassifications (the latest per item) as training examples (none when
+        there is no database: classifying a text needs no desk)."""
+        if not self.context.database_exists():
+            return []
         rows = predictions.latest_corrections(self.context.store)
         return [Example(text=t, category=cat, urgent=bool(u), language=lang, kind=kind,
                         post=post, source="correction") for t, cat, u, lang, kind, post in rows]

@@ -70,6 +70,12 @@ class SafetyPostDesk:
         texts = templates.fill(chosen, values, self.context.config.team.name)
         return Draft(chosen.name, chosen.title, texts["cy"], texts["en"])
 
+    @staticmethod
+    def check_form(cy: str, en: str) -> None:
+        """Refuse, in one sentence, texts the post could not be saved with (nothing is read
+        or written: a form checks itself before it closes)."""
+        workflow.check_texts(cy, en)
+
     def timing(self, text: str) -> workflow.Timing:
         """Parse a one-off time or a rule, in the team's zone."""
         return workflow.parse_timing(text, self.zone, self.clock())
@@ -106,9 +112,10 @@ class SafetyPostDesk:
 
     def approve(self, post_id: int) -> None:
         """Approve a draft (a supervisor, when the config requires it)."""
-        needs_supervisor = self.context.config.posts.require_approval
-        self.context.require("approve" if needs_supervisor else SCHEDULE)
-        workflow.approve(self._store, self._actor, post_id, self.clock(), self.zone)
+        policy = self.context.config.posts
+        self.context.require("approve" if policy.require_approval else SCHEDULE)
+        workflow.approve(self._store, self._actor, post_id, self.clock(), self.zone,
+                         own_allowed=policy.self_approval or not policy.require_approval)
 
     def cancel(self, post_id: int) -> None:
         """Cancel a post that has not gone out."""

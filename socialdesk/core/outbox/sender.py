@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -49,6 +49,12 @@ class Action(StrEnum):
     PRIVATE_REPLY = "private_reply"  # private message to a comment's author (once, 7 days)
     MESSAGE = "message"              # answer in a Messenger thread
     HIDE = "hide"                    # hide a comment
+    UNHIDE = "unhide"                # show a hidden comment again
+
+    @property
+    def answers(self) -> bool:
+        """Whether it answers the item (a reply or message), rather than hiding or showing."""
+        return self not in (Action.HIDE, Action.UNHIDE)
 
 
 class OutboxError(UserError):
@@ -67,10 +73,20 @@ class SendReport:
     details: list[str] = field(default_factory=list)
 
 
-def idempotency_key(platform_id: str, action: Action, text: str) -> str:
-    """Same item, same action, same text → same key."""
-    body = json.dumps([platform_id, action.value, " ".join(text.split())], ensure_ascii=False)
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+def idempotency_key(platform_id: str, action: Action, text: str, issue: int = 0) -> str:
+    """Same item, same action, same text, same issue → same key (``issue`` counts the times
+    the same answer was given again after an undo, or a hide after an unhide)."""
+    body = [platform_id, action.value, " ".join(text.split())] + ([issue] if issue else [])
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _still_counts(action: Action, status: str | None) -> bool:
+    """Whether an earlier entry with the same key makes a new one a duplicate: one waiting or
+    being sent always does; a sent answer does too (the same words twice would be a double
+    post); a sent hide or unhide does not (it may be toggled back); a cancelled one never."""
+    if status in ("queued", "sending"):
+        return True
+    return status not in (None, "cancelled") and action.answers
 
 
 def _item(store: Store, item_id: int) -> dict[str, Any]:
@@ -83,12 +99,13 @@ def _item(store: Store, item_id: int) -> dict[str, Any]:
 def _check(item: dict[str, Any], action: Action, text: str, now: datetime) -> None:
     pid = item["platform_id"]
     on_page = item["source"] == "graph" and not pid.startswith(("noid:", "import:"))
-    if action is not Action.HIDE and not text.strip():
+    if action.answers and not text.strip():
         raise OutboxError("The answer is empty; write something to send.")
     if not on_page:
         raise OutboxError(f"Item {item['id']} did not come from the page (or has no id there),"
                           " so it cannot be answered on the page.")
-    if action in (Action.REPLY, Action.HIDE, Action.PRIVATE_REPLY) and item["kind"] != "comment":
+    if action in (Action.REPLY, Action.HIDE, Action.UNHIDE, Action.PRIVATE_REPLY) and \
+            item["kind"] != "comment":
         raise OutboxError(f"Item {item['id']} is a private message: answer it with a message.")
     if action is Action.MESSAGE and item["kind"] != "message":
         raise OutboxError(f"Item {item['id']} is a comment: reply to it publicly or privately.")
@@ -100,18 +117,24 @@ def _check(item: dict[str, Any], action: Action, text: str, now: datetime) -> No
 
 
 def queue(store: Store, item_id: int, action: Action, text: str, actor: str,
-          language: str | None = None, now: datetime | None = None) -> tuple[int, bool]:
-    """Queue an answer; returns (outbox id, True if new / False if already queued)."""
+          language: str | None = None, now: datetime | None = None,
+          covers: Sequence[int] = (), close_after: bool = False) -> tuple[int, bool]:
+    """Queue an answer; returns (outbox id, True if new / False if already queued).
+    ``covers``: other items of the thread that this answer also answers (an officer said so)."""
     moment = now or utc_now()
     item = _item(store, item_id)
     _check(item, action, text, moment)
-    key = idempotency_key(item["platform_id"], action, text)
     with store.write():
-        existing = entries.entry_by_key(store, key)
-        if existing is not None:
-            return existing, False
-        return entries.add_entry(store, item_id, action.value, text, language, key, actor,
-                                 to_iso(moment)), True
+        issue = 0
+        while True:
+            key = idempotency_key(item["platform_id"], action, text, issue)
+            existing = entries.entry_by_key(store, key)
+            if existing is None:
+                return entries.add_entry(store, item_id, action.value, text, language, key,
+                                         actor, to_iso(moment), covers, close_after), True
+            if _still_counts(action, entries.entry_status(store, existing)):
+                return existing, False
+            issue += 1
 
 
 class OutboxSender:
@@ -177,8 +200,9 @@ class OutboxSender:
         if action is Action.REPLY:
             body = self.client.post(f"/{entry['platform_id']}/comments", {"message": text})
             return str(body.get("id", ""))
-        if action is Action.HIDE:
-            self.client.post(f"/{entry['platform_id']}", {"is_hidden": "true"})
+        if not action.answers:
+            hidden = "true" if action is Action.HIDE else "false"
+            self.client.post(f"/{entry['platform_id']}", {"is_hidden": hidden})
             return entry["platform_id"]
         recipient = ({"comment_id": entry["platform_id"]} if action is Action.PRIVATE_REPLY
                      else {"id": entry["author_id"]})
@@ -195,7 +219,7 @@ class OutboxSender:
 
     def _mark_sent(self, entry: dict[str, Any], platform_id: str | None) -> None:
         entries.record_sent(self.store, entry, platform_id, to_iso(self.clock()),
-                            answers_item=entry["action"] != Action.HIDE)
+                            answers_item=Action(entry["action"]).answers)
 
     # ── uncertain outcomes ───────────────────────────────────────────────────────────────
 
@@ -207,7 +231,7 @@ class OutboxSender:
     def _verify(self, entry: dict[str, Any], report: SendReport) -> None:
         """Look for the entry on the page: sent if found, else uncertain (or retry a hide)."""
         action = Action(entry["action"])
-        if action is Action.HIDE:  # hiding twice is harmless
+        if not action.answers:  # hiding (or showing) twice is harmless
             self._set(entry["id"], "queued", last_error="outcome unknown; hiding again")
             report.requeued += 1
             return

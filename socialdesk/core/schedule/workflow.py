@@ -90,7 +90,8 @@ def get_post(store: Store, post_id: int) -> dict[str, Any]:
     return post
 
 
-def _check_texts(cy: str | None, en: str | None) -> None:
+def check_texts(cy: str | None, en: str | None) -> None:
+    """Refuse (PostError) a post without any text, or with a text over Facebook's limit."""
     for name, text in (("Welsh", cy), ("English", en)):
         if text is not None and len(text) > MAX_TEXT:
             raise PostError(f"The {name} text is {len(text):,} characters; the limit is "
@@ -102,7 +103,7 @@ def _check_texts(cy: str | None, en: str | None) -> None:
 def create(store: Store, actor: str, title: str, cy: str, en: str, timing: Timing,
            now: datetime, template: str | None = None) -> int:
     """A new draft; returns its id."""
-    _check_texts(cy, en)
+    check_texts(cy, en)
     stamp = to_iso(now)
     with store.write():
         post_id = rows.insert_post(store, {
@@ -134,7 +135,7 @@ def edit(store: Store, actor: str, post_id: int, now: datetime, *, cy: str | Non
         if timing is not None:
             changes.update(due_at=to_iso(timing.first.at), timing=timing.text,
                            recurrence=timing.rule.canonical if timing.rule else None)
-        _check_texts(changes.get("text_cy", post["text_cy"]),
+        check_texts(changes.get("text_cy", post["text_cy"]),
                      changes.get("text_en", post["text_en"]))
         revoked = post["status"] == "approved"
         changes.update(status="draft", approver=None, approved_at=None,
@@ -146,12 +147,17 @@ def edit(store: Store, actor: str, post_id: int, now: datetime, *, cy: str | Non
     return revoked
 
 
-def approve(store: Store, actor: str, post_id: int, now: datetime, zone: ZoneInfo) -> None:
-    """Approve a draft: both languages present and a due time still to come."""
+def approve(store: Store, actor: str, post_id: int, now: datetime, zone: ZoneInfo,
+            own_allowed: bool = True) -> None:
+    """Approve a draft: both languages present and a due time still to come; someone else's
+    draft unless ``own_allowed`` (the policy's self_approval)."""
     with store.write():
         post = get_post(store, post_id)
         if post["status"] != "draft":
             raise PostError(f"Post {post_id} is {post['status']}; only a draft can be approved.")
+        if not own_allowed and post["author"] == actor:
+            raise PostError(f"{actor} wrote post {post_id}, so another supervisor must approve "
+                            "it ([posts] self_approval is off).")
         for name, key in (("Welsh", "text_cy"), ("English", "text_en")):
             if not (post[key] or "").strip():
                 raise PostError(f"Post {post_id} has no {name} text; both languages go out "

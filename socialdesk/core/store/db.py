@@ -134,8 +134,9 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     directory that cannot be made, a file that is not a database, a newer schema, a lock.
     """
     path = Path(path)
-    if not create and not path.exists():
-        raise StoreError(f"The database {path} does not exist.")
+    if not create and not path.is_file():
+        raise StoreError(f"The database {path} does not exist (check --db or SOCIALDESK_DB; "
+                         "'socialdesk init' creates a new one).")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

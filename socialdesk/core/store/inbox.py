@@ -167,13 +167,18 @@ def item_detail(store: Store, item_id: int) -> dict[str, Any] | None:
     item["post_message"] = post or item["post_text"]
     if item["thread_id"]:
         item["thread"] = as_dicts(store.conn.execute(
-            "select id, created_at, author_name, from_page, text from items "
+            "select id, created_at, author_name, from_page, text, status, urgent from items "
             "where thread_id = ? order by created_at, id", (item["thread_id"],)))
     else:
         item["thread"] = as_dicts(store.conn.execute(
-            "select id, created_at, author_name, from_page, text from items "
+            "select id, created_at, author_name, from_page, text, status, urgent from items "
             "where id = ? or parent_id = ? order by created_at, id",
             (item_id, item["platform_id"])))
+    latest = store.conn.execute(
+        "select actor, new_urgent from corrections where item_id = ? order by id desc limit 1",
+        (item_id,)).fetchone()
+    #: the officer whose reclassification made the item urgent (None: the model or a cue did)
+    item["urgent_set_by"] = latest[0] if latest and latest[1] and item["urgent"] else None
     item["history"] = as_dicts(store.conn.execute(
         "select at, actor, action, payload from audit_log where subject = ? order by id",
         (str(item_id),)))

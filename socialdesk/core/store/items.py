@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from socialdesk.core.models import Item
+from socialdesk.core.places import aliases_at, words_of
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.migrations import ITEM_COLUMNS
 from socialdesk.core.welsh import search_forms
@@ -76,15 +77,35 @@ def count_items(store: Store, **equals: Any) -> int:
     return int(row[0])
 
 
+def _word_group(word: str) -> str:
+    """One typed word as an FTS5 group: any of its Welsh mutated forms, as a prefix."""
+    forms = [f'"{form.replace(chr(34), chr(34) * 2)}"*' for form in search_forms(word)]
+    return forms[0] if len(forms) == 1 else f"({' OR '.join(forms)})"
+
+
+def _name_group(name: tuple[str, ...]) -> str:
+    """A place name as FTS5: a one-word name in all its mutated forms, a longer one as a
+    phrase (its first word in each mutated form: "ym Mhorthaethwy", "i Fiwmares")."""
+    if len(name) == 1:
+        return _word_group(name[0])
+    rest = " ".join(name[1:])
+    return " OR ".join(f'"{first} {rest}"' for first in search_forms(name[0]))
+
+
 def fts_query(text: str) -> str:
     """Turn what a person typed into a safe FTS5 query: every word must match, as a prefix,
-    in any of its Welsh mutated forms (see :mod:`socialdesk.core.welsh`)."""
-    groups = []
-    for word in text.split():
-        if not any(ch.isalnum() for ch in word):
-            continue  # a stray quote or dash: the tokenizer would drop it anyway
-        forms = [f'"{form.replace(chr(34), chr(34) * 2)}"*' for form in search_forms(word)]
-        groups.append(forms[0] if len(forms) == 1 else f"({' OR '.join(forms)})")
+    in any of its Welsh mutated forms (see :mod:`socialdesk.core.welsh`), and a place name
+    matches under any of its names (Caergybi or Holyhead: :mod:`socialdesk.core.places`)."""
+    words = words_of(text)
+    groups, at = [], 0
+    while at < len(words):
+        taken, names = aliases_at(words, at)
+        if taken:
+            groups.append(f"({' OR '.join(_name_group(name) for name in names)})")
+            at += taken
+            continue
+        groups.append(_word_group(words[at]))
+        at += 1
     return " AND ".join(groups)
 
 

@@ -154,9 +154,19 @@ def _v3_post_runs(db: sqlite_utils.Database) -> None:
     db.table("post_runs").create_index(["status"])
 
 
+def _v4_close_notes_and_urgent_clock(db: sqlite_utils.Database) -> None:
+    """A free-text note with a close reason ("answered elsewhere": how), and urgent items'
+    due times computed again: they now run on the elapsed clock (DESIGN §4)."""
+    db.table("items").add_column("close_note", str)
+    db.table("outbox").add_column("covers", str)   # JSON list of other items it answers
+    db.table("outbox").add_column("close_after", int)  # 1: close the item once it is sent
+    db.execute("UPDATE items SET sla_due_at = NULL WHERE urgent = 1 AND from_page = 0")
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
-MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs]
+MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
+                               _v4_close_notes_and_urgent_clock]
 
 LATEST_VERSION = len(MIGRATIONS)

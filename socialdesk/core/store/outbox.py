@@ -6,8 +6,11 @@ claims an entry (queued → sending) before its POST.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
+from socialdesk.core.models import ANSWERED
 from socialdesk.core.store.db import Store, as_dicts
 
 
@@ -19,14 +22,18 @@ def entry_by_key(store: Store, key: str) -> int | None:
 
 
 def add_entry(store: Store, item_id: int, action: str, text: str, language: str | None,
-              key: str, actor: str, at: str) -> int:
-    """A new queued entry; returns its id (inside the caller's transaction, if any)."""
+              key: str, actor: str, at: str, covers: Sequence[int] = (),
+              close_after: bool = False) -> int:
+    """A new queued entry; returns its id (inside the caller's transaction, if any).
+    ``covers``: other items of the thread the officer said this answer also answers;
+    ``close_after``: the item is closed as answered once the answer has gone."""
     with store.write():
         cursor = store.conn.execute(
             "insert into outbox (item_id, action, text, language, idempotency_key, status, "
-            "attempts, created_by, created_at, updated_at) "
-            "values (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
-            (item_id, action, text, language, key, actor, at, at))
+            "attempts, created_by, created_at, updated_at, covers, close_after) "
+            "values (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)",
+            (item_id, action, text, language, key, actor, at, at,
+             json.dumps(list(covers)) if covers else None, int(close_after)))
         return int(cursor.lastrowid or 0)
 
 
@@ -87,18 +94,33 @@ def last_message_from_person(store: Store, thread_id: str) -> str | None:
 
 def record_sent(store: Store, entry: dict[str, Any], platform_id: str | None, at: str,
                 answers_item: bool) -> None:
-    """The entry went out: sent, and (for an answer, not a hide) its item has its first
-    response and, if it was open, is answered."""
+    """The entry went out: sent, and (for an answer, not a hide) its item — and the items the
+    officer said it covers — have their first response and, if open, are answered."""
+    answered = [entry["item_id"], *json.loads(entry.get("covers") or "[]")]
     with store.write():
         set_entry(store, entry["id"], "sent", at, platform_id=platform_id, sent_at=at,
                   last_error=None)
         if answers_item:
-            store.conn.execute(
+            store.conn.executemany(
                 "update items set first_response_at = coalesce(first_response_at, ?), "
                 "first_response_by = coalesce(first_response_by, ?), "
                 "status = case when status in ('new', 'claimed') then 'answered' "
                 "else status end, updated_at = ? where id = ?",
-                (at, entry["created_by"], at, entry["item_id"]))
+                [(at, entry["created_by"], at, item_id) for item_id in answered])
+            if entry.get("close_after"):
+                store.conn.execute(
+                    "update items set status = 'closed', closed_at = ?, close_reason = ? "
+                    "where id = ? and status != 'closed'", (at, ANSWERED, entry["item_id"]))
+
+
+def open_items_of_thread(store: Store, item_id: int) -> list[dict[str, Any]]:
+    """The other open items (new or claimed) of the person in an item's Messenger thread,
+    oldest first: what an answer in that thread may also cover."""
+    return as_dicts(store.conn.execute(
+        "select o.id, o.created_at, o.text, o.urgent, o.category from items i "
+        "join items o on o.thread_id = i.thread_id and o.id != i.id "
+        "where i.id = ? and i.thread_id is not null and o.from_page = 0 "
+        "and o.status in ('new', 'claimed') order by o.created_at, o.id", (item_id,)))
 
 
 def entry_status(store: Store, entry_id: int) -> str | None:

@@ -9,11 +9,12 @@ from datetime import datetime
 
 import numpy as np
 
-from socialdesk.core.models import NO_REPLY_NEEDED, to_iso
+from socialdesk.core.models import ANSWERED_ELSEWHERE, NO_REPLY_NEEDED, to_iso
 from socialdesk.core.store.db import Store
 
-#: SLA verdicts: not yet due and unanswered, answered in time, missed, exempt (no reply needed).
-PENDING, MET, MISSED, EXEMPT = 0, 1, 2, 3
+#: SLA verdicts: not yet due and unanswered, answered in time, missed, exempt (no reply
+#: needed), answered elsewhere (a phone call, in person: no first response on the page).
+PENDING, MET, MISSED, EXEMPT, ELSEWHERE = 0, 1, 2, 3, 4
 CATEGORIES = ("report", "concern", "chat", "unclassified")
 LANGUAGES = ("en", "cy", "mixed", "unknown")
 KINDS = ("comment", "message")
@@ -62,11 +63,13 @@ def report_rows(store: Store, since: datetime | None, until: datetime | None,
     language, p_lang = _case("coalesce(language, 'unknown')", LANGUAGES)
     officer, p_off = _case(OFFICER, officers)
     verdict = (f"(case when first_response_at is null and close_reason = '{NO_REPLY_NEEDED}' "
-               f"then {EXEMPT} when first_response_at is not null then (case when sla_due_at is "
+               f"then {EXEMPT} when first_response_at is null and close_reason = "
+               f"'{ANSWERED_ELSEWHERE}' then {ELSEWHERE} "
+               f"when first_response_at is not null then (case when sla_due_at is "
                f"null or first_response_at <= sla_due_at then {MET} else {MISSED} end) "
                f"when sla_due_at < ? then {MISSED} else {PENDING} end)")
-    packed = (f"{verdict} + 4 * {category} + 16 * coalesce(urgent, 0) + 32 * {language} + "
-              f"128 * (kind = 'message') + 256 * {officer}")
+    packed = (f"{verdict} + 8 * {category} + 32 * coalesce(urgent, 0) + 64 * {language} + "
+              f"256 * (kind = 'message') + 512 * {officer}")
     rows = store.conn.execute(
         f"select id, unixepoch(created_at), ifnull(unixepoch(first_response_at), -1), "
         f"ifnull(unixepoch(closed_at) - unixepoch(created_at), -1), {packed} "
@@ -76,9 +79,9 @@ def report_rows(store: Store, since: datetime | None, until: datetime | None,
         [np.zeros(0, dtype=np.int64) for _ in range(5)]
     ids, created, first, resolved, bits = columns
     return ReportRows(
-        ids=ids, created=created, first=first, resolved=resolved, verdict=bits & 3,
-        codes={"category": (bits >> 2) & 3, "urgent": (bits >> 4) & 1,
-               "language": (bits >> 5) & 3, "kind": (bits >> 7) & 1, "officer": bits >> 8},
+        ids=ids, created=created, first=first, resolved=resolved, verdict=bits & 7,
+        codes={"category": (bits >> 3) & 3, "urgent": (bits >> 5) & 1,
+               "language": (bits >> 6) & 3, "kind": (bits >> 8) & 1, "officer": bits >> 9},
         officers=officers)
 
 

@@ -13,7 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from socialdesk.core.models import CLOSE_REASONS, Category, Status, to_iso, utc_now
+from socialdesk.core.models import (
+    ANSWERED,
+    ANSWERED_ELSEWHERE,
+    CLOSE_REASONS,
+    NOTE_REQUIRED,
+    Category,
+    Status,
+    to_iso,
+    utc_now,
+)
 from socialdesk.core.store import audit_log
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.outbox import cancel_queued
@@ -122,16 +131,27 @@ def reclassify(store: Store, actor: str, item_id: int, category: str,
     return Undo(undo.action, item_id, undo.before, undo.after, correction_id=correction[0])
 
 
-def close(store: Store, actor: str, item_id: int, reason: str) -> Undo:
-    """Close an item with one of :data:`CLOSE_REASONS`."""
+def close(store: Store, actor: str, item_id: int, reason: str, note: str = "") -> Undo:
+    """Close an item with one of :data:`CLOSE_REASONS` (and a note where the reason needs one).
+
+    The reasons stay honest: "answered" is refused when nothing answered the item on the page,
+    and "answered elsewhere" needs a note saying how.
+    """
     if reason not in CLOSE_REASONS:
         raise ActionRefused(f"'{reason}' is not a close reason ({', '.join(CLOSE_REASONS)}).")
+    note = " ".join(note.split())
+    if reason in NOTE_REQUIRED and not note:
+        raise ActionRefused("Say how it was answered (a phone call, in person…) in the note.")
 
     def decide(item: dict[str, Any]) -> dict[str, Any]:
         if item["status"] == Status.CLOSED.value:
             raise ActionRefused(f"Item {item_id} is already closed.")
+        if reason == ANSWERED and not item["first_response_at"]:
+            raise ActionRefused(f"Nothing answered item {item_id} on the page, so it cannot be "
+                                f"closed as '{ANSWERED}': choose '{ANSWERED_ELSEWHERE}' and "
+                                "say how, or another reason.")
         return {"status": Status.CLOSED.value, "closed_at": to_iso(utc_now()),
-                "close_reason": reason}
+                "close_reason": reason, "close_note": note or None}
     return _apply(store, actor, "close", item_id, decide)
 
 
@@ -142,7 +162,7 @@ def reopen(store: Store, actor: str, item_id: int) -> Undo:
             raise ActionRefused(f"Item {item_id} is not closed.")
         status = (Status.ANSWERED if item["first_response_at"] else
                   Status.CLAIMED if item["assignee"] else Status.NEW).value
-        return {"status": status, "closed_at": None, "close_reason": None}
+        return {"status": status, "closed_at": None, "close_reason": None, "close_note": None}
     return _apply(store, actor, "reopen", item_id, decide)
 
 
@@ -184,7 +204,10 @@ def describe_history(action: str, payload: str) -> str:
         flag = " urgent" if after.get("urgent") else ""
         return f"reclassified → {after.get('category')}{flag}"
     if action == "close" and after:
-        return f"closed ({after.get('close_reason')})"
+        note = f": {after['close_note']}" if after.get("close_note") else ""
+        return f"closed ({after.get('close_reason')}{note})"
+    if action == "covered" and isinstance(data, dict):
+        return f"covered by the answer to #{data.get('by')}"
     if action.startswith("queue_"):
         return f"{action[6:].replace('_', ' ')} queued"
     return action

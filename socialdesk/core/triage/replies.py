@@ -29,22 +29,26 @@ def load_templates(folder: Path | None = None) -> dict[str, dict[str, str]]:
     return {name: {"en": t["en"], "cy": t["cy"]} for name, t in data.items()}
 
 
-def template_name(category: str | None, urgent: bool, kind: str,
+def template_name(category: str | None, urgent: bool, public: bool,
                   templates: dict[str, dict[str, str]]) -> str:
-    """Which template fits an item (unclassified items get the report template)."""
+    """Which template fits an answer (unclassified items get the report template): a public
+    reply under a comment gets the ``_comment`` variant (no details in public, an invitation
+    to message us); a private reply or a Messenger answer is already private, so never asks
+    for a private message."""
     if urgent:
         return "urgent"
     base = category or "report"
-    if kind == "comment" and f"{base}_comment" in templates:
+    if public and f"{base}_comment" in templates:
         return f"{base}_comment"
     return base
 
 
-def draft_reply(category: str | None, urgent: bool, language: str | None, kind: str,
+def draft_reply(category: str | None, urgent: bool, language: str | None, public: bool,
                 author_name: str | None, team: str) -> str:
-    """The prefilled answer for an item, in its language (both for mixed, Welsh first)."""
+    """The prefilled answer for an item, in its language (both for mixed, Welsh first), for
+    the channel it goes out on (``public``: a reply under a comment everyone can read)."""
     templates = load_templates()
-    texts = templates[template_name(category, urgent, kind, templates)]
+    texts = templates[template_name(category, urgent, public, templates)]
     languages = {"cy": ["cy"], "mixed": ["cy", "en"]}.get(language or "en", ["en"])
     first = (author_name or "").split(" ")[0].strip()
     return "\n\n".join(texts[lang].format(name=first or UNKNOWN_NAME[lang], team=team)

@@ -1,33 +1,52 @@
-"""Write an answer: the template draft in the item's language, editable, sent to the outbox."""
+"""Write an answer: the template draft in the item's language, editable, sent to the outbox.
+
+In a Messenger thread the dialog lists the person's other open messages: the officer ticks
+the ones this answer also covers (none by default — nothing leaves To do by itself).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Button, Label, SelectionList, Static, TextArea
 
 from socialdesk.ui.format import one_line
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What the officer decided to send."""
+    """What the officer decided to send, which other items of the thread it covers, and
+    whether to close the item at once."""
 
     action: str
     text: str
+    covers: list[int] = field(default_factory=list)
+    close: bool = False
+
+
+def _choice(item: dict[str, Any]) -> Text:
+    line = Text()
+    if item.get("urgent"):
+        line.append("‼ URGENT ", style="bold red")
+    line.append(f"#{item['id']} ")
+    line.append(one_line(item.get("text"), "(no text)")[:70])
+    return line
 
 
 class ComposerDialog(ModalScreen[Answer | None]):
-    """Edit the draft; Ctrl+S queues it, Escape cancels."""
+    """Edit the draft; Ctrl+S queues it, Ctrl+D queues it and closes the item, Escape
+    cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Queue to send", id="composer.send", priority=True),
+        Binding("ctrl+d", "send_and_close", "Send and close", id="composer.send_close",
+                priority=True),
         Binding("escape", "cancel", "Cancel", id="composer.cancel"),
     ]
     DEFAULT_CSS = """
@@ -36,41 +55,73 @@ class ComposerDialog(ModalScreen[Answer | None]):
                                 border: thick $primary; background: $surface; padding: 0 1; }
     ComposerDialog #quote { height: auto; max-height: 5; color: $text-muted; }
     ComposerDialog TextArea { height: 1fr; }
+    ComposerDialog.-covers > Vertical { max-height: 38; }
+    ComposerDialog #covers-label { margin-top: 1; }
+    ComposerDialog SelectionList { height: auto; max-height: 6; }
     ComposerDialog Horizontal { height: auto; align-horizontal: right; }
     ComposerDialog Button { margin-left: 1; }
     """
 
-    def __init__(self, action: str, title: str, quote: str, draft: str) -> None:
+    def __init__(self, action: str, title: str, quote: str, draft: str,
+                 others: list[dict[str, Any]] | None = None) -> None:
         super().__init__()
         self.action_name = action
         self.title_text = title
         self.quote = quote
         self.draft = draft
+        self.others = others or []
 
     def compose(self) -> ComposeResult:
-        """Title, the message answered, the editable draft, buttons."""
+        """Title, the message answered, the editable draft, the thread's other open items,
+        buttons."""
         with Vertical():
             yield Label(self.title_text, markup=False)
             yield Static(Text(one_line(self.quote)[:400], style="italic"), id="quote")
             yield TextArea(self.draft, id="answer-text", soft_wrap=True)
+            if self.others:
+                yield Label("This answer also covers (Space ticks; untick to leave in To do):",
+                            id="covers-label")
+                yield SelectionList[int](*[(_choice(o), int(o["id"])) for o in self.others],
+                                         id="covers")
             with Horizontal():
                 yield Button("Cancel (Esc)", id="cancel")
+                yield Button("Send and close (Ctrl+D)", id="send-close")
                 yield Button("Queue to send (Ctrl+S)", id="send", variant="primary")
 
     def on_mount(self) -> None:
         """Start typing in the draft."""
+        self.set_class(bool(self.others), "-covers")
         self.query_one(TextArea).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Send or cancel."""
+        """Send, send and close, or cancel."""
         if event.button.id == "send":
             self.action_send()
+        elif event.button.id == "send-close":
+            self.action_send_and_close()
         else:
             self.action_cancel()
 
+    def _answer(self, close: bool) -> Answer:
+        covers = (list(self.query_one("#covers", SelectionList).selected)
+                  if self.others else [])
+        return Answer(self.action_name, self.query_one(TextArea).text, covers, close)
+
     def action_send(self) -> None:
-        """Return the edited text (an empty text is refused by the services)."""
-        self.dismiss(Answer(self.action_name, self.query_one(TextArea).text))
+        """Return the edited text; an empty one is refused here, the dialog stays open."""
+        if not self.query_one(TextArea).text.strip():
+            self.notify("The answer is empty; write something first.", severity="warning",
+                        markup=False)
+            return
+        self.dismiss(self._answer(close=False))
+
+    def action_send_and_close(self) -> None:
+        """Like send, and close the item as answered once it is queued."""
+        if not self.query_one(TextArea).text.strip():
+            self.notify("The answer is empty; write something first.", severity="warning",
+                        markup=False)
+            return
+        self.dismiss(self._answer(close=True))
 
     def action_cancel(self) -> None:
         """Close without sending."""

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.schedule.templates import PostTemplate, fill
 from socialdesk.errors import UserError
+from socialdesk.ui.dialogs.confirm import ConfirmDialog
 
 #: Placeholders that may have their own Welsh value.
 WELSH_VARIANTS = ("place", "event")
@@ -152,17 +153,46 @@ class PostFormDialog(ModalScreen[PostForm | None]):
         else:
             self.action_cancel()
 
-    def action_save(self) -> None:
-        """Return the form (the services check it and say what is missing)."""
-        self.dismiss(PostForm(
+    def _form(self) -> PostForm:
+        return PostForm(
             title=self.query_one("#title", Input).value.strip(),
             when=self.query_one("#when", Input).value.strip(),
             cy=self.query_one("#cy", TextArea).text, en=self.query_one("#en", TextArea).text,
-            template=self.template.name if self.template else None))
+            template=self.template.name if self.template else None)
+
+    def action_save(self) -> None:
+        """Return the form; a timing or texts that cannot be saved are said in one sentence
+        and the form stays open with everything typed kept."""
+        form = self._form()
+        try:
+            if not form.when:
+                raise UserError("Say when it goes out: 2026-12-04 17:00, or every friday "
+                                "17:00.")
+            if form.when != self.initial["when"]:  # an unchanged timing is kept as it is
+                self.posts.timing(form.when)
+            self.posts.check_form(form.cy, form.en)
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", timeout=8, markup=False)
+            return
+        self.dismiss(form)
+
+    def _changed(self) -> bool:
+        form = self._form()
+        typed = any(i.value for i in self.query(Input) if (i.id or "").startswith("ph-"))
+        return typed or (form.when, form.cy, form.en) != (
+            self.initial["when"], self.initial["cy"], self.initial["en"])
 
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
+        """Close without saving; a form with something typed in asks first."""
+        if not self._changed():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+        self.app.push_screen(ConfirmDialog("Throw away what you typed in this post?",
+                                           yes="Throw away"), answered)
 
 
 def fill_partial(template: PostTemplate, values: dict[str, str], team: str) -> dict[str, str]:

@@ -8,36 +8,42 @@ moves when any other connection commits) and reloaded without losing the selecti
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
 from socialdesk.core.desk import Desk
-from socialdesk.core.models import CLOSE_REASONS, InboxFilter
+from socialdesk.core.models import ANSWERED, CLOSE_REASONS, NOTE_REQUIRED, InboxFilter
 from socialdesk.core.outbox.sender import Action
 from socialdesk.core.triage.actions import Undo
 from socialdesk.ui.actions import ACTIONS
+from socialdesk.ui.dialogs.ask import AskDialog
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
+from socialdesk.ui.dialogs.confirm import ConfirmDialog
 from socialdesk.ui.format import one_line
 from socialdesk.ui.messages import ActionDone, DetailLoaded, InboxLoaded
 from socialdesk.ui.screens.base import DeskScreen
 from socialdesk.ui.widgets.banner import UrgentBanner
 from socialdesk.ui.widgets.detail import LANGUAGE_NAME, DetailPane
 from socialdesk.ui.widgets.inbox_table import InboxHeader, InboxTable
-from socialdesk.ui.widgets.sidebar import FilterSidebar
+from socialdesk.ui.widgets.sidebar import FilterSidebar, describe
 from socialdesk.ui.widgets.status import StatusBar
 
 POLL_SECONDS = 1.0
+#: how long the urgent toast stays (and how long later arrivals ring without a second one)
+URGENT_TOAST_SECONDS = 30.0
 RETICK_SECONDS = 30.0
 
 
@@ -59,6 +65,9 @@ class InboxScreen(DeskScreen):
         self.known_urgent: set[int] | None = None
         self._data_version: int | None = None
         self._detail_id: int | None = None
+        #: an item to put the cursor on once the list holding it has loaded
+        self._wanted: int | None = None
+        self._urgent_toast_at = -URGENT_TOAST_SECONDS
 
     def compose(self) -> ComposeResult:
         """Header, banner, search, sidebar + table + detail, status bar, footer."""
@@ -69,6 +78,7 @@ class InboxScreen(DeskScreen):
             yield FilterSidebar(id="sidebar")
             with Vertical(id="main"):
                 yield Input(placeholder="Search text and names (/)", id="search")
+                yield Static(id="filter-note")
                 yield InboxHeader(id="inbox-header")
                 yield InboxTable(self.desk.inbox_rows, zone, self.clock, id="inbox")
                 yield DetailPane(zone, id="detail")
@@ -117,6 +127,10 @@ class InboxScreen(DeskScreen):
             return
         table = self.query_one(InboxTable)
         table.set_ids(message.ids)
+        if self._wanted is not None and self._wanted in message.ids:
+            table.set_cursor(message.ids.index(self._wanted))
+            table.focus()
+            self._wanted = None
         self.query_one(FilterSidebar).update_counts(message.chosen, message.counts)
         banner_key = self.desk.config.keys["next_urgent"]
         self.query_one(UrgentBanner).set_count(len(message.desk.open_urgent_ids), banner_key)
@@ -127,17 +141,24 @@ class InboxScreen(DeskScreen):
         self.update_desk_state(sync=message.sync, unless_stopped=True)
         self._announce_urgent(set(message.desk.open_urgent_ids))
         self.sub_title = f"inbox · {message.counts.total:,} shown"
+        self._note_filters()
         if table.selected_id is not None:
             self.load_detail(table.selected_id)
 
     def _announce_urgent(self, urgent: set[int]) -> None:
+        """A new urgent item rings the bell every time; one toast at a time says so (several
+        piled up over the detail pane): while one is on screen the banner's count speaks."""
         if self.known_urgent is not None:
             new = urgent - self.known_urgent
             if new:
                 self.app.bell()
-                self.notify(f"{len(new)} new URGENT item(s): someone may be in danger now. "
-                            f"Press {self.desk.config.keys['next_urgent']} to go to it.",
-                            title="Urgent", severity="error", timeout=30, markup=False)
+                now = time.monotonic()
+                if now - self._urgent_toast_at >= URGENT_TOAST_SECONDS:
+                    self._urgent_toast_at = now
+                    self.notify(f"{len(new)} new URGENT item(s): someone may be in danger now. "
+                                f"Press {self.desk.config.keys['next_urgent']} to go to it.",
+                                title="Urgent", severity="error", timeout=URGENT_TOAST_SECONDS,
+                                markup=False)
         self.known_urgent = urgent
 
     @on(InboxTable.Selected)
@@ -208,6 +229,21 @@ class InboxScreen(DeskScreen):
     def action_toggle_sidebar(self) -> None:
         """Show or hide the filters."""
         self.query_one(FilterSidebar).toggle_class("-hidden")
+        self.call_after_refresh(self._note_filters)
+
+    def on_resize(self) -> None:
+        """A narrower terminal may hide the filters: say which are in force."""
+        self.call_after_refresh(self._note_filters)
+
+    def _note_filters(self) -> None:
+        """While the filters are out of sight (80 columns, or hidden with f), a line above the
+        list says which are in force: a filtered list must never pass for the whole inbox."""
+        note = self.query_one("#filter-note", Static)
+        active = describe(self.chosen)
+        hidden = not self.query_one(FilterSidebar).display
+        note.set_class(bool(active) and hidden, "-on")
+        note.update(Text(f"Filtered: {active} — {self.desk.config.keys['toggle_sidebar']} "
+                         "shows the filters", no_wrap=True, overflow="ellipsis"))
 
     def action_supervisor(self) -> None:
         """Open the supervisor's screen (response times, SLA, parity, export)."""
@@ -220,6 +256,12 @@ class InboxScreen(DeskScreen):
         from socialdesk.ui.screens.posts import PostsScreen
 
         self.app.push_screen(PostsScreen(self.desk))
+
+    def show_item(self, item_id: int) -> None:
+        """Select an item wherever it is (every status, no filter or search)."""
+        self._wanted = item_id
+        self.query_one("#search", Input).value = ""
+        self.set_filter(InboxFilter(view="all"))
 
     def action_refresh(self) -> None:
         """Reload now."""
@@ -256,12 +298,16 @@ class InboxScreen(DeskScreen):
         return item
 
     @work(thread=True, group="actions", exit_on_error=False)
-    def act(self, summary: str, work_fn: Callable[[], Undo | None]) -> None:
+    def act(self, summary: str, work_fn: Callable[[], Undo | str | None]) -> None:
         """Worker: run one action (it may wait for another process's lock); errors become
-        notifications through the app's worker hub."""
+        notifications through the app's worker hub. An action that says what it did (a
+        string) is announced in its own words."""
         with self.desk.session():
-            record = work_fn()
-        self.post_message(ActionDone(summary, record))
+            done = work_fn()
+        if isinstance(done, str):
+            self.post_message(ActionDone(done, None))
+        else:
+            self.post_message(ActionDone(summary, done))
 
     @on(ActionDone)
     def action_done(self, message: ActionDone) -> None:
@@ -291,12 +337,27 @@ class InboxScreen(DeskScreen):
         if not (item := self.selected):
             return
 
+        def close(reason: str, note: str = "") -> None:
+            self.act(f"Closed #{item['id']} ({reason}{': ' + note if note else ''}).",
+                     lambda: self.desk.close_item(item["id"], reason, note))
+
+        def noted(reason: str, note: str | None) -> None:
+            if note:
+                close(reason, note)
+
         def chosen(reason: str | None) -> None:
-            if reason:
-                self.act(f"Closed #{item['id']} ({reason}).",
-                         lambda: self.desk.close_item(item["id"], reason))
+            if reason in NOTE_REQUIRED:
+                self.app.push_screen(AskDialog(
+                    f"Closing #{item['id']}: how was it answered?",
+                    "e.g. rang her back at 14:10; spoke to him at the station",
+                    "Say how it was answered (a phone call, in person…)."),
+                    lambda note: noted(reason, note))
+            elif reason:
+                close(reason)
+        # "answered" only where something did answer it on the page: reasons stay honest
+        reasons = [r for r in CLOSE_REASONS if r != ANSWERED or item.get("first_response_at")]
         self.app.push_screen(ChoiceDialog(f"Close #{item['id']}: why?",
-                                          [(r, r) for r in CLOSE_REASONS]), chosen)
+                                          [(r, r) for r in reasons]), chosen)
 
     def action_reclassify(self) -> None:
         """Correct category and urgency."""
@@ -344,19 +405,29 @@ class InboxScreen(DeskScreen):
             self._open_composer(item, action)
 
     def _open_composer(self, item: dict[str, Any], action: Action) -> None:
-        draft = self.desk.draft_reply(item)
+        draft = self.desk.draft_reply(item, action)
         language = LANGUAGE_NAME.get(str(item.get("language") or ""), "language unknown")
         label = {Action.REPLY: "Public reply to", Action.PRIVATE_REPLY: "Private reply to",
                  Action.MESSAGE: "Message to"}[action]
         title = f"{label} {one_line(item.get('author_name'), '(unknown)')} — {language}"
 
+        # the person's other open messages in this conversation (the answer may cover them)
+        others = [m for m in item.get("thread", []) if m["id"] != item["id"]
+                  and not m["from_page"] and m.get("status") in ("new", "claimed")] \
+            if action is Action.MESSAGE else []
+
         def chosen(answer: Answer | None) -> None:
-            if answer is not None:
-                self.act(f"Answer to #{item['id']} queued; it goes out within seconds "
-                         f"(undo with {self.desk.config.keys['undo']} until then).",
-                         lambda: self.desk.answer(item["id"], answer.text, action))
+            if answer is None:
+                return
+            covered = f" (also covers #{', #'.join(map(str, answer.covers))})" \
+                if answer.covers else ""
+            closing = "; the item closes once it has gone" if answer.close else ""
+            self.act(f"Answer to #{item['id']} queued{covered}; it goes out within seconds "
+                     f"(undo with {self.desk.config.keys['undo']} until then){closing}.",
+                     lambda: self.desk.answer(item["id"], answer.text, action,
+                                              covers=answer.covers, close_after=answer.close))
         self.app.push_screen(ComposerDialog(action.value, title, str(item.get("text") or ""),
-                                            draft), chosen)
+                                            draft, others), chosen)
 
     def action_hide(self) -> None:
         """Hide the selected comment on the page."""
@@ -365,8 +436,13 @@ class InboxScreen(DeskScreen):
         if item.get("kind") != "comment":
             self.notify("Only comments can be hidden.", markup=False)
             return
-        self.act(f"Hiding comment #{item['id']} on the page.",
-                 lambda: self.desk.answer(item["id"], "", Action.HIDE))
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self.act(f"Hiding comment #{item['id']} on the page (z shows it again).",
+                         lambda: self.desk.answer(item["id"], "", Action.HIDE))
+        self.app.push_screen(ConfirmDialog(
+            f"Hide comment #{item['id']} on the page? Everyone but its author stops seeing "
+            "it (z shows it again).", yes="Hide"), chosen)
 
     def action_undo(self) -> None:
         """Undo the last action (refused with the reason when no longer safe)."""
@@ -375,6 +451,5 @@ class InboxScreen(DeskScreen):
             return
         record = self.undo_stack.pop()
 
-        def run() -> None:
-            self.desk.undo(record)
-        self.act(f"Undone: {record.action} of #{record.item_id}.", run)
+        self.act(f"Undone: {record.action} of #{record.item_id}.",
+                 lambda: self.desk.undo(record))

@@ -24,7 +24,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from socialdesk.core.desk import Desk
 from socialdesk.core.schedule.workflow import PauseState, languages_of, local_label
+from socialdesk.errors import UserError
 from socialdesk.ui.dialogs.choice import ChoiceDialog
+from socialdesk.ui.dialogs.confirm import ConfirmDialog
 from socialdesk.ui.dialogs.post_form import PostForm, PostFormDialog
 from socialdesk.ui.format import one_line, plain_block
 from socialdesk.ui.screens.base import DeskScreen
@@ -91,15 +93,23 @@ class PostsScreen(DeskScreen):
     """Scheduled safety posts."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Inbox", id="posts.back"),
-        Binding("n", "new", "New", id="posts.new"),
-        Binding("e", "edit", "Edit", id="posts.edit"),
-        Binding("a", "approve", "Approve", id="posts.approve"),
-        Binding("x", "cancel_post", "Cancel post", id="posts.cancel"),
-        Binding("t", "retry", "Retry", show=False, id="posts.retry"),
-        Binding("d", "dismiss_problem", "Dismiss", show=False, id="posts.dismiss"),
-        Binding("P", "pause", "Pause all", id="posts.pause"),
-        Binding("R", "resume", "Resume", id="posts.resume"),
+        Binding("escape", "back", "Inbox", id="posts.back", tooltip="Back to the inbox"),
+        Binding("n", "new", "New", id="posts.new",
+                tooltip="A new safety post from a template or free text"),
+        Binding("e", "edit", "Edit", id="posts.edit",
+                tooltip="Edit the selected post (an approved one needs approving again)"),
+        Binding("a", "approve", "Approve", id="posts.approve",
+                tooltip="Approve the selected draft (supervisors)"),
+        Binding("x", "cancel_post", "Cancel post", id="posts.cancel",
+                tooltip="Cancel the selected post before it goes out"),
+        Binding("t", "retry", "Retry", show=False, id="posts.retry",
+                tooltip="Publish a failed or uncertain one-off again (check the page first)"),
+        Binding("d", "dismiss_problem", "Dismiss", show=False, id="posts.dismiss",
+                tooltip="Mark the selected post's problems as handled"),
+        Binding("P", "pause", "Pause all", id="posts.pause",
+                tooltip="Crisis pause: stop all scheduled publishing, with a reason"),
+        Binding("R", "resume", "Resume", id="posts.resume",
+                tooltip="End the crisis pause (asks first)"),
     ]
     DEFAULT_CSS = """
     PostsScreen #posts-body { height: 1fr; }
@@ -348,6 +358,10 @@ class PostsScreen(DeskScreen):
     def pause_submitted(self, event: Input.Submitted) -> None:
         """Pause with the reason typed."""
         reason = event.value
+        if not reason.strip():   # refused: the box stays open for the reason
+            self.notify("Give a reason for the pause (everyone on the desk will see it).",
+                        severity="warning", markup=False)
+            return
         event.input.value = ""
         self._asking(False)
         posts = self.desk.posts
@@ -368,10 +382,24 @@ class PostsScreen(DeskScreen):
         self.app.pop_screen()
 
     def action_resume(self) -> None:
-        """Resume publishing (supervisors); overdue posts are judged by the grace rule."""
+        """Resume publishing (supervisors), after a yes; overdue posts are judged by the
+        grace rule."""
         posts = self.desk.posts
-        self.act("Scheduled posts resumed; overdue posts are published if within grace, "
-                 "else marked missed.", posts.resume)
+        try:
+            self.desk.require("resume")   # an officer is told at once, not after a question
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act("Scheduled posts resumed; overdue posts are published if within "
+                         "grace, else marked missed.", posts.resume)
+        grace = self.desk.config.posts.grace_minutes
+        self.app.push_screen(ConfirmDialog(
+            f"Resume all scheduled posts? Posts that fell due during the pause go out now if "
+            f"at most {grace} minutes late; older ones are marked missed.", yes="Resume"),
+            answered)
 
 
 def _languages(post: dict[str, Any]) -> Text:

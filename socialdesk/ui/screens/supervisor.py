@@ -52,14 +52,23 @@ class SupervisorScreen(DeskScreen):
     """Response times for supervisors."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Inbox", id="supervisor.back"),
-        Binding("b", "next_dimension", "Group by", id="supervisor.group_by"),
-        Binding("w", "next_window", "Period", id="supervisor.period"),
-        Binding("e", "export", "Export CSV", id="supervisor.export"),
+        Binding("escape", "app.pop_screen", "Inbox", id="supervisor.back",
+                tooltip="Back to the inbox"),
+        Binding("b", "next_dimension", "Group by", id="supervisor.group_by",
+                tooltip="Group the figures by category, urgency, officer, language, kind, week"),
+        Binding("w", "next_window", "Period", id="supervisor.period",
+                tooltip="The period: the last 4, 12 or 52 weeks, or all time"),
+        Binding("p", "past_sla", "Past SLA", id="supervisor.past_sla",
+                tooltip="The open items past their first-response time right now"),
+        Binding("e", "export", "Export CSV", id="supervisor.export",
+                tooltip="Export the report as CSV (supervisors)"),
     ]
+    #: a short terminal (80×24) hides the charts, so the table and its items stay on screen
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
     DEFAULT_CSS = """
     SupervisorScreen #headline { height: auto; padding: 0 1; }
     SupervisorScreen #charts { height: 12; }
+    SupervisorScreen.-short #charts { display: none; }
     SupervisorScreen #groups { height: 1fr; }
     SupervisorScreen #drill-title { height: 1; padding: 0 1; background: $panel; }
     SupervisorScreen #drill { height: 1fr; }
@@ -71,6 +80,9 @@ class SupervisorScreen(DeskScreen):
         self.dimension = "category"
         self.window = 12
         self.report: Report | None = None
+        #: what the items table shows: (dimension, group key), or ("past", "") for the items
+        #: past SLA now; shown again from each new report, so it never goes stale
+        self.drilled: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         """Headline, two weekly charts, the groups table, the drill-down table."""
@@ -117,19 +129,21 @@ class SupervisorScreen(DeskScreen):
         overall = report.overall
         line = Text()
         line.append(f"{self._period()}: {overall.count:,} contacts, {overall.answered:,} "
-                    f"answered, {overall.no_reply_needed:,} closed without reply needed.  ",
+                    f"answered, {overall.no_reply_needed:,} closed without reply needed, "
+                    f"{overall.answered_elsewhere:,} answered elsewhere.  ",
                     style="bold")
         line.append(f"First response median {minutes_text(overall.frt_staffed_median)} staffed "
                     f"(p90 {minutes_text(overall.frt_staffed_p90)}), "
                     f"{minutes_text(overall.frt_elapsed_median)} elapsed; within SLA "
                     f"{share_text(overall)} ({report.clock} clock).  ")
-        line.append(f"Past SLA now: {len(report.past_sla_now)}.\n",
+        line.append(f"Past SLA now: {len(report.past_sla_now)} (p lists them).\n",
                     style="bold red" if report.past_sla_now else "")
         line.append(report.parity.text, style="bold white on red"
                     if report.parity.welsh_slower else "green")
         self.query_one("#headline", Static).update(line)
         self._charts(report)
         self._groups()
+        self._drill_again()
 
     def _charts(self, report: Report) -> None:
         weeks = [g for g in report.groups.get("week", []) if g.count]
@@ -145,6 +159,8 @@ class SupervisorScreen(DeskScreen):
             plt.title(title)
             if values:
                 plt.plot(list(range(len(values))), values, marker="braille")
+                # from 0 up, never around a constant: all-zero weeks drew an axis of -1 to 1
+                plt.ylim(0, 100 if chart_id == "#sla-chart" else max(1.0, max(values) * 1.1))
                 step = max(1, len(labels) // 8)
                 plt.xticks(list(range(0, len(labels), step)), labels[::step])
             chart.refresh()
@@ -153,7 +169,7 @@ class SupervisorScreen(DeskScreen):
         table = self.query_one("#groups", DataTable)
         table.clear(columns=True)
         table.add_columns(self.dimension, "items", "answered", "FRT med", "p90",
-                          "elapsed med", "p90", "SLA", "no reply")
+                          "elapsed med", "p90", "SLA", "no reply", "elsewhere")
         if self.report is None:
             return
         for group in self.report.groups.get(self.dimension, []):
@@ -161,6 +177,7 @@ class SupervisorScreen(DeskScreen):
                                                 group.frt_elapsed_median, group.frt_elapsed_p90)]
             table.add_row(Text(one_line(group.key)), f"{group.count:,}", f"{group.answered:,}",
                           *times, share_text(group), f"{group.no_reply_needed:,}",
+                          f"{group.answered_elsewhere:,}",
                           key=group.key)
         self.sub_title = f"supervisor · {self._period()} · by {self.dimension}"
 
@@ -169,13 +186,42 @@ class SupervisorScreen(DeskScreen):
     @on(DataTable.RowSelected, "#groups")
     def drill(self, event: DataTable.RowSelected) -> None:
         """Show the items behind the selected group."""
-        if self.report is None or event.row_key.value is None:
+        if event.row_key.value is not None:
+            self.drilled = (self.dimension, str(event.row_key.value))
+            self._drill_again()
+
+    def action_past_sla(self) -> None:
+        """Show the open items past their first-response time right now."""
+        self.drilled = ("past", "")
+        self._drill_again()
+
+    def _drill_again(self) -> None:
+        """(Re)load the items table for what is drilled, from the current report."""
+        if self.report is None or self.drilled is None:
             return
-        key = str(event.row_key.value)
-        group = next(g for g in self.report.groups[self.dimension] if g.key == key)
-        self.load_drill(f"{self.dimension} = {key}: {group.count:,} items"
-                        f"{f' (first {DRILL_LIMIT})' if group.count > DRILL_LIMIT else ''}",
-                        group.item_ids[:DRILL_LIMIT])
+        dimension, key = self.drilled
+        if dimension == "past":
+            ids = self.report.past_sla_now
+            title = f"past SLA right now: {len(ids):,} open items, most overdue first"
+        else:
+            group = next((g for g in self.report.groups.get(dimension, []) if g.key == key),
+                         None)
+            ids = group.item_ids if group else []
+            title = f"{dimension} = {key} · {self._period()}: {len(ids):,} items"
+        if len(ids) > DRILL_LIMIT:
+            title += f" (first {DRILL_LIMIT})"
+        self.load_drill(title + " — Enter opens one in the inbox", ids[:DRILL_LIMIT])
+
+    @on(DataTable.RowSelected, "#drill")
+    def open_item(self, event: DataTable.RowSelected) -> None:
+        """Enter on an item: back to the inbox with that item selected."""
+        if event.row_key.value is None:
+            return
+        item_id = int(str(event.row_key.value))
+        self.app.pop_screen()
+        inbox = getattr(self.app, "inbox", None)
+        if inbox is not None:
+            inbox.show_item(item_id)
 
     @work(thread=True, exclusive=True, group="drill", exit_on_error=False)
     def load_drill(self, title: str, ids: list[int]) -> None:
@@ -196,7 +242,8 @@ class SupervisorScreen(DeskScreen):
             table.add_row(str(row["id"]), local_time(row["created_at"], zone, now),
                           str(row.get("category") or "—"), str(row.get("language") or "—"),
                           Text(one_line(row.get("assignee"))), str(row.get("status")),
-                          Text(one_line(row.get("text"), "(no text)")[:80]))
+                          Text(one_line(row.get("text"), "(no text)")[:80]),
+                          key=str(row["id"]))
 
     # ── choices and export ───────────────────────────────────────────────────────────────
 

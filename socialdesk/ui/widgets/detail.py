@@ -68,13 +68,26 @@ def _classification(item: dict[str, Any]) -> Text:
             pass
     out.append(f"   language: {LANGUAGE_NAME.get(item.get('language') or '', '?')}")
     if item.get("urgent"):
-        out.append("\nurgent", style="bold red")
-        cues = json.loads(item.get("urgent_cues") or "[]")
+        out.append_text(_urgent_reason(item))
+    return out
+
+
+def _urgent_reason(item: dict[str, Any]) -> Text:
+    """Who made the item urgent: an officer (named), the model's cues, or the model's score."""
+    out = Text("\nurgent", style="bold red")
+    cues = json.loads(item.get("urgent_cues") or "[]")
+    if item.get("urgent_set_by"):
+        out.append(" — set by ")
+        out.append_text(user_text(str(item["urgent_set_by"])))
         if cues:
-            out.append(" — cues: ")
+            out.append(" (the model's cues: ")
             out.append_text(user_text("; ".join(str(c) for c in cues)))
-        else:
-            out.append(" — by the model" if item.get("model_version") else " — set by officer")
+            out.append(")")
+    elif cues:
+        out.append(" — cues: ")
+        out.append_text(user_text("; ".join(str(c) for c in cues)))
+    else:
+        out.append(" — by the model" if item.get("model_version") else " — not classified")
     return out
 
 

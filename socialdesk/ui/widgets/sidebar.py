@@ -30,6 +30,19 @@ CHOICES: list[tuple[str, object, str]] = [
 ]
 
 
+def describe(chosen: InboxFilter) -> str:
+    """The filters in force besides the default view, as people read them ("" when none):
+    e.g. "Cymraeg · Urgent only · search “beic”"."""
+    parts = [label for dimension, value, label in CHOICES
+             if dimension and dimension != "view" and getattr(chosen, dimension) == value]
+    if chosen.view != "todo":
+        parts.insert(0, next(label for d, v, label in CHOICES if d == "view" and
+                             v == chosen.view))
+    if chosen.search.strip():
+        parts.append(f"search “{chosen.search.strip()}”")
+    return " · ".join(parts)
+
+
 def toggle(chosen: InboxFilter, dimension: str, value: object) -> InboxFilter:
     """The filter after clicking a choice: select it, or back to "any" if it was selected."""
     current = getattr(chosen, dimension)
