@@ -592,3 +592,26 @@ async def test_close_offers_only_honest_reasons_and_asks_how_it_was_answered_els
     await settle(pilot, app)
     detail = row_of(team_desk, item)
     assert detail["status"] == "closed" and detail["close_note"] == "rang her back"
+
+
+async def test_urgent_items_arriving_above_the_selection_stay_in_sight(team_desk: Desk,
+                                                                       tmp_path: Path) -> None:
+    """With the first row selected, new urgent items arriving above it pushed the list down and
+    out of sight (seen in the demo): a list seen from its top stays at its top."""
+    app = make_app(team_desk, clock=utc_now)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        first_plain = table(app).ids[1]
+        await select(pilot, app, first_plain)
+        newcomer = other(team_desk, "bryn")
+        arrived = seed_items(newcomer, tmp_path / "urgent.jsonl", rows=[
+            (f"Man with a knife outside the Spar in Llangefni now ({n})", "message", "en",
+             "report", 1, f"Writer {n}", 0) for n in range(3)], now=utc_now())
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if set(arrived) <= set(table(app).ids):
+                break
+        await settle(pilot, app)
+        assert table(app).selected_id == first_plain
+        assert int(table(app).scroll_offset.y) == 0
+        assert all(table(app).ids.index(i) < 5 for i in arrived)

@@ -129,8 +129,13 @@ class InboxTable(ScrollView, can_focus=True):
         return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
 
     def set_ids(self, ids: list[int]) -> None:
-        """Show a new ordered list of items, keeping the selected item (and its screen row)."""
+        """Show a new ordered list of items, keeping the selected item (and its screen row).
+
+        A list seen from its top stays at its top while the selected item still fits on the
+        screen: urgent items arriving above are pinned there to be seen, not scrolled away.
+        """
         keep, screen_row = self.selected_id, self.cursor - int(self.scroll_offset.y)
+        at_top = int(self.scroll_offset.y) == 0
         self.ids = ids
         self._rows.clear()
         self.virtual_size = Size(self.size.width, len(ids))
@@ -139,6 +144,8 @@ class InboxTable(ScrollView, can_focus=True):
         else:
             index = min(self.cursor, len(ids) - 1)
         index = max(index, 0)
+        if at_top and index < max(self.scrollable_content_region.height, 1):
+            screen_row = index
         if ids:
             self.scroll_to(y=max(0, index - max(screen_row, 0)), animate=False, immediate=True)
         self.set_cursor(index, announce=keep != self.selected_id or keep is None)
