@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 import subprocess
 import sys
 from dataclasses import dataclass, replace
@@ -18,8 +18,14 @@ REPO = Path(__file__).resolve().parent.parent
 BUNDLED_CONFIG = REPO / "config" / "socialdesk.toml"
 
 
-#: Test actors who are members of the team (non-members are read-only, as on a real desk).
-TEST_MEMBERS = {"tester": "officer", "gethin": "officer"}
+def os_account() -> str:
+    """The account the tests run as, as socialdesk sees it (the effective OS account)."""
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+#: Test actors who are members of the team (non-members are read-only, as on a real desk). A
+#: supervisor is named, so that the account creating a test database is not made one.
+TEST_MEMBERS = {"tester": "officer", "gethin": "officer", "sioned": "supervisor"}
 
 
 @pytest.fixture
@@ -36,7 +42,7 @@ def team_config_file(tmp_path_factory) -> Path:
     """The bundled config file with the OS user running the tests as an officer."""
     path = tmp_path_factory.mktemp("config") / "socialdesk.toml"
     text = BUNDLED_CONFIG.read_text(encoding="utf-8").replace(
-        "[members]\n", f'[members]\n"{getpass.getuser()}" = "officer"\n')
+        "[members]\n", f'[members]\n"{os_account()}" = "officer"\nsioned = "supervisor"\n')
     off = text.replace("fine_tune_in_background = true", "fine_tune_in_background = false")
     assert off != text
     path.write_text(off, encoding="utf-8")

@@ -9,6 +9,7 @@ One module per group of commands (like pip's commands package), every command th
 - :mod:`.model` — classify, train, eval
 - :mod:`.safety_posts` — posts (one sub-command per action)
 - :mod:`.supervisor` — report, audit verify, purge
+- :mod:`.team` — members, policy
 - :mod:`.demo` — dashboard (the default), demo
 
 Exit codes: 0 success, 1 a user error (one clear sentence on stderr), 2 bad usage.
@@ -22,12 +23,12 @@ import sys
 from collections.abc import Sequence
 
 from socialdesk import __version__
-from socialdesk.cli import demo, inbox, model, page, safety_posts, setup, supervisor
+from socialdesk.cli import demo, inbox, model, page, safety_posts, setup, supervisor, team
 from socialdesk.cli.base import Command, global_options
 from socialdesk.errors import UserError
 
 #: Every command, in the order `socialdesk --help` lists them.
-GROUPS = (demo, setup, inbox, page, supervisor, safety_posts, model)
+GROUPS = (demo, setup, inbox, page, supervisor, team, safety_posts, model)
 
 
 def build_parser() -> argparse.ArgumentParser:

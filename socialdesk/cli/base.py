@@ -15,6 +15,7 @@ import signal
 import threading
 from typing import ClassVar
 
+from socialdesk.cli.output import note
 from socialdesk.config import Config, load_config
 from socialdesk.core.desk import Desk, access
 
@@ -89,6 +90,11 @@ def open_desk(options: argparse.Namespace, create: bool = False) -> Desk:
     desk = Desk(config_of(options), options.db, create=create)
     if desk.role == access.NO_ACCESS:
         desk.require("use socialdesk")
+    ignored = desk.context.config_overrides()
+    if ignored:
+        note(f"this database keeps its own roles and policy: {' and '.join(ignored)} in "
+             f"{desk.config.source} differ and are ignored (supervisors change them with "
+             "'socialdesk members' and 'socialdesk policy').")
     return desk
 
 

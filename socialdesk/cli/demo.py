@@ -95,7 +95,7 @@ def _seed_demo_posts(officer: Desk, desk: Desk) -> None:
               "date": saturday.strftime("%Y-%m-%d"), "time": "10:00-14:00"}, False)):
         draft = posts.draft(name, values)
         post_id = posts.add(draft.title, draft.cy, draft.en, when, draft.template)
-        if approve and desk.config.posts.require_approval:
+        if approve and desk.policy.require_approval:
             desk.posts.approve(post_id)
     posts.add("Christmas market patrols", "", "Officers will be at the Beaumaris Christmas "
               "market this weekend — come and say hello!", "monthly first saturday 10:00")

@@ -33,10 +33,10 @@ def send_now(desk: Desk) -> int:
 
 
 def _queue(desk: Desk, item_id: int, action: Action, text: str, send: bool) -> int:
-    """Queue an answer or a hide, say so (or that it was queued already), send if asked."""
-    entry, new = desk.queue_answer(item_id, action, text)
-    say(f"{action.value} to item {item_id} {'queued' if new else 'was already queued'} as "
-        f"outbox #{entry}")
+    """Queue an answer or a hide as the dashboard does — claiming the item for you, refused
+    when another officer holds it — say so, and send if asked."""
+    record = desk.answer(item_id, text, action)
+    say(f"{action.value} to item {item_id} queued as outbox #{record.outbox_id}")
     return send_now(desk) if send else 0
 
 

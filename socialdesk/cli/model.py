@@ -14,6 +14,7 @@ from socialdesk.core.classify.classifier import Classifier
 from socialdesk.core.classify.data import ExampleFileError
 from socialdesk.core.classify.training import current_model_dir
 from socialdesk.core.desk import Desk
+from socialdesk.core.desk.access import Permission
 
 
 def classify_if_model(desk: Desk) -> None:
@@ -103,6 +104,7 @@ class Train(Command):
     def run(self, options: argparse.Namespace) -> int:
         """Train, then classify what waits and again what nobody has touched."""
         desk = open_desk(options)
+        desk.require(Permission.TRAIN)
         model = desk.model.retrain(full=not options.fast, progress=train_progress())
         meta = model.meta
         say(f"model {meta['version']} trained on {meta['examples']} examples "

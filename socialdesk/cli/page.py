@@ -10,6 +10,7 @@ from socialdesk.cli.base import Command, open_desk, stop_event, wait_for_stop
 from socialdesk.cli.inbox import send_summary
 from socialdesk.cli.model import classify_if_model, ready_classifier
 from socialdesk.cli.output import fail, printable, say
+from socialdesk.core.desk.access import Permission
 from socialdesk.core.desk.events import (
     JobEvent,
     JobFailed,
@@ -107,7 +108,8 @@ class Worker(Command):
     def run(self, options: argparse.Namespace) -> int:
         """Run until Ctrl-C; exit 1 with the reason when the jobs had to stop (token)."""
         desk = open_desk(options)
-        desk.context.graph_client().close()  # fail now, in one sentence, if page/token missing
+        desk.require(Permission.RUN_JOBS)    # fail now, in one sentence: not a member,
+        desk.context.graph_client().close()  # no page, no token
         desk.model.auto_classify = True
         ready_classifier(desk)
         jobs = BackgroundJobs(desk, listener=print_event)

@@ -45,8 +45,9 @@ class Init(Command):
 
     def run(self, options: argparse.Namespace) -> int:
         """Create and migrate the database, or say that it is already there."""
+        config = config_of(options)
+        existed = paths.db_file(options.db, config.database_path or None).is_file()
         desk = open_desk(options, create=True)
-        existed = desk.context.database_exists()
         version = desk.store.schema_version()
         say(f"database {desk.db_path} {'already exists' if existed else 'created'} "
             f"(schema version {version})")

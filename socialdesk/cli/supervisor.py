@@ -159,7 +159,7 @@ class Purge(Command):
         result = desk.purge(dry_run=options.dry_run)
         verb = "would purge" if result.dry_run else "purged"
         say(f"{verb} {result.items:,} items and {result.answers:,} answers created before "
-            f"{result.cutoff:%Y-%m-%d} ({desk.config.retention_days} days); reports keep "
+            f"{result.cutoff:%Y-%m-%d} ({desk.policy.retention_days} days); reports keep "
             "their figures.")
         return 0
 

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from socialdesk.core.desk import Desk
+from socialdesk.core.desk.access import Role
 from socialdesk.core.desk.events import (
     JobEvent,
     JobFailed,
@@ -253,5 +254,7 @@ def screen_actions(screen: Screen, keys: dict[str, str]) -> list[tuple[str, str,
 def build_app(desk: Desk, *, background: bool = True, load_model: bool = True,
               clock: Callable[[], datetime] = utc_now) -> SocialDeskApp:
     """The dashboard for a desk; background jobs run when a page is configured."""
-    jobs = BackgroundJobs(desk) if background and desk.config.page.id else None
+    members = (Role.OFFICER, Role.SUPERVISOR)
+    jobs = BackgroundJobs(desk) if background and desk.config.page.id and \
+        desk.role in members else None
     return SocialDeskApp(desk, jobs=jobs, load_model=load_model, clock=clock)

@@ -111,7 +111,8 @@ def test_desk_classifies_synced_items_and_keeps_officer_choices(data_dir, config
     fake = start_fake(seed=101, posts=3, comments=40, conversations=8)
     try:
         os.environ[config.page.token_env] = fake.token
-        desk = Desk(replace(config, page=page_config(config, fake)), tmp_path / "c.db")
+        desk = Desk(replace(config, page=page_config(config, fake)), tmp_path / "c.db",
+                    actor="tester")
         desk.model.auto_classify = True
         report = desk.sync_once()
         assert report.ok and report.new

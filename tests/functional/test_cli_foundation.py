@@ -38,8 +38,8 @@ def test_import_is_idempotent_and_reports_counts(tmp_path: Path, run_cli) -> Non
     actions = sqlite3.connect(tmp_path / "cli.db").execute(
         "select action, payload from audit_log order by id").fetchall()
     # the first run also records the configuration it ran with (config changes are audited)
-    assert [a for a, _ in actions] == ["config", "import", "import"]
-    assert json.loads(actions[1][1]) == {"imported": 3, "duplicates": 0, "skipped": 0}
+    assert [a for a, _ in actions] == ["team_seeded", "config", "import", "import"]
+    assert json.loads(actions[2][1]) == {"imported": 3, "duplicates": 0, "skipped": 0}
 
 
 def test_malformed_lines_skipped_listed_and_exit_1(tmp_path: Path, run_cli) -> None:

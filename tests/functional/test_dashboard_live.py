@@ -21,7 +21,8 @@ from tests.ui_helpers import settle
 def live_desk(config, fake, tmp_path: Path, monkeypatch) -> Desk:
     monkeypatch.setenv(config.page.token_env, fake.token)
     live = replace(config, page=replace(page_config(config, fake), sync_interval_seconds=10),
-                   access=AccessConfig(members={"tester": "supervisor"}))
+                   access=AccessConfig(members={"tester": "supervisor"}),
+                   posts=replace(config.posts, self_approval=True))   # a one-supervisor team
     return Desk(live, tmp_path / "live.db", actor="tester")
 
 

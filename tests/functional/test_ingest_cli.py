@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import os
@@ -19,7 +18,7 @@ import pytest
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.jobs import BackgroundJobs
 from socialdesk.core.outbox import sender as outbox
-from tests.conftest import assert_one_sentence
+from tests.conftest import assert_one_sentence, os_account
 from tests.ingest_helpers import page_config, start_fake
 
 
@@ -39,7 +38,7 @@ def fake_page_process(tmp_path: Path):
 def page_env(tmp_path: Path, info: dict) -> dict[str, str]:
     config = tmp_path / "page.toml"
     config.write_text(f'[page]\nid = "{info["page_id"]}"\ngraph_url = "{info["url"]}"\n'
-                      f'page_size = 20\n[members]\n"{getpass.getuser()}" = "officer"\n')
+                      f'page_size = 20\n[members]\n"{os_account()}" = "officer"\n')
     return {"SOCIALDESK_CONFIG": str(config), "SOCIALDESK_PAGE_TOKEN": info["token"]}
 
 
@@ -108,7 +107,8 @@ def test_worker_lease_lets_only_one_process_run_jobs(tmp_path, config) -> None:
 
         cfg = replace(config, page=page_config(config, fake))
         os.environ[cfg.page.token_env] = fake.token
-        one, two = Desk(cfg, tmp_path / "w.db"), Desk(cfg, tmp_path / "w.db")
+        one, two = (Desk(cfg, tmp_path / "w.db", actor="tester"),
+                    Desk(cfg, tmp_path / "w.db", actor="gethin"))
         events: list[str] = []
         first = BackgroundJobs(one, listener=lambda e: events.append(f"1:{type(e).__name__}"))
         second = BackgroundJobs(two, listener=lambda e: events.append(f"2:{type(e).__name__}"))

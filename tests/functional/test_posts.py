@@ -402,7 +402,10 @@ def test_a_supervisor_may_not_approve_their_own_post_unless_the_policy_allows(ma
     with pytest.raises(PostError, match="another supervisor must approve"):
         d.supervisor.posts.approve(own)
     assert d.supervisor.posts.get(own)["status"] == "draft"
-    config = d.supervisor.config
-    lenient = replace(config, posts=replace(config.posts, self_approval=True))
-    Desk(lenient, d.supervisor.db_path, actor="rhian").posts.approve(own)
+    lenient = replace(d.supervisor.config, posts=replace(d.supervisor.config.posts,
+                                                         self_approval=True))
+    with pytest.raises(PostError):      # another config file cannot change the policy …
+        Desk(lenient, d.supervisor.db_path, actor="rhian").posts.approve(own)
+    d.supervisor.team.set_policy("self_approval", "true")    # … a supervisor can
+    d.supervisor.posts.approve(own)
     assert d.supervisor.posts.get(own)["status"] == "approved"

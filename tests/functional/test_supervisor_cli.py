@@ -3,34 +3,44 @@
 from __future__ import annotations
 
 import csv
-import getpass
 import json
 import sqlite3
 from pathlib import Path
 
-from tests.conftest import BUNDLED_CONFIG, assert_one_sentence
+from tests.conftest import BUNDLED_CONFIG, assert_one_sentence, os_account
 
 
 def config_with_role(tmp_path: Path, role: str) -> Path:
-    """The bundled config with the OS user running the tests as a member."""
+    """The bundled config with the OS user running the tests as a member (and another
+    supervisor, so that the account creating the database is not made one)."""
     path = tmp_path / f"{role}.toml"
     text = BUNDLED_CONFIG.read_text(encoding="utf-8").replace(
-        "[members]\n", f'[members]\n"{getpass.getuser()}" = "{role}"\n')
+        "[members]\n", f'[members]\n"{os_account()}" = "{role}"\nsioned = "supervisor"\n')
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def seed(run_cli, tmp_path: Path) -> None:
+def created_by(tmp_path: Path, config: Path, account: str) -> None:
+    """Another account creates the team database with this configuration (its team seeded)."""
+    from socialdesk.config import load_config
+    from socialdesk.core.desk import Desk
+
+    desk = Desk(load_config(config), tmp_path / "cli.db", actor=account)
+    desk.store.schema_version()
+    desk.close()
+
+
+def seed(run_cli, tmp_path: Path, env: dict[str, str] | None = None) -> None:
     lines = [{"text": "Beic wedi ei ddwyn yn Llangefni", "created_at": "2026-11-20T10:00:00Z"},
              {"text": "=cmd|' /C calc'!A0", "author": "=1+1", "created_at": "2026-11-21T10:00Z"}]
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
-    assert run_cli("import", str(path)).code == 0
+    assert run_cli("import", str(path), env=env).code == 0
 
 
 def test_report_json_csv_and_drill_down_for_a_supervisor(run_cli, tmp_path: Path) -> None:
-    seed(run_cli, tmp_path)
     env = {"SOCIALDESK_CONFIG": str(config_with_role(tmp_path, "supervisor"))}
+    seed(run_cli, tmp_path, env)
     text = run_cli("report", env=env)
     assert text.code == 0, text.err
     assert "Response times" in text.out and "by language" in text.out
@@ -50,8 +60,8 @@ def test_report_json_csv_and_drill_down_for_a_supervisor(run_cli, tmp_path: Path
 
 
 def test_officer_is_refused_export_and_purge_in_one_sentence(run_cli, tmp_path: Path) -> None:
-    seed(run_cli, tmp_path)
     env = {"SOCIALDESK_CONFIG": str(config_with_role(tmp_path, "officer"))}
+    seed(run_cli, tmp_path, env)
     refused = run_cli("report", "--csv", str(tmp_path / "r.csv"), env=env)
     assert refused.code == 1 and "Only a supervisor can export" in refused.err
     assert_one_sentence(refused.err)
@@ -65,7 +75,7 @@ def test_officer_is_refused_export_and_purge_in_one_sentence(run_cli, tmp_path: 
 def test_audit_verify_ok_then_broken_with_exit_1(run_cli, tmp_path: Path) -> None:
     seed(run_cli, tmp_path)
     ok = run_cli("audit", "verify")
-    assert ok.code == 0 and ok.out.startswith("audit log OK: 2 rows")
+    assert ok.code == 0 and ok.out.startswith("audit log OK: 3 rows")  # team, config, import
     conn = sqlite3.connect(tmp_path / "cli.db")
     conn.execute("update audit_log set actor = 'nobody' where id = 2")
     conn.commit()
@@ -76,11 +86,11 @@ def test_audit_verify_ok_then_broken_with_exit_1(run_cli, tmp_path: Path) -> Non
 
 
 def test_purge_dry_run_then_purge_as_supervisor(run_cli, tmp_path: Path) -> None:
-    seed(run_cli, tmp_path)
     path = config_with_role(tmp_path, "supervisor")
     path.write_text(path.read_text(encoding="utf-8").replace("days = 365", "days = 1"),
                     encoding="utf-8")
     env = {"SOCIALDESK_CONFIG": str(path)}
+    seed(run_cli, tmp_path, env)
     before = json.loads(run_cli("report", "--json", env=env).out)["overall"]
     dry = run_cli("purge", "--dry-run", env=env)
     assert dry.code == 0 and dry.out.startswith("would purge 2 items")
@@ -96,6 +106,7 @@ def test_unknown_users_get_no_access_when_configured(run_cli, tmp_path: Path) ->
     path = tmp_path / "closed.toml"
     path.write_text(BUNDLED_CONFIG.read_text(encoding="utf-8").replace(
         'unknown_users = "read-only"', 'unknown_users = "none"'), encoding="utf-8")
+    created_by(tmp_path, path, "sioned")          # sioned's desk: the tests' account is not on it
     result = run_cli("report", env={"SOCIALDESK_CONFIG": str(path)})
     assert result.code == 1 and "not a member of this desk" in result.err
     assert_one_sentence(result.err)
@@ -105,6 +116,7 @@ def test_read_only_users_cannot_change_anything_from_the_cli(run_cli, tmp_path: 
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps({"text": "hello"}) + "\n", encoding="utf-8")
     env = {"SOCIALDESK_CONFIG": str(BUNDLED_CONFIG)}     # nobody is a member there
+    created_by(tmp_path, BUNDLED_CONFIG, "sioned")       # who creates it is its supervisor
     refused = run_cli("import", str(path), env=env)
     assert refused.code == 1 and "read-only access" in refused.err
     assert_one_sentence(refused.err)

@@ -132,3 +132,47 @@ async def test_charts_start_at_zero_and_step_aside_on_a_short_terminal(sian: Des
         assert screen.query_one("#charts").display
         chart = screen.query_one("#frt-chart")
         assert chart.plt.monitor.ylim[0] == [0.0, 1.0]   # not -1 to 1 around the zeros
+
+
+async def test_members_and_policy_on_the_supervisor_screen(sian: Desk) -> None:
+    """Supervisors manage members and policy from the screen (issue 19); officers look."""
+    from socialdesk.ui.dialogs.team import TeamDialog
+
+    app = make_app(sian, clock=utc_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_supervisor(pilot, app)
+        await pilot.press("m")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, TeamDialog)
+        members = dialog.query_one("#members", DataTable)
+        assert [members.get_row_at(n)[0].plain for n in range(members.row_count)] == \
+            ["ann", "sian"]
+        await pilot.press("a")
+        await settle(pilot, app)
+        await pilot.press(*"gwen", "enter")
+        await settle(pilot, app)
+        await pilot.press("enter")                     # officer
+        await settle(pilot, app)
+        assert sian.team.members()["gwen"] == "officer"
+        await pilot.press("p")
+        await settle(pilot, app)
+        app.screen.query_one("OptionList").highlighted = 2        # retention_days
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press(*"400", "enter")
+        await settle(pilot, app)
+        assert sian.policy.retention_days == 400
+    ann = Desk(sian.config, sian.db_path, actor="ann")
+    app = make_app(ann, clock=utc_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_supervisor(pilot, app)
+        await pilot.press("m", "a")
+        await settle(pilot, app)
+        await pilot.press(*"mallory", "enter")
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert any("Only a supervisor can change members" in n.message
+                   for n in app._notifications)
+        assert "mallory" not in ann.team.members()

@@ -15,6 +15,7 @@ from rich.pretty import pretty_repr
 
 from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.graph.token import PageToken
+from tests.conftest import os_account
 from tests.ingest_helpers import start_fake
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,14 +39,13 @@ def everything_written(folder: Path) -> bytes:
 
 def test_cli_outputs_database_exports_and_data_dir_never_hold_the_token(tmp_path: Path,
                                                                          tally) -> None:
-    import getpass
 
     fake = start_fake(seed=501, token=TOKEN, posts=3, comments=30, conversations=4,
                       faults=("reset@reply=1", "server_error=0.15", "truncated_json=0.15",
                               "reset@publish=1"))
     home = tmp_path / "home"
     env = {**os.environ, "SOCIALDESK_CONFIG": str(config_for(tmp_path, fake,
-                                                             getpass.getuser())),
+                                                             os_account())),
            "SOCIALDESK_DB": str(home / "desk.db"), "SOCIALDESK_DATA_DIR": str(home / "data"),
            "SOCIALDESK_PAGE_TOKEN": TOKEN, "PYTHONWARNINGS": "default"}
     outputs: list[str] = []
@@ -103,7 +103,7 @@ def test_token_file_must_be_private_and_is_never_copied(tmp_path: Path) -> None:
     token_file = tmp_path / "page-token"
     token_file.write_text(TOKEN + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "SOCIALDESK_PAGE_TOKEN"}
-    env.update(SOCIALDESK_CONFIG=str(config_for(tmp_path, fake, "nobody-here",
+    env.update(SOCIALDESK_CONFIG=str(config_for(tmp_path, fake, os_account(),
                                                 str(token_file))),
                SOCIALDESK_DB=str(tmp_path / "d.db"), SOCIALDESK_DATA_DIR=str(tmp_path / "data"))
     try:

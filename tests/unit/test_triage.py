@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from socialdesk.config import AccessConfig
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import AccessDenied
 from socialdesk.core.models import InboxFilter
@@ -28,8 +26,10 @@ def team(tmp_path: Path, config) -> tuple[Desk, list[int]]:
 def test_eight_officers_claim_at_once_and_exactly_one_wins(team) -> None:
     desk, ids = team
     officers = [f"officer{n}" for n in range(8)]
-    config = replace(desk.config, access=AccessConfig(members=dict.fromkeys(officers,
-                                                                         "officer")))
+    config = desk.config
+    sian = Desk(config, desk.db_path, actor="sian")       # a supervisor adds the officers
+    for name in officers:
+        sian.team.set_member(name, "officer")
     results: dict[str, str] = {}
     start = threading.Barrier(len(officers))
 

@@ -7,8 +7,9 @@ The Desk, the safety-post desk, the model desk and the background jobs are all b
 
 from __future__ import annotations
 
-import getpass
 import hashlib
+import os
+import pwd
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,17 +22,36 @@ from socialdesk.core.audit.sla import SlaPolicy, fill_due_times
 from socialdesk.core.desk import access
 from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.graph.token import load_token
-from socialdesk.core.store import Store, audit_log, open_store
+from socialdesk.core.models import to_iso, utc_now
+from socialdesk.core.store import Store, audit_log, open_store, team
 from socialdesk.core.store.settings import CONFIG_DIGEST, read_setting, write_setting
 from socialdesk.errors import UserError
 
+#: The account that owns the desk's files in service mode (officers reach it through sudo).
+SERVICE_ACCOUNT = "socialdesk"
+
+
+def _account(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def in_service_mode() -> bool:
+    """Whether this process runs as the service account (the desk's files are its own)."""
+    return _account(os.geteuid()) == SERVICE_ACCOUNT
+
 
 def current_user() -> str:
-    """The OS user acting (identity on the shared host)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    """The acting account: the effective OS account — never an environment variable such as
+    $USER or $LOGNAME, which anyone can set. In service mode (running as the ``socialdesk``
+    account through sudo) it is the account that invoked sudo, by the uid sudo records."""
+    name = _account(os.geteuid())
+    sudo_uid = os.environ.get("SUDO_UID", "")
+    if name == SERVICE_ACCOUNT and sudo_uid.isdigit():
+        return _account(int(sudo_uid))
+    return name
 
 
 class DeskContext:
@@ -44,7 +64,6 @@ class DeskContext:
         #: whether a missing database file is created (else: one sentence, nothing made)
         self.create = create
         self.actor = actor or current_user()
-        self.role = access.role_of(config, self.actor)
         self.sla = SlaPolicy(config)
         self._local = threading.local()
         self._config_recorded = False
@@ -60,8 +79,70 @@ class DeskContext:
             self._local.store = store
             if not self._config_recorded:
                 self._config_recorded = True
+                self._seed_team(store)
                 self._record_config(store)
         return store
+
+    # ── the team: roles and policy, held by the database ─────────────────────────────────
+
+    def _seed_team(self, store: Store) -> None:
+        """A new database takes its members and policy from this configuration, once. With no
+        supervisor named there, the account creating the database becomes its first one, so a
+        fresh install works without editing TOML."""
+        if team.is_seeded(store):
+            return
+        members = self._seed_members(self.actor)
+        at = to_iso(utc_now())
+        with store.write():
+            if team.seed(store, members, access.Policy.from_config(self.config).as_dict(),
+                         self.actor, at):
+                audit_log.append(store, self.actor, "team_seeded", str(self.config.source.name),
+                                 {"members": members,
+                                  "policy": access.Policy.from_config(self.config).as_dict()})
+
+    @property
+    def policy(self) -> access.Policy:
+        """The team's policy: the database's (the configuration's before there is one)."""
+        fallback = access.Policy.from_config(self.config)
+        if not self._has_team():
+            return fallback
+        return access.Policy.from_values(team.policy(self.store), fallback)
+
+    @property
+    def role(self) -> access.Role:
+        """The acting account's role: a member's, else what the policy gives unknown
+        accounts. Before a database exists: what its seeding would give."""
+        if not self._has_team():
+            found = self._seed_members(self.actor).get(self.actor)
+        else:
+            found = team.role_of(self.store, self.actor)
+        return access.Role(found or self.policy.unknown_users)
+
+    def _seed_members(self, creator: str) -> dict[str, str]:
+        """The members this configuration seeds a database with, when ``creator`` creates it:
+        its [members], and the creator as supervisor when it names none."""
+        members = dict(self.config.access.members)
+        if access.Role.SUPERVISOR.value not in members.values():
+            members[creator] = access.Role.SUPERVISOR.value
+        return members
+
+    def _has_team(self) -> bool:
+        """Whether the team is read from the database (it exists, or may be created)."""
+        return self.create or self.database_exists()
+
+    def config_overrides(self) -> list[str]:
+        """What this configuration file says differently from the database's team (it is
+        ignored: only supervisors change members and policy, through the desk)."""
+        if not self.database_exists():
+            return []
+        differs = []
+        creator = str(team.seeded_by(self.store))
+        if self.config.access.members and \
+                self._seed_members(creator) != team.members(self.store):
+            differs.append("[members]")
+        if access.Policy.from_config(self.config) != self.policy:
+            differs.append("the policy ([posts] approval, [retention] days, [access])")
+        return differs
 
     def _record_config(self, store: Store) -> None:
         """Audit a configuration change: the file's SHA-256 differs from the last one seen."""
@@ -109,9 +190,10 @@ class DeskContext:
 
     # ── who may act ──────────────────────────────────────────────────────────────────────
 
-    def require(self, action: str) -> None:
-        """Refuse (AccessDenied, one sentence) unless the acting user may take ``action``."""
-        access.require(self.config, self.actor, action)
+    def require(self, action: access.Permission | str) -> None:
+        """Refuse (AccessDenied, one sentence) unless the acting user may take ``action``; an
+        action the permission table does not know is refused too."""
+        access.require(self.role, self.actor, action)
 
     # ── the page ─────────────────────────────────────────────────────────────────────────
 

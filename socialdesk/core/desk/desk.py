@@ -22,6 +22,7 @@ from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
+from socialdesk.core.desk.team import TeamDesk
 from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import_file
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
@@ -71,6 +72,8 @@ class Desk:
         self.posts = SafetyPostDesk(self.context)
         #: the classifier: loading, classifying what waits, building the full model
         self.model = ModelDesk(self.context)
+        #: members and roles, and the team's policy, as the database holds them
+        self.team = TeamDesk(self.context)
 
     @property
     def config(self) -> Config:
@@ -88,9 +91,14 @@ class Desk:
         return self.context.actor
 
     @property
-    def role(self) -> str:
+    def role(self) -> access.Role:
         """The acting user's role: officer, supervisor, read-only or none."""
         return self.context.role
+
+    @property
+    def policy(self) -> access.Policy:
+        """The team's policy (approval, retention, unknown accounts), from the database."""
+        return self.context.policy
 
     @property
     def store(self) -> Store:
@@ -156,7 +164,8 @@ class Desk:
 
     def sync_once(self, full: bool | None = None,
                   client: GraphClient | None = None) -> SyncReport:
-        """One sync pass of the page into the DB (recorded in the audit log)."""
+        """One sync pass of the page into the DB (recorded in the audit log); members only."""
+        self.require(access.Permission.RUN_JOBS)
         with self.context.graph(client) as graph:
             report = PageSync(self.store, graph, self.config.page).run(full)
         if self.model.auto_classify and report.new:
@@ -233,7 +242,9 @@ class Desk:
         return open_items_of_thread(self.store, item_id)
 
     def send_outbox(self, client: GraphClient | None = None) -> outbox.SendReport:
-        """Send what is queued (recorded in the audit log when anything happened)."""
+        """Send what is queued (recorded in the audit log when anything happened); members
+        only."""
+        self.require(access.Permission.RUN_JOBS)
         with self.context.graph(client) as graph:
             report = outbox.OutboxSender(self.store, graph, self.config.page.id).run()
         if report.sent or report.failed or report.uncertain:
@@ -288,9 +299,9 @@ class Desk:
     def assign(self, item_id: int, officer: str) -> triage.Undo:
         """Give an item to a member of the team (supervisors only)."""
         self.require("assign")
-        if self.config.access.role_of(officer) is None:
+        if officer not in self.team.members():
             raise triage.ActionRefused(f"{officer} is not a member of this desk "
-                                       f"([members] in {self.config.source}).")
+                                       "(socialdesk members list).")
         return triage.assign(self.store, self.actor, item_id, officer)
 
     def reclassify(self, item_id: int, category: str, urgent: bool) -> triage.Undo:
@@ -361,7 +372,7 @@ class Desk:
 
     def members(self) -> list[str]:
         """The desk's members (for assigning)."""
-        return sorted(self.config.access.members)
+        return sorted(self.team.members())
 
     # ── supervision: reports, audit log, retention ───────────────────────────────────────
 
@@ -394,11 +405,12 @@ class Desk:
         return self._purge(self.actor, dry_run, now)
 
     def purge_expired(self) -> retention.PurgeReport:
-        """The scheduled retention job (acts as "system", whoever runs the worker)."""
+        """The scheduled retention job (acts as "system", whoever runs the worker), with the
+        database's retention policy."""
         return self._purge("system", False, None)
 
     def _purge(self, actor: str, dry_run: bool, now: datetime | None) -> retention.PurgeReport:
-        result = retention.purge(self.store, self.config.retention_days, now or utc_now(),
+        result = retention.purge(self.store, self.policy.retention_days, now or utc_now(),
                                  dry_run)
         if not dry_run and result.items:
             self.context.record("purge", "items", {

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.models import utc_now
@@ -91,7 +92,7 @@ class SafetyPostDesk:
         self.context.require(SCHEDULE)
         post_id = workflow.create(self._store, self._actor, title, cy, en,
                                self.timing(when), self.clock(), template)
-        if not self.context.config.posts.require_approval and cy.strip() and en.strip():
+        if not self.context.policy.require_approval and cy.strip() and en.strip():
             workflow.approve(self._store, self._actor, post_id, self.clock(), self.zone)
         return post_id
 
@@ -112,7 +113,7 @@ class SafetyPostDesk:
 
     def approve(self, post_id: int) -> None:
         """Approve a draft (a supervisor, when the config requires it)."""
-        policy = self.context.config.posts
+        policy = self.context.policy
         self.context.require("approve" if policy.require_approval else SCHEDULE)
         workflow.approve(self._store, self._actor, post_id, self.clock(), self.zone,
                          own_allowed=policy.self_approval or not policy.require_approval)
@@ -144,7 +145,8 @@ class SafetyPostDesk:
             return self._publisher(graph).retry(self._actor, post_id)
 
     def publish_due(self, client: GraphClient | None = None) -> PublishReport:
-        """One publishing round (the background jobs call this on the timer)."""
+        """One publishing round (the background jobs call this on the timer); members only."""
+        self.context.require(access.Permission.RUN_JOBS)
         with self.context.graph(client) as graph:
             report = self._publisher(graph).run()
         if report.error:

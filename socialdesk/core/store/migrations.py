@@ -163,10 +163,18 @@ def _v4_close_notes_and_urgent_clock(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE items SET sla_due_at = NULL WHERE urgent = 1 AND from_page = 0")
 
 
+def _v5_team(db: sqlite_utils.Database) -> None:
+    """The team in the database: members with roles, and the policy (approval, retention,
+    unknown accounts), seeded once from the configuration that opens it first."""
+    db.table("members").create({"name": str, "role": str, "added_by": str, "added_at": str},
+                               pk="name", not_null={"role"})
+    db.table("policy").create({"key": str, "value": str}, pk="key")
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
 MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
-                               _v4_close_notes_and_urgent_clock]
+                               _v4_close_notes_and_urgent_clock, _v5_team]
 
 LATEST_VERSION = len(MIGRATIONS)

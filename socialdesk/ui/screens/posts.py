@@ -302,7 +302,7 @@ class PostsScreen(DeskScreen):
             return
         posts = self.desk.posts
         self.act("Saved the draft." + (" It needs a supervisor's approval."
-                                       if self.desk.config.posts.require_approval else ""),
+                                       if self.desk.policy.require_approval else ""),
                  lambda: posts.add(form.title or one_line(form.en or form.cy)[:60], form.cy,
                                    form.en, form.when, form.template))
 

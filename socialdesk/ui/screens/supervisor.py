@@ -62,6 +62,8 @@ class SupervisorScreen(DeskScreen):
                 tooltip="The open items past their first-response time right now"),
         Binding("e", "export", "Export CSV", id="supervisor.export",
                 tooltip="Export the report as CSV (supervisors)"),
+        Binding("m", "team", "Members", id="supervisor.team",
+                tooltip="Members and roles, and the team's policy (changed by supervisors)"),
     ]
     #: a short terminal (80×24) hides the charts, so the table and its items stay on screen
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
@@ -256,6 +258,12 @@ class SupervisorScreen(DeskScreen):
         """Switch the period (4, 12, 52 weeks, all time)."""
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
         self.load_report()
+
+    def action_team(self) -> None:
+        """Members and policy."""
+        from socialdesk.ui.dialogs.team import TeamDialog
+
+        self.app.push_screen(TeamDialog(self.desk))
 
     def action_export(self) -> None:
         """Export the report as CSV into the data dir's exports/ folder (supervisors)."""
