@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,6 +23,52 @@ BUNDLED_DIR = PACKAGE_DIR / "_bundled"
 CONFIG_ENV = "SOCIALDESK_CONFIG"
 DB_ENV = "SOCIALDESK_DB"
 DATA_DIR_ENV = "SOCIALDESK_DATA_DIR"
+
+
+#: The account that owns the desk's files in service mode (officers reach it through sudo).
+SERVICE_ACCOUNT = "socialdesk"
+#: Every socialdesk process creates files without any access for other accounts.
+PRIVATE_UMASK = 0o007
+
+
+def in_service_mode() -> bool:
+    """Whether this process runs as the service account (the desk's files are its own, shared
+    with its group; officers come in through sudo)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name == SERVICE_ACCOUNT
+    except KeyError:
+        return False
+
+
+def file_mode() -> int:
+    """Permissions of the desk's files (DB, WAL, exports): the owner only, or the owner and
+    the service group in service mode. Never other accounts."""
+    return 0o660 if in_service_mode() else 0o600
+
+
+def dir_mode() -> int:
+    """Permissions of the desk's folders (the data dir, exports, models)."""
+    return 0o770 if in_service_mode() else 0o700
+
+
+def private_dir(path: Path) -> Path:
+    """Create a folder (and missing parents) for the desk's files, private to the desk; the
+    data dir itself is made private again if an older install left it open."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    for created in missing:
+        created.chmod(dir_mode())
+    if path == data_dir() and path.stat().st_uid == os.geteuid():
+        path.chmod(dir_mode())
+    return path
+
+
+def write_private(path: Path) -> int:
+    """Open ``path`` for writing as a new private file (see :func:`file_mode`); returns the
+    descriptor."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode())
+    os.chmod(path, file_mode())   # an existing file keeps its old mode otherwise
+    return descriptor
 
 
 def _resource_dir(name: str) -> Path:

@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from socialdesk import __version__
+from socialdesk import __version__, paths
 from socialdesk.cli import demo, inbox, model, page, safety_posts, setup, supervisor, team
 from socialdesk.cli.base import Command, global_options
 from socialdesk.errors import UserError
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    os.umask(paths.PRIVATE_UMASK)   # nothing this process writes is readable by others
     options = build_parser().parse_args(argv)
     command: Command = getattr(options, "command", None) or demo.Dashboard()
     try:

@@ -17,6 +17,7 @@ from socialdesk.cli.output import printable, say
 from socialdesk.cli.page import fake_page, fake_page_options
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.context import current_user
+from socialdesk.core.desk.desk import is_demo_database
 from socialdesk.errors import UserError
 
 if TYPE_CHECKING:
@@ -70,11 +71,15 @@ def _demo_desk(options: argparse.Namespace, page: FakePage) -> Desk:
                                              DEMO_OFFICER: "officer"}))
     os.environ[config.page.token_env] = page.token  # this process only; never written down
     db = Path(options.db) if options.db else paths.data_dir() / "demo.db"
+    if db.exists() and not is_demo_database(db):
+        raise UserError(f"{db} is not a demo database, so socialdesk demo will not replace it; "
+                        "give --db a new file (or leave it out).")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     say(f"fake page at {page.url} (page {page.page_id}), about {options.rate:g} new items a "
         f"minute; demo database {db}")
     desk = Desk(config, db, actor=user)
+    desk.mark_demo()
     _seed_demo_posts(Desk(config, db, actor=DEMO_OFFICER), desk)
     return desk
 

@@ -132,3 +132,111 @@ def test_the_retention_job_uses_the_databases_policy(tmp_path, config) -> None:
     other = Desk(short, tmp_path / "r.db", actor="tester")
     assert other.policy.retention_days == 365
     assert other.purge_expired().items == 0
+
+
+def test_files_are_private_to_the_desk(tmp_path, officer_env) -> None:
+    """The DB, its WAL and the exports were created 0644: every account could read them."""
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    env = {**os.environ, **officer_env, "SOCIALDESK_DATA_DIR": str(data),
+           "SOCIALDESK_DB": str(data / "desk.db")}
+    sup = team_config(tmp_path, "sup.toml", {os_account(): "supervisor"})
+    env["SOCIALDESK_CONFIG"] = str(sup)
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"text": "Beic wedi ei ddwyn"}) + "\n", encoding="utf-8")
+
+    def run(*args: str) -> None:
+        proc = subprocess.run([sys.executable, "-m", "socialdesk", *args], env=env,
+                              capture_output=True, text=True, timeout=120,
+                              preexec_fn=lambda: os.umask(0o022))  # a careless login shell
+        assert proc.returncode == 0, proc.stderr
+
+    run("import", str(path))
+    run("report", "--csv", str(data / "export.csv"))
+
+    def mode(p: Path) -> int:
+        return stat.S_IMODE(p.stat().st_mode)
+
+    assert mode(data) == 0o700
+    for name in ("desk.db", "desk.db-wal", "desk.db-shm", "export.csv"):
+        file = data / name
+        if file.exists():
+            assert mode(file) & 0o077 == 0, (name, oct(mode(file)))
+    assert mode(data / "desk.db") == 0o600 and mode(data / "export.csv") == 0o600
+
+
+ODD_TOKEN = "EAAb+c/d=e.f_g-h~i0123456789"
+
+
+def test_a_token_is_checked_when_loaded_and_never_echoed(tmp_path) -> None:
+    """A token file with two lines (old and new) made the HTTP layer echo the token escaped,
+    into sync_state, the audit chain, stderr and the status bar; a non-ASCII token gave a
+    traceback. A token with + / = . _ - ~ works."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.ingest_helpers import start_fake
+
+    fake = start_fake(seed=7, token=ODD_TOKEN, posts=1, comments=3, conversations=1)
+    token_file = tmp_path / "token"
+    config = team_config(tmp_path, "page.toml", {os_account(): "supervisor"},
+                         f'id = ""=>id = "{fake.page_id}";'
+                         f'graph_url = "https://graph.facebook.com"=>graph_url = "{fake.url}";'
+                         f'token_file = ""=>token_file = "{token_file}"')
+    env = {k: v for k, v in os.environ.items() if k != "SOCIALDESK_PAGE_TOKEN"}
+    env.update(SOCIALDESK_CONFIG=str(config), SOCIALDESK_DB=str(tmp_path / "t.db"),
+               SOCIALDESK_DATA_DIR=str(tmp_path / "data"))
+
+    def sync(extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "socialdesk", "sync", "--once"],
+                              env={**env, **(extra or {})}, capture_output=True, text=True,
+                              timeout=60)
+
+    try:
+        token_file.write_text(f"OLDTOKEN12345\n{ODD_TOKEN}\n", encoding="utf-8")
+        token_file.chmod(0o600)
+        two = sync()
+        assert two.returncode == 1 and "more than one line" in two.stderr
+        assert_one_sentence(two.stderr)
+        accented = sync({"SOCIALDESK_PAGE_TOKEN": "EAAbé" + ODD_TOKEN})
+        assert accented.returncode == 1 and "cannot hold" in accented.stderr
+        assert_one_sentence(accented.stderr)
+        token_file.write_text(ODD_TOKEN + "\n", encoding="utf-8")
+        ok = sync()
+        assert ok.returncode == 0, ok.stderr
+        for result in (two, accented, ok):
+            assert ODD_TOKEN not in result.stdout + result.stderr
+            assert "OLDTOKEN12345" not in result.stdout + result.stderr
+        raw = b"".join(p.read_bytes() for p in tmp_path.glob("t.db*"))
+        assert ODD_TOKEN.encode() not in raw and b"OLDTOKEN12345" not in raw
+    finally:
+        fake.stop()
+
+
+def test_redaction_catches_escaped_quoted_and_bearer_forms() -> None:
+    from urllib.parse import quote
+
+    from socialdesk.core.graph.token import REDACTED, redact
+
+    for shown in (ODD_TOKEN, repr(ODD_TOKEN), quote(ODD_TOKEN, safe=""),
+                  f"Authorization: Bearer {ODD_TOKEN}", json.dumps({"t": ODD_TOKEN})):
+        cleaned = redact(f"error: {shown} !", ODD_TOKEN)
+        assert ODD_TOKEN not in cleaned and quote(ODD_TOKEN, safe="") not in cleaned
+        assert REDACTED in cleaned
+
+
+def test_demo_refuses_to_replace_a_database_it_did_not_make(run_cli, officer_env,
+                                                            tmp_path) -> None:
+    """`socialdesk --db <the team's DB> demo` deleted that database and its WAL."""
+    team_db = tmp_path / "team.db"
+    assert run_cli("init", "--db", str(team_db), env=officer_env).code == 0
+    before = team_db.read_bytes()
+    refused = run_cli("demo", "--headless", "--db", str(team_db), env=officer_env, timeout=60)
+    assert refused.code == 1 and "is not a demo database" in refused.err
+    assert_one_sentence(refused.err)
+    assert team_db.read_bytes() == before

@@ -9,11 +9,13 @@ not a formula).
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Any
 
 from socialdesk.core.audit.metrics import Report
 from socialdesk.errors import UserError
+from socialdesk.paths import write_private
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,7 +36,7 @@ def write_report_csv(report: Report, path: Path) -> int:
     for dimension, groups in report.groups.items():
         rows.extend({"dimension": dimension, **g.as_dict()} for g in groups)
     try:
-        with path.open("w", newline="", encoding="utf-8") as handle:
+        with os.fdopen(write_private(path), "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
             writer.writeheader()
             for row in rows:

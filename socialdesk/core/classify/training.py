@@ -111,7 +111,7 @@ def _train(corrections: Sequence[Example], say: TrainProgress, root: Path | None
     examples = recipe.training_set(corrections)
     fingerprint = data_version(examples)
     version = model_name(full, fingerprint)
-    root = root or models_root()
+    root = paths.private_dir(root or models_root())   # the models hold the team's words
     target = root / version
     staging = root / f".{version}.{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)

@@ -27,9 +27,6 @@ from socialdesk.core.store import Store, audit_log, open_store, team
 from socialdesk.core.store.settings import CONFIG_DIGEST, read_setting, write_setting
 from socialdesk.errors import UserError
 
-#: The account that owns the desk's files in service mode (officers reach it through sudo).
-SERVICE_ACCOUNT = "socialdesk"
-
 
 def _account(uid: int) -> str:
     try:
@@ -38,18 +35,13 @@ def _account(uid: int) -> str:
         return f"uid {uid}"
 
 
-def in_service_mode() -> bool:
-    """Whether this process runs as the service account (the desk's files are its own)."""
-    return _account(os.geteuid()) == SERVICE_ACCOUNT
-
-
 def current_user() -> str:
     """The acting account: the effective OS account — never an environment variable such as
     $USER or $LOGNAME, which anyone can set. In service mode (running as the ``socialdesk``
     account through sudo) it is the account that invoked sudo, by the uid sudo records."""
     name = _account(os.geteuid())
     sudo_uid = os.environ.get("SUDO_UID", "")
-    if name == SERVICE_ACCOUNT and sudo_uid.isdigit():
+    if name == paths.SERVICE_ACCOUNT and sudo_uid.isdigit():
         return _account(int(sudo_uid))
     return name
 
@@ -75,7 +67,7 @@ class DeskContext:
         """This thread's connection to the database (opened and migrated on first use)."""
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = open_store(self.db_path, create=self.create)
+            store = open_store(self.db_path, create=self.create, mode=paths.file_mode())
             self._local.store = store
             if not self._config_recorded:
                 self._config_recorded = True

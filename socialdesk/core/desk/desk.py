@@ -28,10 +28,11 @@ from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
 from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter, Item, to_iso, utc_now
 from socialdesk.core.outbox import sender as outbox
-from socialdesk.core.store import Store, inbox
+from socialdesk.core.store import Store, inbox, settings
 from socialdesk.core.store.cursors import SyncState, get_state
 from socialdesk.core.store.items import find_item_id, insert_new_items, items_by_platform_ids
 from socialdesk.core.store.outbox import entry_status, newest_entries, open_items_of_thread
+from socialdesk.core.store.settings import DEMO, write_setting
 from socialdesk.core.triage import actions as triage
 from socialdesk.core.triage import replies
 from socialdesk.errors import UserError
@@ -55,6 +56,11 @@ class ImportReport:
     def lines_read(self) -> int:
         """Lines that held a record (good or bad)."""
         return self.imported + self.duplicates + len(self.skipped)
+
+
+def is_demo_database(path: Path) -> bool:
+    """Whether the database file at ``path`` was made by `socialdesk demo` (read only)."""
+    return settings.is_demo_database(path)
 
 
 def _count_lines(path: Path) -> int:
@@ -112,6 +118,12 @@ class Desk:
     def session(self) -> AbstractContextManager[None]:
         """A block of work on a worker thread; its connection is closed at the end."""
         return self.context.session()
+
+    def mark_demo(self) -> None:
+        """Mark this database as a demo one (`socialdesk demo` may replace it later; it
+        refuses any database without the mark)."""
+        with self.store.write():
+            write_setting(self.store, DEMO, {"demo": True})
 
     def require(self, action: str) -> None:
         """Refuse (AccessDenied, one sentence) unless the acting user may take ``action``."""

@@ -7,6 +7,7 @@ The token is kept only in memory, in :class:`PageToken`, whose ``repr`` hides it
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,10 @@ from socialdesk.config import PageConfig
 from socialdesk.errors import UserError
 
 REDACTED = "[token redacted]"
+#: What a page access token can hold (Facebook's are letters and digits; base64-like and
+#: URL-safe punctuation is allowed). Anything else is refused when the token is loaded, so
+#: that no odd byte of it can reach an HTTP header, an error text or a log escaped.
+TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=._~-]{8,4096}")
 
 
 class TokenError(UserError):
@@ -38,17 +43,39 @@ class PageToken:
 
 
 def redact(text: str, secret: str | None) -> str:
-    """Replace ``secret`` in ``text`` (no-op for empty secrets)."""
+    """Replace ``secret`` in ``text`` in every form an error or a log may show it: as written,
+    escaped or quoted (``repr``, JSON, URL-encoded), and after ``Bearer`` (no-op for empty
+    secrets)."""
     if not secret or len(secret) < 4:
         return text
-    return text.replace(secret, REDACTED)
+    from urllib.parse import quote, quote_plus
+
+    forms = {secret, repr(secret)[1:-1], secret.encode("unicode_escape").decode("ascii"),
+             quote(secret, safe=""), quote_plus(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        if form:
+            text = text.replace(form, REDACTED)
+    return re.sub(r"(?i)\bBearer\s+(?!\[token redacted\])\S+", f"Bearer {REDACTED}", text)
+
+
+def check_token(value: str, where: str) -> PageToken:
+    """A token as loaded from ``where`` (an environment variable or a file), refused in one
+    sentence that never shows it when it cannot be one: several lines, spaces, characters a
+    token does not hold."""
+    if "\n" in value or "\r" in value:
+        raise TokenError(f"The page token in {where} holds more than one line; keep only the "
+                         "current token there.")
+    if not TOKEN_CHARS.fullmatch(value):
+        raise TokenError(f"The page token in {where} holds characters a page token cannot "
+                         "hold (or is too short); paste it again from Meta's token tool.")
+    return PageToken(value)
 
 
 def load_token(page: PageConfig) -> PageToken:
     """The token from ``$<token_env>``, else from ``token_file`` (0600 or stricter)."""
     value = os.environ.get(page.token_env, "").strip()
     if value:
-        return PageToken(value)
+        return check_token(value, f"the environment variable {page.token_env}")
     if not page.token_file:
         raise TokenError(f"No page access token: set the environment variable {page.token_env} "
                          "or [page] token_file in the config.")
@@ -68,4 +95,4 @@ def load_token(page: PageConfig) -> PageToken:
         raise TokenError(f"The token file {path} cannot be read as text.") from None
     if not value:
         raise TokenError(f"The token file {path} is empty.")
-    return PageToken(value)
+    return check_token(value, f"the file {path}")

@@ -21,6 +21,7 @@ import sqlite_utils
 
 from socialdesk.core.store.migrations import LATEST_VERSION, MIGRATIONS
 from socialdesk.errors import StoreError
+from socialdesk.paths import private_dir
 
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
@@ -127,18 +128,23 @@ def _migrate(store: Store) -> None:
             store.conn.execute(f"PRAGMA user_version = {number}")
 
 
-def open_store(path: str | Path, *, create: bool = True) -> Store:
+def open_store(path: str | Path, *, create: bool = True, mode: int = 0o600) -> Store:
     """Open (and if needed create and migrate) the database at ``path``.
 
-    Raises :class:`StoreError` with one sentence for anything a user can cause: a missing
-    directory that cannot be made, a file that is not a database, a newer schema, a lock.
+    A new database file gets ``mode`` (SQLite gives its WAL and shared-memory files the
+    same); a new folder for it is private too. Raises :class:`StoreError` with one sentence
+    for anything a user can cause: a missing directory that cannot be made, a file that is
+    not a database, a newer schema, a lock.
     """
     path = Path(path)
     if not create and not path.is_file():
         raise StoreError(f"The database {path} does not exist (check --db or SOCIALDESK_DB; "
                          "'socialdesk init' creates a new one).")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, mode))
+            os.chmod(path, mode)
     except OSError as exc:
         raise StoreError(f"Cannot create the folder for the database {path} "
                          f"({exc.strerror}).") from None

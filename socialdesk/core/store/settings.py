@@ -6,6 +6,8 @@ cursors (key, JSON value) but are not sync state, so they have their own functio
 from __future__ import annotations
 
 import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from socialdesk.core.models import to_iso, utc_now
@@ -15,6 +17,8 @@ from socialdesk.core.store.db import Store
 CRISIS_PAUSE = "posts_pause"
 #: The SHA-256 of the configuration file last recorded in the audit log.
 CONFIG_DIGEST = "config"
+#: Marks a database that `socialdesk demo` created (and may therefore throw away).
+DEMO = "demo"
 
 
 def read_setting(store: Store, name: str) -> dict[str, Any]:
@@ -25,6 +29,20 @@ def read_setting(store: Store, name: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def is_demo_database(path: Path) -> bool:
+    """Whether the database file at ``path`` was created by `socialdesk demo`; False for
+    anything else, a file that is not a database included (nothing is written)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("select cursor from sync_state where key = ?", (DEMO,)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0] and json.loads(row[0]).get("demo"))
 
 
 def write_setting(store: Store, name: str, value: dict[str, Any]) -> None:

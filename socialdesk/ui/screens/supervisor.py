@@ -270,7 +270,7 @@ class SupervisorScreen(DeskScreen):
         if self.report is None:
             return
         folder = paths.data_dir() / "exports"
-        folder.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(folder)
         target = folder / f"report-{utc_now():%Y%m%d-%H%M%S}.csv"
         self.export_csv(self.report, str(target))
 
