@@ -240,3 +240,61 @@ def test_demo_refuses_to_replace_a_database_it_did_not_make(run_cli, officer_env
     assert refused.code == 1 and "is not a demo database" in refused.err
     assert_one_sentence(refused.err)
     assert team_db.read_bytes() == before
+
+
+def test_a_purge_stays_purged_and_leaves_no_bytes_behind(tmp_path, config) -> None:
+    """After purge the next full sync wrote the purged text and names back, for good; and the
+    purged text stayed readable in the raw bytes of the DB and WAL files."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from socialdesk.core.models import utc_now
+    from tests.ingest_helpers import client_for, page_config, start_fake
+
+    fake = start_fake(seed=9, posts=3, comments=20, conversations=6)
+    try:
+        desk = Desk(replace(config, page=page_config(config, fake)), tmp_path / "p.db",
+                    actor="tester")
+        client = client_for(fake)
+        assert desk.sync_once(client=client).ok
+        secret = "Zebedee-Quixote-Wobblewick lost her purse at Caergybi"
+        conversation = fake.state.conversations[0]
+        message = fake.state.add_message(conversation, utc_now().timestamp() - 3600)
+        message.text = secret
+        assert desk.sync_once(client=client).ok
+        db_files = list(tmp_path.glob("p.db*"))
+        assert any(secret.encode() in p.read_bytes() for p in db_files)
+        supervisor = Desk(desk.config, desk.db_path, actor="sioned")
+        report = supervisor.purge(now=utc_now() + timedelta(days=366))   # a year later
+        assert report.items > 0
+        raw = b"".join(p.read_bytes() for p in tmp_path.glob("p.db*"))
+        for word in (secret, "Zebedee-Quixote-Wobblewick", "Wobblewick"):
+            assert word.encode() not in raw and word.lower().encode() not in raw, word
+        assert desk.sync_once(full=True, client=client).ok        # the page still has it
+        item = desk.store.conn.execute("select text, author_name, purged_at from items "
+                                       "where platform_id = ?", (message.id,)).fetchone()
+        assert item[0] == "" and item[1] is None and item[2] is not None
+    finally:
+        fake.stop()
+
+
+def test_items_older_than_retention_are_not_ingested_with_their_words(tmp_path, config) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from socialdesk.core.models import to_iso, utc_now
+
+    from tests.ingest_helpers import client_for, page_config, start_fake
+
+    fake = start_fake(seed=10, posts=3, comments=20, conversations=4)
+    try:
+        short = replace(config, retention_days=2, page=page_config(config, fake))
+        desk = Desk(short, tmp_path / "o.db", actor="tester")
+        assert desk.sync_once(client=client_for(fake)).ok
+        cutoff = to_iso(utc_now() - timedelta(days=2))
+        rows = desk.store.conn.execute(
+            "select created_at, text, author_name, purged_at from items where from_page = 0")
+        old = [r for r in rows if r[0] < cutoff]
+        assert old and all(r[1] == "" and r[2] is None and r[3] for r in old)
+    finally:
+        fake.stop()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from socialdesk.config import Config
@@ -139,10 +139,12 @@ class Desk:
         """Import a JSONL or CSV file: new items inserted, duplicates counted, bad lines listed.
 
         Each batch is committed on its own, so an interrupted import keeps what it committed
-        and can simply be run again.
+        and can simply be run again. Lines older than the retention period are kept without
+        their words or author (the policy holds for imports too).
         """
         self.require("import")
         path = Path(path)
+        cutoff = to_iso(utc_now() - timedelta(days=self.policy.retention_days))
         events = read_import_file(path, self.config.team.zone)
         total = _count_lines(path) if progress else 0
         report = ImportReport(path)
@@ -150,7 +152,7 @@ class Desk:
         last_line = 0
 
         def flush() -> None:
-            new = insert_new_items(self.store, batch)
+            new = insert_new_items(self.store, batch, cutoff, to_iso(utc_now()))
             report.imported += new
             report.duplicates += len(batch) - new
             batch.clear()
@@ -179,7 +181,8 @@ class Desk:
         """One sync pass of the page into the DB (recorded in the audit log); members only."""
         self.require(access.Permission.RUN_JOBS)
         with self.context.graph(client) as graph:
-            report = PageSync(self.store, graph, self.config.page).run(full)
+            report = PageSync(self.store, graph, self.config.page,
+                              retention_days=self.policy.retention_days).run(full)
         if self.model.auto_classify and report.new:
             self.model.classify_pending(train_if_missing=True)
         self.fill_due_times()

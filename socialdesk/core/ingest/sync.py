@@ -104,11 +104,14 @@ class PageSync:
     """Sync one page into one database with one client (single thread)."""
 
     def __init__(self, store: Store, client: GraphClient, page: PageConfig,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now,
+                 retention_days: int | None = None) -> None:
         self.store = store
         self.client = client
         self.page = page
         self.clock = clock
+        #: items older than this many days are stored without their words or author
+        self.retention_days = retention_days
 
     # ── the pass ─────────────────────────────────────────────────────────────────────────
 
@@ -215,6 +218,10 @@ class PageSync:
         state = get_state(self.store, "conversations")
         mark = None if report.full else state.cursor.get("updated")
         newest = mark
+        # a full pass is bounded by the window too: conversations and messages older than
+        # sync_days are not read again (nor written back into purged items)
+        window = to_iso(self.clock() - timedelta(days=self.page.sync_days))
+        bound = max(mark, window) if mark else window
         fields = (f"id,updated_time,participants,"
                   f"messages.limit({NESTED_MESSAGES}){{{MESSAGE_FIELDS}}}")
         params = {"platform": "messenger", "fields": fields, "limit": self.page.page_size}
@@ -224,12 +231,12 @@ class PageSync:
             for node in page.data:
                 updated = parse_fb_time(node.get("updated_time"))
                 stamp = to_iso(updated) if updated else None
-                if mark and stamp and stamp < mark:
+                if stamp and stamp < bound:
                     done = True  # newest first: everything after this is older
                     break
                 if stamp and (newest is None or stamp > newest):
                     newest = stamp
-                batch.extend(self._conversation_items(node, mark))
+                batch.extend(self._conversation_items(node, bound))
             with self.store.write():
                 self._store_batch(batch, report)
             if done:
@@ -276,7 +283,10 @@ class PageSync:
 
     def _store_batch(self, items: list[Item], report: SyncReport) -> None:
         """Upsert a batch and link the page's replies (caller holds the transaction)."""
-        new, changed = upsert_platform_items(self.store, items, to_iso(self.clock()))
+        purge_before = (to_iso(self.clock() - timedelta(days=self.retention_days))
+                        if self.retention_days else None)
+        new, changed = upsert_platform_items(self.store, items, to_iso(self.clock()),
+                                             purge_before)
         parents = [i.parent_id for i in items if i.from_page and i.parent_id]
         parents += [i.platform_id for i in items if not i.from_page and i.kind is Kind.COMMENT]
         threads = [i.thread_id for i in items if i.thread_id]

@@ -181,6 +181,8 @@ def _connect(path: Path) -> Store:
             raise StoreError(f"The database {path} cannot use WAL mode "
                              "(is it on a network share?).")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # what is deleted or blanked (a purge, an edit) is overwritten, not left in free pages
+        conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA foreign_keys = ON")
         store = Store(path, conn)
         _migrate(store)

@@ -20,7 +20,10 @@ def count_purgeable(store: Store, before: str) -> tuple[int, int]:
 
 def blank_personal_data(store: Store, before: str, at: str) -> None:
     """Blank text, author and cues of items created before ``before`` (and their answers'
-    text), stamping ``purged_at``; one transaction."""
+    text), stamping ``purged_at``, in one transaction — then make sure the words leave the
+    file: the full-text index is rebuilt without them (``optimize``), freed pages are zeroed
+    (``secure_delete`` is on for every connection) and the WAL is checkpointed and truncated,
+    so neither the database nor its WAL holds the purged bytes."""
     with store.write():
         store.conn.execute(
             f"update outbox set text = '' where item_id in "
@@ -29,3 +32,5 @@ def blank_personal_data(store: Store, before: str, at: str) -> None:
             f"update items set text = '', author_name = null, author_id = null, "
             f"post_text = null, urgent_cues = null, purged_at = ? where {PURGEABLE}",
             (at, before))
+        store.conn.execute("insert into items_fts(items_fts) values ('optimize')")
+    store.conn.execute("pragma wal_checkpoint(TRUNCATE)")
