@@ -8,6 +8,12 @@
   ``$XDG_CONFIG_HOME/socialdesk/socialdesk.toml`` if it exists, else the bundled default.
 - DB: ``--db``, else ``$SOCIALDESK_DB``, else ``[database] path`` in config, else
   ``<data dir>/socialdesk.db``.
+
+In service mode (running as the ``socialdesk`` account, officers coming in through sudo) the
+places are fixed by the service account's home directory — the system config
+``~socialdesk/socialdesk.toml`` and the data dir ``~socialdesk/data`` — and ``--config``,
+``--db`` and the environment variables that would move them are refused: nobody can point
+the service at a team or a database of their own.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from __future__ import annotations
 import os
 import pwd
 from pathlib import Path
+
+from socialdesk.errors import ConfigError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CHECKOUT_DIR = PACKAGE_DIR.parent
@@ -38,6 +46,24 @@ def in_service_mode() -> bool:
         return pwd.getpwuid(os.geteuid()).pw_name == SERVICE_ACCOUNT
     except KeyError:
         return False
+
+
+def service_home() -> Path:
+    """The service account's home directory: the system config and the data live there."""
+    return Path(pwd.getpwnam(SERVICE_ACCOUNT).pw_dir)
+
+
+def refuse_overrides(given: dict[str, object]) -> None:
+    """In service mode, refuse any option or variable that would move the config or the data
+    (one sentence naming it); elsewhere do nothing."""
+    if not in_service_mode():
+        return
+    moved = [name for name, value in given.items() if value] + [
+        f"${name}" for name in (CONFIG_ENV, DB_ENV, DATA_DIR_ENV) if os.environ.get(name)]
+    if moved:
+        raise ConfigError(f"socialdesk runs as the {SERVICE_ACCOUNT} service here, with its "
+                          f"own configuration ({service_home() / 'socialdesk.toml'}) and data; "
+                          f"{', '.join(moved)} cannot change them.")
 
 
 def file_mode() -> int:
@@ -91,6 +117,8 @@ def bundled_config_file() -> Path:
 
 def data_dir() -> Path:
     """Directory for the DB and trained models (not created here)."""
+    if in_service_mode():
+        return service_home() / "data"
     if env := os.environ.get(DATA_DIR_ENV):
         return Path(env).expanduser()
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -105,6 +133,9 @@ def user_config_file() -> Path:
 
 def config_file(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Resolve the config file to load (see the module docstring for the order)."""
+    if in_service_mode():
+        refuse_overrides({"--config": explicit})
+        return service_home() / "socialdesk.toml"
     if explicit:
         return Path(explicit).expanduser()
     if env := os.environ.get(CONFIG_ENV):
@@ -117,6 +148,9 @@ def config_file(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def db_file(explicit: str | os.PathLike[str] | None, configured: str | None) -> Path:
     """Resolve the SQLite file to use (see the module docstring for the order)."""
+    if in_service_mode():
+        refuse_overrides({"--db": explicit})
+        return Path(configured).expanduser() if configured else data_dir() / "socialdesk.db"
     if explicit:
         return Path(explicit).expanduser()
     if env := os.environ.get(DB_ENV):

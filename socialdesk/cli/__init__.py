@@ -55,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"socialdesk: {exc}", file=sys.stderr)
         return 1
+    except PermissionError as exc:  # a file this account may not touch: one sentence
+        print(f"socialdesk: {exc.filename or 'a file'} cannot be used by this account "
+              f"({exc.strerror}).", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("socialdesk: interrupted.", file=sys.stderr)
         return 130

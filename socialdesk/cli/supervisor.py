@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from socialdesk.cli.base import Command, Group, open_desk
 from socialdesk.cli.output import say
@@ -62,6 +63,7 @@ def print_report(report: Report) -> None:
     say(f"Past SLA right now, unanswered: {len(report.past_sla_now)}"
           + (f" (items {', '.join(map(str, report.past_sla_now[:20]))}"
              f"{' …' if len(report.past_sla_now) > 20 else ''})" if report.past_sla_now else ""))
+    say(f"Audit chain: {report.audit_rows:,} rows, head {report.audit_head}")
 
 
 def _drill(report: Report, spec: str) -> list[int]:
@@ -122,11 +124,17 @@ class AuditVerify(Command):
     """Check the audit chain."""
 
     name = "verify"
-    summary = "check the audit log's hash chain"
+    summary = "check the audit log's hash chain (against its anchors too)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """--anchor FILE."""
+        parser.add_argument("--anchor", metavar="FILE", action="append",
+                            help="an anchor file to check against (repeatable; the database's "
+                                 "own <database>.anchors is always used)")
 
     def run(self, options: argparse.Namespace) -> int:
         """Rows and head when intact; exit 1 naming the first broken row otherwise."""
-        result = open_desk(options).verify_audit()
+        result = open_desk(options).verify_audit([Path(p) for p in options.anchor or []])
         if result.ok:
             say(f"audit log OK: {result.rows:,} rows, head {result.head}")
             return 0

@@ -86,11 +86,9 @@ def test_audit_verify_ok_then_broken_with_exit_1(run_cli, tmp_path: Path) -> Non
 
 
 def test_purge_dry_run_then_purge_as_supervisor(run_cli, tmp_path: Path) -> None:
-    path = config_with_role(tmp_path, "supervisor")
-    path.write_text(path.read_text(encoding="utf-8").replace("days = 365", "days = 1"),
-                    encoding="utf-8")
-    env = {"SOCIALDESK_CONFIG": str(path)}
-    seed(run_cli, tmp_path, env)
+    env = {"SOCIALDESK_CONFIG": str(config_with_role(tmp_path, "supervisor"))}
+    seed(run_cli, tmp_path, env)       # kept a year: imported with their words
+    assert run_cli("policy", "set", "retention_days", "1", env=env).code == 0
     before = json.loads(run_cli("report", "--json", env=env).out)["overall"]
     dry = run_cli("purge", "--dry-run", env=env)
     assert dry.code == 0 and dry.out.startswith("would purge 2 items")

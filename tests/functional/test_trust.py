@@ -283,7 +283,6 @@ def test_items_older_than_retention_are_not_ingested_with_their_words(tmp_path, 
     from datetime import timedelta
 
     from socialdesk.core.models import to_iso, utc_now
-
     from tests.ingest_helpers import client_for, page_config, start_fake
 
     fake = start_fake(seed=10, posts=3, comments=20, conversations=4)
@@ -298,3 +297,35 @@ def test_items_older_than_retention_are_not_ingested_with_their_words(tmp_path, 
         assert old and all(r[1] == "" and r[2] is None and r[3] for r in old)
     finally:
         fake.stop()
+
+
+def test_the_audit_chain_is_anchored_outside_the_database(run_cli, tmp_path) -> None:
+    """`audit verify` said OK for a chain cut short at its tail; the head was printed by
+    verify only and kept nowhere."""
+    import csv as csv_module
+
+    env = {"SOCIALDESK_CONFIG": str(team_config(tmp_path, "sup.toml",
+                                                {os_account(): "supervisor"}))}
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps({"text": f"message {n}"}) for n in range(3)) + "\n",
+                    encoding="utf-8")
+    assert run_cli("import", str(path), env=env).code == 0
+    ok = run_cli("audit", "verify", env=env)
+    assert ok.code == 0
+    rows, head = ok.out.split("audit log OK: ")[1].split(" rows, head ")
+    anchors = (tmp_path / "cli.db.anchors").read_text()
+    assert f"rows={rows} head={head.strip()}" in anchors
+    report = json.loads(run_cli("report", "--json", env=env).out)
+    assert report["audit_chain"] == {"rows": int(rows), "head": head.strip()}
+    exported = tmp_path / "r.csv"
+    assert run_cli("report", "--csv", str(exported), env=env).code == 0
+    last = list(csv_module.DictReader(exported.open(encoding="utf-8")))[-1]
+    assert last["dimension"] == "audit chain" and last["key"] == head.strip()
+    own = tmp_path / "my-anchor.log"
+    own.write_text(anchors)
+    db = sqlite3.connect(tmp_path / "cli.db")       # cut the tail: the last rows vanish
+    db.execute("delete from audit_log where id > (select max(id) - 2 from audit_log)")
+    db.commit()
+    cut = run_cli("audit", "verify", "--anchor", str(own), env=env)
+    assert cut.code == 1 and "cut short at its tail" in cut.err
+    assert_one_sentence(cut.err)

@@ -27,6 +27,7 @@ import numpy as np
 from socialdesk.config import Config
 from socialdesk.core.audit.hours import StaffedClock, staffed_seconds_between
 from socialdesk.core.models import to_iso
+from socialdesk.core.store.audit_log import chain_head
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.reports import (
     CATEGORIES,
@@ -108,6 +109,10 @@ class Report:
     groups: dict[str, list[GroupStats]]
     past_sla_now: list[int]
     parity: Parity
+    #: the audit chain when the report was made: rows and head hash (every report and export
+    #: carries them, so the chain is anchored wherever a report is kept)
+    audit_rows: int = 0
+    audit_head: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON."""
@@ -116,7 +121,8 @@ class Report:
                 "sla_clock": self.clock, "overall": self.overall.as_dict(),
                 "by": {dim: [g.as_dict() for g in groups] for dim, groups in self.groups.items()},
                 "past_sla_now": self.past_sla_now, "welsh_parity": self.parity.text,
-                "welsh_slower": self.parity.welsh_slower}
+                "welsh_slower": self.parity.welsh_slower,
+                "audit_chain": {"rows": self.audit_rows, "head": self.audit_head}}
 
 
 def minutes_text(value: float | None) -> str:
@@ -239,8 +245,10 @@ def build_report(store: Store, config: Config, since: datetime | None = None,
     groups = {dimension: group_stats(table, dimension) for dimension in by}
     past = past_sla_now(store, to_iso(now))
     by_language = {g.key: g for g in groups.get("language") or group_stats(table, "language")}
+    rows, head = chain_head(store)
     return Report(since, until, config.sla.clock, summarise("all", table), groups, past,
-                  welsh_parity(by_language.get("cy"), by_language.get("en"), config.sla.clock))
+                  welsh_parity(by_language.get("cy"), by_language.get("en"), config.sla.clock),
+                  rows, head)
 
 
 def welsh_parity(welsh: GroupStats | None, english: GroupStats | None, clock: str) -> Parity:

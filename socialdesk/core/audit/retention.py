@@ -9,6 +9,7 @@ names of the public), so it is left alone and its chain stays verifiable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,10 +28,14 @@ class PurgeReport:
     dry_run: bool
 
 
-def purge(store: Store, days: int, now: datetime, dry_run: bool = False) -> PurgeReport:
-    """Blank personal data of items created more than ``days`` ago."""
+def purge(store: Store, days: int, now: datetime, dry_run: bool = False,
+          recorded: Callable[[PurgeReport], None] | None = None) -> PurgeReport:
+    """Blank personal data of items created more than ``days`` ago; ``recorded`` (the audit
+    row) runs in the same transaction when anything was purged."""
     cutoff = now - timedelta(days=days)
     items, answers = count_purgeable(store, to_iso(cutoff))
+    report = PurgeReport(cutoff, items, answers, dry_run)
     if not dry_run and items:
-        blank_personal_data(store, to_iso(cutoff), to_iso(now))
-    return PurgeReport(cutoff, items, answers, dry_run)
+        blank_personal_data(store, to_iso(cutoff), to_iso(now),
+                            (lambda: recorded(report)) if recorded else None)
+    return report

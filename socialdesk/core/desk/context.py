@@ -123,16 +123,18 @@ class DeskContext:
         return self.create or self.database_exists()
 
     def config_overrides(self) -> list[str]:
-        """What this configuration file says differently from the database's team (it is
-        ignored: only supervisors change members and policy, through the desk)."""
+        """What this configuration file says differently from the one that created the
+        database's team (it is ignored: only supervisors change members and policy, through
+        the desk — their later changes are no difference)."""
         if not self.database_exists():
             return []
+        members, policy = team.seeded_with(self.store)
         differs = []
-        creator = str(team.seeded_by(self.store))
-        if self.config.access.members and \
-                self._seed_members(creator) != team.members(self.store):
+        if self.config.access.members and dict(self.config.access.members).items() - \
+                members.items():
             differs.append("[members]")
-        if access.Policy.from_config(self.config) != self.policy:
+        if access.Policy.from_config(self.config).as_dict() != (policy or
+                                                                  self.policy.as_dict()):
             differs.append("the policy ([posts] approval, [retention] days, [access])")
         return differs
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from socialdesk.config import Config
 from socialdesk.core.audit import chain, exports, metrics, retention
+from socialdesk.core.audit.anchor import Anchor, anchor_file, read_anchors, record_anchor
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.events import SyncPhase, SyncView
@@ -29,6 +30,7 @@ from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
 from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter, Item, to_iso, utc_now
 from socialdesk.core.outbox import sender as outbox
 from socialdesk.core.store import Store, inbox, settings
+from socialdesk.core.store.audit_log import chain_head
 from socialdesk.core.store.cursors import SyncState, get_state
 from socialdesk.core.store.items import find_item_id, insert_new_items, items_by_platform_ids
 from socialdesk.core.store.outbox import entry_status, newest_entries, open_items_of_thread
@@ -139,8 +141,9 @@ class Desk:
         """Import a JSONL or CSV file: new items inserted, duplicates counted, bad lines listed.
 
         Each batch is committed on its own, so an interrupted import keeps what it committed
-        and can simply be run again. Lines older than the retention period are kept without
-        their words or author (the policy holds for imports too).
+        and can simply be run again; each batch is audited in its own transaction. Lines older
+        than the retention period are kept without their words or author (the policy holds for
+        imports too).
         """
         self.require("import")
         path = Path(path)
@@ -151,10 +154,18 @@ class Desk:
         batch: list[Item] = []
         last_line = 0
 
-        def flush() -> None:
-            new = insert_new_items(self.store, batch, cutoff, to_iso(utc_now()))
+        skipped_before = 0
+
+        def flush() -> None:   # one batch and its audit row, in one transaction
+            nonlocal skipped_before
+            with self.store.write():
+                new = insert_new_items(self.store, batch, cutoff, to_iso(utc_now()))
+                self.context.record("import", path.name, {
+                    "imported": new, "duplicates": len(batch) - new,
+                    "skipped": len(report.skipped) - skipped_before})
             report.imported += new
             report.duplicates += len(batch) - new
+            skipped_before = len(report.skipped)
             batch.clear()
             if progress:
                 progress(last_line, total)
@@ -169,9 +180,6 @@ class Desk:
                 report.skipped.append(event)
         flush()
         self.fill_due_times()
-        self.context.record("import", path.name, {
-            "imported": report.imported, "duplicates": report.duplicates,
-            "skipped": len(report.skipped)})
         return report
 
     # ── the page ─────────────────────────────────────────────────────────────────────────
@@ -180,16 +188,19 @@ class Desk:
                   client: GraphClient | None = None) -> SyncReport:
         """One sync pass of the page into the DB (recorded in the audit log); members only."""
         self.require(access.Permission.RUN_JOBS)
+
+        def recorded(report: SyncReport) -> None:   # with the pass's outcome, atomically
+            self.context.record("sync", self.config.page.id, {
+                "full": report.full, "new": len(report.new), "updated": report.updated,
+                "deleted": report.deleted, "answered": report.answered,
+                "requests": report.requests, "error": report.error})
+
         with self.context.graph(client) as graph:
             report = PageSync(self.store, graph, self.config.page,
-                              retention_days=self.policy.retention_days).run(full)
+                              retention_days=self.policy.retention_days).run(full, recorded)
         if self.model.auto_classify and report.new:
             self.model.classify_pending(train_if_missing=True)
         self.fill_due_times()
-        self.context.record("sync", self.config.page.id, {
-            "full": report.full, "new": len(report.new), "updated": report.updated,
-            "deleted": report.deleted, "answered": report.answered,
-            "requests": report.requests, "error": report.error})
         return report
 
     def sync_status(self) -> SyncState:
@@ -271,8 +282,9 @@ class Desk:
     def resend(self, entry_id: int) -> None:
         """Put an uncertain/failed outbox entry back in the queue (a person decided)."""
         self.require("resend")
-        outbox.resend(self.store, entry_id)
-        self.context.record("resend", str(entry_id), {})
+        with self.store.write():
+            outbox.resend(self.store, entry_id)
+            self.context.record("resend", str(entry_id), {})
 
     def outbox_entries(self, limit: int = 50) -> list[dict[str, object]]:
         """The newest outbox entries with their item's platform id."""
@@ -403,15 +415,29 @@ class Desk:
     def export_report(self, report: metrics.Report, path: str | Path) -> int:
         """Write a report as CSV (supervisors; spreadsheet-formula safe); return rows."""
         self.require("export")
-        rows = exports.write_report_csv(report, Path(path))
-        self.context.record("export", Path(path).name,
-                            {"rows": rows, "since": str(report.since),
-                             "until": str(report.until)})
+        with self.store.write():   # the audit row is kept only with the file written
+            rows = exports.write_report_csv(report, Path(path))
+            self.context.record("export", Path(path).name,
+                                {"rows": rows, "since": str(report.since),
+                                 "until": str(report.until), "audit_rows": report.audit_rows,
+                                 "audit_head": report.audit_head})
         return rows
 
-    def verify_audit(self) -> chain.Verification:
-        """Walk the audit chain."""
-        return chain.verify(self.store)
+    def verify_audit(self, anchor_files: Sequence[Path] = ()) -> chain.Verification:
+        """Walk the audit chain, checking it against the desk's anchor file and any others
+        given; an intact chain is anchored again (so the next check knows its length)."""
+        anchors = [a for path in (anchor_file(self.db_path), *anchor_files)
+                   for a in read_anchors(path)]
+        result = chain.verify(self.store, anchors)
+        if result.ok:
+            self.anchor_audit_chain()
+        return result
+
+    def anchor_audit_chain(self) -> Anchor:
+        """Record the chain's row count and head outside the database: the anchor file and the
+        system log (the background jobs do this every hour)."""
+        rows, head = chain_head(self.store)
+        return record_anchor(rows, head, anchor_file(self.db_path))
 
     def purge(self, dry_run: bool = False, now: datetime | None = None,
               ) -> retention.PurgeReport:
@@ -425,10 +451,10 @@ class Desk:
         return self._purge("system", False, None)
 
     def _purge(self, actor: str, dry_run: bool, now: datetime | None) -> retention.PurgeReport:
-        result = retention.purge(self.store, self.policy.retention_days, now or utc_now(),
-                                 dry_run)
-        if not dry_run and result.items:
+        def recorded(result: retention.PurgeReport) -> None:   # in the purge's transaction
             self.context.record("purge", "items", {
                 "items": result.items, "answers": result.answers,
                 "cutoff": to_iso(result.cutoff)}, actor=actor)
-        return result
+
+        return retention.purge(self.store, self.policy.retention_days, now or utc_now(),
+                               dry_run, recorded)

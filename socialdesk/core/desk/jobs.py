@@ -50,6 +50,8 @@ SEND_EVERY_SECONDS = 5.0
 #: added or approved by another process go out on time.
 PUBLISH_EVERY_SECONDS = 30.0
 PURGE_FIRST_DELAY = timedelta(minutes=5)
+#: how often the audit chain's head is written outside the database
+ANCHOR_EVERY = timedelta(hours=1)
 #: how often the background jobs look whether the full model should be built (once it has been
 #: tried, never again in this process)
 IMPROVE_MODEL_CHECK_SECONDS = 30
@@ -143,6 +145,11 @@ class BackgroundJobs:
         if report.items:
             self.listener(Purged(report))
 
+    def run_anchor(self) -> None:
+        """Hourly: the audit chain's row count and head to the anchor file and the system log
+        (if we hold the lease)."""
+        self._turn(self.desk.anchor_audit_chain, stop_on_error=False)
+
     def run_improve_model(self) -> None:
         """Once per process, when the fast model is in use and we hold the lease: build the
         full model in the background and switch to it (quitting cancels it)."""
@@ -186,6 +193,9 @@ class BackgroundJobs:
         plan(self._scheduler, self.desk.store, self.run_publish)  # rebuilt from the table
         self._scheduler.add_job(self.run_purge, "interval", hours=24, id="purge",
                                 next_run_time=utc_now() + PURGE_FIRST_DELAY, **every)
+        self._scheduler.add_job(self.run_anchor, "interval",
+                                seconds=ANCHOR_EVERY.total_seconds(), id="anchor",
+                                next_run_time=utc_now(), **every)
         if self.desk.config.model.fine_tune_in_background:
             self._scheduler.add_job(self.run_improve_model, "interval", id="improve-model",
                                     seconds=IMPROVE_MODEL_CHECK_SECONDS, **every)

@@ -115,8 +115,11 @@ class PageSync:
 
     # ── the pass ─────────────────────────────────────────────────────────────────────────
 
-    def run(self, full: bool | None = None) -> SyncReport:
-        """One sync pass; errors are recorded and returned in the report, not raised."""
+    def run(self, full: bool | None = None,
+            finished: Callable[[SyncReport], None] | None = None) -> SyncReport:
+        """One sync pass; errors are recorded and returned in the report, not raised.
+        ``finished`` runs in the transaction that records the pass's outcome (the audit row
+        of the pass is written with it, or not at all)."""
         state = get_state(self.store, PAGE_STATE)
         report = SyncReport()
         now = self.clock()
@@ -142,12 +145,15 @@ class PageSync:
         except (TransientError, GraphError) as exc:
             report.error = f"sync stopped early: {exc}"
         report.requests = self.client.stats.requests - before
-        if report.error is None:
-            save_state(self.store, PAGE_STATE, success=True)
-            if report.full:
-                save_state(self.store, "full", success=True)
-        elif report.backoff_until is None:  # a back-off already recorded its own error
-            save_state(self.store, PAGE_STATE, error=report.error)
+        with self.store.write():
+            if report.error is None:
+                save_state(self.store, PAGE_STATE, success=True)
+                if report.full:
+                    save_state(self.store, "full", success=True)
+            elif report.backoff_until is None:  # a back-off already recorded its own error
+                save_state(self.store, PAGE_STATE, error=report.error)
+            if finished is not None:
+                finished(report)
         log.info("sync %s: %d new, %d updated, %d requests%s", "full" if report.full else
                  "incremental", len(report.new), report.updated, report.requests,
                  f", error: {report.error}" if report.error else "")

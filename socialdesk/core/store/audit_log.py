@@ -51,3 +51,11 @@ def chain_rows(store: Store) -> Iterator[ChainRow]:
     yield from store.conn.execute(
         "select id, at, actor, action, subject, payload, prev_hash, hash from audit_log "
         "order by id")
+
+
+def chain_head(store: Store) -> tuple[int, str]:
+    """(rows, hash of the last row) — what an anchor records; cheap on any size of log."""
+    rows, head = store.conn.execute(
+        "select count(*), (select hash from audit_log order by id desc limit 1) "
+        "from audit_log").fetchone()
+    return int(rows), str(head or GENESIS)

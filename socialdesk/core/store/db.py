@@ -137,17 +137,22 @@ def open_store(path: str | Path, *, create: bool = True, mode: int = 0o600) -> S
     not a database, a newer schema, a lock.
     """
     path = Path(path)
-    if not create and not path.is_file():
+    try:
+        exists = path.exists()
+    except PermissionError:
+        raise StoreError(f"The database {path} cannot be reached by this account (permission "
+                         "denied); on a shared host, open socialdesk through its service "
+                         "account.") from None
+    if not create and not exists:
         raise StoreError(f"The database {path} does not exist (check --db or SOCIALDESK_DB; "
                          "'socialdesk init' creates a new one).")
     try:
         private_dir(path.parent)
-        if not path.exists():
+        if not exists:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, mode))
             os.chmod(path, mode)
     except OSError as exc:
-        raise StoreError(f"Cannot create the folder for the database {path} "
-                         f"({exc.strerror}).") from None
+        raise StoreError(f"Cannot create the database {path} ({exc.strerror}).") from None
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a database file.")
     deadline = time.monotonic() + busy_timeout_ms() / 1000

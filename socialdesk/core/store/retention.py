@@ -3,6 +3,8 @@ them. What the reports read (times, category, urgency, status, officer) is kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from socialdesk.core.store.db import Store
 
 PURGEABLE = "from_page in (0, 1) and purged_at is null and created_at < ?"
@@ -18,7 +20,8 @@ def count_purgeable(store: Store, before: str) -> tuple[int, int]:
     return int(items), int(answers)
 
 
-def blank_personal_data(store: Store, before: str, at: str) -> None:
+def blank_personal_data(store: Store, before: str, at: str,
+                        then: Callable[[], None] | None = None) -> None:
     """Blank text, author and cues of items created before ``before`` (and their answers'
     text), stamping ``purged_at``, in one transaction — then make sure the words leave the
     file: the full-text index is rebuilt without them (``optimize``), freed pages are zeroed
@@ -33,4 +36,6 @@ def blank_personal_data(store: Store, before: str, at: str) -> None:
             f"post_text = null, urgent_cues = null, purged_at = ? where {PURGEABLE}",
             (at, before))
         store.conn.execute("insert into items_fts(items_fts) values ('optimize')")
+        if then is not None:
+            then()   # the caller's audit row, in the same transaction
     store.conn.execute("pragma wal_checkpoint(TRUNCATE)")

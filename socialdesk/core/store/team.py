@@ -20,12 +20,6 @@ def is_seeded(store: Store) -> bool:
     return bool(read_setting(store, SEEDED).get("at"))
 
 
-def seeded_by(store: Store) -> str | None:
-    """The account that created the team (None: not seeded)."""
-    by = read_setting(store, SEEDED).get("by")
-    return str(by) if by else None
-
-
 def seed(store: Store, members: dict[str, str], policy: dict[str, Any], by: str,
          at: str) -> bool:
     """Write the first members and policy, once; returns False when already seeded (another
@@ -38,8 +32,15 @@ def seed(store: Store, members: dict[str, str], policy: dict[str, Any], by: str,
             [(name, role, by, at) for name, role in sorted(members.items())])
         for key, value in policy.items():
             set_policy_value(store, key, value)
-        write_setting(store, SEEDED, {"at": at, "by": by})
+        write_setting(store, SEEDED, {"at": at, "by": by, "members": members,
+                                      "policy": policy})
     return True
+
+
+def seeded_with(store: Store) -> tuple[dict[str, str], dict[str, Any]]:
+    """The members and policy the team was first seeded with (later changes not included)."""
+    seeded = read_setting(store, SEEDED)
+    return dict(seeded.get("members") or {}), dict(seeded.get("policy") or {})
 
 
 def members(store: Store) -> dict[str, str]:
