@@ -137,9 +137,9 @@ def test_officers_come_in_through_the_service_account_as_themselves(service) -> 
         assert len(err.strip().splitlines()) == 1
     # ann, the supervisor, acts as ann; the audit chain names the people, not the service
     code, out, err = _run_as(SERVICE, service["ann"], ["members", "add", "gwen", "officer"])
-    assert code == 0, err
+    assert code == 0 and "gwen is now officer" in out, err
     code, out, err = _run_as(SERVICE, service["ann"], ["audit", "verify"])
-    assert code == 0, err
+    assert code == 0 and out.startswith("audit log OK"), err
     import sqlite3
 
     actors = {r[0] for r in sqlite3.connect(db).execute("select actor from audit_log")}
