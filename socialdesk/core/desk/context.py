@@ -128,10 +128,9 @@ class DeskContext:
         the desk — their later changes are no difference)."""
         if not self.database_exists():
             return []
-        members, policy = team.seeded_with(self.store)
+        members, policy, creator = team.seeded_with(self.store)
         differs = []
-        if self.config.access.members and dict(self.config.access.members).items() - \
-                members.items():
+        if self.config.access.members and self._seed_members(creator) != members:
             differs.append("[members]")
         if access.Policy.from_config(self.config).as_dict() != (policy or
                                                                   self.policy.as_dict()):

@@ -9,10 +9,9 @@ and is written to the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from socialdesk.config import Config
@@ -21,53 +20,28 @@ from socialdesk.core.audit.anchor import Anchor, anchor_file, read_anchors, reco
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.events import SyncPhase, SyncView
+from socialdesk.core.desk.intake import ImportReport, Progress, import_file
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.desk.team import TeamDesk
 from socialdesk.core.graph.client import GraphClient
-from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import_file
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
-from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter, Item, to_iso, utc_now
+from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter, to_iso, utc_now
 from socialdesk.core.outbox import sender as outbox
 from socialdesk.core.store import Store, inbox, settings
 from socialdesk.core.store.audit_log import chain_head
 from socialdesk.core.store.cursors import SyncState, get_state
-from socialdesk.core.store.items import find_item_id, insert_new_items, items_by_platform_ids
+from socialdesk.core.store.items import find_item_id, items_by_platform_ids
 from socialdesk.core.store.outbox import entry_status, newest_entries, open_items_of_thread
 from socialdesk.core.store.settings import DEMO, write_setting
 from socialdesk.core.triage import actions as triage
 from socialdesk.core.triage import replies
 from socialdesk.errors import UserError
 
-IMPORT_BATCH = 2_000
-
-#: Called with (lines done, lines in total) while a long job runs.
-Progress = Callable[[int, int], None]
-
-
-@dataclass
-class ImportReport:
-    """What an import did: new items, items already present, and the lines it could not read."""
-
-    path: Path
-    imported: int = 0
-    duplicates: int = 0
-    skipped: list[SkippedLine] = field(default_factory=list)
-
-    @property
-    def lines_read(self) -> int:
-        """Lines that held a record (good or bad)."""
-        return self.imported + self.duplicates + len(self.skipped)
-
 
 def is_demo_database(path: Path) -> bool:
     """Whether the database file at ``path`` was made by `socialdesk demo` (read only)."""
     return settings.is_demo_database(path)
-
-
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
 class Desk:
@@ -138,49 +112,9 @@ class Desk:
     # ── bringing items in ────────────────────────────────────────────────────────────────
 
     def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportReport:
-        """Import a JSONL or CSV file: new items inserted, duplicates counted, bad lines listed.
-
-        Each batch is committed on its own, so an interrupted import keeps what it committed
-        and can simply be run again; each batch is audited in its own transaction. Lines older
-        than the retention period are kept without their words or author (the policy holds for
-        imports too).
-        """
-        self.require("import")
-        path = Path(path)
-        cutoff = to_iso(utc_now() - timedelta(days=self.policy.retention_days))
-        events = read_import_file(path, self.config.team.zone)
-        total = _count_lines(path) if progress else 0
-        report = ImportReport(path)
-        batch: list[Item] = []
-        last_line = 0
-
-        skipped_before = 0
-
-        def flush() -> None:   # one batch and its audit row, in one transaction
-            nonlocal skipped_before
-            with self.store.write():
-                new = insert_new_items(self.store, batch, cutoff, to_iso(utc_now()))
-                self.context.record("import", path.name, {
-                    "imported": new, "duplicates": len(batch) - new,
-                    "skipped": len(report.skipped) - skipped_before})
-            report.imported += new
-            report.duplicates += len(batch) - new
-            skipped_before = len(report.skipped)
-            batch.clear()
-            if progress:
-                progress(last_line, total)
-
-        for event in events:
-            last_line = event.line
-            if isinstance(event, ParsedLine):
-                batch.append(event.item)
-                if len(batch) >= IMPORT_BATCH:
-                    flush()
-            else:
-                report.skipped.append(event)
-        flush()
-        self.fill_due_times()
-        return report
+        """Import a JSONL or CSV file (see :func:`socialdesk.core.desk.intake.import_file`):
+        new items inserted, duplicates counted, bad lines listed, retention applied."""
+        return import_file(self.context, Path(path), progress)
 
     # ── the page ─────────────────────────────────────────────────────────────────────────
 

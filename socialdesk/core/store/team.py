@@ -37,10 +37,12 @@ def seed(store: Store, members: dict[str, str], policy: dict[str, Any], by: str,
     return True
 
 
-def seeded_with(store: Store) -> tuple[dict[str, str], dict[str, Any]]:
-    """The members and policy the team was first seeded with (later changes not included)."""
+def seeded_with(store: Store) -> tuple[dict[str, str], dict[str, Any], str]:
+    """The members and policy the team was first seeded with (later changes not included),
+    and the account that created it."""
     seeded = read_setting(store, SEEDED)
-    return dict(seeded.get("members") or {}), dict(seeded.get("policy") or {})
+    return (dict(seeded.get("members") or {}), dict(seeded.get("policy") or {}),
+            str(seeded.get("by") or ""))
 
 
 def members(store: Store) -> dict[str, str]:

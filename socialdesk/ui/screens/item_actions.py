@@ -1,0 +1,206 @@
+"""The officer's actions on the selected item (claim, answer, close, reclassify, assign,
+hide, undo): the half of the inbox screen that acts, as a mixin of
+:class:`~socialdesk.ui.screens.inbox.InboxScreen` (which holds the table, the detail pane and
+the desk these use)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+
+from socialdesk.core.desk import Desk
+from socialdesk.core.models import ANSWERED, CLOSE_REASONS, NOTE_REQUIRED
+from socialdesk.core.outbox.sender import Action
+from socialdesk.core.triage.actions import Undo
+from socialdesk.ui.dialogs.ask import AskDialog
+from socialdesk.ui.dialogs.choice import ChoiceDialog
+from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
+from socialdesk.ui.dialogs.confirm import ConfirmDialog
+from socialdesk.ui.format import one_line
+from socialdesk.ui.messages import ActionDone
+from socialdesk.ui.screens.base import DeskScreen
+from socialdesk.ui.widgets.detail import LANGUAGE_NAME, DetailPane
+from socialdesk.ui.widgets.inbox_table import InboxTable
+
+
+class ItemActions(DeskScreen):
+    """What an officer does to the selected item; every action runs in a worker."""
+
+    desk: Desk
+    undo_stack: list[Undo]
+
+    def reload(self) -> None:
+        """Read the list again (the inbox screen does)."""
+        raise NotImplementedError
+
+    @property
+    def selected(self) -> dict[str, Any] | None:
+        """The selected item's detail (None when nothing is selected or not loaded yet)."""
+        item = self.query_one(DetailPane).item
+        table = self.query_one(InboxTable)
+        if item is None or item.get("id") != table.selected_id:
+            if table.selected_id is None:
+                self.notify("Select an item first.", markup=False)
+                return None
+            row = table.row(table.selected_id)
+            return dict(row) if row else None
+        return item
+
+    @work(thread=True, group="actions", exit_on_error=False)
+    def act(self, summary: str, work_fn: Callable[[], Undo | str | None]) -> None:
+        """Worker: run one action (it may wait for another process's lock); errors become
+        notifications through the app's worker hub. An action that says what it did (a
+        string) is announced in its own words."""
+        with self.desk.session():
+            done = work_fn()
+        if isinstance(done, str):
+            self.post_message(ActionDone(done, None))
+        else:
+            self.post_message(ActionDone(summary, done))
+
+    @on(ActionDone)
+    def action_done(self, message: ActionDone) -> None:
+        """Remember how to undo, say what happened, reload."""
+        if message.undo is not None and (message.undo.after or message.undo.outbox_id):
+            self.undo_stack.append(message.undo)
+        self.notify(message.summary, markup=False, timeout=4)
+        self.reload()
+
+    def action_claim(self) -> None:
+        """Claim the selected item."""
+        if item := self.selected:
+            self.act(f"Claimed #{item['id']}.", lambda: self.desk.claim(item["id"]))
+
+    def action_release(self) -> None:
+        """Give the selected item back."""
+        if item := self.selected:
+            self.act(f"Released #{item['id']}.", lambda: self.desk.release(item["id"]))
+
+    def action_reopen(self) -> None:
+        """Reopen the selected item."""
+        if item := self.selected:
+            self.act(f"Reopened #{item['id']}.", lambda: self.desk.reopen(item["id"]))
+
+    def action_close(self) -> None:
+        """Close the selected item with a reason."""
+        if not (item := self.selected):
+            return
+
+        def close(reason: str, note: str = "") -> None:
+            self.act(f"Closed #{item['id']} ({reason}{': ' + note if note else ''}).",
+                     lambda: self.desk.close_item(item["id"], reason, note))
+
+        def noted(reason: str, note: str | None) -> None:
+            if note:
+                close(reason, note)
+
+        def chosen(reason: str | None) -> None:
+            if reason in NOTE_REQUIRED:
+                self.app.push_screen(AskDialog(
+                    f"Closing #{item['id']}: how was it answered?",
+                    "e.g. rang her back at 14:10; spoke to him at the station",
+                    "Say how it was answered (a phone call, in person…)."),
+                    lambda note: noted(reason, note))
+            elif reason:
+                close(reason)
+        # "answered" only where something did answer it on the page: reasons stay honest
+        reasons = [r for r in CLOSE_REASONS if r != ANSWERED or item.get("first_response_at")]
+        self.app.push_screen(ChoiceDialog(f"Close #{item['id']}: why?",
+                                          [(r, r) for r in reasons]), chosen)
+
+    def action_reclassify(self) -> None:
+        """Correct category and urgency."""
+        if not (item := self.selected):
+            return
+        choices = [(f"{c}|{u}", f"{c}{' + URGENT' if u else ''}")
+                   for c in ("report", "concern", "chat") for u in (0, 1)]
+
+        def chosen(value: str | None) -> None:
+            if value:
+                category, urgent = value.split("|")
+                self.act(f"#{item['id']} is now {category}{' (urgent)' if urgent == '1' else ''}"
+                         "; kept for retraining.",
+                         lambda: self.desk.reclassify(item["id"], category, urgent == "1"))
+        self.app.push_screen(ChoiceDialog(f"Reclassify #{item['id']} (now "
+                                          f"{item.get('category') or 'unclassified'})", choices),
+                             chosen)
+
+    def action_assign(self) -> None:
+        """Give the selected item to an officer (supervisors)."""
+        if not (item := self.selected):
+            return
+        members = self.desk.members()
+        if not members:
+            self.notify("No members are configured ([members] in the config).", markup=False)
+            return
+
+        def chosen(officer: str | None) -> None:
+            if officer:
+                self.act(f"#{item['id']} assigned to {officer}.",
+                         lambda: self.desk.assign(item["id"], officer))
+        self.app.push_screen(ChoiceDialog(f"Assign #{item['id']} to",
+                                          [(m, m) for m in members]), chosen)
+
+    def action_reply(self) -> None:
+        """Answer publicly (comment) or in the conversation (message)."""
+        if item := self.selected:
+            action = Action.MESSAGE if item.get("kind") == "message" else Action.REPLY
+            self._open_composer(item, action)
+
+    def action_private_reply(self) -> None:
+        """Answer a comment's author privately."""
+        if item := self.selected:
+            action = Action.MESSAGE if item.get("kind") == "message" else Action.PRIVATE_REPLY
+            self._open_composer(item, action)
+
+    def _open_composer(self, item: dict[str, Any], action: Action) -> None:
+        draft = self.desk.draft_reply(item, action)
+        language = LANGUAGE_NAME.get(str(item.get("language") or ""), "language unknown")
+        label = {Action.REPLY: "Public reply to", Action.PRIVATE_REPLY: "Private reply to",
+                 Action.MESSAGE: "Message to"}[action]
+        title = f"{label} {one_line(item.get('author_name'), '(unknown)')} — {language}"
+
+        # the person's other open messages in this conversation (the answer may cover them)
+        others = [m for m in item.get("thread", []) if m["id"] != item["id"]
+                  and not m["from_page"] and m.get("status") in ("new", "claimed")] \
+            if action is Action.MESSAGE else []
+
+        def chosen(answer: Answer | None) -> None:
+            if answer is None:
+                return
+            covered = f" (also covers #{', #'.join(map(str, answer.covers))})" \
+                if answer.covers else ""
+            closing = "; the item closes once it has gone" if answer.close else ""
+            self.act(f"Answer to #{item['id']} queued{covered}; it goes out within seconds "
+                     f"(undo with {self.desk.config.keys['undo']} until then){closing}.",
+                     lambda: self.desk.answer(item["id"], answer.text, action,
+                                              covers=answer.covers, close_after=answer.close))
+        self.app.push_screen(ComposerDialog(action.value, title, str(item.get("text") or ""),
+                                            draft, others), chosen)
+
+    def action_hide(self) -> None:
+        """Hide the selected comment on the page."""
+        if not (item := self.selected):
+            return
+        if item.get("kind") != "comment":
+            self.notify("Only comments can be hidden.", markup=False)
+            return
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self.act(f"Hiding comment #{item['id']} on the page (z shows it again).",
+                         lambda: self.desk.answer(item["id"], "", Action.HIDE))
+        self.app.push_screen(ConfirmDialog(
+            f"Hide comment #{item['id']} on the page? Everyone but its author stops seeing "
+            "it (z shows it again).", yes="Hide"), chosen)
+
+    def action_undo(self) -> None:
+        """Undo the last action (refused with the reason when no longer safe)."""
+        if not self.undo_stack:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        record = self.undo_stack.pop()
+
+        self.act(f"Undone: {record.action} of #{record.item_id}.",
+                 lambda: self.desk.undo(record))
