@@ -35,7 +35,8 @@ def sync_summary(report: SyncReport) -> str:
     kind = "full" if report.full else "incremental"
     return (f"{kind} sync: {len(report.new)} new, {report.updated} updated, "
             f"{report.deleted} deleted, {report.answered} answered on the page; "
-            f"{report.requests} requests")
+            + (f"{report.gone_posts} posts gone from the page; " if report.gone_posts else "")
+            + f"{report.requests} requests")
 
 
 def event_line(event: JobEvent) -> str:

@@ -1,5 +1,9 @@
 """Fault injection for the fake page, reproducible by seed.
 
+Besides the transport faults, ``applied_error`` applies a POST and still answers 5xx with
+code 1/2 (Facebook does), and ``vanishing`` takes a comment off a post between two pages of
+its comments (someone deletes it while a sync is paging through).
+
 A fault is given as ``NAME[@ENDPOINT][=SHARE]``: ``server_error`` (10% of all requests),
 ``rate_limit@comments=0.3`` (30% of comment-list requests), ``reset@reply=1`` (every reply
 POST), ``token_expired=#40`` (from the 40th request on). Each fault draws from its own seeded
@@ -13,9 +17,9 @@ import zlib
 from dataclasses import dataclass
 
 FAULTS = ("rate_limit", "server_error", "slow", "reset", "truncated_json", "token_expired",
-          "duplicates", "late_items")
+          "duplicates", "late_items", "applied_error", "vanishing")
 ENDPOINTS = ("posts", "comments", "conversations", "messages", "feed", "reply",
-             "private_message", "hide", "publish")
+             "private_message", "hide", "publish", "delete")
 DEFAULT_SHARE = 0.1
 
 

@@ -18,6 +18,14 @@ def fb_time(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
+def no_such_object(method: str, target: str) -> tuple[int, dict[str, Any]]:
+    """The Graph API's answer for an object that does not exist (or no longer does)."""
+    return 400, {"error": {"message": f"Unsupported {method.lower()} request. Object with ID "
+                                      f"'{target}' does not exist",
+                           "type": "GraphMethodException", "code": 100,
+                           "error_subcode": 33, "fbtrace_id": "AfakeTrace100"}}
+
+
 def parse_time(value: str) -> float | None:
     """A ``since``/``until`` value: Unix seconds or an ISO time; None when it is neither."""
     try:

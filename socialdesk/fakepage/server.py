@@ -29,6 +29,7 @@ from socialdesk.fakepage.render import (
     encode_cursor,
     fb_time,
     message_json,
+    no_such_object,
     paginate,
     parse_time,
     person_json,
@@ -60,6 +61,10 @@ class FakePageHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         """Serve a Graph POST."""
         self._handle("POST")
+
+    def do_DELETE(self) -> None:
+        """Serve a Graph DELETE (a post or a comment taken off the page)."""
+        self._handle("DELETE")
 
     def _handle(self, method: str) -> None:
         url = urlsplit(self.path)
@@ -225,6 +230,11 @@ class FakePage:
         if method == "POST" and "reset" in hits:
             h.drop_connection()  # the POST was applied; the client never hears
             return
+        if method == "POST" and "applied_error" in hits and status == 200:
+            self._server_error(h)  # applied, yet answered as an error (Facebook does this)
+            return
+        if "vanishing" in hits and endpoint == "comments" and status == 200:
+            self.state.remove_a_later_comment(parts[1], payload)
         if "slow" in hits:
             time.sleep(self.slow_seconds)
         h.send_json(status, payload, truncate="truncated_json" in hits)
@@ -241,6 +251,8 @@ class FakePage:
         if method == "POST":
             return {"comments": "reply", "messages": "private_message",
                     "feed": "publish"}.get(edge, "hide")
+        if method == "DELETE":
+            return "delete"
         return edge or "object"
 
     def _rate_limited(self, h: FakePageHandler) -> None:
@@ -287,10 +299,9 @@ class FakePage:
                     return self.writes.publish(body)
                 if endpoint == "hide":
                     return self.writes.hide(target, body)
-        return 400, {"error": {"message": f"Unsupported {method.lower()} request. Object with "
-                                          f"ID '{target}' does not exist",
-                               "type": "GraphMethodException", "code": 100,
-                               "error_subcode": 33, "fbtrace_id": "AfakeTrace100"}}
+                if endpoint == "delete":
+                    return self.writes.delete(target)
+        return no_such_object(method, target)
 
     # ── lists ────────────────────────────────────────────────────────────────────────────
 
@@ -352,10 +363,7 @@ class FakePage:
             owner = self.state.post_by_id(parent.post_id)
             comments = [c for c in (owner.comments if owner else []) if c.parent_id == target]
         else:
-            return 400, {"error": {"message": f"Unsupported get request. Object with ID "
-                                              f"'{target}' does not exist",
-                                   "type": "GraphMethodException", "code": 100,
-                                   "error_subcode": 33}}
+            return no_such_object("GET", target)
         since, _ = self._window(query)
         chosen = [c for c in comments if c.created >= since]
         return 200, self._listing(chosen, lambda c: [c.created, c.seq], path, query, False,

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from socialdesk.fakepage.traffic import Traffic
 
@@ -224,6 +225,39 @@ class PageState:
                     self.add_reply(target, self.traffic.page_reply(False))
             else:
                 self.add_post(self.traffic.post_text() or None, now)
+
+    def delete_object(self, object_id: str) -> bool:
+        """Take a post (and its comments) or a comment off the page; False if unknown."""
+        with self.lock:
+            post = self.post_by_id(object_id)
+            if post is not None:
+                self.posts.remove(post)
+                for comment in post.comments:
+                    if comment.id:
+                        self.comments_by_id.pop(comment.id, None)
+                return True
+            gone = self.comments_by_id.get(object_id)
+            if gone is None:
+                return False
+            del self.comments_by_id[object_id]
+            owner = self.post_by_id(gone.post_id)
+            if owner is not None:
+                owner.comments.remove(gone)
+            return True
+
+    def remove_a_later_comment(self, post_id: str, page: dict[str, Any]) -> None:
+        """Delete one comment of a post that comes after the page just served (the
+        ``vanishing`` fault: it disappears between two pages)."""
+        with self.lock:
+            post = self.post_by_id(post_id)
+            served = {c.get("id") for c in page.get("data", []) if isinstance(c, dict)}
+            if post is None or not served:
+                return
+            later = [c for c in post.comments if c.id and c.id not in served
+                     and c.created >= max((c2.created for c2 in post.comments
+                                           if c2.id in served), default=0)]
+            if later:
+                self.delete_object(str(self.rng.choice(later).id))
 
     # ── lookups ──────────────────────────────────────────────────────────────────────────
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from socialdesk.fakepage.render import no_such_object
 from socialdesk.fakepage.state import Conversation, PageState
 
 #: Seconds within which the same text posted again is refused as a duplicate (code 506).
@@ -97,13 +98,19 @@ class PageWrites:
         self._record("publish", message=text, id=post.id)
         return 200, {"id": post.id}
 
+    def delete(self, target: str) -> tuple[int, Any]:
+        """Take a post (with its comments) or a comment off the page (``DELETE /{id}``);
+        afterwards the object answers code 100, as on Facebook."""
+        if self.state.delete_object(target):
+            self._record("delete", target=target)
+            return 200, {"success": True}
+        return no_such_object("DELETE", target)
+
     def hide(self, target: str, body: dict[str, str]) -> tuple[int, Any]:
         """Hide (or unhide) a comment (``POST /{comment-id} is_hidden=…``)."""
         comment = self.state.comments_by_id.get(target)
         if comment is None:
-            return 400, {"error": {"message": f"Unsupported post request. Object with ID "
-                                              f"'{target}' does not exist", "code": 100,
-                                   "type": "GraphMethodException"}}
+            return no_such_object("POST", target)
         comment.hidden = body.get("is_hidden", "true").lower() == "true"
         self._record("hide", target=target, hidden=comment.hidden)
         return 200, {"success": True}

@@ -92,7 +92,7 @@ def test_cursor_never_passes_uncommitted_rows(store, config, monkeypatch) -> Non
         calls = {"n": 0}
 
         def crash_on_third_page(*args, **kwargs):
-            calls["n"] += 1
+            calls["n"] += bool(args[1])  # pages of comments (an empty messages batch too)
             if calls["n"] == 3:
                 raise RuntimeError("disk went away")
             return real(*args, **kwargs)

@@ -1,13 +1,19 @@
 """Pull the page's posts, comments and Messenger conversations into the database.
 
-One pass (:meth:`PageSync.run`):
-1. posts of the last ``sync_days`` days (``since``), upserted into ``posts``;
-2. for each post in the window, its comments (``filter=stream``: replies too, with ``parent``).
+One pass (:meth:`PageSync.run`), in this order so that Messenger — where most urgent messages
+arrive — is never held up by the rest:
+1. conversations newest first, stopping at the first one not updated since the last pass
+   (the high-water mark), with their messages (following the nested ``next`` when needed);
+2. posts of the last ``sync_days`` days (``since``), upserted into ``posts``;
+3. for each post in the window, its comments (``filter=stream``: replies too, with ``parent``).
    Incremental passes continue from the cursor saved after the last committed page, so a
    no-change re-sync costs one request per post; a *full* pass (the first one, one an hour, or
-   ``--full``) re-reads every comment to catch late-arriving items, edits and deletions;
-3. conversations newest first, stopping at the first one not updated since the last pass
-   (the high-water mark), with their messages (following the nested ``next`` when needed).
+   ``--full``) re-reads every comment to catch late-arriving items, edits and deletions.
+
+Errors are per part: a failing step is recorded (:attr:`SyncReport.problems`) and the others
+still run. A post the page no longer has (code 100, subcode 33 on its comments) is marked gone
+— kept, with its comments, ``deleted_at`` set — and never asked for again. Only a refused
+token or a rate limit, which hold for the whole page, end the pass.
 
 Every page of results is committed in one transaction together with the cursor that follows
 it, so a crash never advances a cursor past uncommitted rows. The page's own replies and
@@ -42,7 +48,7 @@ from socialdesk.core.models import Item, Kind, Status, to_iso, utc_now
 from socialdesk.core.store.cursors import get_state, save_state
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.items import link_page_replies, mark_deleted, upsert_platform_items
-from socialdesk.core.store.page_posts import page_posts_since, upsert_page_posts
+from socialdesk.core.store.page_posts import mark_post_gone, page_posts_since, upsert_page_posts
 
 log = logging.getLogger("socialdesk.sync")
 
@@ -52,6 +58,10 @@ MESSAGE_FIELDS = "id,message,from,created_time"
 NESTED_MESSAGES = 25
 FULL_PASS_EVERY = timedelta(hours=1)
 PAGE_STATE = "page"
+#: Graph's answer for an object that does not exist (any more): code 100, subcode 33.
+GONE = (100, 33)
+#: Posts in a row whose comments fail with a server error before the step gives up.
+MAX_FAILING_POSTS = 3
 
 
 @dataclass
@@ -65,6 +75,9 @@ class SyncReport:
     answered: int = 0
     posts: int = 0
     requests: int = 0
+    gone_posts: int = 0                 # posts deleted on the page, found this pass
+    unread_posts: int = 0               # posts whose comments could not be read
+    problems: dict[str, str] = field(default_factory=dict)  # step → what went wrong
     error: str | None = None
     token_refused: bool = False       # 190: nothing more until a person renews the token
     backoff_until: str | None = None  # rate limited: no request before this time
@@ -90,6 +103,20 @@ def _author(node: dict[str, Any]) -> tuple[str | None, str | None]:
         return None, None
     pid, name = who.get("id"), who.get("name")
     return (str(pid) if pid is not None else None, name if isinstance(name, str) else None)
+
+
+STEPS = ("messages", "posts", "comments")
+
+
+def problem_summary(problems: dict[str, str], unread_posts: int = 0) -> str:
+    """One line for the status bar: what was not synced first, what still was, then why."""
+    blocked = [f"comments of {unread_posts} post{'s' if unread_posts != 1 else ''}"
+               if step == "comments" and unread_posts else step
+               for step in STEPS if step in problems]
+    fine = [step for step in STEPS if step not in problems]
+    why = next(iter(problems.values()), "")
+    return (f"{', '.join(blocked)} not synced" + (f" — {', '.join(fine)} ok" if fine else "")
+            + f" ({why})")
 
 
 def derived_comment_id(post_id: str, node: dict[str, Any]) -> str:
@@ -132,9 +159,7 @@ class PageSync:
             last_full is None or last_full < to_iso(now - FULL_PASS_EVERY))
         before = self.client.stats.requests
         try:
-            self._sync_posts(report)
-            self._sync_comments(report)
-            self._sync_conversations(report)
+            self._steps(report)
         except TokenExpiredError as exc:
             report.error, report.token_refused = str(exc), True
         except RateLimitedError as exc:
@@ -142,8 +167,6 @@ class PageSync:
             report.error = f"rate limited by Facebook; syncing paused until {until}"
             report.backoff_until = until
             save_state(self.store, PAGE_STATE, error=report.error, backoff_until=until)
-        except (TransientError, GraphError) as exc:
-            report.error = f"sync stopped early: {exc}"
         report.requests = self.client.stats.requests - before
         with self.store.write():
             if report.error is None:
@@ -158,6 +181,20 @@ class PageSync:
                  "incremental", len(report.new), report.updated, report.requests,
                  f", error: {report.error}" if report.error else "")
         return report
+
+    def _steps(self, report: SyncReport) -> None:
+        """Messages, posts, comments: a step that fails is recorded and the next one runs."""
+        steps = (("messages", self._sync_conversations), ("posts", self._sync_posts),
+                 ("comments", self._sync_comments))
+        for name, step in steps:
+            try:
+                step(report)
+            except (TokenExpiredError, RateLimitedError):
+                raise
+            except GraphError as exc:
+                report.problems.setdefault(name, str(exc))
+        if report.problems:
+            report.error = problem_summary(report.problems, report.unread_posts)
 
     # ── posts ────────────────────────────────────────────────────────────────────────────
 
@@ -185,25 +222,49 @@ class PageSync:
     # ── comments ─────────────────────────────────────────────────────────────────────────
 
     def _sync_comments(self, report: SyncReport) -> None:
+        """Each post's comments; a post gone from the page is marked, a failing one skipped
+        (the step gives up after :data:`MAX_FAILING_POSTS` server errors in a row)."""
+        unread: list[str] = []
+        in_a_row = 0
         for post_id, post_text in self._posts_in_window():
-            key = f"comments:{post_id}"
-            cursor = {} if report.full else get_state(self.store, key).cursor
-            params: dict[str, Any] = {"filter": "stream", "order": "chronological",
-                                      "fields": COMMENT_FIELDS, "limit": self.page.page_size}
-            if cursor.get("after"):
-                params["after"] = cursor["after"]
-            seen: set[str] = set()
-            for page in self.client.pages(f"/{post_id}/comments", params):
-                items = [self._comment_item(node, post_id, post_text) for node in page.data]
-                kept = [item for item in items if item is not None]
-                seen.update(item.platform_id for item in kept)
-                if page.after:
-                    cursor = {"after": page.after}
-                with self.store.write():
-                    self._store_batch(kept, report)
-                    save_state(self.store, key, cursor=cursor, success=True)
-            if report.full:
-                report.deleted += mark_deleted(self.store, post_id, seen, to_iso(self.clock()))
+            try:
+                self._sync_post_comments(post_id, post_text, report)
+                in_a_row = 0
+            except (TokenExpiredError, RateLimitedError):
+                raise
+            except GraphError as exc:
+                if (exc.code, exc.subcode) == GONE:
+                    report.deleted += mark_post_gone(self.store, post_id, to_iso(self.clock()))
+                    report.gone_posts += 1
+                    continue
+                unread.append(f"{exc}")
+                in_a_row = in_a_row + 1 if isinstance(exc, TransientError) else 0
+                if in_a_row >= MAX_FAILING_POSTS:
+                    break
+        if unread:
+            report.unread_posts = len(unread)
+            report.problems["comments"] = unread[-1]
+
+    def _sync_post_comments(self, post_id: str, post_text: str, report: SyncReport) -> None:
+        """One post's comments, page by page, each committed with the cursor after it."""
+        key = f"comments:{post_id}"
+        cursor = {} if report.full else get_state(self.store, key).cursor
+        params: dict[str, Any] = {"filter": "stream", "order": "chronological",
+                                  "fields": COMMENT_FIELDS, "limit": self.page.page_size}
+        if cursor.get("after"):
+            params["after"] = cursor["after"]
+        seen: set[str] = set()
+        for page in self.client.pages(f"/{post_id}/comments", params):
+            items = [self._comment_item(node, post_id, post_text) for node in page.data]
+            kept = [item for item in items if item is not None]
+            seen.update(item.platform_id for item in kept)
+            if page.after:
+                cursor = {"after": page.after}
+            with self.store.write():
+                self._store_batch(kept, report)
+                save_state(self.store, key, cursor=cursor, success=True)
+        if report.full:
+            report.deleted += mark_deleted(self.store, post_id, seen, to_iso(self.clock()))
 
     def _comment_item(self, node: dict[str, Any], post_id: str, post_text: str) -> Item | None:
         created = parse_fb_time(node.get("created_time"))

@@ -171,10 +171,22 @@ def _v5_team(db: sqlite_utils.Database) -> None:
     db.table("policy").create({"key": str, "value": str}, pk="key")
 
 
+def _v6_gone_posts_and_first_attempts(db: sqlite_utils.Database) -> None:
+    """A post deleted on the page is kept and marked gone; the outbox and the safety-post runs
+    remember their first attempt (a page check looks back to it, never further)."""
+    db.table("posts").add_column("deleted_at", str)
+    db.table("outbox").add_column("first_claimed_at", str)
+    db.table("post_runs").add_column("first_started_at", str)
+    db.execute("UPDATE outbox SET first_claimed_at = updated_at "
+               "WHERE status NOT IN ('queued', 'cancelled')")
+    db.execute("UPDATE post_runs SET first_started_at = started_at")
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
 MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
-                               _v4_close_notes_and_urgent_clock, _v5_team]
+                               _v4_close_notes_and_urgent_clock, _v5_team,
+                               _v6_gone_posts_and_first_attempts]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -18,7 +18,18 @@ def page_posts_since(store: Store, page_id: str, since: str) -> list[tuple[str, 
     """(id, text) of the page's posts created since ``since``, oldest first."""
     return [(pid, message or "") for pid, message in store.conn.execute(
         "select id, message from posts where page_id = ? and created_at >= ? "
-        "order by created_at", (page_id, since))]
+        "and deleted_at is null order by created_at", (page_id, since))]
+
+
+def mark_post_gone(store: Store, post_id: str, at: str) -> int:
+    """A post the page no longer has (code 100): kept, with its comments, all marked deleted
+    at ``at``; returns how many comments were marked."""
+    with store.write():
+        store.conn.execute("update posts set deleted_at = ? where id = ? and deleted_at is null",
+                           (at, post_id))
+        return int(store.conn.execute(
+            "update items set deleted_at = ?, updated_at = ? where post_id = ? "
+            "and kind = 'comment' and deleted_at is null", (at, at, post_id)).rowcount)
 
 
 def page_post_text(store: Store, post_id: str) -> str | None:
