@@ -18,7 +18,7 @@ from socialdesk.core.desk.access import AccessDenied
 from socialdesk.core.desk.events import Published
 from socialdesk.core.schedule.workflow import PostError
 from socialdesk.fakepage.server import FakePage
-from tests.ingest_helpers import client_for, page_config, start_fake
+from tests.ingest_helpers import client_for, page_config, set_faults, start_fake
 
 CY = "Rhybudd: clowch eich car heno os gwelwch yn dda."
 EN = "Reminder: please lock your car tonight."
@@ -409,3 +409,38 @@ def test_a_supervisor_may_not_approve_their_own_post_unless_the_policy_allows(ma
     d.supervisor.team.set_policy("self_approval", "true")    # … a supervisor can
     d.supervisor.posts.approve(own)
     assert d.supervisor.posts.get(own)["status"] == "approved"
+
+
+# ── exactly once in the corners (issue 20) ────────────────────────────────────────────────────
+
+
+def test_a_retry_long_after_an_applied_post_finds_it_from_the_first_attempt(make_desks):
+    with time_machine.travel(at("2026-11-23 10:00"), tick=True) as clock:
+        d = make_desks("applied_error@publish=1", "server_error@feed=1")
+        post_id = d.approved_post("2026-11-23 10:30")
+        clock.move_to(at("2026-11-23 10:30:02"))
+        first = d.round()
+        assert first.failed == [post_id] and len(d.published()) == 1  # applied, yet 500
+        d.fake.plan.faults.clear()
+        clock.move_to(at("2026-11-23 10:45"))  # 15 minutes later, still within grace
+        second = d.round()
+        assert second.published == [post_id]
+        assert d.fake.stats()["requests_by_endpoint"]["publish"] == 1  # never posted twice
+        assert d.supervisor.posts.get(post_id)["platform_id"] == d.fake.state.posts[-1].id
+
+
+def test_a_retry_whose_feed_cannot_be_read_is_not_posted_blind(make_desks):
+    with time_machine.travel(at("2026-11-23 10:00"), tick=True) as clock:
+        d = make_desks("server_error@publish=1")
+        post_id = d.approved_post("2026-11-23 10:30")
+        clock.move_to(at("2026-11-23 10:30:02"))
+        assert d.round().failed == [post_id]
+        set_faults(d.fake, "server_error@feed=1")
+        clock.move_to(at("2026-11-23 10:35"))
+        held = d.round()
+        assert held.published == [] and "feed could not be read" in " ".join(held.details)
+        assert d.fake.stats()["requests_by_endpoint"]["publish"] == 1  # no blind POST
+        assert d.supervisor.posts.get(post_id)["status"] == "failed"
+        set_faults(d.fake)
+        clock.move_to(at("2026-11-23 10:40"))
+        assert d.round().published == [post_id] and len(d.published()) == 1

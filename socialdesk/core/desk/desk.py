@@ -44,6 +44,16 @@ def is_demo_database(path: Path) -> bool:
     return settings.is_demo_database(path)
 
 
+def already_there(action: outbox.Action, entry: int, status: str | None) -> str:
+    """Why queuing this answer added nothing: the same one is waiting, or has gone."""
+    noun = "answer" if action.answers else action.value
+    if status in ("queued", "sending"):
+        return (f"The same {noun} is already waiting to go out (outbox #{entry}); nothing new "
+                "was queued.")
+    return (f"The same {noun} has already gone to the page (outbox #{entry}); change the words "
+            "to send another.")
+
+
 class Desk:
     """socialdesk's services for one config, one database and one acting user."""
 
@@ -287,15 +297,19 @@ class Desk:
         """Queue a reply, private reply or hide, claiming the item for you if it is free
         (``covers``, ``close_after``: see :meth:`queue_answer`).
 
-        Refused when another officer holds the item, so that nobody answers twice.
+        Refused when another officer holds the item, so that nobody answers twice, and when
+        the very same answer is already waiting or has gone (saying which).
         """
         self.require(action.value.replace("_", " "))
         if action.answers and not text.strip():
             raise triage.ActionRefused("The answer is empty; write something first.")
         with self.store.write():  # claim and queue together, or neither
             claimed = triage.claim(self.store, self.actor, item_id)
-            entry, _new = self.queue_answer(item_id, action, text, covers=covers,
-                                            close_after=close_after)
+            entry, new = self.queue_answer(item_id, action, text, covers=covers,
+                                           close_after=close_after)
+            if not new:
+                raise triage.ActionRefused(already_there(action, entry,
+                                                         entry_status(self.store, entry)))
         return triage.Undo(action.value, item_id, claimed.before, claimed.after,
                            outbox_id=entry)
 

@@ -11,7 +11,8 @@ Safety decisions:
   ``estimated_time_to_regain_access`` from ``X-Business-Use-Case-Usage`` (minutes) when given,
   else back off exponentially; a wait longer than ``max_rate_wait`` is raised to the caller.
 - POST is never retried once it may have reached the server (timeout after sending, reset,
-  unreadable answer): :class:`UncertainOutcome` is raised so the caller can look on the page.
+  unreadable answer, and a 5xx or code 1/2 answer — Facebook sometimes applies a POST and
+  still answers so): :class:`UncertainOutcome` is raised so the caller can look on the page.
 - 190 (token expired/invalid) raises :class:`TokenExpiredError` at once, with no retry.
 """
 
@@ -23,7 +24,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -98,7 +99,20 @@ class DuplicatePostError(GraphError):
 
 
 class UncertainOutcome(Exception):
-    """A POST may or may not have been applied: look on the page before sending again."""
+    """A POST may or may not have been applied: look on the page before sending again.
+
+    ``answered``: the server answered (an error), so what it did is on the page by now; a
+    page check that does not find it allows another attempt. Otherwise (timeout, reset) the
+    POST may still be in flight and a person decides."""
+
+    def __init__(self, message: str, answered: bool = False) -> None:
+        super().__init__(message)
+        self.answered = answered
+
+
+#: Graph's clock and ours may differ this much: a page check looks back this far before the
+#: first attempt (and never further).
+CLOCK_SLACK = timedelta(minutes=2)
 
 
 @dataclass
@@ -298,6 +312,9 @@ class GraphClient:
                 return self._decode(response, rate_wait=False)
             except _Unreadable as exc:
                 raise UncertainOutcome(exc.message) from None
+            except TransientError as exc:  # 5xx, code 1/2: it may have been applied
+                raise UncertainOutcome(f"{exc.message} (it may have been applied)",
+                                       answered=True) from None
 
     # ── decoding and errors ──────────────────────────────────────────────────────────────
 

@@ -2,10 +2,17 @@
 
 Each entry has an idempotency key (item + action + text), so queuing the same answer twice
 adds nothing. Sending claims the entry (queued → sending) in a transaction before the POST.
-A POST whose outcome is unknown (timeout after sending, reset, unreadable answer) is never
-simply repeated: the page is searched for it first (the comment's replies, or the person's
-conversation); found → sent, not found → ``uncertain``, for a person to check and resend.
-Entries left in ``sending`` by a crash are treated the same way.
+A POST that may have been applied is never simply repeated:
+
+- answered with a server error (5xx, code 1/2 — Facebook sometimes applies it anyway): the
+  entry is ``failed`` with ``check_page`` set, and the next attempt looks on the page first
+  (found → sent; the page cannot be read → no POST, the attempt counts);
+- no answer at all (timeout after sending, reset, unreadable answer), or left in ``sending``
+  by a crash: the page is searched at once; found → sent, not found → ``uncertain``, for a
+  person to check and resend.
+
+A page check accepts only a node written by the page with the same text, created after the
+entry's first claim (less :data:`CLOCK_SLACK`) and not already linked to another entry.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from socialdesk.core.graph.client import (
+    CLOCK_SLACK,
     GraphClient,
     GraphError,
     GraphPermissionError,
@@ -27,6 +35,7 @@ from socialdesk.core.graph.client import (
     TokenExpiredError,
     TransientError,
     UncertainOutcome,
+    parse_fb_time,
 )
 from socialdesk.core.models import to_iso, utc_now
 from socialdesk.core.store import outbox as entries
@@ -170,9 +179,17 @@ class OutboxSender:
     def _send(self, entry_id: int, report: SendReport) -> bool:
         """Send one claimed entry; False when the round must stop (token, rate limit)."""
         entry = self._entry(entry_id)
+        if entry["check_page"] and self._found_before_retry(entry, report):
+            return True
         try:
             platform_id = self._post(entry)
         except UncertainOutcome as exc:
+            if exc.answered:
+                self._set(entry_id, "failed", last_error=str(exc), check_page=1)
+                report.failed += 1
+                report.details.append(f"#{entry_id}: {exc}; the page is checked before "
+                                      "sending again")
+                return True
             log.warning("outbox %d: outcome unknown (%s); checking the page", entry_id, exc)
             self._verify(entry, report)
             return True
@@ -228,6 +245,22 @@ class OutboxSender:
         for entry_id in entries.stale_sending_ids(self.store, cutoff):
             self._verify(self._entry(entry_id), report)
 
+    def _found_before_retry(self, entry: dict[str, Any], report: SendReport) -> bool:
+        """An earlier attempt may have been applied: True when the check settled the entry
+        (found on the page → sent; page unreadable → failed, the attempt counted)."""
+        try:
+            found = self._find_on_page(entry, Action(entry["action"]))
+        except (GraphError, UncertainOutcome) as exc:
+            self._set(entry["id"], "failed", check_page=1,
+                      last_error=f"could not check the page before sending again ({exc})")
+            report.failed += 1
+            return True
+        if found is None:
+            return False
+        self._mark_sent(entry, found)
+        report.sent += 1
+        return True
+
     def _verify(self, entry: dict[str, Any], report: SendReport) -> None:
         """Look for the entry on the page: sent if found, else uncertain (or retry a hide)."""
         action = Action(entry["action"])
@@ -251,13 +284,24 @@ class OutboxSender:
         report.details.append(f"#{entry['id']}: uncertain — {reason}")
 
     def _find_on_page(self, entry: dict[str, Any], action: Action) -> str | None:
+        """The id of this entry's answer on the page, if it is there (hides and unhides:
+        the comment's own id, as hiding twice is harmless)."""
+        if not action.answers:
+            return None
         wanted = " ".join(entry["text"].split())
+        since = datetime.fromisoformat(entry["first_claimed_at"] or entry["created_at"])
+        taken = entries.linked_platform_ids(self.store, entry["id"])
+
+        def ours(node: dict[str, Any]) -> bool:
+            return self._is_ours(node, wanted, since - CLOCK_SLACK) and \
+                str(node.get("id", "")) not in taken
+
         if action is Action.REPLY:
             params = {"filter": "stream", "fields": "id,message,from{id},created_time",
                       "limit": 100}
             for page in self.client.pages(f"/{entry['platform_id']}/comments", params):
                 for node in page.data:
-                    if self._is_ours(node, wanted):
+                    if ours(node):
                         return str(node.get("id", ""))
             return None
         psid = entry["author_id"]
@@ -267,15 +311,18 @@ class OutboxSender:
         for conversation in body.get("data") or []:
             messages = conversation.get("messages", {}) if isinstance(conversation, dict) else {}
             for node in messages.get("data") or []:
-                if isinstance(node, dict) and self._is_ours(node, wanted):
+                if isinstance(node, dict) and ours(node):
                     return str(node.get("id", ""))
         return None
 
-    def _is_ours(self, node: dict[str, Any], wanted: str) -> bool:
-        """A node written by the page with exactly this text (whitespace-normalised)."""
+    def _is_ours(self, node: dict[str, Any], wanted: str, since: datetime) -> bool:
+        """A node written by the page with exactly this text (whitespace-normalised), made at
+        or after ``since``."""
         who = node.get("from")
         author = str(who.get("id")) if isinstance(who, dict) else None
-        return author == self.page_id and " ".join(str(node.get("message", "")).split()) == wanted
+        created = parse_fb_time(node.get("created_time"))
+        return author == self.page_id and created is not None and created >= since and \
+            " ".join(str(node.get("message", "")).split()) == wanted
 
 
 def resend(store: Store, entry_id: int, now: datetime | None = None) -> None:

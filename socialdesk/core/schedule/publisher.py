@@ -16,8 +16,11 @@ One round (:meth:`Publisher.run`):
    the English one (each part's id is kept, so a retry never repeats the part that went out).
    An unknown outcome (timeout after sending, reset, unreadable answer) and Facebook's
    "duplicate" refusal are checked against the feed before anything else: found →
-   published, not found → ``uncertain``. A known failure (5xx, 4xx) is ``failed``: retried in
-   later rounds (feed checked first) while within grace, at most :data:`MAX_ATTEMPTS` times.
+   published, not found → ``uncertain``. A server error (5xx, code 1/2: it may have been
+   applied) is checked the same way, and not found → ``failed``. A failure is retried in
+   later rounds while within grace, at most :data:`MAX_ATTEMPTS` times, and every retry
+   reads the feed first, from the occurrence's *first* attempt (less the clock slack): a
+   feed that cannot be read hands the run back (no POST), so nothing is ever posted blind.
    A refused token or a rate limit hands the occurrence back untouched and ends the round.
 """
 
@@ -33,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from socialdesk.config import PostsConfig
 from socialdesk.core.graph.client import (
+    CLOCK_SLACK,
     DuplicatePostError,
     GraphClient,
     GraphError,
@@ -54,8 +58,8 @@ log = logging.getLogger("socialdesk.publisher")
 ACTOR = "system"
 MAX_ATTEMPTS = 3
 STALE_PUBLISHING = timedelta(minutes=2)
-#: How far before the claim a post found on the feed may have been created (clock skew).
-FEED_SLACK = timedelta(minutes=5)
+#: Pages of the feed a check reads at most (it starts at the first attempt, so it is short).
+FEED_PAGES = 4
 
 
 class _StopRound(Exception):
@@ -87,7 +91,7 @@ class PublishReport:
 class _Run:
     post: dict[str, Any]
     run_id: int
-    started_at: datetime
+    first_started_at: datetime     # the occurrence's first attempt: feed checks start here
     parts: dict[str, str]          # part name (both | cy | en) → text
     ids: dict[str, str]            # part name → platform id, for parts that went out
     attempts: int
@@ -156,7 +160,9 @@ class Publisher:
                 return None
             ids = json.loads(run["platform_ids"] or "{}") if run else {}
             run_id, attempts = rows.start_run(self.store, post_id, due_at, to_iso(now), run)
-        return _Run(post, run_id, now, self._parts(post), ids, attempts, retried=bool(run))
+            first = run["first_started_at"] or run["started_at"] if run else None
+        return _Run(post, run_id, datetime.fromisoformat(first) if first else now,
+                    self._parts(post), ids, attempts, retried=bool(run))
 
     def _parts(self, post: dict[str, Any]) -> dict[str, str]:
         if self.config.bilingual == "twins":
@@ -169,8 +175,12 @@ class Publisher:
         run = self._claim(post_id, due_at)
         if run is None:
             return None
-        if run.retried:  # a failed POST may still have been applied: look first
-            self._find_parts(run)
+        if run.retried and not self._find_parts(run):
+            # an earlier POST may have been applied and the feed cannot tell: no POST now
+            self._hand_back(run)
+            report.details.append(f"post {post_id}: the page's feed could not be read to "
+                                  "check an earlier attempt; trying again later")
+            return None
         for part, text in run.parts.items():
             if part in run.ids:
                 continue
@@ -182,9 +192,16 @@ class Publisher:
                 raise _StopRound(str(exc)) from None
             except (UncertainOutcome, DuplicatePostError) as exc:
                 log.warning("post %d: %s; checking the feed", post_id, exc)
-                if not self._look_for(run, part, text):
-                    return self._settle(run, "uncertain", report, f"{exc}; not found on the "
-                                        "page's feed — check the page, then retry or dismiss")
+                found = self._look_for(run, part, text)
+                if found:
+                    continue
+                answered = isinstance(exc, UncertainOutcome) and exc.answered
+                where = ("the page's feed could not be read" if found is None
+                         else "not found on the page's feed")
+                if answered:  # the server finished with it: a retry reads the feed first
+                    return self._settle(run, "failed", report, f"{exc}; {where}")
+                return self._settle(run, "uncertain", report, f"{exc}; {where} — check the "
+                                    "page, then retry or dismiss")
             except GraphError as exc:
                 return self._settle(run, "failed", report, str(exc))
         return self._settle(run, "published", report)
@@ -193,35 +210,37 @@ class Publisher:
         body = self.client.post(f"/{self.client.page_id}/feed", {"message": text})
         return str(body.get("id") or "")
 
-    def _look_for(self, run: _Run, part: str, text: str) -> bool:
+    def _look_for(self, run: _Run, part: str, text: str) -> bool | None:
+        """Whether the part is on the feed (its id kept); None when the feed cannot be read."""
         try:
-            found = self._feed_match(text, run.started_at)
+            found = self._feed_match(text, run.first_started_at, set(run.ids.values()))
         except (GraphError, UncertainOutcome) as exc:
             log.warning("post %d: could not read the feed (%s)", run.post["id"], exc)
-            return False
+            return None
         if found:
             run.ids[part] = found
         return bool(found)
 
-    def _find_parts(self, run: _Run) -> None:
-        for part, text in run.parts.items():
-            if part not in run.ids:
-                self._look_for(run, part, text)
+    def _find_parts(self, run: _Run) -> bool:
+        """Look on the feed for every part not known to be out; False if it cannot be read."""
+        return all(self._look_for(run, part, text) is not None
+                   for part, text in run.parts.items() if part not in run.ids)
 
-    def _feed_match(self, text: str, since: datetime) -> str | None:
-        """The id of a post on the page's feed with exactly this text, made since ``since``."""
+    def _feed_match(self, text: str, since: datetime, taken: set[str]) -> str | None:
+        """The id of a post on the page's feed with exactly this text, made since ``since``
+        (less the clock slack) and not already one of ``taken``."""
         wanted = " ".join(text.split())
-        start = since - FEED_SLACK
+        start = since - CLOCK_SLACK
         params = {"fields": "id,message,created_time", "limit": 25,
                   "since": int(start.timestamp())}
-        body = self.client.get(f"/{self.client.page_id}/feed", params)
-        for node in body.get("data") or []:
-            if not isinstance(node, dict):
-                continue
-            created = parse_fb_time(node.get("created_time"))
-            if created is not None and created >= start and \
-                    " ".join(str(node.get("message", "")).split()) == wanted:
-                return str(node.get("id", ""))
+        pages = self.client.pages(f"/{self.client.page_id}/feed", params)
+        for _, page in zip(range(FEED_PAGES), pages, strict=False):
+            for node in page.data:
+                created = parse_fb_time(node.get("created_time"))
+                if created is not None and created >= start and \
+                        str(node.get("id", "")) not in taken and \
+                        " ".join(str(node.get("message", "")).split()) == wanted:
+                    return str(node.get("id", ""))
         return None
 
     def _hand_back(self, run: _Run) -> None:
@@ -314,10 +333,14 @@ class Publisher:
         cutoff = to_iso(self.clock() - STALE_PUBLISHING)
         for row in rows.stale_runs(self.store, cutoff):
             post = get_post(self.store, row["post_id"])
-            run = _Run(post, row["id"], datetime.fromisoformat(row["started_at"]),
+            first = row["first_started_at"] or row["started_at"]
+            run = _Run(post, row["id"], datetime.fromisoformat(first),
                        self._parts(post), json.loads(row["platform_ids"] or "{}"),
                        row["attempts"])
-            self._find_parts(run)
+            if not self._find_parts(run):
+                report.details.append(f"post {post['id']}: stopped while publishing; the "
+                                      "feed could not be read to check — trying again later")
+                continue
             if set(run.ids) == set(run.parts):
                 self._settle(run, "published", report)
             else:

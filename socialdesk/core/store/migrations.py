@@ -176,6 +176,7 @@ def _v6_gone_posts_and_first_attempts(db: sqlite_utils.Database) -> None:
     remember their first attempt (a page check looks back to it, never further)."""
     db.table("posts").add_column("deleted_at", str)
     db.table("outbox").add_column("first_claimed_at", str)
+    db.table("outbox").add_column("check_page", int)  # 1: look on the page before a POST
     db.table("post_runs").add_column("first_started_at", str)
     db.execute("UPDATE outbox SET first_claimed_at = updated_at "
                "WHERE status NOT IN ('queued', 'cancelled')")

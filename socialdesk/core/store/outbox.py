@@ -62,9 +62,18 @@ def claim_entry(store: Store, entry_id: int, max_attempts: int, at: str) -> bool
     """queued (or failed with attempts left) → sending; False when another sender has it."""
     with store.write():
         return store.conn.execute(
-            "update outbox set status = 'sending', attempts = attempts + 1, updated_at = ? "
+            "update outbox set status = 'sending', attempts = attempts + 1, updated_at = ?, "
+            "first_claimed_at = coalesce(first_claimed_at, ?) "
             "where id = ? and (status = 'queued' or (status = 'failed' and attempts < ?))",
-            (at, entry_id, max_attempts)).rowcount == 1
+            (at, at, entry_id, max_attempts)).rowcount == 1
+
+
+def linked_platform_ids(store: Store, entry_id: int) -> set[str]:
+    """Ids of page objects that other outbox entries already stand for (a page check must
+    never take one of them for this entry's answer)."""
+    return {row[0] for row in store.conn.execute(
+        "select platform_id from outbox where platform_id is not null and id != ?",
+        (entry_id,))}
 
 
 def set_entry(store: Store, entry_id: int, status: str, at: str, **fields: Any) -> None:

@@ -102,12 +102,13 @@ def start_run(store: Store, post_id: int, due_at: str, at: str,
     if existing:
         run_id, attempt = int(existing["id"]), int(existing["attempts"]) + 1
         store.conn.execute("update post_runs set status = 'publishing', attempts = ?, "
-                           "started_at = ? where id = ?", (attempt, at, run_id))
+                           "started_at = ?, first_started_at = coalesce(first_started_at, ?) "
+                           "where id = ?", (attempt, at, at, run_id))
     else:
         run_id, attempt = int(store.conn.execute(
             "insert into post_runs (post_id, due_at, status, attempts, platform_ids, "
-            "started_at) values (?, ?, 'publishing', 1, '{}', ?)",
-            (post_id, due_at, at)).lastrowid or 0), 1
+            "started_at, first_started_at) values (?, ?, 'publishing', 1, '{}', ?, ?)",
+            (post_id, due_at, at, at)).lastrowid or 0), 1
     store.conn.execute("update scheduled_posts set status = 'publishing', updated_at = ? "
                        "where id = ?", (at, post_id))
     return run_id, attempt
