@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from socialdesk import __version__, paths
 from socialdesk.cli import demo, inbox, model, page, safety_posts, setup, supervisor, team
 from socialdesk.cli.base import Command, global_options
-from socialdesk.errors import UserError
+from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
 GROUPS = (demo, setup, inbox, page, supervisor, team, safety_posts, model)
@@ -55,9 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"socialdesk: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.Error as exc:  # met outside a write (a read on a failing disk)
+        print(f"socialdesk: {storage_error(getattr(options, 'db', None), exc)}",
+              file=sys.stderr)
+        return 1
     except PermissionError as exc:  # a file this account may not touch: one sentence
         print(f"socialdesk: {exc.filename or 'a file'} cannot be used by this account "
               f"({exc.strerror}).", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if exc.errno not in DISK_ERRORS:
+            raise
+        print(f"socialdesk: {disk_error(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("socialdesk: interrupted.", file=sys.stderr)

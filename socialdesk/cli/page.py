@@ -14,6 +14,7 @@ from socialdesk.core.desk.access import Permission
 from socialdesk.core.desk.events import (
     JobEvent,
     JobFailed,
+    JobRecovered,
     JobsStopped,
     ModelChanged,
     Published,
@@ -58,6 +59,8 @@ def event_line(event: JobEvent) -> str:
             return f"stopped: {reason}"
         case JobFailed(reason):
             return f"error: {reason}"
+        case JobRecovered(job):
+            return f"{job}: working again"
         case ModelChanged(state):
             return state.text()
     return repr(event)

@@ -24,6 +24,7 @@ from socialdesk.core.desk.access import Role
 from socialdesk.core.desk.events import (
     JobEvent,
     JobFailed,
+    JobRecovered,
     JobsStopped,
     ModelChanged,
     ModelPhase,
@@ -160,8 +161,11 @@ class SocialDeskApp(App[None]):
                 self.update_state(sync=SyncView(SyncPhase.STOPPED, reason))
                 self.notify(f"Sync stopped: {reason}", severity="error", timeout=60,
                             markup=False)
-            case JobFailed(reason):
+            case JobFailed(reason, job):
+                self.update_state(problem=reason, problem_job=job)
                 self.notify(reason, severity="warning", timeout=15, markup=False)
+            case JobRecovered(job) if job == self.desk_state.problem_job:
+                self.update_state(problem="", problem_job="")
             case RunElsewhere() if not self.desk_state.sync.problem:
                 self.update_state(sync=SyncView(SyncPhase.ELSEWHERE))
             case Synced(report) if report.error:

@@ -180,3 +180,13 @@ def test_many_openers_of_a_brand_new_file_all_succeed(tmp_path: Path) -> None:
     assert errors == []
     assert all(p.wait(timeout=60) == 0 for p in procs)
     assert open_store(path).schema_version() == LATEST_VERSION
+
+
+def test_every_commit_is_on_the_disk_before_it_returns(tmp_path) -> None:
+    """synchronous=FULL (issue 20): with NORMAL a power cut may lose a committed claim, and
+    the outbox entry would go out again without a page check."""
+    from socialdesk.core.store import open_store
+
+    store = open_store(tmp_path / "sync.db")
+    assert store.conn.execute("pragma synchronous").fetchone()[0] == 2  # FULL
+    store.close()

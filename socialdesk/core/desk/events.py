@@ -137,9 +137,17 @@ class JobsStopped(JobEvent):
 
 @dataclass(frozen=True)
 class JobFailed(JobEvent):
-    """One round failed (the jobs go on): ``reason`` says why."""
+    """One round failed (the jobs go on): ``reason`` says why, ``job`` which one."""
 
     reason: str
+    job: str = ""
+
+
+@dataclass(frozen=True)
+class JobRecovered(JobEvent):
+    """A job that had failed has just had a good round again."""
+
+    job: str
 
 
 @dataclass(frozen=True)

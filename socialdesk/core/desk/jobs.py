@@ -11,11 +11,13 @@ event.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
@@ -25,6 +27,7 @@ from socialdesk.core.desk.desk import Desk
 from socialdesk.core.desk.events import (
     JobEvent,
     JobFailed,
+    JobRecovered,
     JobsStopped,
     Listener,
     ModelChanged,
@@ -42,7 +45,9 @@ from socialdesk.core.outbox.sender import SendReport
 from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.core.schedule.timer import plan
 from socialdesk.core.store.leases import acquire_lease, release_lease
-from socialdesk.errors import UserError
+from socialdesk.errors import StoreError, UserError
+
+log = logging.getLogger("socialdesk.jobs")
 
 LEASE = "background"
 SEND_EVERY_SECONDS = 5.0
@@ -62,6 +67,26 @@ class TrainingCancelled(Exception):
     """The background model build was stopped because the process is quitting."""
 
 
+@dataclass(frozen=True)
+class JobRules:
+    """How one background job behaves in the one frame all of them run in
+    (:meth:`BackgroundJobs._turn`)."""
+
+    name: str
+    #: a user error (other than the database) stops every job until a person acts
+    stops_on_error: bool = False
+    #: runs even when the jobs are stopped (they do not need the page token)
+    runs_when_stopped: bool = False
+
+
+SYNC = JobRules("sync", stops_on_error=True)
+SEND = JobRules("sending", stops_on_error=True)
+PUBLISH = JobRules("safety posts")
+RETENTION = JobRules("retention", runs_when_stopped=True)
+ANCHOR = JobRules("audit anchor", runs_when_stopped=True)
+MODEL = JobRules("model", runs_when_stopped=True)
+
+
 class BackgroundJobs:
     """Sync, send, publish, purge and build the full model on a timer, under the DB lease."""
 
@@ -77,6 +102,7 @@ class BackgroundJobs:
         self._scheduler = BackgroundScheduler(timezone="UTC")
         self._improve_tried = False
         self._closing = threading.Event()
+        self._failing: set[str] = set()
 
     def _lease(self) -> bool:
         seconds = 3 * max(self.sync_interval, self.send_interval)
@@ -85,23 +111,44 @@ class BackgroundJobs:
         self.listener(RunElsewhere())
         return False
 
-    def _turn(self, work: Callable[[], T], stop_on_error: bool = True) -> T | None:
-        """One turn of a job, if the jobs have not stopped and this process holds the lease;
-        a user error stops the jobs (``stop_on_error``) or is reported and skipped."""
-        if self.stopped_reason or not self._lease():
+    def _turn(self, rules: JobRules, work: Callable[[], T]) -> T | None:
+        """One turn of a job: the stop rule, the lease, then the work. Whatever goes wrong
+        becomes one sentence for the listener (never only a log line): the database (a full
+        disk, a lock) is reported and the job tries again next turn; another user error stops
+        the jobs if the job's rules say so; anything else is reported as unexpected."""
+        if self.stopped_reason and not rules.runs_when_stopped:
             return None
         try:
-            return work()
+            if not self._lease():
+                return None
+            result = work()
+        except StoreError as exc:
+            self._failed(rules, str(exc))
+            return None
         except UserError as exc:
-            if stop_on_error:
+            if rules.stops_on_error:
                 self._stop(str(exc))
             else:
-                self.listener(JobFailed(str(exc)))
+                self._failed(rules, str(exc))
             return None
+        except Exception as exc:  # a fault of ours: said once, the other jobs go on
+            log.exception("%s failed", rules.name)
+            self._failed(rules, f"{rules.name} failed unexpectedly ({type(exc).__name__}: "
+                                f"{' '.join(str(exc).split())[:200]}); it is tried again at "
+                                "its next turn")
+            return None
+        if rules.name in self._failing:
+            self._failing.discard(rules.name)
+            self.listener(JobRecovered(rules.name))
+        return result
+
+    def _failed(self, rules: JobRules, reason: str) -> None:
+        self._failing.add(rules.name)
+        self.listener(JobFailed(reason, rules.name))
 
     def run_sync(self) -> SyncReport | None:
         """One sync pass if we hold the lease."""
-        report = self._turn(self.desk.sync_once)
+        report = self._turn(SYNC, self.desk.sync_once)
         if report is not None:
             if report.token_refused:
                 self._stop(report.error or "the page token was refused")
@@ -110,7 +157,7 @@ class BackgroundJobs:
 
     def run_send(self) -> SendReport | None:
         """Send the outbox if we hold the lease."""
-        report = self._turn(self.desk.send_outbox)
+        report = self._turn(SEND, self.desk.send_outbox)
         if report is not None and (report.sent or report.failed or report.uncertain
                                    or report.error):
             self.listener(Sent(report))
@@ -124,7 +171,7 @@ class BackgroundJobs:
             plan(self._scheduler, self.desk.store, self.run_publish)
             return done
 
-        report = self._turn(publish, stop_on_error=False)
+        report = self._turn(PUBLISH, publish)
         if report is not None:
             if report.token_refused:
                 self._stop(report.error or "the page token was refused")
@@ -135,26 +182,23 @@ class BackgroundJobs:
     def run_purge(self) -> None:
         """Daily: purge personal data past the retention period (if we hold the lease).
         It runs even while syncing is stopped: retention does not wait for a token."""
-        if not self._lease():
-            return
-        try:
-            report = self.desk.purge_expired()
-        except UserError as exc:
-            self.listener(JobFailed(str(exc)))
-            return
-        if report.items:
+        report = self._turn(RETENTION, self.desk.purge_expired)
+        if report is not None and report.items:
             self.listener(Purged(report))
 
     def run_anchor(self) -> None:
         """Hourly: the audit chain's row count and head to the anchor file and the system log
         (if we hold the lease)."""
-        self._turn(self.desk.anchor_audit_chain, stop_on_error=False)
+        self._turn(ANCHOR, self.desk.anchor_audit_chain)
 
     def run_improve_model(self) -> None:
         """Once per process, when the fast model is in use and we hold the lease: build the
         full model in the background and switch to it (quitting cancels it)."""
-        if self._improve_tried or not self.desk.model.needs_full_model() or not self._lease():
+        if self._improve_tried or not self.desk.model.needs_full_model():
             return
+        self._turn(MODEL, self._improve_model)
+
+    def _improve_model(self) -> None:
         self._improve_tried = True
         self._model(ModelPhase.BUILDING, "building the full model in the background")
         progress = _every_tenth(lambda text: self._model(ModelPhase.BUILDING, text))

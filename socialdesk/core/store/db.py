@@ -8,6 +8,7 @@ upgrading a read lock.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from socialdesk.core.store.migrations import LATEST_VERSION, MIGRATIONS
-from socialdesk.errors import StoreError
+from socialdesk.errors import StoreError, storage_error
 from socialdesk.paths import private_dir
 
 BUSY_TIMEOUT_MS = 10_000
@@ -37,16 +38,12 @@ def busy_timeout_ms() -> int:
 
 
 def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
-    """Turn a SQLite error a user can cause into one clear sentence."""
+    """Turn a SQLite error a user (or the machine) can cause into one clear sentence."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return StoreError(f"The database {path} is busy (locked by another process) "
                           f"for more than {busy_timeout_ms() / 1000:g} s; try again shortly.")
-    if "not a database" in text or "malformed" in text:
-        return StoreError(f"{path} is not a socialdesk database (or it is damaged).")
-    if "readonly" in text or "unable to open" in text or "permission" in text:
-        return StoreError(f"Cannot open the database {path} for writing ({exc}).")
-    return StoreError(f"Database error on {path}: {exc}.")
+    return storage_error(path, exc)
 
 
 class Store:
@@ -61,26 +58,38 @@ class Store:
     def write(self) -> Iterator[sqlite_utils.Database]:
         """A write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on error).
 
-        Nested use joins the outer transaction. Lock timeouts become a :class:`StoreError`.
+        Nested use joins the outer transaction. A SQLite error inside or at commit (a lock
+        timeout, a full disk, an I/O error) becomes a :class:`StoreError` with one sentence;
+        the transaction is rolled back — unless SQLite already did (it does after a full disk),
+        so the real error is never hidden behind "cannot rollback".
         """
         if self.conn.in_transaction:
             yield self.db
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             raise _explain(self.path, exc) from None
         try:
             yield self.db
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise _explain(self.path, exc) from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            self._rollback()
             raise _explain(self.path, exc) from None
+
+    def _rollback(self) -> None:
+        """Roll back if a transaction is still open; a failing rollback never hides the error
+        that caused it."""
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def data_version(self) -> int:
         """SQLite's data_version: it moves when another connection commits to the file."""
@@ -185,7 +194,9 @@ def _connect(path: Path) -> Store:
         if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
             raise StoreError(f"The database {path} cannot use WAL mode "
                              "(is it on a network share?).")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        # FULL: a commit is on the disk before it returns, so a power cut cannot lose a claim
+        # (an outbox entry taken for sending) and have it sent a second time
+        conn.execute("PRAGMA synchronous = FULL")
         # what is deleted or blanked (a purge, an edit) is overwritten, not left in free pages
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA foreign_keys = ON")

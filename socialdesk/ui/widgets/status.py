@@ -28,6 +28,8 @@ class DeskState:
     mine_count: int = 0
     posts: str = ""
     posts_alarm: bool = False
+    problem: str = ""        # a background job failing (a full disk…), until it works again
+    problem_job: str = ""
 
 
 def status_line(state: DeskState, zone: ZoneInfo) -> Text:
@@ -35,6 +37,9 @@ def status_line(state: DeskState, zone: ZoneInfo) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
     if state.urgent_count:
         line.append(f" ‼ {state.urgent_count} urgent ", style="bold white on red")
+        line.append(" ")
+    if state.problem:  # the jobs cannot save or reach something: nothing else matters more
+        line.append(f" ⚠ {state.problem} ", style="bold white on dark_red")
         line.append(" ")
     if state.posts_alarm:  # a paused schedule or a failed post: everyone sees it first
         line.append(f" {state.posts} ", style="bold white on red")
