@@ -4,10 +4,12 @@ invariants hold and the database passes ``PRAGMA integrity_check`` after every k
 from __future__ import annotations
 
 import os
+import queue
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -29,20 +31,55 @@ from tests.ingest_helpers import (
     start_fake,
     syncer,
 )
-from tests.reliability.conftest import scale
+from tests.reliability.conftest import LONG, scale
 
 REPO = Path(__file__).resolve().parents[2]
-KILLS = scale(6, 30)
+KILLS = scale(8, 120)
+#: The stale-claim wait the workers use: shortened for the fast suite, the production one
+#: (2 minutes) in the long run.
+STALE_SECONDS = None if LONG else 4.0
 
 
-def spawn(op: str, db: Path, fake: FakePage) -> subprocess.Popen[str]:
-    env = {**os.environ, "CRASH_TOKEN": fake.token, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "tests.reliability.crash_worker", op,
-                             str(db), fake.url, fake.page_id], env=env, cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
-    return proc
+class Worker:
+    """A crash worker process, its stdout read line by line by a thread."""
+
+    def __init__(self, op: str, db: Path, fake: FakePage, final: bool = False) -> None:
+        env = {**os.environ, "CRASH_TOKEN": fake.token, "PYTHONPATH": str(REPO),
+               "CRASH_FINAL": "1" if final else "0"}
+        if STALE_SECONDS is not None:
+            env["CRASH_STALE_SECONDS"] = str(STALE_SECONDS)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.crash_worker", op, str(db), fake.url,
+             fake.page_id], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        assert self.next_line(60) == "ready", self.error()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.strip())
+        self.lines.put("<eof>")
+
+    def next_line(self, timeout: float) -> str | None:
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def wait_for(self, wanted: str, timeout: float) -> bool:
+        """Read lines until ``wanted`` (True) or the end / the timeout (False)."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            line = self.next_line(left)
+            if line in (wanted, "<eof>", None):
+                return line == wanted
+        return False
+
+    def error(self) -> str:
+        return self.proc.stderr.read() if self.proc.stderr and self.proc.poll() is not None \
+            else ""
 
 
 def row(db: Path, sql: str) -> tuple:
@@ -54,45 +91,77 @@ def row(db: Path, sql: str) -> tuple:
         store.close()
 
 
+def claims(db: Path, table: str, claimed: str) -> dict[int, str]:
+    """Rows left claimed (id → when claimed): a POST was in flight when the holder died."""
+    store = open_store(db)
+    try:
+        stamp = "updated_at" if table == "outbox" else "started_at"
+        return dict(store.conn.execute(f"select id, {stamp} from {table} where status = ?",
+                                       (claimed,)).fetchall())
+    finally:
+        store.close()
+
+
 def integrity(db: Path) -> str:
     return str(row(db, "pragma integrity_check")[0])
 
 
 def crash_loop(op: str, db: Path, fake: FakePage, max_delay: float, seed: int,
-               snapshot, more_work=lambda n: None) -> dict[str, int]:
-    """Kill the worker KILLS times at random moments, then let it finish; return counts.
+               claimed: tuple[str, str] | None = None, more_work=lambda n: None,
+               post_seconds: float = 0.0) -> dict[str, int]:
+    """Kill the worker KILLS times, then let it finish; return counts.
 
     ``more_work(n)`` adds work before the n-th start (as traffic does), so that every start
-    has something to be killed in the middle of. ``snapshot`` describes the DB after a kill:
-    (work done so far, whether the kill came between a claim and its recorded outcome — a
-    POST in flight).
+    has something to be killed in the middle of. For send and publish (``claimed``: the table
+    and its claimed status) every other kill waits for the worker to say ``posting`` and
+    lands within ``post_seconds`` after it — a POST in flight — and the claims are followed:
+    a claim left by a kill must be left alone by restarts inside the stale-claim wait and be
+    taken up (checked on the page) after it.
     """
     rng = random.Random(seed)
-    seen = {"kills": 0, "finished_before_kill": 0, "kills_mid_post": 0}
-    states: set[tuple[int, bool]] = set()
+    seen = {"kills": 0, "finished_before_kill": 0, "kills_mid_post": 0,
+            "claims_left_alone_inside_the_wait": 0, "stale_claims_taken_up": 0}
     for n in range(KILLS):
         more_work(n)
-        proc = spawn(op, db, fake)
-        time.sleep(rng.uniform(0.0, max_delay))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
+        before = claims(db, *claimed) if claimed else {}
+        started = time.time()
+        worker = Worker(op, db, fake)
+        if claimed and n % 2 == 0 and worker.wait_for("posting", 20):
+            time.sleep(rng.uniform(0.0, post_seconds))
+        else:
+            time.sleep(rng.uniform(0.0, max_delay))
+        if worker.proc.poll() is None:
+            worker.proc.send_signal(signal.SIGKILL)
             seen["kills"] += 1
         else:
-            assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+            assert worker.proc.returncode == 0, worker.error()
             seen["finished_before_kill"] += 1
-        proc.wait(10)
+        worker.proc.wait(10)
         assert integrity(db) == "ok"
-        state = snapshot()
-        states.add(state)
-        seen["kills_mid_post"] += state[1]
-    proc = spawn(op, db, fake)          # the last restart runs to the end
-    assert proc.stdout is not None and proc.stderr is not None
-    out = proc.stdout.read()            # (communicate() would miss what readline buffered)
-    err = proc.stderr.read()
-    assert proc.wait(120) == 0 and out.strip().endswith("done"), err
+        if claimed:
+            after = claims(db, *claimed)
+            seen["kills_mid_post"] += len(set(after) - set(before))
+            for entry, when in before.items():
+                fresh = started - datetime.fromisoformat(when).timestamp() < stale_wait() - 1
+                if fresh and after.get(entry) == when:
+                    seen["claims_left_alone_inside_the_wait"] += 1
+                elif entry not in after:
+                    seen["stale_claims_taken_up"] += 1
+                    assert not fresh, f"a claim was taken inside the wait: {entry}"
+    left = claims(db, *claimed) if claimed else {}
+    worker = Worker(op, db, fake, final=True)   # the last run waits the claims out
+    assert worker.wait_for("done", stale_wait() + 120), worker.error()
+    assert worker.proc.wait(30) == 0, worker.error()
     assert integrity(db) == "ok"
-    seen["distinct_states_at_kill"] = len(states)
+    if claimed:
+        assert claims(db, *claimed) == {}
+        seen["stale_claims_taken_up"] += len(left)
     return seen
+
+
+def stale_wait() -> float:
+    """The stale-claim wait the workers use, in seconds."""
+    return STALE_SECONDS if STALE_SECONDS is not None else 120.0
 
 
 def test_sync_killed_anywhere_loses_nothing_and_duplicates_nothing(tmp_path: Path, config,
@@ -101,17 +170,14 @@ def test_sync_killed_anywhere_loses_nothing_and_duplicates_nothing(tmp_path: Pat
     db = tmp_path / "crash-sync.db"
     try:
         open_store(db).close()
-        def stored() -> tuple[int, bool]:
-            return int(row(db, "select count(*) from items")[0]), False
-
-        seen = crash_loop("sync", db, fake, 0.8, 301, stored)
-        fake.stop_traffic()             # the page stops changing: one last pass settles it
-        store = open_store(db)
-        assert syncer(store, fake, config).run(full=True).ok
-        store.close()
+        seen = crash_loop("sync", db, fake, 0.8, 301)
+        fake.stop_traffic()             # the page stops changing: one incremental pass
         store = open_store(db)
         try:
-            assert db_ids(store) == page_ids(fake)
+            assert syncer(store, fake, config).run(full=False).ok
+            assert db_ids(store) == page_ids(fake)   # no cursor skipped a page
+            audit = syncer(store, fake, config).run(full=True)   # the audit finds nothing
+            assert audit.ok and audit.new == [] and audit.deleted == 0, audit
             assert store.conn.execute("select count(*) - count(distinct platform_id) "
                                       "from items").fetchone()[0] == 0
         finally:
@@ -123,7 +189,7 @@ def test_sync_killed_anywhere_loses_nothing_and_duplicates_nothing(tmp_path: Pat
 
 def test_send_killed_anywhere_never_answers_twice(tmp_path: Path, config: Config,
                                                  tally) -> None:
-    fake = start_fake(seed=302, posts=6, comments=120, conversations=4, slow_seconds=0.05)
+    fake = start_fake(seed=302, posts=6, comments=120, conversations=4, slow_seconds=0.3)
     db = tmp_path / "crash-send.db"
     try:
         store = open_store(db)
@@ -145,14 +211,8 @@ def test_send_killed_anywhere_never_answers_twice(tmp_path: Path, config: Config
             finally:
                 s.close()
 
-        set_faults(fake, "slow@reply=1")                          # each POST takes 50 ms
-
-        def in_flight() -> tuple[int, bool]:
-            sending, sent = row(db, "select sum(status = 'sending'), sum(status = 'sent') "
-                                    "from outbox")
-            return int(sent or 0), bool(sending)
-
-        seen = crash_loop("send", db, fake, 0.6, 302, in_flight, queue_more)
+        set_faults(fake, "slow@reply=1")      # each POST is applied, then answered 0.3 s later
+        seen = crash_loop("send", db, fake, 0.6, 302, ("outbox", "sending"), queue_more, 0.3)
         received = [r["message"] for r in httpx.get(f"{fake.url}/_fake/dump").json()["received"]
                     if r["kind"] == "reply"]
         store = open_store(db)
@@ -167,12 +227,14 @@ def test_send_killed_anywhere_never_answers_twice(tmp_path: Path, config: Config
             store.close()
     finally:
         fake.stop()
+    assert seen["kills_mid_post"] >= scale(1, 50) and seen["stale_claims_taken_up"] >= 1
+    assert seen["claims_left_alone_inside_the_wait"] >= 1
     tally["crashes"]["send"] = seen
 
 
 def test_publish_killed_anywhere_never_posts_twice(tmp_path: Path, config: Config,
                                                   tally) -> None:
-    fake = start_fake(seed=303, posts=2, comments=4, conversations=1, slow_seconds=0.05)
+    fake = start_fake(seed=303, posts=2, comments=4, conversations=1, slow_seconds=0.3)
     db = tmp_path / "crash-publish.db"
     cfg = replace(config, page=page_config(config, fake),
                   access=replace(config.access, members={"rhian": "supervisor"}),
@@ -197,12 +259,8 @@ def test_publish_killed_anywhere_never_posts_twice(tmp_path: Path, config: Confi
 
     set_faults(fake, "slow@publish=1")
     try:
-        def in_flight() -> tuple[int, bool]:
-            running, done = row(db, "select sum(status = 'publishing'), "
-                                    "sum(status = 'published') from post_runs")
-            return int(done or 0), bool(running)
-
-        seen = crash_loop("publish", db, fake, 0.5, 303, in_flight, schedule_more)
+        seen = crash_loop("publish", db, fake, 0.5, 303, ("post_runs", "publishing"),
+                          schedule_more, 0.3)
         published = [r["message"] for r in fake.state.received if r["kind"] == "publish"]
         store = open_store(db)
         try:
@@ -216,4 +274,6 @@ def test_publish_killed_anywhere_never_posts_twice(tmp_path: Path, config: Confi
             store.close()
     finally:
         fake.stop()
+    assert seen["kills_mid_post"] >= scale(1, 50) and seen["stale_claims_taken_up"] >= 1
+    assert seen["claims_left_alone_inside_the_wait"] >= 1
     tally["crashes"]["publish"] = seen

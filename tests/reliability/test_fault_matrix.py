@@ -1,12 +1,16 @@
 """Every fault of DESIGN.md §5 against every operation that talks to the page.
 
 Each case runs the operation for a few rounds with the fault aimed at that operation's
-endpoint, then once more after the fault has gone (time passes, the token is renewed), and
+endpoint, then again after the fault has gone (time passes, the token is renewed), and
 checks the invariants:
 
-* sync: every item the page served is in the DB exactly once (cursors never skipped one);
+* sync: the rounds are *incremental* passes (as the jobs run them) while the page keeps
+  changing, and so is the pass after the fault has gone: every item the page holds is then in
+  the DB exactly once — so a cursor that skipped a page fails the case. A full pass follows
+  only as an audit, and must find nothing new (except for the faults a full pass exists for:
+  items that arrive late with an old time, comments deleted between two pages);
 * answers and posts: nothing is on the page twice; an entry marked sent is there exactly once;
-  one that is not sent has told a person why (an error, or "uncertain" with a reason);
+  one that failed is not on the page at all; one that is uncertain has told a person why;
 * a round that could not finish says so in one line without the token in it.
 """
 
@@ -43,8 +47,17 @@ SEND_OPS = {"reply": ("reply", Action.REPLY), "private_reply": ("private_message
                                                                 Action.PRIVATE_REPLY),
             "message": ("private_message", Action.MESSAGE), "hide": ("hide", Action.HIDE)}
 OPERATIONS = [*SYNC_OPS, *SEND_OPS, "publish"]
-ROUNDS = 4
+ROUNDS = scale(4, 6)
 SEEDS = range(scale(1, 5))
+#: Answers queued and posts scheduled per case (each POST is a chance for the fault).
+TARGETS = scale(3, 8)
+#: Comments on the page in a sync case (each page of 10 is a request the fault may hit).
+COMMENTS = scale(60, 400)
+#: Faults that only exist for some operations: a POST applied yet answered with an error, a
+#: comment deleted while a sync pages through the comments.
+ONLY_FOR = {"applied_error": {*SEND_OPS, "publish"}, "vanishing": {"sync_comments"}}
+#: Faults an incremental pass cannot see by design: the hourly full pass is there for them.
+FULL_PASS_FAULTS = {"late_items", "vanishing"}
 #: How much of the endpoint's traffic each fault hits: 60% of list requests (sync rounds go
 #: on until it has hit), every POST (so it hits each answer and post once per round), and a
 #: token expiry from the first request on. Repeated and late items only exist in lists:
@@ -80,13 +93,16 @@ def heal(fake: FakePage) -> int:
 
 
 def run_sync_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int) -> Case:
-    fake = start_fake(seed=seed, faults=(spec(fault, SYNC_OPS[op]),), posts=4, comments=60,
-                      conversations=8, slow_seconds=0.4)
+    fake = start_fake(seed=seed, faults=(spec(fault, SYNC_OPS[op]),), posts=4,
+                      comments=COMMENTS, conversations=8, slow_seconds=0.4)
     store = open_store(tmp_path / f"{op}-{fault}.db")
     told: list[str] = []
     try:
+        syncer(store, fake, config, page_size=10, timeout=0.25).run(full=True)  # first pass
         for round_number in range(MAX_SYNC_ROUNDS):
-            report = syncer(store, fake, config, page_size=10, timeout=0.25).run(full=True)
+            for _ in range(5):
+                fake.state.tick()  # the page keeps changing between passes
+            report = syncer(store, fake, config, page_size=10, timeout=0.25).run(full=False)
             if not report.ok:
                 one_line_without_token(report.error, fake)
                 told.append(report.error or "")
@@ -94,8 +110,11 @@ def run_sync_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int
             if round_number + 1 >= ROUNDS and sum(fake.plan.counts().values()):
                 break
         hits = heal(fake)
-        assert syncer(store, fake, config).run(full=True).ok
-        assert db_ids(store) == page_ids(fake)
+        settle = syncer(store, fake, config, page_size=10).run(full=fault in FULL_PASS_FAULTS)
+        assert settle.ok, settle.error
+        assert db_ids(store) == page_ids(fake)  # incremental: a skipped page shows here
+        audit = syncer(store, fake, config).run(full=True)
+        assert audit.ok and audit.new == [] and audit.deleted == 0, audit
         assert store.conn.execute("select count(*) - count(distinct platform_id) "
                                   "from items").fetchone()[0] == 0
     finally:
@@ -107,7 +126,7 @@ def run_sync_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int
 # ── answers ──────────────────────────────────────────────────────────────────────────────────
 
 
-def targets(store, action: Action, n: int = 3) -> list[int]:
+def targets(store, action: Action, n: int = TARGETS) -> list[int]:
     kind = "message" if action is Action.MESSAGE else "comment"
     rows = store.conn.execute(
         "select id from items where kind = ? and from_page = 0 and author_id is not null and "
@@ -134,7 +153,8 @@ def on_page(fake: FakePage, kind: str, text: str) -> int:
 
 def run_send_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int) -> Case:
     endpoint, action = SEND_OPS[op]
-    fake = start_fake(seed=seed, posts=3, comments=30, conversations=8, slow_seconds=0.4)
+    fake = start_fake(seed=seed, posts=3, comments=10 * TARGETS,
+                      conversations=3 * TARGETS, slow_seconds=0.4)
     store = open_store(tmp_path / f"{op}-{fault}.db")
     told: list[str] = []
     try:
@@ -152,17 +172,23 @@ def run_send_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int
             report = OutboxSender(store, client_for(fake, timeout=0.25), fake.page_id).run()
             told += report.details + ([report.error] if report.error else [])
         hits = heal(fake)
-        OutboxSender(store, client_for(fake), fake.page_id).run()
+        for _ in range(3):   # the page is well again: what can go, goes
+            OutboxSender(store, client_for(fake), fake.page_id).run()
         kind = {"reply": "reply", "hide": "hide"}.get(endpoint, "private_message")
         for entry, marker in entries.items():
             status, error = store.conn.execute("select status, last_error from outbox "
                                                "where id = ?", (entry,)).fetchone()
             count = on_page(fake, kind, marker)
-            assert count <= 1 or kind == "hide", (entry, count)     # never twice
+            if kind == "hide":  # hiding twice is harmless; it must have happened if sent
+                assert count >= 1 if status == "sent" else True, (entry, status)
+                continue
+            assert count <= 1, (entry, count)                              # never twice
             if status == "sent":
-                assert count >= 1
+                assert count == 1, (entry, count)
+            elif status == "failed":                  # failed means not on the page
+                assert count == 0 and error, (entry, count)
             else:
-                assert status in ("uncertain", "failed") and error, (entry, status)
+                assert status == "uncertain" and error, (entry, status)
                 one_line_without_token(error, fake)
     finally:
         store.close()
@@ -185,7 +211,7 @@ def run_publish_case(tmp_path: Path, config: Config, fault: str, seed: int) -> C
     told: list[str] = []
     try:
         texts = {}
-        for n in range(3):
+        for n in range(TARGETS):
             cy, en = f"Neges ddiogelwch {n}", f"Safety message {n}"
             post_id = desk.posts.add(f"post {n}", cy, en, "2099-01-01 09:00")
             desk.posts.approve(post_id)
@@ -197,15 +223,18 @@ def run_publish_case(tmp_path: Path, config: Config, fault: str, seed: int) -> C
             report = desk.posts.publish_due(client_for(fake, timeout=0.25))
             told += report.details + ([report.error] if report.error else [])
         hits = heal(fake)
-        desk.posts.publish_due(client_for(fake))
+        for _ in range(2):
+            desk.posts.publish_due(client_for(fake))
         for post_id, text in texts.items():
             post = desk.posts.get(post_id)
             count = on_page(fake, "publish", text)
             assert count <= 1, (post_id, count)
             if post["status"] == "published":
                 assert count == 1
+            elif post["status"] == "failed":
+                assert count == 0 and post["last_error"], (post_id, count)
             else:
-                assert post["status"] in ("uncertain", "failed") and post["last_error"]
+                assert post["status"] == "uncertain" and post["last_error"]
     finally:
         desk.close()
         fake.stop()
@@ -214,9 +243,12 @@ def run_publish_case(tmp_path: Path, config: Config, fault: str, seed: int) -> C
     return Case(hits, told)
 
 
+CASES = [(fault, op) for fault in FAULTS for op in OPERATIONS
+         if op in ONLY_FOR.get(fault, OPERATIONS)]
+
+
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("op", OPERATIONS)
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize(("fault", "op"), CASES)
 def test_fault_against_operation_keeps_the_invariants(tmp_path, config, tally, fault, op,
                                                       seed) -> None:
     if op in SYNC_OPS:
