@@ -39,7 +39,7 @@ from tests.ingest_helpers import (
     start_fake,
     syncer,
 )
-from tests.reliability.conftest import scale
+from tests.reliability.conftest import LONG, scale
 
 SYNC_OPS = {"sync_posts": "posts", "sync_comments": "comments",
             "sync_conversations": "conversations"}
@@ -47,12 +47,13 @@ SEND_OPS = {"reply": ("reply", Action.REPLY), "private_reply": ("private_message
                                                                 Action.PRIVATE_REPLY),
             "message": ("private_message", Action.MESSAGE), "hide": ("hide", Action.HIDE)}
 OPERATIONS = [*SYNC_OPS, *SEND_OPS, "publish"]
-ROUNDS = scale(4, 6)
-SEEDS = range(scale(1, 5))
+ROUNDS = scale(4, 8)
+SEEDS = range(scale(1, 8))
 #: Answers queued and posts scheduled per case (each POST is a chance for the fault).
 TARGETS = scale(3, 8)
 #: Comments on the page in a sync case (each page of 10 is a request the fault may hit).
 COMMENTS = scale(60, 400)
+POSTS, CONVERSATIONS = scale(4, 20), scale(8, 40)
 #: Faults that only exist for some operations: a POST applied yet answered with an error, a
 #: comment deleted while a sync pages through the comments.
 ONLY_FOR = {"applied_error": {*SEND_OPS, "publish"}, "vanishing": {"sync_comments"}}
@@ -67,7 +68,8 @@ MAX_SYNC_ROUNDS = 12
 
 
 def spec(fault: str, endpoint: str) -> str:
-    share = "#1" if fault == "token_expired" else "0.6" if endpoint in LISTS else "1"
+    share = ("#1" if fault == "token_expired" else "0.2" if fault == "slow" and endpoint in LISTS
+             else "0.6" if endpoint in LISTS else "1")
     return f"{fault}@{endpoint}={share}"
 
 
@@ -93,8 +95,8 @@ def heal(fake: FakePage) -> int:
 
 
 def run_sync_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int) -> Case:
-    fake = start_fake(seed=seed, faults=(spec(fault, SYNC_OPS[op]),), posts=4,
-                      comments=COMMENTS, conversations=8, slow_seconds=0.4)
+    fake = start_fake(seed=seed, faults=(spec(fault, SYNC_OPS[op]),), posts=POSTS,
+                      comments=COMMENTS, conversations=CONVERSATIONS, slow_seconds=0.4)
     store = open_store(tmp_path / f"{op}-{fault}.db")
     told: list[str] = []
     try:
@@ -107,7 +109,7 @@ def run_sync_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int
                 one_line_without_token(report.error, fake)
                 told.append(report.error or "")
             store.conn.execute("update sync_state set backoff_until = null")  # time passes
-            if round_number + 1 >= ROUNDS and sum(fake.plan.counts().values()):
+            if round_number + 1 >= ROUNDS and (sum(fake.plan.counts().values()) or LONG):
                 break
         hits = heal(fake)
         settle = syncer(store, fake, config, page_size=10).run(full=fault in FULL_PASS_FAULTS)

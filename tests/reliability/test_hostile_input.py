@@ -10,6 +10,7 @@ import json
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
@@ -29,10 +30,14 @@ from socialdesk.ui.format import one_line, plain_block
 from tests.reliability.conftest import scale
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = scale(40, 400)
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow, HealthCheck.large_base_example])
+
+
+def fuzz(long: int) -> settings:
+    """40 examples in the fast suite, ``long`` in the long run (sized so that the run puts
+    over 100,000 hostile inputs — lines, rows, answers, values, texts — through the code)."""
+    return settings(max_examples=scale(40, long), deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow, HealthCheck.large_base_example])
 
 #: People's text at its worst: markup, control characters and NUL, bidi overrides, RTL,
 #: emoji with joiners, Welsh diacritics, and now and then 100 KB of it.
@@ -47,9 +52,13 @@ HOSTILE = st.one_of(
 ).filter(lambda t: t.strip())
 
 
-def _count(tally: dict[str, Any], section: str, key: str) -> None:
+def _count(tally: dict[str, Any], section: str, key: str, inputs: int = 0) -> None:
+    """One example of a property; ``inputs``: the hostile inputs it held (lines, rows…)."""
     tally["fuzz"].setdefault(section, {}).setdefault(key, 0)
     tally["fuzz"][section][key] += 1
+    if inputs:
+        tally["hostile_inputs"].setdefault(section, 0)
+        tally["hostile_inputs"][section] += inputs
 
 
 # ── import files ─────────────────────────────────────────────────────────────────────────────
@@ -64,7 +73,7 @@ LINE = st.one_of(
 )
 
 
-@FUZZ
+@fuzz(3_000)
 @given(lines=st.lists(LINE, min_size=1, max_size=25))
 def test_jsonl_import_of_anything_counts_every_line_and_keeps_text_exactly(
         tmp_path_factory, config: Config, tally, lines: list[bytes]) -> None:
@@ -91,13 +100,13 @@ def test_jsonl_import_of_anything_counts_every_line_and_keeps_text_exactly(
                 assert record["text"].replace("\x00", "\ufffd") in stored
     finally:
         desk.close()
-    _count(tally, "import", "jsonl files")
+    _count(tally, "import", "jsonl files", inputs=len(lines))
 
 
 CSV_CELL = st.one_of(HOSTILE, st.sampled_from(['"', '""', '"a,b', 'x"y', ",", "\n", "\r\n"]))
 
 
-@FUZZ
+@fuzz(3_000)
 @given(rows=st.lists(st.lists(CSV_CELL, min_size=1, max_size=4), min_size=1, max_size=12),
        raw=st.booleans())
 def test_csv_import_with_broken_quoting_never_crashes_and_counts(
@@ -120,6 +129,7 @@ def test_csv_import_with_broken_quoting_never_crashes_and_counts(
             report = desk.import_file(path)
         except ImportFileError as exc:        # the whole file is unusable: one sentence
             assert "\n" not in str(exc)
+            _count(tally, "import", "csv files refused whole", inputs=len(rows))
             return
         assert all(s.line >= 2 and s.reason for s in report.skipped)
         if not raw:  # every written row is accounted for (all-blank rows are blank lines)
@@ -132,7 +142,7 @@ def test_csv_import_with_broken_quoting_never_crashes_and_counts(
                     assert row[0].replace("\x00", "\ufffd") in texts, row
     finally:
         desk.close()
-    _count(tally, "import", "csv files")
+    _count(tally, "import", "csv files", inputs=len(rows))
 
 
 # ── malformed Graph API answers ──────────────────────────────────────────────────────────────
@@ -143,6 +153,23 @@ ANY_JSON = st.recursive(SCALAR, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
     max_leaves=12)
 FIELD = st.one_of(SCALAR, ANY_JSON)
+#: The client's token, with the punctuation a token may hold, so its encodings differ.
+SECRET = "EAAGhostile+Tok/en=x._-~" + "Z" * 20
+#: The token as a hostile or careless Graph API could echo it: as written, URL-encoded, after
+#: Bearer, in an access_token parameter, in a paging link.
+ECHOED = st.sampled_from([
+    SECRET, quote(SECRET, safe=""), quote_plus(SECRET), f"Bearer {SECRET}",
+    f"access_token={SECRET}", f"access_token={quote_plus(SECRET)}",
+    f"Invalid OAuth access token: {SECRET!r}", json.dumps({"access_token": SECRET}),
+    f"https://graph.facebook.com/v25.0/1234/comments?access_token={quote(SECRET, safe='')}"])
+LEAKY = st.builds(lambda before, echoed, after: before + echoed + after,
+                  st.text(max_size=20), ECHOED, st.text(max_size=20))
+#: Paging links that carry the token, as Graph's do (the client must strip it).
+NEXT = st.builds(lambda path, after, form: f"https://graph.facebook.com/v25.0/1234/{path}?"
+                 f"limit=25&after={after}&access_token={form}",
+                 st.sampled_from(["posts", "conversations", "1_2/comments"]),
+                 st.text(alphabet="abcXYZ019", min_size=1, max_size=8),
+                 st.sampled_from([SECRET, quote(SECRET, safe=""), quote_plus(SECRET)]))
 NODE = st.fixed_dictionaries({}, optional={
     "id": FIELD, "message": FIELD, "created_time": st.one_of(
         FIELD, st.just("2026-11-23T10:00:00+0000"), st.just("yesterday")),
@@ -155,13 +182,22 @@ BODY = st.one_of(
     ANY_JSON,
     st.fixed_dictionaries({"data": st.lists(NODE, max_size=5)},
                           optional={"paging": st.one_of(FIELD, st.fixed_dictionaries(
-                              {}, optional={"next": FIELD, "cursors": FIELD}))}),
+                              {}, optional={"next": st.one_of(FIELD, NEXT),
+                                            "cursors": FIELD}))}),
     st.fixed_dictionaries({"error": st.fixed_dictionaries({}, optional={
-        "code": FIELD, "message": FIELD, "error_subcode": FIELD, "type": FIELD})}),
+        "code": FIELD, "message": st.one_of(FIELD, LEAKY), "error_subcode": FIELD,
+        "type": FIELD})}),
+    # an error that echoes the token (any code a client passes the message on for)
+    st.fixed_dictionaries({"error": st.fixed_dictionaries(
+        {"message": LEAKY, "code": st.sampled_from([1, 2, 10, 100, 200, 368, 506, None])},
+        optional={"type": st.one_of(FIELD, LEAKY), "error_subcode": FIELD})}),
+    # a page of a list whose next link carries the token, as Graph's do
+    st.fixed_dictionaries({"data": st.lists(NODE, min_size=1, max_size=3),
+                           "paging": st.fixed_dictionaries({"next": NEXT})}),
 )
 
 
-@FUZZ
+@fuzz(1_500)
 @given(bodies=st.lists(st.tuples(st.sampled_from([200, 200, 200, 400, 403, 500]), BODY,
                                  st.booleans()), min_size=1, max_size=8))
 def test_sync_survives_any_malformed_answer(tmp_path_factory, config: Config, tally,
@@ -176,21 +212,26 @@ def test_sync_survives_any_malformed_answer(tmp_path_factory, config: Config, ta
 
     folder = tmp_path_factory.mktemp("graph")
     store = open_store(folder / "d.db")
-    client = GraphClient("https://graph.facebook.com", "v25.0", "1234", PageToken("EAAsecret"),
+    client = GraphClient("https://graph.facebook.com", "v25.0", "1234", PageToken(SECRET),
                          transport=httpx.MockTransport(answer), sleep=lambda s: None,
                          max_retries=1)
     page = config.page.__class__(**{**config.page.__dict__, "id": "1234"})
     try:
         report = PageSync(store, client, page).run(full=True)    # never raises
         assert report.ok or (report.error and "\n" not in report.error)
-        assert "EAAsecret" not in (report.error or "")
+        # the error texts and paging links above hold the token: no form of it may pass
+        assert not any(form in (report.error or "") for form in
+                       {SECRET, quote(SECRET, safe=""), quote_plus(SECRET)}), report.error
         for text, author in store.conn.execute("select text, author_name from items"):
             assert isinstance(text, str) and (author is None or isinstance(author, str))
         assert store.conn.execute("pragma integrity_check").fetchone()[0] == "ok"
     finally:
         client.close()
         store.close()
-    _count(tally, "graph", "malformed answer sequences")
+    _count(tally, "graph", "malformed answer sequences", inputs=len(bodies))
+    if any(SECRET in json.dumps(b) or quote(SECRET, safe="") in json.dumps(b)
+           for _, b, _ in bodies):
+        _count(tally, "graph", "sequences echoing the token")
 
 
 # ── configuration ────────────────────────────────────────────────────────────────────────────
@@ -205,7 +246,7 @@ VALUE = st.one_of(SCALAR, st.lists(SCALAR, max_size=3),
                                                                    "11:00-13:00"]]))
 
 
-@FUZZ
+@fuzz(20_000)
 @given(changes=st.lists(st.tuples(st.sampled_from(KEYS), VALUE), min_size=1, max_size=3))
 def test_any_bad_config_value_is_one_sentence_naming_the_key(tally, changes) -> None:
     data = json.loads(json.dumps(BUNDLED))
@@ -221,15 +262,15 @@ def test_any_bad_config_value_is_one_sentence_naming_the_key(tally, changes) -> 
         assert message.endswith(".")
         assert any(f"[{section}]" in message or key in message
                    for (section, key), _ in changes), message
-        _count(tally, "config", "refused with one sentence")
+        _count(tally, "config", "refused with one sentence", inputs=len(changes))
         return
-    _count(tally, "config", "accepted (valid values)")
+    _count(tally, "config", "accepted (valid values)", inputs=len(changes))
 
 
 # ── showing text ─────────────────────────────────────────────────────────────────────────────
 
 
-@FUZZ
+@fuzz(30_000)
 @given(text=HOSTILE)
 def test_text_on_terminal_and_screen_has_no_control_characters(tally, text: str) -> None:
     for shown in (printable(text), one_line(text)):
@@ -237,7 +278,7 @@ def test_text_on_terminal_and_screen_has_no_control_characters(tally, text: str)
         assert "\u202e" not in shown
     for block in (printable_block(text), plain_block(text)):
         assert "\x1b" not in block and "\x00" not in block and "\u202e" not in block
-    _count(tally, "display", "hostile texts")
+    _count(tally, "display", "hostile texts", inputs=1)
 
 
 @pytest.mark.parametrize("text", ["[bold red]x[/]", "[@click=app.quit]y[/]"])

@@ -255,8 +255,8 @@ class GraphClient:
         body = self.get(path_or_url, params)
         data = body.get("data")
         if not isinstance(data, list):
-            raise GraphError(f"Unexpected answer from the Graph API for {_path_only(path_or_url)}:"
-                             " no 'data' list.")
+            raise GraphError(self._clean(f"Unexpected answer from the Graph API for "
+                                         f"{_path_only(path_or_url)}: no 'data' list."))
         paging = as_object(body.get("paging"))
         after = as_object(paging.get("cursors")).get("after")
         next_url = paging.get("next")
