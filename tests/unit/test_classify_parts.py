@@ -154,3 +154,24 @@ def test_a_broken_gloss_file_is_one_sentence(tmp_path: Path) -> None:
     bad.write_text("[words\n")
     with pytest.raises(UserError, match="cannot read the Welsh glossary"):
         load_gloss(bad)
+
+
+def test_no_text_of_a_test_set_is_trained_on() -> None:
+    """prompts/test_sets/ is never read by training, and none of its texts (nor of the
+    development split) appears in a training file (issue 21: measured on writers never read)."""
+    import json
+
+    from socialdesk.core.classify.data import dev_file, load_examples
+
+    root = paths.prompts_dir()
+    files = training_files(root)
+    assert files and not any("test_sets" in str(path) or path.name.startswith("dev")
+                             for path in files)
+    trained = {" ".join(e.text.lower().split()) for path in files for e in load_examples(path)}
+    held = [json.loads(line)["text"] for line in
+            (root / "test_sets" / "independent.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(held) >= 600
+    # (one- and two-word comments such as "Shared x" or "👍" are written by everyone)
+    assert not [t for t in held if len(t.split()) > 2 and " ".join(t.lower().split()) in trained]
+    assert not [e.text for e in load_examples(dev_file(root))
+                if " ".join(e.text.lower().split()) in trained]
