@@ -175,3 +175,24 @@ def test_no_text_of_a_test_set_is_trained_on() -> None:
     assert not [t for t in held if len(t.split()) > 2 and " ".join(t.lower().split()) in trained]
     assert not [e.text for e in load_examples(dev_file(root))
                 if " ".join(e.text.lower().split()) in trained]
+
+
+def counts_line(root: Path) -> str:
+    """The counts prompts/README.md states, computed from the example files."""
+    from socialdesk.core.classify.data import dev_file, load_examples
+
+    train = [e for path in training_files(root) for e in load_examples(path)]
+    welsh = [e for e in train if e.language in ("cy", "mixed")]
+    urgent = [e for e in train if e.urgent]
+    each = {c: sum(e.category == c for e in train) for c in ("report", "concern", "chat")}
+    return (f"{len(train):,} training examples ({each['report']:,} report, "
+            f"{each['concern']:,} concern, {each['chat']:,} chat), "
+            f"{round(100 * len(welsh) / len(train))}% Welsh or mixed, {len(urgent)} urgent "
+            f"({sum(e.language in ('cy', 'mixed') for e in urgent)} of them Welsh or mixed); "
+            f"{len(load_examples(dev_file(root)))} development examples.")
+
+
+def test_prompts_readme_states_the_counts_of_the_files() -> None:
+    root = paths.prompts_dir()
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    assert counts_line(root) in readme, counts_line(root)
