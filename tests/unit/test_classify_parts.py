@@ -187,7 +187,7 @@ def counts_line(root: Path) -> str:
     each = {c: sum(e.category == c for e in train) for c in ("report", "concern", "chat")}
     return (f"{len(train):,} training examples ({each['report']:,} report, "
             f"{each['concern']:,} concern, {each['chat']:,} chat), "
-            f"{round(100 * len(welsh) / len(train))}% Welsh or mixed, {len(urgent)} urgent "
+            f"{round(100 * len(welsh) / len(train))}% Welsh or mixed, {len(urgent):,} urgent "
             f"({sum(e.language in ('cy', 'mixed') for e in urgent)} of them Welsh or mixed); "
             f"{len(load_examples(dev_file(root)))} development examples.")
 
