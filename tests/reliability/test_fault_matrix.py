@@ -39,7 +39,7 @@ from tests.ingest_helpers import (
     start_fake,
     syncer,
 )
-from tests.reliability.conftest import LONG, scale
+from tests.reliability.conftest import scale
 
 SYNC_OPS = {"sync_posts": "posts", "sync_comments": "comments",
             "sync_conversations": "conversations"}
@@ -109,7 +109,7 @@ def run_sync_case(tmp_path: Path, config: Config, fault: str, op: str, seed: int
                 one_line_without_token(report.error, fake)
                 told.append(report.error or "")
             store.conn.execute("update sync_state set backoff_until = null")  # time passes
-            if round_number + 1 >= ROUNDS and (sum(fake.plan.counts().values()) or LONG):
+            if round_number + 1 >= ROUNDS and sum(fake.plan.counts().values()):
                 break
         hits = heal(fake)
         settle = syncer(store, fake, config, page_size=10).run(full=fault in FULL_PASS_FAULTS)
