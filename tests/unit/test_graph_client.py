@@ -15,6 +15,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 from socialdesk.config import PageConfig
@@ -188,3 +189,22 @@ def test_token_file_must_be_private(tmp_path: Path, monkeypatch) -> None:
         load_token(PageConfig())
     monkeypatch.setenv("SOCIALDESK_PAGE_TOKEN", "from-env-token")
     assert load_token(page).value == "from-env-token"
+
+
+@pytest.mark.parametrize("body", [b'{"error": {"code": Infinity}}',
+                                  b'{"error": {"code": 190, "error_subcode": NaN}}',
+                                  b'{"error": {"code": -Infinity, "message": "x"}}'])
+def test_non_finite_numbers_in_an_error_are_a_graph_error_not_a_crash(body: bytes) -> None:
+    """Found by the long hypothesis run: a code of Infinity raised OverflowError."""
+    server = Canned(400, body)
+    try:
+        with pytest.raises(GraphError):
+            client(server.url, []).get("/104729318867301/posts")
+    finally:
+        server.shutdown()
+
+
+def test_an_infinite_rate_limit_wait_is_ignored() -> None:
+    headers = httpx.Headers({"x-business-use-case-usage":
+                             '{"1": [{"estimated_time_to_regain_access": Infinity}]}'})
+    assert rate_limit_wait(headers) is None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -151,7 +152,8 @@ def rate_limit_wait(headers: httpx.Headers) -> float | None:
     minutes = [entry.get("estimated_time_to_regain_access", 0)
                for entries in (usage.values() if isinstance(usage, dict) else [])
                if isinstance(entries, list) for entry in entries if isinstance(entry, dict)]
-    numbers = [m for m in minutes if isinstance(m, int | float) and not isinstance(m, bool)]
+    numbers = [m for m in minutes if isinstance(m, int | float) and not isinstance(m, bool)
+               and math.isfinite(m)]   # JSON may say Infinity or NaN
     return max(numbers) * 60.0 if numbers and max(numbers) > 0 else None
 
 
@@ -169,7 +171,7 @@ def as_object(value: Any) -> dict[str, Any]:
 def _as_int(value: Any) -> int | None:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # e.g. a code of Infinity
         return None
 
 
