@@ -177,7 +177,7 @@ Goal: served ≥ 5× naive. Peak RSS is that of a fresh process that loads the m
 the {N:,} items.
 
 - A whole `socialdesk classify "text"` command with the full model, Python start-up included:
-  {cli:.2f} s (median of 5; goal < 2 s).
+  {cli:.2f} s (median of 5; goal < 2 s in issue 5, < 1 s in issue 21).
 - Compute bound: {flops / 1e6:.0f} MFLOPs per encoder pass (matmuls at {tokens:.1f} tokens) ÷
   {peak / 1e9:.1f} GFLOP/s measured fp32 matmul (numpy, 1024², both cores) = {bound:,.0f} messages/s
   for one pass; the full model makes a second pass for the {second:.0%} of items in a language
