@@ -8,7 +8,13 @@ import pytest
 
 from socialdesk import paths
 from socialdesk.core.classify.cues import load_cues, match_cues
-from socialdesk.core.classify.data import ExampleFileError, parse_compact, training_files
+from socialdesk.core.classify.data import (
+    ExampleFileError,
+    dev_file,
+    load_examples,
+    parse_compact,
+    training_files,
+)
 from socialdesk.core.classify.evaluate import category_scores, urgent_scores
 from socialdesk.core.classify.language import detect_language
 
@@ -161,8 +167,6 @@ def test_no_text_of_a_test_set_is_trained_on() -> None:
     development split) appears in a training file (issue 21: measured on writers never read)."""
     import json
 
-    from socialdesk.core.classify.data import dev_file, load_examples
-
     root = paths.prompts_dir()
     files = training_files(root)
     assert files and not any("test_sets" in str(path) or path.name.startswith("dev")
@@ -179,8 +183,6 @@ def test_no_text_of_a_test_set_is_trained_on() -> None:
 
 def counts_line(root: Path) -> str:
     """The counts prompts/README.md states, computed from the example files."""
-    from socialdesk.core.classify.data import dev_file, load_examples
-
     train = [e for path in training_files(root) for e in load_examples(path)]
     welsh = [e for e in train if e.language in ("cy", "mixed")]
     urgent = [e for e in train if e.urgent]
