@@ -25,8 +25,8 @@ def classify_if_model(desk: Desk) -> None:
     waiting = desk.model.pending_count()
     if waiting:
         say(f"{waiting} items wait unclassified: build a model once with 'socialdesk "
-            "train --fast' (under a minute) or 'socialdesk train' (the full one, about 4 "
-            "minutes)")
+            "train --fast' (under a minute) or 'socialdesk train' (the full one, roughly 20 "
+            "minutes on 2 cores)")
 
 
 def ready_classifier(desk: Desk) -> Classifier:
@@ -39,7 +39,8 @@ def ready_classifier(desk: Desk) -> Classifier:
     assert model is not None  # train_if_missing: a model always comes back
     if model.finetuned is None:
         note("using the fast model; 'socialdesk train' builds the full, more accurate one "
-             "(about 4 minutes; the dashboard and worker build it in the background)")
+             "(roughly 20 minutes on 2 cores; the dashboard and worker build it in the "
+             "background)")
     return model
 
 
@@ -98,7 +99,7 @@ class Train(Command):
         """--fast."""
         parser.add_argument("--fast", action="store_true",
                             help="only the fused model (under a minute), without fine-tuning "
-                            "MiniLM (the full model takes about 4 minutes on 2 cores and is "
+                            "MiniLM (the full model takes roughly 20 minutes on 2 cores and is "
                             "more accurate)")
 
     def run(self, options: argparse.Namespace) -> int:

@@ -4,8 +4,8 @@ Measured (BENCHMARKS.md): alone it is better than the fused model on English and
 Welsh; blended in, it helps both, so the full model mixes its category probabilities in with a
 weight per language chosen by cross-validation (``classifier.FINETUNED_WEIGHT``). It reads each
 text as the encoder does (Welsh glossed) and, for a comment, the post after it. It takes
-about 4 minutes on 2 cores, so it is never part of first use: `socialdesk train` or the
-background jobs build it after the fast model is serving."""
+roughly 20 minutes on 2 cores (7,687 examples), so it is never part of first use:
+`socialdesk train` or the background jobs build it after the fast model is serving."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ The model lives in ``<data dir>/models/<version>/`` (``encoder.onnx`` int8, ``he
 ``vocabulary.json`` for the heads — plain numpy, no pickle, no scikit-learn at serving time —
 ``meta.json``, and for the full model ``finetuned.onnx``) with ``<data dir>/models/current``
 naming the one in use. It is never committed: the first classification on a fresh machine
-trains the fast model (well under a minute on 2 cores, with progress), the background jobs or
+trains the fast model (under a minute on 2 cores, with progress), the background jobs or
 ``socialdesk train`` then build the full one (minutes), reproducibly (fixed seeds) from
 prompts/examples plus officers' corrections in the DB. No hub is ever needed.
 """
