@@ -36,9 +36,10 @@ DEFAULT_KEYS: dict[str, str] = {
     "hide": "h", "reclassify": "l", "close": "d", "reopen": "o", "undo": "z",
     "search": "slash", "urgent_only": "exclamation_mark", "mine": "m", "next_urgent": "u",
     "toggle_sidebar": "f", "refresh": "f5", "view_todo": "1", "view_answered": "2",
-    "view_closed": "3", "view_all": "4", "supervisor": "s", "posts": "t",
+    "view_closed": "3", "view_all": "4", "supervisor": "s", "posts": "t", "past_sla": "b",
+    "notices": "N",
 }
-_KEY = re.compile(r"[a-z0-9_+]+(,[a-z0-9_+]+)*")
+_KEY = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,28 @@ class ModelConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    """[alerts]: SLA warnings and the escalation of urgent items nobody has claimed."""
+
+    warn_before_minutes: int = 30
+    escalate_urgent_after_minutes: int = 10
+    webhook_url: str = ""
+    mail_dir: str = ""
+    mail_to: str = ""
+
+
+@dataclass(frozen=True)
+class OutOfHoursConfig:
+    """[out_of_hours]: the automatic acknowledgement of messages when the desk is not staffed
+    (seeds the team's policy; supervisors switch it in the database afterwards)."""
+
+    acknowledge: bool = True
+    comments: bool = False
+    online_url_en: str = "https://www.northwales.police.uk/ro/report"
+    online_url_cy: str = "https://www.heddlugogleddcymru.police.uk/cy/ro/report"
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration."""
 
@@ -138,6 +161,8 @@ class Config:
     retention_days: int = 365
     posts: PostsConfig = PostsConfig()
     model: ModelConfig = ModelConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    out_of_hours: OutOfHoursConfig = OutOfHoursConfig()
     keys: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_KEYS))
 
 
@@ -331,6 +356,32 @@ def _model(s: _Section) -> ModelConfig:
     return ModelConfig(fine_tune_in_background=s.boolean("fine_tune_in_background", True))
 
 
+def _alerts(s: _Section) -> AlertsConfig:
+    s.only(("warn_before_minutes", "escalate_urgent_after_minutes", "webhook_url", "mail_dir",
+            "mail_to"))
+    return AlertsConfig(
+        warn_before_minutes=s.integer("warn_before_minutes", 30, 1, 24 * 60, "minutes"),
+        escalate_urgent_after_minutes=s.integer("escalate_urgent_after_minutes", 10, 1,
+                                                24 * 60, "minutes"),
+        webhook_url=s.text("webhook_url", "", r"(https?://[^\s/]+(/\S*)?)?",
+                           "an http(s) URL or empty"),
+        mail_dir=s.text("mail_dir", "", None, "a folder path or empty"),
+        mail_to=s.text("mail_to", "", r"([^\s@,]+@[^\s@,]+)?", "one e-mail address or empty"),
+    )
+
+
+def _out_of_hours(s: _Section) -> OutOfHoursConfig:
+    s.only(("acknowledge", "comments", "online_url_en", "online_url_cy"))
+    defaults = OutOfHoursConfig()
+    url = r"https?://[^\s/]+(/\S*)?"
+    return OutOfHoursConfig(
+        acknowledge=s.boolean("acknowledge", True),
+        comments=s.boolean("comments", False),
+        online_url_en=s.text("online_url_en", defaults.online_url_en, url, "an http(s) URL"),
+        online_url_cy=s.text("online_url_cy", defaults.online_url_cy, url, "an http(s) URL"),
+    )
+
+
 def _keys(s: _Section) -> dict[str, str]:
     s.only(DEFAULT_KEYS)
     return {name: s.text(name, default, _KEY.pattern, 'a key name like "c", "ctrl+k" or "f5"')
@@ -338,7 +389,7 @@ def _keys(s: _Section) -> dict[str, str]:
 
 
 SECTIONS = ("team", "page", "database", "staffed_hours", "sla", "members", "access",
-            "retention", "posts", "model", "keys")
+            "retention", "posts", "model", "alerts", "out_of_hours", "keys")
 
 
 def parse_config(data: dict[str, Any], source: Path) -> Config:
@@ -371,6 +422,8 @@ def parse_config(data: dict[str, Any], source: Path) -> Config:
         retention_days=retention.integer("days", 365, 1, 36500, "days"),
         posts=_posts(section("posts")),
         model=_model(section("model")),
+        alerts=_alerts(section("alerts")),
+        out_of_hours=_out_of_hours(section("out_of_hours")),
         keys=_keys(section("keys")),
     )
 

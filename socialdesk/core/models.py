@@ -142,6 +142,8 @@ class InboxFilter:
     kind: str | None = None
     owner: str | None = None          # "mine" | "unassigned"
     search: str = ""
+    #: only open items whose first response was due and has not come (the "past SLA now" list)
+    past_sla: bool = False
 
 
 def urgent_key(urgent: object) -> str:
@@ -173,3 +175,17 @@ class DeskCounts:
     todo: int
     mine: int
     open_urgent_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the desk tells a person in every dashboard they have open (an SLA about to
+    pass, an escalation, a mention…). ``item_id`` is the item it is about, if any."""
+
+    id: int
+    kind: str
+    text: str
+    item_id: int | None
+    created_at: str
+    #: "error" for what cannot wait (an escalation, a passed SLA), else "warning"/"information"
+    severity: str = "information"

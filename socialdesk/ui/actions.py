@@ -31,4 +31,8 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
     ("view_answered", "view('answered')", "Answered", False, "View: answered items"),
     ("view_closed", "view('closed')", "Closed", False, "View: closed items"),
     ("view_all", "view('all')", "All", False, "View: every item"),
+    ("past_sla", "only('past_sla')", "Past SLA", False,
+     "Open items whose first response is overdue now, most overdue first"),
+    ("notices", "notices", "Notices", False,
+     "Your notices: SLA alerts, escalations, mentions, snoozed items back"),
 ]

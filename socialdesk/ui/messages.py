@@ -7,7 +7,7 @@ from typing import Any
 from textual.message import Message
 
 from socialdesk.core.desk.events import JobEvent, ModelState, SyncView
-from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter
+from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter, Notice
 from socialdesk.core.triage.actions import Undo
 
 
@@ -16,11 +16,14 @@ class InboxLoaded(Message):
 
     def __init__(self, chosen: InboxFilter, ids: list[int], counts: FacetCounts,
                  desk: DeskCounts, sync: SyncView,
-                 posts: tuple[str, bool] = ("", False)) -> None:
+                 posts: tuple[str, bool] = ("", False),
+                 notices: tuple[int, list[Notice]] = (0, [])) -> None:
         super().__init__()
         self.chosen, self.ids, self.counts, self.desk = chosen, ids, counts, desk
         self.sync = sync
         self.posts = posts
+        #: (the newest notice this user had been shown, the notices newer than it)
+        self.notices = notices
 
 
 class DetailLoaded(Message):

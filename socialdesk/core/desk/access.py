@@ -82,12 +82,17 @@ class Policy:
     self_approval: bool = False
     retention_days: int = 365
     unknown_users: str = Role.READ_ONLY.value
+    #: a message written while the desk is not staffed gets one automatic acknowledgement
+    acknowledge_out_of_hours: bool = True
+    #: … and so does a comment (a public reply under it)
+    acknowledge_comments: bool = False
 
     @classmethod
     def from_config(cls, config: Config) -> Policy:
         """The policy a configuration file would seed."""
         return cls(config.posts.require_approval, config.posts.self_approval,
-                   config.retention_days, config.access.unknown_users)
+                   config.retention_days, config.access.unknown_users,
+                   config.out_of_hours.acknowledge, config.out_of_hours.comments)
 
     @classmethod
     def from_values(cls, values: dict[str, Any], fallback: Policy) -> Policy:
@@ -112,7 +117,13 @@ POLICY_RULES = {
     "self_approval": "true or false: a supervisor may approve a post they wrote",
     "retention_days": "a whole number of days from 1 to 36500: personal data kept this long",
     "unknown_users": '"read-only" or "none": what accounts that are not members get',
+    "acknowledge_out_of_hours": "true or false: messages written while the desk is not "
+                                "staffed get one automatic acknowledgement",
+    "acknowledge_comments": "true or false: comments get it too (a public reply)",
 }
+#: The policy keys that are true or false.
+SWITCHES = ("require_approval", "self_approval", "acknowledge_out_of_hours",
+            "acknowledge_comments")
 
 
 def parse_policy(key: str, text: str) -> bool | int | str:
@@ -120,7 +131,7 @@ def parse_policy(key: str, text: str) -> bool | int | str:
     if key not in POLICY_RULES:
         raise UserError(f"'{key}' is not a policy key ({', '.join(POLICY_RULES)}).")
     value = text.strip().lower()
-    if key in ("require_approval", "self_approval") and value in ("true", "false"):
+    if key in SWITCHES and value in ("true", "false"):
         return value == "true"
     if key == "retention_days" and value.isdigit() and 1 <= int(value) <= 36500:
         return int(value)

@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from socialdesk.core.models import UNCLASSIFIED, DeskCounts, FacetCounts, InboxFilter, urgent_key
+from socialdesk.core.models import (
+    UNCLASSIFIED,
+    DeskCounts,
+    FacetCounts,
+    InboxFilter,
+    to_iso,
+    urgent_key,
+    utc_now,
+)
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.items import fts_query
 from socialdesk.core.store.page_posts import page_post_text
@@ -25,6 +33,9 @@ VIEWS: dict[str, tuple[str, ...]] = {
 }
 #: The public's items only: the page's own replies are shown inside threads, not as work.
 PUBLIC = "from_page = 0"
+#: Open items still waiting for a first response that was due before now (one parameter).
+PAST_SLA = ("status in ('new', 'claimed') and first_response_at is null "
+            "and sla_due_at is not null and sla_due_at < ?")
 
 #: Each status group in inbox order, with its ORDER BY (each served by a covering index).
 GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -67,6 +78,9 @@ def where_clause(chosen: InboxFilter, actor: str,
         params.append(actor)
     elif chosen.owner == "unassigned":
         parts.append("assignee is null")
+    if chosen.past_sla:
+        parts.append(PAST_SLA)
+        params.append(to_iso(utc_now()))
     query = fts_query(chosen.search)
     if query:
         parts.append("id in (select rowid from items_fts where items_fts match ?)")
@@ -139,7 +153,7 @@ def facet_counts(store: Store, chosen: InboxFilter, actor: str) -> FacetCounts:
 
     One grouped scan (a few hundred groups at most) instead of a query per choice.
     """
-    search_only = InboxFilter(view="all", search=chosen.search)
+    search_only = InboxFilter(view="all", search=chosen.search, past_sla=chosen.past_sla)
     where, params = where_clause(search_only, actor)
     groups = as_dicts(store.conn.execute(
         "select status, category, urgent, language, kind, assignee, "

@@ -183,11 +183,27 @@ def _v6_gone_posts_and_first_attempts(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE post_runs SET first_started_at = started_at")
 
 
+def _v7_notifications(db: sqlite_utils.Database) -> None:
+    """Notices for people in every open dashboard (SLA alerts, escalations, mentions…), one
+    per key; and which outbox entries are automatic (the out-of-hours acknowledgement: not a
+    first response) with the closed period each acknowledges, once per person."""
+    db.table("notifications").create(
+        {"id": int, "key": str, "recipient": str, "kind": str, "item_id": int, "text": str,
+         "created_at": str},
+        pk="id", not_null={"key", "recipient", "kind", "text", "created_at"})
+    db.table("notifications").create_index(["key"], unique=True)
+    db.table("notifications").create_index(["recipient", "id"])
+    db.table("outbox").add_column("automatic", int)
+    db.table("acknowledgements").create(
+        {"person": str, "period": str, "item_id": int, "outbox_id": int, "at": str},
+        pk=("person", "period"))
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
 MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v4_close_notes_and_urgent_clock, _v5_team,
-                               _v6_gone_posts_and_first_attempts]
+                               _v6_gone_posts_and_first_attempts, _v7_notifications]
 
 LATEST_VERSION = len(MIGRATIONS)

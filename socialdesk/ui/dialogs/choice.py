@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -26,7 +28,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     ChoiceDialog OptionList { height: auto; max-height: 20; }
     """
 
-    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(self, title: str, choices: Sequence[tuple[str, str | Text]]) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
@@ -35,7 +37,8 @@ class ChoiceDialog(ModalScreen[str | None]):
         """Title and options."""
         with Vertical():
             yield Label(self.title_text, markup=False)
-            yield OptionList(*[Option(label, id=value) for value, label in self.choices])
+            yield OptionList(*[Option(Text(label) if isinstance(label, str) else label,
+                                      id=value) for value, label in self.choices])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Return the choice."""

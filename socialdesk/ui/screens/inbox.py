@@ -24,9 +24,11 @@ from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
 from socialdesk.core.desk import Desk
-from socialdesk.core.models import InboxFilter
+from socialdesk.core.models import InboxFilter, Notice
 from socialdesk.core.triage.actions import Undo
 from socialdesk.ui.actions import ACTIONS
+from socialdesk.ui.dialogs.choice import ChoiceDialog
+from socialdesk.ui.format import full_time
 from socialdesk.ui.messages import DetailLoaded, InboxLoaded
 from socialdesk.ui.screens.item_actions import ItemActions
 from socialdesk.ui.widgets.banner import UrgentBanner
@@ -39,6 +41,11 @@ POLL_SECONDS = 1.0
 #: how long the urgent toast stays (and how long later arrivals ring without a second one)
 URGENT_TOAST_SECONDS = 30.0
 RETICK_SECONDS = 30.0
+#: at most this many notices are shown as toasts at once (the rest are summed up)
+NOTICE_TOASTS = 3
+NOTICE_SECONDS = 20.0
+NOTICE_TITLES = {"sla_soon": "SLA soon", "sla_passed": "SLA passed", "escalated": "Escalated",
+                 "mention": "Mentioned", "snooze_back": "Back from snooze"}
 
 
 class InboxScreen(ItemActions):
@@ -62,6 +69,8 @@ class InboxScreen(ItemActions):
         #: an item to put the cursor on once the list holding it has loaded
         self._wanted: int | None = None
         self._urgent_toast_at = -URGENT_TOAST_SECONDS
+        #: the newest notice shown here (None until the first load reads where the user was)
+        self._notice_after: int | None = None
 
     def compose(self) -> ComposeResult:
         """Header, banner, search, sidebar + table + detail, status bar, footer."""
@@ -111,8 +120,13 @@ class InboxScreen(ItemActions):
             desk_counts = self.desk.desk_counts()
             sync = self.desk.sync_view()
             posts = self.desk.posts.headline()
+            after = self._notice_after
+            if after is None:
+                after = self.desk.notices.last_read()
+            notices = (after, self.desk.notices.after(after))
         if not get_current_worker().is_cancelled:
-            self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, posts))
+            self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, posts,
+                                          notices))
 
     @on(InboxLoaded)
     def show_inbox(self, message: InboxLoaded) -> None:
@@ -134,6 +148,7 @@ class InboxScreen(ItemActions):
                                posts_alarm=posts_alarm)
         self.update_desk_state(sync=message.sync, unless_stopped=True)
         self._announce_urgent(set(message.desk.open_urgent_ids))
+        self._announce_notices(*message.notices)
         self.sub_title = f"inbox · {message.counts.total:,} shown"
         self._note_filters()
         if table.selected_id is not None:
@@ -154,6 +169,33 @@ class InboxScreen(ItemActions):
                                 title="Urgent", severity="error", timeout=URGENT_TOAST_SECONDS,
                                 markup=False)
         self.known_urgent = urgent
+
+    def _announce_notices(self, after: int, notices: list[Notice]) -> None:
+        """Show the notices this dashboard has not shown yet (each once, however many loads
+        carried it) and remember, for the user's other dashboards, how far they have seen."""
+        if self._notice_after is None:
+            self._notice_after = after
+        fresh = [n for n in notices if n.id > self._notice_after]
+        if not fresh:
+            return
+        self._notice_after = fresh[-1].id
+        if any(n.severity == "error" for n in fresh):
+            self.app.bell()
+        for notice in fresh[-NOTICE_TOASTS:]:
+            self.notify(notice.text, title=NOTICE_TITLES.get(notice.kind, "Notice"),
+                        severity=notice.severity,  # type: ignore[arg-type]
+                        timeout=NOTICE_SECONDS, markup=False)
+        if len(fresh) > NOTICE_TOASTS:
+            self.notify(f"…and {len(fresh) - NOTICE_TOASTS} earlier notice(s): "
+                        f"{self.desk.config.keys['notices']} lists them all.",
+                        timeout=NOTICE_SECONDS, markup=False)
+        self.remember_notices(self._notice_after)
+
+    @work(thread=True, group="notices", exit_on_error=False)
+    def remember_notices(self, notice_id: int) -> None:
+        """Worker: the user has been shown the notices up to ``notice_id``."""
+        with self.desk.session():
+            self.desk.notices.mark_read(notice_id)
 
     @on(InboxTable.Selected)
     def selection_moved(self, message: InboxTable.Selected) -> None:
@@ -217,6 +259,9 @@ class InboxScreen(ItemActions):
         """Urgent-only or mine-only on/off."""
         if what == "urgent":
             self.set_filter(replace(self.chosen, urgent=None if self.chosen.urgent else True))
+        elif what == "past_sla":
+            self.set_filter(replace(self.chosen, past_sla=not self.chosen.past_sla,
+                                    view="todo"))
         else:
             self.set_filter(replace(self.chosen, owner=None if self.chosen.owner else "mine"))
 
@@ -256,6 +301,37 @@ class InboxScreen(ItemActions):
         self._wanted = item_id
         self.query_one("#search", Input).value = ""
         self.set_filter(InboxFilter(view="all"))
+
+    def action_notices(self) -> None:
+        """List this user's newest notices; choosing one goes to its item."""
+        self.load_notices()
+
+    @work(thread=True, group="notices", exit_on_error=False)
+    def load_notices(self) -> None:
+        """Worker: the newest notices, then the list on screen."""
+        with self.desk.session():
+            notices = self.desk.notices.recent(30)
+        self.app.call_from_thread(self._show_notices, notices)
+
+    def _show_notices(self, notices: list[Notice]) -> None:
+        if not notices:
+            self.notify("No notices yet: SLA alerts, escalations and mentions appear here.",
+                        markup=False)
+            return
+        zone = self.desk.config.team.zone
+        choices: list[tuple[str, str | Text]] = [
+            (f"n{n.id}-{n.item_id or ''}",
+             Text(f"{full_time(n.created_at, zone)}  {n.text}", no_wrap=True,
+                  overflow="ellipsis", style="bold" if n.severity == "error" else ""))
+            for n in notices]
+
+        def chosen(value: str | None) -> None:
+            item = (value or "").rpartition("-")[2]
+            if item.isdigit():
+                self.show_item(int(item))
+
+        self.app.push_screen(ChoiceDialog("Your notices (newest first): Enter goes to the "
+                                          "item", choices), chosen)
 
     def action_refresh(self) -> None:
         """Reload now."""

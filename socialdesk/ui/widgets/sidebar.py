@@ -38,6 +38,8 @@ def describe(chosen: InboxFilter) -> str:
     if chosen.view != "todo":
         parts.insert(0, next(label for d, v, label in CHOICES if d == "view" and
                              v == chosen.view))
+    if chosen.past_sla:
+        parts.insert(0, "Past SLA now")
     if chosen.search.strip():
         parts.append(f"search “{chosen.search.strip()}”")
     return " · ".join(parts)
