@@ -12,6 +12,7 @@ from socialdesk.cli.model import classify_if_model, ready_classifier
 from socialdesk.cli.output import fail, printable, say
 from socialdesk.core.desk.access import Permission
 from socialdesk.core.desk.events import (
+    Alerted,
     JobEvent,
     JobFailed,
     JobRecovered,
@@ -53,6 +54,10 @@ def event_line(event: JobEvent) -> str:
                     + "".join(f"\n    {printable(d)}" for d in report.details))
         case Purged(report):
             return f"retention: purged {report.items} items and {report.answers} answers"
+        case Alerted(report):
+            return (f"alerts: {len(report.acknowledged)} out-of-hours acknowledgement(s) "
+                    f"queued, {report.alerted} SLA notice(s), {len(report.escalated)} "
+                    "escalation(s)" + "".join(f"\n    {p}" for p in report.problems))
         case RunElsewhere():
             return "skip: another socialdesk process runs the background jobs"
         case JobsStopped(reason):

@@ -87,7 +87,7 @@ class PolicyShow(Command):
         policy = open_desk(options).team.policy().as_dict()
         for key, value in policy.items():
             shown = str(value).lower() if isinstance(value, bool) else str(value)
-            say(f"{key:<18} {shown:<10} {POLICY_RULES[key]}")
+            say(f"{key:<25} {shown:<10} {POLICY_RULES[key]}")
         return 0
 
 

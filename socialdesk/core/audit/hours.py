@@ -74,6 +74,17 @@ class StaffedClock:
         seconds = staffed_seconds_between(self, [start.timestamp()], [end.timestamp()])
         return float(seconds[0]) / 60
 
+    def next_opening(self, moment: datetime) -> datetime | None:
+        """When the desk is next staffed at or after ``moment`` (``moment`` itself while it
+        is staffed); None when no shift lies within the horizon (or none is configured)."""
+        if self.never_staffed:
+            return None
+        for day in self._days_from(moment - timedelta(days=1)):
+            for begin, end in self.intervals_on(day):
+                if end > moment:
+                    return max(begin, moment)
+        return None
+
     def is_staffed(self, moment: datetime) -> bool:
         """Whether someone is on the desk at this moment."""
         day = moment.astimezone(self.zone).date()

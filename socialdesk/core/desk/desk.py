@@ -18,6 +18,7 @@ from socialdesk.config import Config
 from socialdesk.core.audit import chain, exports, metrics, retention
 from socialdesk.core.audit.anchor import Anchor, anchor_file, read_anchors, record_anchor
 from socialdesk.core.desk import access
+from socialdesk.core.desk.alerts import AlertsDesk
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.intake import ImportReport, Progress, import_file
@@ -69,6 +70,8 @@ class Desk:
         self.team = TeamDesk(self.context)
         #: what the jobs and other officers tell this user in every open dashboard
         self.notices = NoticesDesk(self.context)
+        #: out-of-hours acknowledgements, SLA alerts, escalations (a background job)
+        self.alerts = AlertsDesk(self.context, self.notices)
 
     @property
     def config(self) -> Config:

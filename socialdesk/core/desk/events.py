@@ -16,6 +16,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from socialdesk.core.audit.retention import PurgeReport
+from socialdesk.core.desk.alerts import AlertReport
 from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.core.outbox.sender import SendReport
 from socialdesk.core.schedule.publisher import PublishReport
@@ -121,6 +122,13 @@ class Purged(JobEvent):
     """The retention purge blanked personal data."""
 
     report: PurgeReport
+
+
+@dataclass(frozen=True)
+class Alerted(JobEvent):
+    """The alerts job acknowledged, alerted or escalated something."""
+
+    report: AlertReport
 
 
 @dataclass(frozen=True)

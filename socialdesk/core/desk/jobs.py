@@ -23,8 +23,10 @@ from typing import TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from socialdesk.core.desk.alerts import AlertReport
 from socialdesk.core.desk.desk import Desk
 from socialdesk.core.desk.events import (
+    Alerted,
     JobEvent,
     JobFailed,
     JobRecovered,
@@ -60,6 +62,8 @@ ANCHOR_EVERY = timedelta(hours=1)
 #: how often the background jobs look whether the full model should be built (once it has been
 #: tried, never again in this process)
 IMPROVE_MODEL_CHECK_SECONDS = 30
+#: how often the out-of-hours acknowledgements, SLA alerts and escalations are looked at
+ALERTS_EVERY_SECONDS = 30.0
 T = TypeVar("T")
 
 
@@ -85,6 +89,8 @@ PUBLISH = JobRules("safety posts")
 RETENTION = JobRules("retention", runs_when_stopped=True)
 ANCHOR = JobRules("audit anchor", runs_when_stopped=True)
 MODEL = JobRules("model", runs_when_stopped=True)
+#: alerts need no token (an acknowledgement waits in the outbox like any answer)
+ALERTS = JobRules("alerts", runs_when_stopped=True)
 
 
 class BackgroundJobs:
@@ -179,6 +185,16 @@ class BackgroundJobs:
                 self.listener(Published(report))
         return report
 
+    def run_alerts(self) -> AlertReport | None:
+        """Acknowledge out-of-hours messages, alert on SLAs, escalate unclaimed urgent items
+        (if we hold the lease); relay problems are reported, the notices stand."""
+        report = self._turn(ALERTS, self.desk.alerts.run)
+        if report is not None and report.anything:
+            for problem in report.problems:
+                self._failed(ALERTS, problem)
+            self.listener(Alerted(report))
+        return report
+
     def run_purge(self) -> None:
         """Daily: purge personal data past the retention period (if we hold the lease).
         It runs even while syncing is stopped: retention does not wait for a token."""
@@ -235,6 +251,8 @@ class BackgroundJobs:
         self._scheduler.add_job(self.run_publish, "interval", seconds=PUBLISH_EVERY_SECONDS,
                                 id="publish", next_run_time=utc_now(), **every)
         plan(self._scheduler, self.desk.store, self.run_publish)  # rebuilt from the table
+        self._scheduler.add_job(self.run_alerts, "interval", seconds=ALERTS_EVERY_SECONDS,
+                                id="alerts", next_run_time=utc_now(), **every)
         self._scheduler.add_job(self.run_purge, "interval", hours=24, id="purge",
                                 next_run_time=utc_now() + PURGE_FIRST_DELAY, **every)
         self._scheduler.add_job(self.run_anchor, "interval",

@@ -127,9 +127,11 @@ def _check(item: dict[str, Any], action: Action, text: str, now: datetime) -> No
 
 def queue(store: Store, item_id: int, action: Action, text: str, actor: str,
           language: str | None = None, now: datetime | None = None,
-          covers: Sequence[int] = (), close_after: bool = False) -> tuple[int, bool]:
+          covers: Sequence[int] = (), close_after: bool = False,
+          automatic: bool = False) -> tuple[int, bool]:
     """Queue an answer; returns (outbox id, True if new / False if already queued).
-    ``covers``: other items of the thread that this answer also answers (an officer said so)."""
+    ``covers``: other items of the thread that this answer also answers (an officer said so);
+    ``automatic``: socialdesk's own acknowledgement, never counted as a first response."""
     moment = now or utc_now()
     item = _item(store, item_id)
     _check(item, action, text, moment)
@@ -140,7 +142,8 @@ def queue(store: Store, item_id: int, action: Action, text: str, actor: str,
             existing = entries.entry_by_key(store, key)
             if existing is None:
                 return entries.add_entry(store, item_id, action.value, text, language, key,
-                                         actor, to_iso(moment), covers, close_after), True
+                                         actor, to_iso(moment), covers, close_after,
+                                         automatic), True
             if _still_counts(action, entries.entry_status(store, existing)):
                 return existing, False
             issue += 1

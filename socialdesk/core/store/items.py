@@ -166,6 +166,11 @@ def upsert_platform_items(store: Store, items: list[Item], now: str,
     return [item.platform_id for item in new], len(changed)
 
 
+#: A page item that is not socialdesk's automatic acknowledgement (which is no first response).
+PERSON_WROTE = ("items.platform_id not in (select platform_id from outbox "
+                "where automatic = 1 and platform_id is not null)")
+
+
 def link_page_replies(store: Store, parent_ids: Iterable[str], thread_ids: Iterable[str]) -> int:
     """Set first responses from the page's own replies (comments) and messages (threads).
 
@@ -184,6 +189,7 @@ def link_page_replies(store: Store, parent_ids: Iterable[str], thread_ids: Itera
                         first_response_by = coalesce(items.first_response_by, 'page')
                     from (select parent_id, min(created_at) as t from items
                           where from_page = 1 and parent_id in ({marks(chunk)})
+                            and {PERSON_WROTE}
                           group by parent_id) r
                     where items.platform_id = r.parent_id and items.from_page = 0
                       and (items.first_response_at is null or items.first_response_at > r.t)""",
@@ -198,6 +204,7 @@ def link_page_replies(store: Store, parent_ids: Iterable[str], thread_ids: Itera
                           from items u join items p on p.thread_id = u.thread_id
                           where u.thread_id in ({marks(chunk)}) and u.from_page = 0
                             and p.from_page = 1 and p.created_at >= u.created_at
+                            and {PERSON_WROTE.replace("items.", "p.")}
                           group by u.id) r
                     where items.id = r.uid
                       and (items.first_response_at is null or items.first_response_at > r.t)""",

@@ -23,17 +23,18 @@ def entry_by_key(store: Store, key: str) -> int | None:
 
 def add_entry(store: Store, item_id: int, action: str, text: str, language: str | None,
               key: str, actor: str, at: str, covers: Sequence[int] = (),
-              close_after: bool = False) -> int:
+              close_after: bool = False, automatic: bool = False) -> int:
     """A new queued entry; returns its id (inside the caller's transaction, if any).
     ``covers``: other items of the thread the officer said this answer also answers;
-    ``close_after``: the item is closed as answered once the answer has gone."""
+    ``close_after``: the item is closed as answered once the answer has gone;
+    ``automatic``: written by socialdesk, not a person (never a first response)."""
     with store.write():
         cursor = store.conn.execute(
             "insert into outbox (item_id, action, text, language, idempotency_key, status, "
-            "attempts, created_by, created_at, updated_at, covers, close_after) "
-            "values (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)",
+            "attempts, created_by, created_at, updated_at, covers, close_after, automatic) "
+            "values (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)",
             (item_id, action, text, language, key, actor, at, at,
-             json.dumps(list(covers)) if covers else None, int(close_after)))
+             json.dumps(list(covers)) if covers else None, int(close_after), int(automatic)))
         return int(cursor.lastrowid or 0)
 
 
@@ -103,13 +104,14 @@ def last_message_from_person(store: Store, thread_id: str) -> str | None:
 
 def record_sent(store: Store, entry: dict[str, Any], platform_id: str | None, at: str,
                 answers_item: bool) -> None:
-    """The entry went out: sent, and (for an answer, not a hide) its item — and the items the
-    officer said it covers — have their first response and, if open, are answered."""
+    """The entry went out: sent, and (for an answer by a person, not a hide and not an
+    automatic acknowledgement) its item — and the items the officer said it covers — have
+    their first response and, if open, are answered."""
     answered = [entry["item_id"], *json.loads(entry.get("covers") or "[]")]
     with store.write():
         set_entry(store, entry["id"], "sent", at, platform_id=platform_id, sent_at=at,
                   last_error=None)
-        if answers_item:
+        if answers_item and not entry.get("automatic"):
             store.conn.executemany(
                 "update items set first_response_at = coalesce(first_response_at, ?), "
                 "first_response_by = coalesce(first_response_by, ?), "
@@ -158,5 +160,5 @@ def newest_entries(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     """The newest entries with their item's platform id."""
     return as_dicts(store.conn.execute(
         "select o.id, o.item_id, i.platform_id, o.action, o.status, o.attempts, o.text, "
-        "o.last_error, o.created_by, o.created_at from outbox o "
+        "o.last_error, o.created_by, o.created_at, o.automatic from outbox o "
         "join items i on i.id = o.item_id order by o.id desc limit ?", (limit,)))

@@ -208,6 +208,12 @@ def describe_history(action: str, payload: str) -> str:
         return f"closed ({after.get('close_reason')}{note})"
     if action == "covered" and isinstance(data, dict):
         return f"covered by the answer to #{data.get('by')}"
+    if action == "acknowledged":
+        return "automatic out-of-hours acknowledgement queued (not a first response)"
+    if action == "acknowledgement_skipped":
+        return "no automatic acknowledgement possible"
+    if action == "escalated":
+        return "escalated to the supervisors: urgent and nobody had claimed it"
     if action.startswith("queue_"):
         return f"{action[6:].replace('_', ' ')} queued"
     return action
