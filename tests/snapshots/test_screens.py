@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from socialdesk.core.desk import Desk
+from socialdesk.core.models import InboxFilter
 from socialdesk.ui.widgets.inbox_table import InboxTable
-from tests.ui_helpers import make_app, members_config, seed_items, settle
+from tests.ui_helpers import NOW, make_app, members_config, seed_items, settle
 
 
 @pytest.fixture
@@ -76,3 +77,35 @@ def test_posts_screen(snap_compare, snap_desk: Desk) -> None:
         await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(snap_desk), terminal_size=(140, 40), run_before=open_posts)
+
+
+@pytest.fixture
+def alert_desk(snap_desk: Desk) -> Desk:
+    """The seeded desk with an SLA notice and an escalation for everyone to see."""
+    item = snap_desk.inbox_ids(InboxFilter())[0]
+    snap_desk.notices.notify("t1", "*", "sla_soon", f"#{item} (report, English message) must "
+                             "be answered by 14:15 (5 min left).", item)
+    snap_desk.notices.notify("t2", "*", "sla_passed", f"#{item} (report, English message) has "
+                             "passed its first-response target (14:15) with no answer.", item)
+    with snap_desk.store.write():     # the picture must not depend on when the test runs
+        snap_desk.store.conn.execute("update notifications set created_at = ?",
+                                     (NOW.isoformat(),))
+    return snap_desk
+
+
+def _notices_open(pilot) -> None:
+    async def run(pilot) -> None:
+        await settle(pilot, pilot.app)
+        await pilot.press("N")
+        await settle(pilot, pilot.app)
+    return run
+
+
+def test_notices_wide(snap_compare, alert_desk: Desk) -> None:
+    assert snap_compare(make_app(alert_desk), terminal_size=(160, 50),
+                        run_before=_notices_open(None))
+
+
+def test_notices_80x24(snap_compare, alert_desk: Desk) -> None:
+    assert snap_compare(make_app(alert_desk), terminal_size=(80, 24),
+                        run_before=_notices_open(None))
