@@ -52,6 +52,12 @@ def describe(row: dict[str, Any]) -> str:
     return f"#{row['id']} ({what}, {language + ' ' if language else ''}{kind})"
 
 
+def minutes(count: int) -> str:
+    """A wait as people say it: "12 min", "4 h 5 min"."""
+    hours, rest = divmod(count, 60)
+    return f"{hours} h {rest} min" if hours else f"{rest} min"
+
+
 def _local(moment: str, zone: ZoneInfo) -> str:
     return datetime.fromisoformat(moment).astimezone(zone).strftime("%H:%M")
 
@@ -85,6 +91,6 @@ def escalations(rows: list[dict[str, Any]], now: datetime) -> list[Alert]:
     for row in rows:
         waited = round((now - datetime.fromisoformat(row["created_at"])).total_seconds() / 60)
         alerts.append(Alert(f"escalated:{row['id']}", SUPERVISORS, "escalated",
-                            f"URGENT {describe(row)} has waited {waited} min and nobody has "
-                            "claimed it.", row["id"]))
+                            f"URGENT {describe(row)} has waited {minutes(waited)} and nobody "
+                            "has claimed it.", row["id"]))
     return alerts

@@ -47,3 +47,11 @@ class ChoiceDialog(ModalScreen[str | None]):
     def action_dismiss_none(self) -> None:
         """Close without choosing."""
         self.dismiss(None)
+
+
+class WideChoiceDialog(ChoiceDialog):
+    """A :class:`ChoiceDialog` for long lines (the notices)."""
+
+    DEFAULT_CSS = """
+    WideChoiceDialog > Vertical { width: 110; }
+    """

@@ -27,7 +27,7 @@ from socialdesk.core.desk import Desk
 from socialdesk.core.models import InboxFilter, Notice
 from socialdesk.core.triage.actions import Undo
 from socialdesk.ui.actions import ACTIONS
-from socialdesk.ui.dialogs.choice import ChoiceDialog
+from socialdesk.ui.dialogs.choice import WideChoiceDialog
 from socialdesk.ui.format import full_time
 from socialdesk.ui.messages import DetailLoaded, InboxLoaded
 from socialdesk.ui.screens.item_actions import ItemActions
@@ -330,7 +330,7 @@ class InboxScreen(ItemActions):
             if item.isdigit():
                 self.show_item(int(item))
 
-        self.app.push_screen(ChoiceDialog("Your notices (newest first): Enter goes to the "
+        self.app.push_screen(WideChoiceDialog("Your notices (newest first): Enter goes to the "
                                           "item", choices), chosen)
 
     def action_refresh(self) -> None:
