@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from bench import (
+    alerts_bench,
     audit_bench,
     classifier_compare,
     classifier_speed,
@@ -24,7 +25,8 @@ def main() -> int:
               "ensemble-cv": ensemble_cv.run,
               "served": served_eval.run,
               "dashboard": dashboard_bench.run,
-              "audit": audit_bench.run}
+              "audit": audit_bench.run,
+              "alerts": alerts_bench.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()
