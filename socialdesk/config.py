@@ -37,8 +37,10 @@ DEFAULT_KEYS: dict[str, str] = {
     "search": "slash", "urgent_only": "exclamation_mark", "mine": "m", "next_urgent": "u",
     "toggle_sidebar": "f", "refresh": "f5", "view_todo": "1", "view_answered": "2",
     "view_closed": "3", "view_all": "4", "supervisor": "s", "posts": "t",
+    "reply_library": "R",
 }
-_KEY = re.compile(r"[a-z0-9_+]+(,[a-z0-9_+]+)*")
+#: Textual key names; a capital letter is that letter with shift ("R" is shift+r).
+_KEY = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")
 
 
 @dataclass(frozen=True)

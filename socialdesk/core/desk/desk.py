@@ -22,6 +22,7 @@ from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.intake import ImportReport, Progress, import_file
 from socialdesk.core.desk.model import ModelDesk
+from socialdesk.core.desk.reply_library import ReplyLibraryDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.desk.team import TeamDesk
 from socialdesk.core.graph.client import GraphClient
@@ -66,6 +67,8 @@ class Desk:
         self.model = ModelDesk(self.context)
         #: members and roles, and the team's policy, as the database holds them
         self.team = TeamDesk(self.context)
+        #: the reply library: templates officers pick in the composer, kept by supervisors
+        self.library = ReplyLibraryDesk(self.context)
 
     @property
     def config(self) -> Config:
