@@ -50,7 +50,8 @@ class RepliesList(Command):
         library = open_desk(options).library
         templates = library.templates(include_retired=options.all)
         if options.search:
-            found = {t.id for t in library.search(options.search, None)}
+            found = {t.id for t in library.search(options.search, None,
+                                                  include_retired=options.all)}
             templates = [t for t in templates if t.id in found]
         if options.topic and options.topic not in library.topics():
             raise UserError(f"'{options.topic}' is not a topic "

@@ -90,11 +90,12 @@ class ReplyLibraryDesk:
                             "(socialdesk replies list).")
         return ReplyTemplate.from_row(row)
 
-    def search(self, query: str, language: str | None,
-               public: bool = False) -> list[ReplyTemplate]:
-        """Live templates holding every typed word, the item's language first (see
-        :func:`socialdesk.core.triage.reply_library.search`)."""
-        return library.search(self.templates(), query, language, self.topics(), public)
+    def search(self, query: str, language: str | None, public: bool = False,
+               include_retired: bool = False) -> list[ReplyTemplate]:
+        """Live templates (retired ones too if asked) holding every typed word, the item's
+        language first (see :func:`socialdesk.core.triage.reply_library.search`)."""
+        return library.search(self.templates(include_retired), query, language, self.topics(),
+                              public, include_retired)
 
     def history(self, template_id: int) -> list[dict[str, Any]]:
         """Every version of a template from the audit chain, oldest first: at, actor, action
@@ -131,7 +132,7 @@ class ReplyLibraryDesk:
     def choices(self, item: dict[str, Any], public: bool) -> library.ReplyChoices:
         """What the composer's picker offers for an item (``public``: a reply everyone can
         read, offered only the templates that ask for no personal details)."""
-        live = self.templates()
+        live = [t for t in self.templates() if t.public or not public]
         language = language_of(item)
         filled = library.fill_twins(live, language, self.fill_for(item))
         if language == "mixed":   # one entry per template: its text holds both languages

@@ -71,6 +71,7 @@ class ComposerDialog(ModalScreen[Answer | None]):
     ComposerDialog SelectionList { height: auto; max-height: 6; }
     ComposerDialog Horizontal { height: auto; align-horizontal: right; }
     ComposerDialog Button { margin-left: 1; }
+    ComposerDialog.-narrow #templates { display: none; }
     """
 
     def __init__(self, action: str, title: str, quote: str, draft: str,
@@ -89,7 +90,8 @@ class ComposerDialog(ModalScreen[Answer | None]):
         """Title, the message answered, the editable draft, the thread's other open items,
         buttons."""
         with Vertical():
-            yield Label(self.title_text, markup=False)
+            hint = "  ·  Ctrl+T: reply library" if self.library is not None else ""
+            yield Label(self.title_text + hint, markup=False)
             yield Static(Text(one_line(self.quote)[:400], style="italic"), id="quote")
             yield TextArea(self.draft, id="answer-text", soft_wrap=True)
             if self.others:

@@ -25,13 +25,13 @@ LANGUAGE_TAG = {"cy": "CY", "en": "EN"}
 
 
 def _label(template: ReplyTemplate, choices: ReplyChoices) -> Text:
-    """One line of the list: language, topic, title (all plain text)."""
-    line = Text()
+    """One line of the list (cut, never wrapped): language, title, topic — plain text."""
+    line = Text(no_wrap=True, overflow="ellipsis")
     tag = "CY+EN" if choices.language == "mixed" else LANGUAGE_TAG.get(template.language, "??")
     line.append(f"{tag:<6}", style="bold cyan" if template.language == "cy" else "bold")
-    topic = choices.topics.get(template.topic, {}).get(template.language, template.topic)
-    line.append(f"{topic[:22]:<23}", style="dim")
     line.append(template.title)
+    topic = choices.topics.get(template.topic, {}).get(template.language, template.topic)
+    line.append(f"  · {topic}", style="dim")
     return line
 
 
@@ -49,7 +49,8 @@ class ReplyPicker(ModalScreen[str | None]):
     ReplyPicker > Vertical { width: 95%; max-width: 120; height: 95%; max-height: 40;
                              border: thick $primary; background: $surface; padding: 0 1; }
     ReplyPicker #picker-title { text-style: bold; }
-    ReplyPicker OptionList { height: 1fr; min-height: 4; }
+    ReplyPicker OptionList { height: 1fr; min-height: 4; text-wrap: nowrap;
+                             text-overflow: ellipsis; }
     ReplyPicker #picker-preview-box { height: 1fr; min-height: 4; border-top: solid $panel; }
     ReplyPicker #picker-hint { color: $text-muted; height: 1; }
     """

@@ -102,7 +102,7 @@ class ReplyLibraryScreen(DeskScreen):
         """Columns and the first load."""
         self.title = self.desk.config.team.name
         self.sub_title = "reply library"
-        self.query_one(DataTable).add_columns("#", "lang", "topic", "v", "title", "key")
+        self.query_one(DataTable).add_columns("#", "lang", "topic", "v", "title")
         self.query_one(DataTable).focus()
         self.reload()
 
@@ -130,8 +130,7 @@ class ReplyLibraryScreen(DeskScreen):
 
     def _fill(self, query: str) -> None:
         self.shown = search(self.templates, query, "cy", self.topics, include_retired=True) \
-            if query.strip() else sorted(self.templates, key=lambda t: (t.topic, t.key,
-                                                                          t.language != "cy"))
+            if query.strip() else sorted(self.templates, key=self._order)
         table = self.query_one(DataTable)
         table.clear()
         for t in self.shown:
@@ -142,7 +141,7 @@ class ReplyLibraryScreen(DeskScreen):
                           Text(topic[:20], style=style), str(t.version),
                           Text(one_line(t.title)[:64] + (" (retired)" if t.retired else "")
                                + (" · public" if t.public else ""), style=style),
-                          Text(t.key, style="dim"), key=str(t.id))
+                          key=str(t.id))
         live = sum(not t.retired for t in self.templates)
         self.sub_title = (f"reply library · {live} in use · {len(self.templates) - live} "
                           f"retired · {len(self.shown)} shown")
@@ -153,6 +152,11 @@ class ReplyLibraryScreen(DeskScreen):
         else:
             self.query_one("#library-detail", Static).update(
                 Text("No template holds all these words."))
+
+    def _order(self, template: ReplyTemplate) -> tuple[str, str, bool]:
+        """By topic as the table names it, then template, Welsh before English."""
+        topic = self.topics.get(template.topic, {}).get("en", template.topic)
+        return (topic.lower(), template.key, template.language != "cy")
 
     @on(Input.Changed, "#library-search")
     def _typed(self, event: Input.Changed) -> None:
@@ -177,7 +181,7 @@ class ReplyLibraryScreen(DeskScreen):
         topic = self.topics.get(template.topic, {})
         out = Text()
         out.append(f"#{template.id} {template.title}\n", style="bold")
-        out.append(f"{LANGUAGE_NAME.get(template.language, template.language)} · "
+        out.append(f"{template.key} · {LANGUAGE_NAME.get(template.language, template.language)} · "
                    f"{topic.get('en', template.topic)} / {topic.get('cy', '')} · "
                    f"{'public comment' if template.public else 'private answer'} · "
                    f"version {template.version} by {template.updated_by}")
