@@ -296,3 +296,31 @@ def test_a_mixed_item_gets_both_languages_welsh_first(tmp_path, config) -> None:
     text = choices.filled[asb.id]
     assert text.index("Helo Tom") < text.index("Hi Tom")
     assert "ym Menllech" in text and "patrol in Benllech" in text
+
+
+def test_a_changed_prompts_file_adds_new_templates_but_never_overwrites_the_database(
+        tmp_path, config, monkeypatch) -> None:
+    desk = desk_as(tmp_path, config, "sian")
+    courier = next(t for t in desk.library.templates()
+                   if t.key == "scam-courier" and t.language == "en")
+    desk.library.edit(courier.id, text="Hi {name}, our own words about couriers.")
+    bundled = library.load_library().path.read_text(encoding="utf-8")
+    folder = tmp_path / "prompts"
+    folder.mkdir()
+    (folder / "reply_library.toml").write_text(
+        bundled.replace("will NEVER ring you", "will never ring you") +
+        '\n[[reply]]\nkey = "scam-parcel"\ntopic = "scam"\npublic = true\n'
+        'title_en = "Parcel fee texts"\ntitle_cy = "Negeseuon ffi parsel"\n'
+        'en = "Hi {name}, that parcel text is a scam."\n'
+        'cy = "Helo {name}, sgam ydy\'r neges am y parsel."\n', encoding="utf-8")
+    changed = library.load_library(folder)
+    monkeypatch.setattr(library, "load_library", lambda: changed)
+    later = desk_as(tmp_path, config, "bryn")
+    templates = {(t.key, t.language): t for t in later.library.templates()}
+    assert templates[("scam-parcel", "cy")].version == 1
+    assert templates[("scam-courier", "en")].text == "Hi {name}, our own words about couriers."
+    assert templates[("scam-courier", "en")].version == 2
+    added = desk.store.conn.execute(
+        "select count(*) from audit_log where action = 'reply_template_seeded' and "
+        "subject like 'reply:scam-parcel:%'").fetchone()[0]
+    assert added == 2

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import Permission
+from socialdesk.core.schedule.workflow import local_label
 from socialdesk.core.triage.reply_library import LANGUAGE_NAME, ReplyTemplate, search
 from socialdesk.errors import UserError
 from socialdesk.ui.dialogs.reply_form import ReplyForm, ReplyFormDialog
@@ -195,8 +196,9 @@ class ReplyLibraryScreen(DeskScreen):
             out.append("\nVersions (audit chain)\n", style="bold")
             for version in reversed(versions):
                 action = str(version["action"]).removeprefix("reply_template_")
-                out.append(f"  v{version.get('version', '?')} {action} by {version['actor']} "
-                           f"{str(version['at'])[:16].replace('T', ' ')}\n")
+                when = local_label(str(version["at"]), self.desk.config.team.zone)
+                out.append(f"  v{version.get('version', '?')} {action} by {version['actor']}, "
+                           f"{when}\n")
         self.query_one("#library-detail", Static).update(out)
         if versions is None:
             self.load_versions(template.id)
