@@ -37,8 +37,9 @@ DEFAULT_KEYS: dict[str, str] = {
     "search": "slash", "urgent_only": "exclamation_mark", "mine": "m", "next_urgent": "u",
     "toggle_sidebar": "f", "refresh": "f5", "view_todo": "1", "view_answered": "2",
     "view_closed": "3", "view_all": "4", "supervisor": "s", "posts": "t", "past_sla": "b",
-    "notices": "N",
+    "notices": "N", "reply_library": "R",
 }
+#: Textual key names; a capital letter is that letter with shift ("R" is shift+r).
 _KEY = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")
 
 

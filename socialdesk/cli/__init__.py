@@ -10,6 +10,7 @@ One module per group of commands (like pip's commands package), every command th
 - :mod:`.safety_posts` — posts (one sub-command per action)
 - :mod:`.supervisor` — report, audit verify, purge
 - :mod:`.team` — members, policy
+- :mod:`.replies` — the reply library
 - :mod:`.demo` — dashboard (the default), demo
 
 Exit codes: 0 success, 1 a user error (one clear sentence on stderr), 2 bad usage.
@@ -24,12 +25,12 @@ import sys
 from collections.abc import Sequence
 
 from socialdesk import __version__, paths
-from socialdesk.cli import demo, inbox, model, page, safety_posts, setup, supervisor, team
+from socialdesk.cli import demo, inbox, model, page, replies, safety_posts, setup, supervisor, team
 from socialdesk.cli.base import Command, global_options
 from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
-GROUPS = (demo, setup, inbox, page, supervisor, team, safety_posts, model)
+GROUPS = (demo, setup, inbox, page, supervisor, team, safety_posts, replies, model)
 
 
 def build_parser() -> argparse.ArgumentParser:

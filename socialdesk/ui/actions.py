@@ -27,6 +27,8 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
     ("refresh", "refresh", "Refresh", False, "Reload now"),
     ("supervisor", "supervisor", "Supervisor", True, "Response times, SLA, Welsh parity"),
     ("posts", "posts", "Posts", True, "Scheduled safety posts: agenda, approval, crisis pause"),
+    ("reply_library", "reply_library", "Replies", False,
+     "Reply library: templates for the composer (supervisors add and edit)"),
     ("view_todo", "view('todo')", "To do", False, "View: items to do"),
     ("view_answered", "view('answered')", "Answered", False, "View: answered items"),
     ("view_closed", "view('closed')", "Closed", False, "View: closed items"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from socialdesk.core.desk import Desk
 from socialdesk.core.models import InboxFilter
@@ -109,3 +110,47 @@ def test_notices_wide(snap_compare, alert_desk: Desk) -> None:
 def test_notices_80x24(snap_compare, alert_desk: Desk) -> None:
     assert snap_compare(make_app(alert_desk), terminal_size=(80, 24),
                         run_before=_notices_open(None))
+
+
+@pytest.fixture
+def library_desk(snap_desk: Desk) -> Desk:
+    """The snapshot desk with its reply library seeded at the seeded items' time (the library
+    screen shows when each version was saved)."""
+    with time_machine.travel(NOW, tick=False):
+        snap_desk.library.templates()
+    return snap_desk
+
+
+async def _open_picker(pilot) -> None:
+    """The composer on the Welsh message, the reply library searched for "cyffuriau"."""
+    await settle(pilot, pilot.app)
+    table = pilot.app.screen.query_one(InboxTable)
+    welsh = next(i for i in table.ids if table.row(i)["language"] == "cy"
+                 and table.row(i)["kind"] == "message")
+    table.set_cursor(table.ids.index(welsh))
+    await settle(pilot, pilot.app)
+    await pilot.press("r")
+    await settle(pilot, pilot.app)
+    await pilot.press("ctrl+t")
+    await settle(pilot, pilot.app)
+    await pilot.press(*"cyffuriau")
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_reply_picker(snap_compare, library_desk: Desk, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(library_desk), terminal_size=size, run_before=_open_picker)
+
+
+async def _open_library(pilot) -> None:
+    await settle(pilot, pilot.app)
+    await pilot.press("R")
+    await settle(pilot, pilot.app)
+    await pilot.press("down", "down")
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_reply_library_screen(snap_compare, library_desk: Desk,
+                              size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(library_desk), terminal_size=size, run_before=_open_library)

@@ -3,9 +3,10 @@
 database (:mod:`socialdesk.core.store.team`), seeded from the configuration that created it.
 
 Officers triage and answer; supervisors may also assign items to others, approve and pause
-posts, export reports, purge, and change members and policy. Accounts that are not members get
-what the policy's ``unknown_users`` says: ``read-only`` (look, never act) or ``none`` (no
-access at all). Every action is a :class:`Permission`; one the table does not know is refused.
+posts, export reports, purge, change members and policy, and edit the reply library. Accounts
+that are not members get what the policy's ``unknown_users`` says: ``read-only`` (look, never
+act) or ``none`` (no access at all). Every action is a :class:`Permission`; one the table does
+not know is refused.
 """
 
 from __future__ import annotations
@@ -60,12 +61,14 @@ class Permission(StrEnum):
     PURGE = "purge"
     MANAGE_MEMBERS = "change members"
     SET_POLICY = "change the policy"
+    EDIT_REPLIES = "edit the reply library"
 
 
 #: Actions only a supervisor may take.
 SUPERVISOR_ONLY = frozenset({Permission.ASSIGN, Permission.APPROVE, Permission.PAUSE,
                              Permission.RESUME, Permission.EXPORT, Permission.PURGE,
-                             Permission.MANAGE_MEMBERS, Permission.SET_POLICY})
+                             Permission.MANAGE_MEMBERS, Permission.SET_POLICY,
+                             Permission.EDIT_REPLIES})
 #: What read-only accounts may do: look.
 READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS})
 

@@ -24,6 +24,7 @@ from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.intake import ImportReport, Progress, import_file
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
+from socialdesk.core.desk.reply_library import ReplyLibraryDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.desk.team import TeamDesk
 from socialdesk.core.graph.client import GraphClient
@@ -72,6 +73,8 @@ class Desk:
         self.notices = NoticesDesk(self.context)
         #: out-of-hours acknowledgements, SLA alerts, escalations (a background job)
         self.alerts = AlertsDesk(self.context, self.notices)
+        #: the reply library: templates officers pick in the composer, kept by supervisors
+        self.library = ReplyLibraryDesk(self.context)
 
     @property
     def config(self) -> Config:

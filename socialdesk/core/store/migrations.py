@@ -199,11 +199,25 @@ def _v7_notifications(db: sqlite_utils.Database) -> None:
         pk=("person", "period"))
 
 
+def _v8_reply_library(db: sqlite_utils.Database) -> None:
+    """The reply library: answers officers pick in the composer, one row per template and
+    language (``key`` ties a template's English and Welsh twins). Seeded from
+    prompts/reply_library.toml on first use; every saved version is in the audit chain."""
+    db.table("reply_templates").create(
+        {"id": int, "key": str, "topic": str, "title": str, "language": str, "text": str,
+         "public": int, "version": int, "updated_by": str, "updated_at": str, "retired": int},
+        pk="id", not_null={"key", "topic", "title", "language", "text", "version"},
+        defaults={"public": 0, "version": 1, "retired": 0})
+    db.table("reply_templates").create_index(["key", "language"], unique=True)
+    db.table("reply_templates").create_index(["retired", "topic"])
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
 MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v4_close_notes_and_urgent_clock, _v5_team,
-                               _v6_gone_posts_and_first_attempts, _v7_notifications]
+                               _v6_gone_posts_and_first_attempts, _v7_notifications,
+                               _v8_reply_library]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -290,6 +290,12 @@ class InboxScreen(ItemActions):
 
         self.app.push_screen(SupervisorScreen(self.desk))
 
+    def action_reply_library(self) -> None:
+        """Open the reply library (look: everyone; add, edit, retire: supervisors)."""
+        from socialdesk.ui.screens.reply_library import ReplyLibraryScreen
+
+        self.app.push_screen(ReplyLibraryScreen(self.desk))
+
     def action_posts(self) -> None:
         """Open the safety-posts screen (agenda, drafts, problems, pause)."""
         from socialdesk.ui.screens.posts import PostsScreen

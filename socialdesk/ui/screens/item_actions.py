@@ -14,6 +14,7 @@ from socialdesk.core.desk import Desk
 from socialdesk.core.models import ANSWERED, CLOSE_REASONS, NOTE_REQUIRED
 from socialdesk.core.outbox.sender import Action
 from socialdesk.core.triage.actions import Undo
+from socialdesk.core.triage.reply_library import ReplyChoices
 from socialdesk.ui.dialogs.ask import AskDialog
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
@@ -177,8 +178,13 @@ class ItemActions(DeskScreen):
                      f"(undo with {self.desk.config.keys['undo']} until then){closing}.",
                      lambda: self.desk.answer(item["id"], answer.text, action,
                                               covers=answer.covers, close_after=answer.close))
+        public = action is Action.REPLY and item.get("kind") == "comment"
+
+        def library() -> ReplyChoices:   # on the composer's worker thread
+            with self.desk.session():
+                return self.desk.library.choices(item, public)
         self.app.push_screen(ComposerDialog(action.value, title, str(item.get("text") or ""),
-                                            draft, others), chosen)
+                                            draft, others, library), chosen)
 
     def action_hide(self) -> None:
         """Hide the selected comment on the page."""
