@@ -183,11 +183,19 @@ def _v6_gone_posts_and_first_attempts(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE post_runs SET first_started_at = started_at")
 
 
+def _v7_media(db: sqlite_utils.Database) -> None:
+    """Photos, stickers, links and files of an item (a JSON list, see core/media.py) and the
+    item's own link on the page ("open on the page"). Both are personal data: retention
+    clears them with the text."""
+    db.table("items").add_column("attachments", str)
+    db.table("items").add_column("permalink_url", str)
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
 MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v4_close_notes_and_urgent_clock, _v5_team,
-                               _v6_gone_posts_and_first_attempts]
+                               _v6_gone_posts_and_first_attempts, _v7_media]
 
 LATEST_VERSION = len(MIGRATIONS)
