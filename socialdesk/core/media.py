@@ -163,7 +163,7 @@ def human_size(size: int | None) -> str:
     for unit in ("KB", "MB", "GB"):
         value /= 1000
         if value < 999.5:
-            return f"{value:.1f} {unit}" if value < 9.95 else f"{value:.0f} {unit}"
+            return f"{value:.1f} {unit}" if value < 99.95 else f"{value:.0f} {unit}"
     return f"{value / 1000:.1f} TB"
 
 
@@ -236,7 +236,7 @@ def attachment_lines(attachments: list[Attachment]) -> list[str]:
         if attachment.type == LINK and attachment.url:
             head += f" {domain(attachment.url)}"
         details = _details(attachment)
-        lines.append(f"{head}{', ' + details if details else ''}")
+        lines.append(f"{head} {details}" if details else head)
         if attachment.url:
             lines.append(f"  {attachment.url}")
     return lines

@@ -70,7 +70,7 @@ def comment_attachments(node: dict[str, Any]) -> list[Attachment]:
         return []
     if kind == LINK:  # its image is the linked page's preview, not something sent
         made = Attachment.make(kind, url=url or target, title=raw.get("title"))
-        return [made] if made else []
+        return [made] if made and made.url else []  # a link to nowhere is nothing to show
     # where a person sees it on facebook.com first; the bare image only when that's all
     where = url or target or clean_url(image.get("src"))
     made = Attachment.make(kind, url=where, title=raw.get("title"),
