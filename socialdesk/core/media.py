@@ -80,8 +80,8 @@ def _count(value: Any) -> int | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())   # ("²".isdigit() is true, and int("²") raises)
     if isinstance(value, int) and 0 <= value < 2**53:
         return value
     return None

@@ -18,6 +18,7 @@ from socialdesk.core.media import attachments_from_json
 from socialdesk.core.store import open_store
 from socialdesk.core.store.db import Store
 from socialdesk.fakepage.server import FakePage
+from socialdesk.ui.dialogs.composer import ComposerDialog
 from socialdesk.ui.screens.inbox import InboxScreen
 from socialdesk.ui.widgets.inbox_table import InboxTable
 from tests.ingest_helpers import start_fake, syncer
@@ -275,5 +276,24 @@ async def test_detail_pane_and_row_show_what_is_attached(tmp_path: Path, config)
                     "2582605345287947/") in body
             assert "(no text: a sticker or photo)" not in body
             assert app.is_running   # the [@click=app.quit] in a URL did nothing
+    finally:
+        desk.close()
+
+
+async def test_the_composer_quotes_what_was_sent_not_an_empty_line(tmp_path: Path,
+                                                                   config) -> None:
+    desk, item_id = media_desk(tmp_path, config)
+    try:
+        app = make_app(desk)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await settle(pilot, app)
+            table = app.screen.query_one(InboxTable)
+            table.set_cursor(table.ids.index(item_id))
+            await settle(pilot, app)
+            await pilot.press("r")
+            await settle(pilot, app)
+            assert isinstance(app.screen, ComposerDialog)
+            quote = str(app.screen.query_one("#quote").render())
+            assert quote.startswith("[photo] [link] bbc.co.uk")
     finally:
         desk.close()

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialdesk.core.graph.attachments import (
     comment_attachments,
@@ -129,6 +131,8 @@ def test_malformed_message_attachments_drop_only_the_bad_ones() -> None:
     [photo] = message_attachments(node)
     assert (photo.type, photo.size, photo.width, photo.height) == ("photo", 2048, None, None)
     assert message_attachments({"attachments": {"data": "oops"}, "shares": [1]}) == []
+    [odd] = message_attachments({"attachments": {"data": [{"name": "a", "size": "²"}]}})
+    assert (odd.type, odd.name, odd.size) == ("file", "a", None)
     assert message_attachments({"attachments": [], "sticker": "data:image/png;base64,xx"}) == []
 
 
@@ -181,3 +185,29 @@ def test_stored_attachments_round_trip_and_damage_reads_as_none() -> None:
     assert attachments_to_json([]) is None
     for damaged in ("{", "5", '{"type": "photo"}', '[{"type": 5}]', None, 7):
         assert attachments_from_json(damaged) == []
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+    | st.sampled_from(["photo", "sticker", "share", "https://x.example/a", "javascript:x",
+                       "image/png", "video/mp4", "²", "/1/inbox/2/", "   "]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["type", "url", "media", "image", "src", "width", "height", "target",
+                         "title", "data", "mime_type", "name", "size", "file_url",
+                         "image_data", "video_data", "render_as_sticker", "link"]),
+        inner, max_size=6),
+    max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(attachment=JSON, attachments=JSON, sticker=JSON, shares=JSON, link=JSON)
+def test_no_answer_from_the_page_breaks_the_reading(attachment: Any, attachments: Any,
+                                                    sticker: Any, shares: Any,
+                                                    link: Any) -> None:
+    found = comment_attachments({"attachment": attachment}) + message_attachments(
+        {"attachments": attachments, "sticker": sticker, "shares": shares})
+    stored = attachments_from_json(attachments_to_json(found))
+    assert stored == found
+    words = [*attachment_lines(found), row_text("", found), conversation_link(link, "1") or ""]
+    for line in words:
+        assert "\n" not in line and "\x1b" not in line

@@ -11,6 +11,7 @@ from typing import Any
 from textual import on, work
 
 from socialdesk.core.desk import Desk
+from socialdesk.core.media import attachments_from_json, row_text
 from socialdesk.core.models import ANSWERED, CLOSE_REASONS, NOTE_REQUIRED
 from socialdesk.core.outbox.sender import Action
 from socialdesk.core.triage.actions import Undo
@@ -177,8 +178,8 @@ class ItemActions(DeskScreen):
                      f"(undo with {self.desk.config.keys['undo']} until then){closing}.",
                      lambda: self.desk.answer(item["id"], answer.text, action,
                                               covers=answer.covers, close_after=answer.close))
-        self.app.push_screen(ComposerDialog(action.value, title, str(item.get("text") or ""),
-                                            draft, others), chosen)
+        quote = row_text(item.get("text"), attachments_from_json(item.get("attachments")), "")
+        self.app.push_screen(ComposerDialog(action.value, title, quote, draft, others), chosen)
 
     def action_hide(self) -> None:
         """Hide the selected comment on the page."""
