@@ -14,9 +14,11 @@ import pytest
 from socialdesk.cli.demo import feed_lines
 from socialdesk.core.audit.retention import purge
 from socialdesk.core.desk import Desk
-from socialdesk.core.media import attachments_from_json
+from socialdesk.core.media import Attachment, attachments_from_json
+from socialdesk.core.models import Item, Kind
 from socialdesk.core.store import open_store
 from socialdesk.core.store.db import Store
+from socialdesk.core.store.items import upsert_platform_items
 from socialdesk.fakepage.server import FakePage
 from socialdesk.ui.dialogs.composer import ComposerDialog
 from socialdesk.ui.screens.inbox import InboxScreen
@@ -297,3 +299,13 @@ async def test_the_composer_quotes_what_was_sent_not_an_empty_line(tmp_path: Pat
             assert quote.startswith("[photo] [link] bbc.co.uk")
     finally:
         desk.close()
+
+
+def test_an_item_older_than_retention_arrives_without_its_attachments(store) -> None:
+    old = Item("m_old", Kind.MESSAGE, "", datetime(2020, 1, 1, tzinfo=UTC),
+               attachments=[Attachment("photo", url="https://x.fbcdn.net/a.jpg")],
+               permalink_url="https://www.facebook.com/1/inbox/2/")
+    upsert_platform_items(store, [old], "2026-11-23T14:00:00+00:00",
+                          purge_before="2025-11-23T14:00:00+00:00")
+    row = store.conn.execute("select attachments, permalink_url, purged_at from items").fetchone()
+    assert row[0] is None and row[1] is None and row[2]
