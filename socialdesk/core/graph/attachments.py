@@ -31,13 +31,17 @@ from socialdesk.core.media import (
     clean_url,
 )
 
-#: Asked for on every comment (the attachment and the comment's own link on the page).
-COMMENT_MEDIA_FIELDS = ("attachment{type,url,media{image{src,width,height}},target{url},title},"
-                        "permalink_url")
-#: Asked for on every Messenger message.
-MESSAGE_MEDIA_FIELDS = ("attachments{id,mime_type,name,size,file_url,"
-                        "image_data{url,width,height},video_data{url}},sticker,"
-                        "shares{link,name}")
+#: Asked for on every comment (the attachment and the comment's own link on the page). Plain
+#: ``attachment``, as in the captured request whose answer this is built against
+#: (sns-sdks' comments ``next`` URL: ``fields=id,attachment,…,permalink_url``): it brings
+#: ``type, url, media{image{src,width,height}}, target{id,url}, title`` — and no sub-selection
+#: the API might refuse, which would cost the whole comments step.
+COMMENT_MEDIA_FIELDS = "attachment,permalink_url"
+#: Asked for on every Messenger message: the ``attachments`` edge with the fields the captured
+#: answers hold (``image_data``/``video_data`` whole: url, width, height…), the ``sticker``
+#: URL and the ``shares`` edge (``data[]`` of ``{link, name}``).
+MESSAGE_MEDIA_FIELDS = ("attachments{id,mime_type,name,size,file_url,image_data,video_data},"
+                        "sticker,shares{link,name}")
 
 #: A comment attachment's Graph ``type`` → what socialdesk calls it. Types not listed are a
 #: link when they point somewhere, else dropped.
