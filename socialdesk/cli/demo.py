@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from socialdesk.cli.page import fake_page, fake_page_options
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.context import current_user
 from socialdesk.core.desk.desk import is_demo_database
+from socialdesk.core.media import attachment_lines, attachments_from_json, open_on_page, row_text
 from socialdesk.errors import UserError
 
 if TYPE_CHECKING:
@@ -106,6 +107,26 @@ def _seed_demo_posts(officer: Desk, desk: Desk) -> None:
               "market this weekend — come and say hello!", "monthly first saturday 10:00")
 
 
+def feed_lines(item: dict[str, object], zone: tzinfo) -> list[str]:
+    """An arriving item as the headless demo prints it: one line (its text with a marker per
+    photo, sticker, link or file), then each attachment and the item's link on the page,
+    indented (the same words as the dashboard's detail pane)."""
+    when = datetime.fromisoformat(str(item["created_at"])).astimezone(zone)
+    flag = "URGENT " if item["urgent"] else ""
+    label = f"{flag}{item['category'] or 'unclassified'} {item['language'] or ''}"
+    attachments = attachments_from_json(item.get("attachments"))
+    text = row_text(str(item["text"] or ""), attachments, "(no text)")
+    lines = [f"{when:%a %H:%M}  {item['kind']!s:<8} {label.strip():<17} "
+             f"{printable(str(item['author_name'] or '(unknown)'), 16):<16}  "
+             f"{printable(text, 60)}"]
+    if attachments:
+        lines += [f"{'':12}{printable(line)}" for line in attachment_lines(attachments)]
+        link = open_on_page(item.get("permalink_url"))
+        if link:
+            lines.append(f"{'':12}{printable(link)}")
+    return lines
+
+
 def _demo_feed(desk: Desk) -> None:
     """Headless demo: sync every few seconds and print what arrives."""
     stop = stop_event()
@@ -114,13 +135,8 @@ def _demo_feed(desk: Desk) -> None:
     while not stop.is_set():
         report = desk.sync_once()
         for item in desk.items_by_platform_id(report.new):
-            when = datetime.fromisoformat(str(item["created_at"])).astimezone(
-                desk.config.team.zone)
-            flag = "URGENT " if item["urgent"] else ""
-            label = f"{flag}{item['category'] or 'unclassified'} {item['language'] or ''}"
-            say(f"{when:%a %H:%M}  {item['kind']!s:<8} {label.strip():<17} "
-                f"{printable(str(item['author_name'] or '(unknown)'), 16):<16}  "
-                f"{printable(str(item['text'] or '(sticker)'), 60)}")
+            for line in feed_lines(item, desk.config.team.zone):
+                say(line)
         if report.error:
             say(f"sync problem: {report.error}")
         stop.wait(5)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from socialdesk.core.media import Attachment, attachments_to_json
+
 
 class Kind(StrEnum):
     """Where an item came from on the page."""
@@ -96,6 +98,10 @@ class Item:
     ingested_at: datetime = field(default_factory=utc_now)
     closed_at: datetime | None = None
     close_reason: str | None = None
+    #: photos, stickers, links and files on it (see :mod:`socialdesk.core.media`)
+    attachments: list[Attachment] = field(default_factory=list)
+    #: where the item is on the page ("open on the page"), when known
+    permalink_url: str | None = None
 
     def to_row(self) -> dict[str, object]:
         """The items-table row for this item (times as ISO strings, enums as their values)."""
@@ -122,6 +128,8 @@ class Item:
             "assignee": self.assignee,
             "closed_at": to_iso(self.closed_at) if self.closed_at else None,
             "close_reason": self.close_reason,
+            "attachments": attachments_to_json(self.attachments),
+            "permalink_url": self.permalink_url,
         }
 
 

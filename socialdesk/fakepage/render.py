@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -75,7 +76,23 @@ def post_json(post: Post) -> dict[str, Any]:
     out["permalink_url"] = f"https://www.facebook.com/{page}/posts/{number}"
     return out
 
-def comment_json(comment: Comment) -> dict[str, Any]:
+def _asked(fields: str | None, name: str) -> bool:
+    """Whether a field was asked for (None: everything, for the page's own dump). The real API
+    sends ``attachment``, ``permalink_url``, ``sticker``… only when asked."""
+    return fields is None or re.search(rf"(^|[,{{]){name}\b", fields) is not None
+
+
+def comment_permalink(comment: Comment) -> str | None:
+    """Where a comment is on facebook.com, shaped like captured answers:
+    ``https://www.facebook.com/<page>/posts/<object>/?comment_id=<comment>``."""
+    if not comment.id:
+        return None
+    page = comment.post_id.partition("_")[0]
+    obj, _, number = comment.id.partition("_")
+    return f"https://www.facebook.com/{page}/posts/{obj}/?comment_id={number}"
+
+
+def comment_json(comment: Comment, fields: str | None = None) -> dict[str, Any]:
     """A comment as the Graph API sends it (no ``from`` or ``id`` where the page lacks them)."""
     out: dict[str, Any] = {"created_time": fb_time(comment.created),
                            "message": comment.message}
@@ -87,13 +104,28 @@ def comment_json(comment: Comment) -> dict[str, Any]:
         out["parent"] = {"id": comment.parent_id}
     if comment.hidden:
         out["is_hidden"] = True
+    if comment.attachment is not None and _asked(fields, "attachment"):
+        out["attachment"] = comment.attachment
+    permalink = comment_permalink(comment)
+    if permalink and _asked(fields, "permalink_url"):
+        out["permalink_url"] = permalink
     return out
 
 def person_json(who: tuple[str, str]) -> dict[str, str]:
     """A participant of a conversation."""
     return {"name": who[1], "email": f"{who[0]}@facebook.com", "id": who[0]}
 
-def message_json(message: Message) -> dict[str, Any]:
-    """A Messenger message as the Graph API sends it."""
-    return {"id": message.id, "created_time": fb_time(message.created),
-            "message": message.text, "from": person_json(message.author)}
+def message_json(message: Message, fields: str | None = None) -> dict[str, Any]:
+    """A Messenger message as the Graph API sends it (attachments, sticker and shares only
+    when it has them and they were asked for)."""
+    out: dict[str, Any] = {"id": message.id, "created_time": fb_time(message.created),
+                           "message": message.text, "from": person_json(message.author)}
+    if message.attachments and _asked(fields, "attachments"):
+        out["attachments"] = {"data": message.attachments, "paging": {"cursors": {
+            "before": "MAZDZD", "after": "MAZDZD"}}}
+    if message.sticker and _asked(fields, "sticker"):
+        out["sticker"] = message.sticker
+    if message.shares and _asked(fields, "shares"):
+        out["shares"] = {"data": message.shares, "paging": {"cursors": {
+            "before": "MAZDZD", "after": "MAZDZD"}}}
+    return out

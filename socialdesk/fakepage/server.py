@@ -366,19 +366,24 @@ class FakePage:
             return no_such_object("GET", target)
         since, _ = self._window(query)
         chosen = [c for c in comments if c.created >= since]
+        fields = query.get("fields", "")
         return 200, self._listing(chosen, lambda c: [c.created, c.seq], path, query, False,
-                                  repeat, comment_json)
+                                  repeat, lambda c: comment_json(c, fields))
 
     def _conversations(self, path: list[str], query: dict[str, str],
                        repeat: int) -> dict[str, Any]:
         conversations = self.state.conversations
         if query.get("user_id"):
             conversations = [c for c in conversations if c.user[0] == query["user_id"]]
-        match = re.search(r"messages\.limit\((\d+)\)", query.get("fields", ""))
+        fields = query.get("fields", "")
+        match = re.search(r"messages\.limit\((\d+)\)", fields)
         inner = min(MAX_LIMIT, int(match.group(1))) if match else DEFAULT_LIMIT
+        nested = re.search(r"messages\.limit\(\d+\)\{(.*)\}", fields)
+        message_fields = nested.group(1) if nested else "id,message,from,created_time"
 
         def render(conversation: Conversation) -> dict[str, Any]:
-            return self._conversation_json(conversation, inner)
+            return self._conversation_json(conversation, inner, message_fields,
+                                           "link" in fields.split(","))
 
         return self._listing(conversations, lambda c: [c.updated, c.seq], path, query, True,
                              repeat, render)
@@ -388,14 +393,17 @@ class FakePage:
         conversation = self.state.conversation_by_id(path[0])
         if conversation is None:
             return 400, {"error": {"message": "Invalid conversation", "code": 100}}
+        fields = query.get("fields", "")
         return 200, self._listing(conversation.messages, lambda m: [m.created, m.id], path,
-                                  query, True, repeat, message_json)
+                                  query, True, repeat, lambda m: message_json(m, fields))
 
-    def _conversation_json(self, conversation: Conversation, inner: int) -> dict[str, Any]:
+    def _conversation_json(self, conversation: Conversation, inner: int,
+                           message_fields: str = "id,message,from,created_time",
+                           with_link: bool = False) -> dict[str, Any]:
         newest_first = sorted(conversation.messages, key=lambda m: (m.created, m.id),
                               reverse=True)
         shown = newest_first[:inner]
-        messages: dict[str, Any] = {"data": [message_json(m) for m in shown]}
+        messages: dict[str, Any] = {"data": [message_json(m, message_fields) for m in shown]}
         if shown:
             last = encode_cursor([shown[-1].created, shown[-1].id])
             messages["paging"] = {"cursors": {"before": encode_cursor(
@@ -403,11 +411,14 @@ class FakePage:
             if len(newest_first) > inner:
                 messages["paging"]["next"] = self._next(
                     [conversation.id, "messages"],
-                    {"fields": "id,message,from,created_time", "limit": str(inner)}, last)
-        return {"id": conversation.id, "updated_time": fb_time(conversation.updated),
-                "participants": {"data": [person_json(conversation.user),
-                                          person_json(self.state.page)]},
-                "messages": messages}
+                    {"fields": message_fields, "limit": str(inner)}, last)
+        out = {"id": conversation.id, "updated_time": fb_time(conversation.updated),
+               "participants": {"data": [person_json(conversation.user),
+                                         person_json(self.state.page)]},
+               "messages": messages}
+        if with_link:  # as captured: a path on www.facebook.com, "/<page>/inbox/<number>/"
+            out["link"] = f"/{self.page_id}/inbox/{conversation.id.removeprefix('t_')}/"
+        return out
 
     # ── introspection ────────────────────────────────────────────────────────────────────
 

@@ -3,7 +3,8 @@
 Generated once from a seed (``rate 0``: fixed, so a sync can be compared exactly), optionally
 growing at ``rate`` items a minute. Shapes follow real captured Graph API data: comment ids
 whose prefix is not the post id, comments without ``from`` (and a few without ``id``), posts
-without ``message``, stickers as ``"message": ""``.
+without ``message``, stickers as ``"message": ""``, photos, stickers and shared links on
+comments and messages.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialdesk.fakepage.traffic import Traffic
+from socialdesk.fakepage.traffic import Media, Traffic
 
 PAGE_NAME = "Ynys Môn Community Support / Cefnogaeth Gymunedol Ynys Môn"
 DAY = 86_400.0
@@ -34,6 +35,8 @@ class Comment:
     parent_id: str | None = None
     hidden: bool = False
     seq: int = 0
+    #: the ``attachment`` object as the Graph API sends it (a photo, sticker or link), if any
+    attachment: dict[str, Any] | None = None
 
 
 @dataclass
@@ -55,6 +58,11 @@ class Message:
     created: float
     author: tuple[str, str]
     text: str
+    #: ``attachments.data`` entries, the ``sticker`` URL and ``shares.data`` entries, as the
+    #: Graph API sends them
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    sticker: str | None = None
+    shares: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +99,7 @@ class PageState:
         self.page = (page_id, PAGE_NAME)
         self.rng = random.Random(seed)
         self.traffic = Traffic(self.rng)
+        self.media = Media(random.Random(f"media:{seed}"))
         self.clock = clock
         self.lock = threading.RLock()
         self.posts: list[Post] = []
@@ -169,8 +178,10 @@ class PageState:
             top = [c for c in post.comments if c.parent_id is None and c.id]
             if top and self.rng.random() < 0.2:
                 parent = self.rng.choice(top).id
+            text = self.traffic.comment_text()
             return self._insert_comment(
-                post, Comment(cid, post.id, self.traffic.comment_text(), created, author, parent))
+                post, Comment(cid, post.id, text, created, author, parent,
+                              attachment=self.media.comment_attachment(bool(text))))
 
     def add_reply(self, parent: Comment, text: str, created: float | None = None) -> Comment:
         """The page replies under a comment."""
@@ -189,6 +200,9 @@ class PageState:
                 self.conversations.append(conversation)
             message = Message(f"m_{self.next_id()}", created, conversation.user,
                               self.traffic.message_text())
+            message.attachments, message.sticker, message.shares = self.media.message_extras()
+            if message.sticker:
+                message.text = ""  # a sticker comes as "message": "" (captured answers)
             self._append(conversation, message)
             return message
 

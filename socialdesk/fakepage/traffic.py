@@ -160,3 +160,108 @@ class Traffic:
     def page_reply(self, welsh: bool) -> str:
         """The page's own answer, in the writer's language."""
         return self.rng.choice(PAGE_REPLIES_CY if welsh else PAGE_REPLIES_EN)
+
+
+# ── photos, stickers, links and files (shapes as in captured Graph answers) ──────────────
+
+SHARED_LINKS = [
+    ("https://www.northwales.police.uk/news/north-wales-police/news/2026/lock-your-car", "Lock your car — North Wales Police"),
+    ("https://www.bbc.co.uk/news/articles/anglesey-roadworks", "Roadworks on the A55 across Anglesey - BBC News"),
+    ("https://www.gov.uk/report-scam-website", "Report a scam website - GOV.UK"),
+    ("https://www.facebook.com/groups/ynysmonlostandfound/posts/1234567890", "Anglesey Lost & Found"),
+    ("https://www.actionfraud.police.uk/", "Action Fraud"),
+]
+FILES = [("application/pdf", "statement.pdf", 28_824), ("video/mp4", "dashcam-A55.mp4", 1_994_148),
+         ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "llythyr-cyngor.docx", 14_310)]
+PHOTO_SIZES = [(1920, 1213), (1080, 1440), (474, 474), (800, 600), (2048, 1536)]
+STICKERS = ["851586_126362170881913_763579892_n.png", "10333121_823251601027151_1582826135_n.png",
+            "851557_369239266556155_759568595_n.png"]
+CDN = "https://scontent.xx.fbcdn.net/v"
+
+
+class Media:
+    """Draws attachments from their own seeded RNG, so adding media to the page leaves the
+    texts, authors and ids of a seed exactly as they were."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def _number(self) -> str:
+        return str(self.rng.randrange(10**14, 10**15))
+
+    def _image(self) -> dict[str, object]:
+        width, height = self.rng.choice(PHOTO_SIZES)
+        return {"height": height, "src": f"{CDN}/t1.0-9/{self._number()}_n.jpg?_nc_cat=100&oe=5E706DB7",
+                "width": width}
+
+    def comment_photo(self) -> dict[str, object]:
+        """A comment's ``attachment`` for a photo (as sns-sdks' comment_by_parent_p1)."""
+        fbid = self._number()
+        url = f"https://www.facebook.com/photo.php?fbid={fbid}&set=p.{fbid}&type=3"
+        return {"media": {"image": self._image()}, "target": {"id": fbid, "url": url},
+                "type": "photo", "url": url}
+
+    def comment_sticker(self) -> dict[str, object]:
+        """A comment's ``attachment`` for a sticker (its ``message`` is "")."""
+        sticker = self._number()
+        image = {"height": 240, "width": 240,
+                 "src": f"{CDN}/t39.1997-6/{self.rng.choice(STICKERS)}?_nc_cat=1"}
+        url = f"https://www.facebook.com/{sticker}"
+        return {"media": {"image": image}, "target": {"id": sticker, "url": url},
+                "type": "sticker", "url": url}
+
+    def comment_link(self) -> dict[str, object]:
+        """A comment's ``attachment`` for a shared link."""
+        link, title = self.rng.choice(SHARED_LINKS)
+        return {"media": {"image": self._image()}, "target": {"url": link}, "title": title,
+                "type": "share", "url": link}
+
+    def comment_attachment(self, has_text: bool) -> dict[str, object] | None:
+        """What a public comment carries: a sticker when it has no words, else now and then a
+        photo or a link."""
+        if not has_text:
+            return self.comment_sticker()
+        roll = self.rng.random()
+        if roll < 0.08:
+            return self.comment_photo()
+        if roll < 0.11:
+            return self.comment_link()
+        return None
+
+    def message_photo(self) -> dict[str, object]:
+        """A Messenger ``attachments.data`` entry for a photo (as sns-sdks' messages_info)."""
+        number = self._number()
+        width, height = self.rng.choice(PHOTO_SIZES)
+        return {"id": number, "mime_type": "image/jpeg", "name": f"image-{number}",
+                "size": self.rng.randrange(40_000, 3_000_000),
+                "image_data": {"width": width, "height": height, "max_width": width,
+                               "max_height": height,
+                               "url": f"{CDN}/t1.15752-9/{number}_n.jpg?_nc_cat=107&oe=60FBDDC4",
+                               "preview_url": f"{CDN}/t1.15752-9/p280x280/{number}_n.jpg",
+                               "image_type": 1, "render_as_sticker": False}}
+
+    def message_file(self) -> dict[str, object]:
+        """A Messenger ``attachments.data`` entry for a file or a video."""
+        mime, name, size = self.rng.choice(FILES)
+        number = self._number()
+        out: dict[str, object] = {"id": number, "mime_type": mime, "name": name, "size": size}
+        if mime.startswith("video/"):
+            out["video_data"] = {"width": 960, "height": 544, "length": 11,
+                                 "url": f"https://video.xx.fbcdn.net/v/t42.3356-2/{number}_n.mp4"}
+        else:
+            out["file_url"] = f"https://cdn.fbsbx.com/v/t59.2708-21/{number}/{name}"
+        return out
+
+    def message_extras(self) -> tuple[list[dict[str, object]], str | None, list[dict[str, str]]]:
+        """(attachments, sticker URL, shared links) of a person's message: mostly none."""
+        roll = self.rng.random()
+        if roll < 0.07:
+            return [self.message_photo()], None, []
+        if roll < 0.11:
+            return [], f"{CDN}/t39.1997-6/{self.rng.choice(STICKERS)}?_nc_cat=1&_nc_ht=scontent.xx", []
+        if roll < 0.15:
+            link, title = self.rng.choice(SHARED_LINKS)
+            return [], None, [{"link": link, "name": title, "id": self._number()}]
+        if roll < 0.17:
+            return [self.message_file()], None, []
+        return [], None, []

@@ -175,9 +175,12 @@ NODE = st.fixed_dictionaries({}, optional={
         FIELD, st.just("2026-11-23T10:00:00+0000"), st.just("yesterday")),
     "from": st.one_of(FIELD, st.fixed_dictionaries({}, optional={"id": FIELD, "name": FIELD})),
     "parent": FIELD, "updated_time": FIELD, "participants": FIELD,
+    "attachment": FIELD, "permalink_url": FIELD, "link": FIELD,   # photos, stickers, links
     "messages": st.one_of(FIELD, st.fixed_dictionaries({"data": st.lists(
         st.fixed_dictionaries({}, optional={"id": FIELD, "message": FIELD, "from": FIELD,
-                                            "created_time": FIELD}), max_size=3)}))})
+                                            "created_time": FIELD, "attachments": FIELD,
+                                            "sticker": FIELD, "shares": FIELD}),
+        max_size=3)}))})
 BODY = st.one_of(
     ANY_JSON,
     st.fixed_dictionaries({"data": st.lists(NODE, max_size=5)},

@@ -6,6 +6,8 @@ pictures only change when the dashboard does. Update on purpose with ``--snapsho
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -154,3 +156,44 @@ async def _open_library(pilot) -> None:
 def test_reply_library_screen(snap_compare, library_desk: Desk,
                               size: tuple[int, int]) -> None:
     assert snap_compare(make_app(library_desk), terminal_size=size, run_before=_open_library)
+
+
+def _add_photo_message(desk: Desk, tmp_path: Path) -> None:
+    """A message that is nothing but a photo (and a shared link), as sync stores one."""
+    path = tmp_path / "photo.jsonl"
+    path.write_text(json.dumps({
+        "text": "", "kind": "message", "author": "Iwan Pritchard", "id": "m_photo_1",
+        "created_at": (NOW - timedelta(minutes=3)).isoformat(),
+        "permalink": "https://www.facebook.com/104729318867301/inbox/2582605345287947/",
+        "attachments": [
+            {"type": "photo", "size": 54542, "width": 1920, "height": 1213,
+             "mime_type": "image/jpeg",
+             "url": "https://scontent.xx.fbcdn.net/v/t1.15752-9/216389199_651143215843581_n.jpg"},
+            {"type": "link", "url": "https://www.bbc.co.uk/news/articles/anglesey-roadworks",
+             "title": "Roadworks on the A55 across Anglesey"}]}) + "\n", encoding="utf-8")
+    desk.import_file(path)
+    with desk.store.write():
+        desk.store.conn.execute(
+            "update items set category = 'report', urgent = 0, language = 'en', "
+            "confidence = 0.62, model_version = 'test' where platform_id = 'm_photo_1'")
+    desk.fill_due_times()
+
+
+async def _photo_selected(pilot) -> None:
+    await settle(pilot, pilot.app)
+    table = pilot.app.screen.query_one(InboxTable)
+    photo = next(i for i in table.ids if not table.row(i)["text"])
+    table.set_cursor(table.ids.index(photo))
+    await settle(pilot, pilot.app)
+
+
+def test_photo_message_wide(snap_compare, snap_desk: Desk, tmp_path: Path) -> None:
+    _add_photo_message(snap_desk, tmp_path)
+    assert snap_compare(make_app(snap_desk), terminal_size=(160, 50),
+                        run_before=_photo_selected)
+
+
+def test_photo_message_80x24(snap_compare, snap_desk: Desk, tmp_path: Path) -> None:
+    _add_photo_message(snap_desk, tmp_path)
+    assert snap_compare(make_app(snap_desk), terminal_size=(80, 24),
+                        run_before=_photo_selected)

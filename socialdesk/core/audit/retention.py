@@ -1,8 +1,9 @@
 """Retention: personal data older than ``[retention] days`` is purged; the figures stay.
 
-Purging blanks an item's text and its author's name and id (and the text of answers sent to
-it), and stamps ``purged_at``. Everything the reports use — times, category, urgency, language,
-kind, status, officer — is kept, so a report over a purged period is unchanged. The audit log
+Purging blanks an item's text, its author's name and id, its attachments (their URLs and file
+names) and its link on the page (and the text of answers sent to it), and stamps
+``purged_at``. Everything the reports use — times, category, urgency, language, kind, status,
+officer — is kept, so a report over a purged period is unchanged. The audit log
 never holds personal data (payloads carry ids, counts and triage fields, never message text or
 names of the public), so it is left alone and its chain stays verifiable.
 """

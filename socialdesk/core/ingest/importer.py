@@ -2,7 +2,8 @@
 
 Fields (DESIGN.md §9): ``id`` (optional; else a stable hash), ``kind`` comment|message,
 ``text`` (required), ``author``, ``created_at`` (ISO 8601; default now), ``post`` (the post's
-text, for comments), ``thread``; unknown fields are ignored. CSV uses the same columns by header.
+text, for comments), ``thread``, ``attachments``, ``permalink``; unknown fields are ignored. CSV
+uses the same columns by header.
 
 Decisions:
 - A line that cannot be read (bad JSON, not UTF-8, missing text, bad kind or time) is skipped
@@ -11,7 +12,16 @@ Decisions:
 - A ``created_at`` without a UTC offset is read in the team's time zone (that is what a
   spreadsheet export holds), then stored in UTC.
 - Without ``id`` the platform id is ``import:`` + a hash of kind, author, thread, post, text and
-  the given ``created_at`` (if any): the same line imported twice is the same item.
+  the given ``created_at`` (if any): the same line imported twice is the same item. (A line with
+  no text but attachments hashes its attachments in place of the text.)
+- ``attachments`` is a list of objects ``{"type": "photo"|"video"|"gif"|"sticker"|"link"|
+  "file"|"audio", "url", "name", "title", "mime_type", "size" (bytes), "width", "height"}``: in
+  JSONL as JSON, in CSV as JSON text in the cell. A value that cannot be read as such a list
+  (not JSON, not a list) skips the line — the person meant to attach something and would lose
+  it silently. Within a readable list, an entry that is not an object or has an unknown type is
+  dropped and the rest kept, as sync does with the page's answers. ``text`` may then be empty
+  when at least one attachment is kept (a photo sent on its own).
+- ``permalink``: the item's link on the page (http or https only; anything else is ignored).
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from socialdesk.core.media import Attachment, attachments_from_records, clean_url
 from socialdesk.core.models import Item, Kind, utc_now
 from socialdesk.errors import ImportFileError
 
@@ -86,13 +97,34 @@ def stable_import_id(kind: str, author: str | None, thread: str | None, post: st
     return "import:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 
+def _attachments(record: dict[str, Any]) -> list[Attachment]:
+    """The record's attachments; unreadable as a list is a bad record, bad entries drop."""
+    value = record.get("attachments")
+    if value is None or value == "" or value == []:
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise _BadRecord("'attachments' is not JSON (a list of objects with a 'type')") \
+                from None
+    if not isinstance(value, list):
+        raise _BadRecord(f"'attachments' must be a list of objects, got {type(value).__name__}")
+    return attachments_from_records(value)
+
+
 def record_to_item(record: Any, zone: tzinfo) -> Item:
     """Turn one decoded record (a dict) into an Item, or raise _BadRecord saying why."""
     if not isinstance(record, dict):
         raise _BadRecord("a line must be a JSON object")
+    attachments = _attachments(record)
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if text is None and attachments:
+        text = ""
+    if not isinstance(text, str) or not (text.strip() or attachments):
         raise _BadRecord("'text' is missing or empty")
+    if not text.strip():
+        text = ""  # only attachments
     if len(text) > MAX_TEXT_CHARS:
         raise _BadRecord(f"'text' is longer than {MAX_TEXT_CHARS:,} characters")
     if "\x00" in text:
@@ -106,11 +138,14 @@ def record_to_item(record: Any, zone: tzinfo) -> Item:
     author = _optional_text(record, "author")
     thread = _optional_text(record, "thread")
     created = _created_at(record, zone)
+    identity = text if text.strip() else json.dumps([a.to_dict() for a in attachments],
+                                                      ensure_ascii=False)
     platform_id = _optional_text(record, "id") or stable_import_id(
-        kind.value, author, thread, post, text, record.get("created_at") or None)
+        kind.value, author, thread, post, identity, record.get("created_at") or None)
     return Item(
         platform_id=platform_id, kind=kind, text=text, created_at=created or utc_now(),
         author_name=author, post_text=post, thread_id=thread, source="import",
+        attachments=attachments, permalink_url=clean_url(record.get("permalink")),
     )
 
 

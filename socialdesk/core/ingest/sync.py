@@ -21,8 +21,11 @@ messages are stored too (``from_page = 1``, closed) and set the first response o
 answer, without changing the status of a thread's messages or of an urgent comment
 (see :func:`~socialdesk.core.store.items.link_page_replies`). Comments without ``from`` are
 kept with the author unknown; comments without ``id`` get a stable id from their post, time,
-author and text. Automatic acknowledgements cannot be told from a person's reply through this
-API subset, so every page reply counts as a response.
+author and text. Photos, stickers, shared links and files come with each comment and message
+(:mod:`~socialdesk.core.graph.attachments`), with the comment's permalink or the conversation's
+link on the page; a malformed attachment is dropped, never the item. Automatic
+acknowledgements cannot be told from a person's reply through this API subset, so every page
+reply counts as a response.
 """
 
 from __future__ import annotations
@@ -35,6 +38,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from socialdesk.config import PageConfig
+from socialdesk.core.graph.attachments import (
+    COMMENT_MEDIA_FIELDS,
+    MESSAGE_MEDIA_FIELDS,
+    comment_attachments,
+    comment_permalink,
+    message_attachments,
+)
 from socialdesk.core.graph.client import (
     GraphClient,
     GraphError,
@@ -44,6 +54,7 @@ from socialdesk.core.graph.client import (
     as_object,
     parse_fb_time,
 )
+from socialdesk.core.media import conversation_link
 from socialdesk.core.models import Item, Kind, Status, to_iso, utc_now
 from socialdesk.core.store.cursors import get_state, save_state
 from socialdesk.core.store.db import Store
@@ -53,8 +64,8 @@ from socialdesk.core.store.page_posts import mark_post_gone, page_posts_since, u
 log = logging.getLogger("socialdesk.sync")
 
 POST_FIELDS = "id,message,created_time,permalink_url"
-COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id}"
-MESSAGE_FIELDS = "id,message,from,created_time"
+COMMENT_FIELDS = f"id,message,created_time,from{{id,name}},parent{{id}},{COMMENT_MEDIA_FIELDS}"
+MESSAGE_FIELDS = f"id,message,from,created_time,{MESSAGE_MEDIA_FIELDS}"
 NESTED_MESSAGES = 25
 FULL_PASS_EVERY = timedelta(hours=1)
 PAGE_STATE = "page"
@@ -277,7 +288,9 @@ class PageSync:
         parent_id = parent.get("id") if isinstance(parent, dict) else None
         return self._item(platform_id, Kind.COMMENT, _text(node.get("message")), created,
                           author_id, author_name, post_id=post_id, post_text=post_text or None,
-                          parent_id=str(parent_id) if parent_id else None)
+                          parent_id=str(parent_id) if parent_id else None,
+                          attachments=comment_attachments(node),
+                          permalink_url=comment_permalink(node))
 
     # ── conversations ────────────────────────────────────────────────────────────────────
 
@@ -289,7 +302,7 @@ class PageSync:
         # sync_days are not read again (nor written back into purged items)
         window = to_iso(self.clock() - timedelta(days=self.page.sync_days))
         bound = max(mark, window) if mark else window
-        fields = (f"id,updated_time,participants,"
+        fields = (f"id,updated_time,participants,link,"
                   f"messages.limit({NESTED_MESSAGES}){{{MESSAGE_FIELDS}}}")
         params = {"platform": "messenger", "fields": fields, "limit": self.page.page_size}
         for page in self.client.pages(f"/{self.page.id}/conversations", params):
@@ -326,6 +339,7 @@ class PageSync:
             nodes.extend(page.data)
             next_url = page.next_url
         items = []
+        link = conversation_link(node.get("link"), self.page.id)
         for message in nodes:
             created = parse_fb_time(message.get("created_time"))
             if created is None or not message.get("id"):
@@ -333,7 +347,9 @@ class PageSync:
             author_id, author_name = _author(message)
             items.append(self._item(str(message["id"]), Kind.MESSAGE,
                                     _text(message.get("message")), created, author_id,
-                                    author_name, thread_id=thread))
+                                    author_name, thread_id=thread,
+                                    attachments=message_attachments(message),
+                                    permalink_url=link))
         return items
 
     # ── shared ───────────────────────────────────────────────────────────────────────────

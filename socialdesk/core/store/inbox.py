@@ -47,7 +47,7 @@ GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
 ROW_COLUMNS = (
     "id, created_at, kind, category, urgent, language, author_name, substr(text, 1, 300) as "
     "text, status, assignee, sla_due_at, first_response_at, deleted_at, confidence, "
-    "model_version, purged_at"
+    "model_version, purged_at, attachments"
 )
 
 
@@ -181,12 +181,12 @@ def item_detail(store: Store, item_id: int) -> dict[str, Any] | None:
     item["post_message"] = post or item["post_text"]
     if item["thread_id"]:
         item["thread"] = as_dicts(store.conn.execute(
-            "select id, created_at, author_name, from_page, text, status, urgent from items "
-            "where thread_id = ? order by created_at, id", (item["thread_id"],)))
+            "select id, created_at, author_name, from_page, text, status, urgent, attachments "
+            "from items where thread_id = ? order by created_at, id", (item["thread_id"],)))
     else:
         item["thread"] = as_dicts(store.conn.execute(
-            "select id, created_at, author_name, from_page, text, status, urgent from items "
-            "where id = ? or parent_id = ? order by created_at, id",
+            "select id, created_at, author_name, from_page, text, status, urgent, attachments "
+            "from items where id = ? or parent_id = ? order by created_at, id",
             (item_id, item["platform_id"])))
     latest = store.conn.execute(
         "select actor, new_urgent from corrections where item_id = ? order by id desc limit 1",

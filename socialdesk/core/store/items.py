@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from socialdesk.core.media import attachments_to_json
 from socialdesk.core.models import Item
 from socialdesk.core.places import aliases_at, words_of
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
@@ -49,7 +50,8 @@ def _row(item: Item, purge_before: str | None, now: str) -> dict[str, object]:
     already purged: its times and labels for the reports, never its words or its author."""
     row = item.to_row()
     if purge_before and str(row["created_at"]) < purge_before:
-        row.update(text="", author_name=None, author_id=None, post_text=None, purged_at=now)
+        row.update(text="", author_name=None, author_id=None, post_text=None, attachments=None,
+                   permalink_url=None, purged_at=now)
     return row
 
 
@@ -132,7 +134,8 @@ def search_items(store: Store, text: str, limit: int = 100) -> list[dict[str, An
 
 def upsert_platform_items(store: Store, items: list[Item], now: str,
                           purge_before: str | None = None) -> tuple[list[str], int]:
-    """Insert new items, update text/author of changed ones, leave the rest untouched.
+    """Insert new items, update text/author/attachments of changed ones, leave the rest
+    untouched.
 
     Returns (platform ids of new items, number of changed items). Triage fields (status,
     category, assignee…) are never overwritten by a sync. An item seen again after being marked
@@ -143,25 +146,31 @@ def upsert_platform_items(store: Store, items: list[Item], now: str,
     if not items:
         return [], 0
     by_id = {item.platform_id: item for item in items}
-    known: dict[str, tuple[str, str | None, str | None, str | None]] = {}
+    known: dict[str, tuple[Any, ...]] = {}
     for chunk in chunks(list(by_id)):
-        for pid, text, author, deleted, purged in store.conn.execute(
-                f"select platform_id, text, author_name, deleted_at, purged_at from items "
-                f"where platform_id in ({marks(chunk)})", chunk):
-            known[pid] = (text, author, deleted, purged)
+        for pid, *rest in store.conn.execute(
+                f"select platform_id, text, author_name, deleted_at, purged_at, attachments, "
+                f"permalink_url from items where platform_id in ({marks(chunk)})", chunk):
+            known[pid] = tuple(rest)
     new = [item for pid, item in by_id.items() if pid not in known]
     changed = [item for pid, item in by_id.items() if pid in known and known[pid][3] is None
                and (known[pid][0] != item.text or known[pid][1] != item.author_name
-                    or known[pid][2] is not None)]
+                    or known[pid][2] is not None
+                    or _media_changed(item, known[pid][4], known[pid][5]))]
     with store.write():
         if new:
             store.db.table("items").insert_all([_row(item, purge_before, now) for item in new],
                                                batch_size=500)
+        # attachments and the permalink are only ever replaced by something: a pass whose
+        # answer lacked them (not asked for, or malformed) never blanks what was stored
         store.conn.executemany(
             "update items set text = :text, author_name = :author, deleted_at = null, "
             "edited_at = case when text != :text then :now else edited_at end, "
+            "attachments = coalesce(:attachments, attachments), "
+            "permalink_url = coalesce(:permalink, permalink_url), "
             "updated_at = :now where platform_id = :pid",
-            [{"text": i.text, "author": i.author_name, "now": now, "pid": i.platform_id}
+            [{"text": i.text, "author": i.author_name, "now": now, "pid": i.platform_id,
+              "attachments": attachments_to_json(i.attachments), "permalink": i.permalink_url}
              for i in changed])
     return [item.platform_id for item in new], len(changed)
 
@@ -169,6 +178,14 @@ def upsert_platform_items(store: Store, items: list[Item], now: str,
 #: A page item that is not socialdesk's automatic acknowledgement (which is no first response).
 PERSON_WROTE = ("items.platform_id not in (select platform_id from outbox "
                 "where automatic = 1 and platform_id is not null)")
+
+
+def _media_changed(item: Item, stored_attachments: str | None,
+                   stored_permalink: str | None) -> bool:
+    """Whether a synced item brings attachments or a permalink the stored row lacks."""
+    fresh = attachments_to_json(item.attachments)
+    return bool((fresh and fresh != stored_attachments)
+                or (item.permalink_url and item.permalink_url != stored_permalink))
 
 
 def link_page_replies(store: Store, parent_ids: Iterable[str], thread_ids: Iterable[str]) -> int:

@@ -212,12 +212,20 @@ def _v8_reply_library(db: sqlite_utils.Database) -> None:
     db.table("reply_templates").create_index(["retired", "topic"])
 
 
+def _v9_media(db: sqlite_utils.Database) -> None:
+    """Photos, stickers, links and files of an item (a JSON list, see core/media.py) and the
+    item's own link on the page ("open on the page"). Both are personal data: retention
+    clears them with the text."""
+    db.table("items").add_column("attachments", str)
+    db.table("items").add_column("permalink_url", str)
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
 MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v4_close_notes_and_urgent_clock, _v5_team,
                                _v6_gone_posts_and_first_attempts, _v7_notifications,
-                               _v8_reply_library]
+                               _v8_reply_library, _v9_media]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -128,7 +128,7 @@ def open_items_of_thread(store: Store, item_id: int) -> list[dict[str, Any]]:
     """The other open items (new or claimed) of the person in an item's Messenger thread,
     oldest first: what an answer in that thread may also cover."""
     return as_dicts(store.conn.execute(
-        "select o.id, o.created_at, o.text, o.urgent, o.category from items i "
+        "select o.id, o.created_at, o.text, o.urgent, o.category, o.attachments from items i "
         "join items o on o.thread_id = i.thread_id and o.id != i.id "
         "where i.id = ? and i.thread_id is not null and o.from_page = 0 "
         "and o.status in ('new', 'claimed') order by o.created_at, o.id", (item_id,)))

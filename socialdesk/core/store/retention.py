@@ -1,5 +1,6 @@
-"""Blanking personal data in place: the items' text and author, the text of answers sent to
-them. What the reports read (times, category, urgency, status, officer) is kept."""
+"""Blanking personal data in place: the items' text, author, attachments (URLs and file
+names) and link on the page, the text of answers sent to them. What the reports read (times,
+category, urgency, status, officer) is kept."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def blank_personal_data(store: Store, before: str, at: str,
             f"(select id from items where {PURGEABLE})", (before,))
         store.conn.execute(
             f"update items set text = '', author_name = null, author_id = null, "
-            f"post_text = null, urgent_cues = null, purged_at = ? where {PURGEABLE}",
+            f"post_text = null, urgent_cues = null, attachments = null, permalink_url = null, "
+            f"purged_at = ? where {PURGEABLE}",
             (at, before))
         store.conn.execute("insert into items_fts(items_fts) values ('optimize')")
         if then is not None:

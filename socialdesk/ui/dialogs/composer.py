@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList, Static, TextArea
 from textual.worker import Worker
 
+from socialdesk.core.media import attachments_from_json, row_text
 from socialdesk.core.triage.reply_library import ReplyChoices, gaps_left
 from socialdesk.ui.dialogs.reply_picker import ReplyPicker
 from socialdesk.ui.format import one_line
@@ -44,7 +45,7 @@ def _choice(item: dict[str, Any]) -> Text:
     if item.get("urgent"):
         line.append("‼ URGENT ", style="bold red")
     line.append(f"#{item['id']} ")
-    line.append(one_line(item.get("text"), "(no text)")[:70])
+    line.append(row_text(item.get("text"), attachments_from_json(item.get("attachments")))[:70])
     return line
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from textual import on, work
 
 from socialdesk.core.desk import Desk
+from socialdesk.core.media import attachments_from_json, row_text
 from socialdesk.core.models import ANSWERED, CLOSE_REASONS, NOTE_REQUIRED
 from socialdesk.core.outbox.sender import Action
 from socialdesk.core.triage.actions import Undo
@@ -183,8 +184,9 @@ class ItemActions(DeskScreen):
         def library() -> ReplyChoices:   # on the composer's worker thread
             with self.desk.session():
                 return self.desk.library.choices(item, public)
-        self.app.push_screen(ComposerDialog(action.value, title, str(item.get("text") or ""),
-                                            draft, others, library), chosen)
+        quote = row_text(item.get("text"), attachments_from_json(item.get("attachments")), "")
+        self.app.push_screen(ComposerDialog(action.value, title, quote, draft, others, library),
+                             chosen)
 
     def action_hide(self) -> None:
         """Hide the selected comment on the page."""

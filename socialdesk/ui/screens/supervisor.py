@@ -22,6 +22,7 @@ from textual_plotext import PlotextPlot
 from socialdesk import paths
 from socialdesk.core.audit.metrics import DIMENSIONS, Report, minutes_text, share_text
 from socialdesk.core.desk import Desk
+from socialdesk.core.media import attachments_from_json, row_text
 from socialdesk.core.models import utc_now
 from socialdesk.ui.format import local_time, one_line
 from socialdesk.ui.screens.base import DeskScreen
@@ -244,7 +245,8 @@ class SupervisorScreen(DeskScreen):
             table.add_row(str(row["id"]), local_time(row["created_at"], zone, now),
                           str(row.get("category") or "—"), str(row.get("language") or "—"),
                           Text(one_line(row.get("assignee"))), str(row.get("status")),
-                          Text(one_line(row.get("text"), "(no text)")[:80]),
+                          Text(row_text(row.get("text"),
+                                        attachments_from_json(row.get("attachments")))[:80]),
                           key=str(row["id"]))
 
     # ── choices and export ───────────────────────────────────────────────────────────────

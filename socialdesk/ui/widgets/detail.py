@@ -11,6 +11,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from socialdesk.core.media import (
+    Attachment,
+    attachment_lines,
+    attachments_from_json,
+    open_on_page,
+    row_text,
+)
 from socialdesk.core.triage.actions import describe_history
 from socialdesk.ui.format import full_time, one_line, user_text
 
@@ -37,15 +44,37 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
         out.append("  ·  deleted on the page", style="yellow")
     out.append("\n")
     out.append_text(_classification(item))
+    attachments = attachments_from_json(item.get("attachments"))
     out.append_text(_heading("Message"))
-    out.append_text(user_text(item.get("text") or "(no text: a sticker or photo)"))
+    if item.get("text"):
+        out.append_text(user_text(item["text"]))
+    elif attachments:
+        out.append("(no words: only what is attached, below)", style="dim italic")
+    else:
+        out.append("(no text: a sticker or photo)", style="dim italic")
     out.append("\n")
+    out.append_text(_media(attachments, item.get("permalink_url")))
     if item.get("post_message"):
         out.append_text(_heading("Under the post"))
         out.append_text(user_text(item["post_message"], style="italic"))
         out.append("\n")
     out.append_text(_thread(item, zone))
     out.append_text(_history(item, zone))
+    return out
+
+
+def _media(attachments: list[Attachment], permalink: object) -> Text:
+    """What is attached (type, size, dimensions, link) and where the item is on the page, all
+    plain text: URLs from the page are shown, never made into markup or live links."""
+    out = Text()
+    if attachments:
+        out.append_text(_heading(f"Attached ({len(attachments)})"))
+        for line in attachment_lines(attachments):
+            out.append_text(user_text(line + "\n", style="dim" if line.startswith(" ") else ""))
+    link = open_on_page(permalink)
+    if link:
+        out.append("\n")
+        out.append_text(user_text(link + "\n", style="italic"))
     return out
 
 
@@ -101,7 +130,8 @@ def _thread(item: dict[str, Any], zone: ZoneInfo) -> Text:
         marker = "▶ " if message["id"] == item["id"] else "  "
         out.append(f"{marker}{full_time(message['created_at'], zone)} {who}: ",
                    style="bold cyan" if message["from_page"] else "bold")
-        out.append_text(user_text(one_line(message.get("text"), "(no text)")))
+        out.append_text(user_text(row_text(message.get("text"),
+                                           attachments_from_json(message.get("attachments")))))
         out.append("\n")
     return out
 

@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from socialdesk.core.media import attachments_from_json, row_text
 from socialdesk.ui.format import age, local_time, one_line, sla_left
 
 Row = dict[str, object]
@@ -242,7 +243,11 @@ class InboxTable(ScrollView, can_focus=True):
 
     def _cells(self, row: Row, now: datetime) -> dict[str, tuple[str, str]]:
         category = str(row.get("category") or "")
-        text = one_line(str(row.get("text") or ""), "(no text: sticker or photo)")
+        # the text with a marker per photo, sticker, link or file ("[photo] look at this");
+        # rows synced before attachments were read still say what an empty text usually is
+        text = row_text(str(row.get("text") or ""),
+                        attachments_from_json(row.get("attachments")),
+                        "(no text: sticker or photo)")
         if row.get("deleted_at"):
             text = f"[deleted on page] {text}"
         if row.get("purged_at"):
