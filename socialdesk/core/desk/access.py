@@ -60,6 +60,10 @@ class Permission(StrEnum):
     PURGE = "purge"
     MANAGE_MEMBERS = "change members"
     SET_POLICY = "change the policy"
+    SNOOZE = "snooze"
+    UNSNOOZE = "unsnooze"
+    NOTE = "add notes"
+    HANDOVER = "write handover notes"
 
 
 #: Actions only a supervisor may take.

@@ -8,6 +8,7 @@ risk), then answered, then closed, newest first.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -30,7 +31,19 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "answered": ("answered",),
     "closed": ("closed",),
     "all": ("new", "claimed", "answered", "closed"),
+    #: open items snoozed until a time still ahead (out of To do until then)
+    "snoozed": ("new", "claimed"),
+    #: open items a note mentions the acting officer on
+    "mentioned": ("new", "claimed"),
 }
+#: An item snoozed until a time still ahead (one parameter: now). Past snoozes are nothing,
+#: so an item comes back by itself when its time passes, with or without a job or dashboard;
+#: an urgent item is never snoozed (it cannot be, and one made urgent later is back at once).
+SNOOZED = "(coalesce(urgent, 0) = 0 and coalesce(snoozed_until, '') > ?)"
+#: Views of open items split by the snooze: To do holds the open items that are not snoozed.
+SNOOZE_SPLIT = {"todo": f"not {SNOOZED}", "snoozed": SNOOZED}
+#: Items an officer's note mentions someone on (one parameter: the name as a JSON string).
+MENTIONED = "id in (select item_id from item_notes where instr(mentions, ?) > 0)"
 #: The public's items only: the page's own replies are shown inside threads, not as work.
 PUBLIC = "from_page = 0"
 #: Open items still waiting for a first response that was due before now (one parameter).
@@ -60,6 +73,12 @@ def where_clause(chosen: InboxFilter, actor: str,
     if statuses != VIEWS["all"]:
         parts.append(f"status in ({marks(statuses)})")
         params.extend(statuses)
+    if chosen.view in SNOOZE_SPLIT:
+        parts.append(SNOOZE_SPLIT[chosen.view])
+        params.append(to_iso(utc_now()))
+    elif chosen.view == "mentioned":
+        parts.append(MENTIONED)
+        params.append(json.dumps(actor))
     if chosen.category == UNCLASSIFIED:
         parts.append("category is null")
     elif chosen.category:
@@ -100,6 +119,8 @@ def inbox_ids(store: Store, chosen: InboxFilter, actor: str) -> list[int]:
         if wanted.isdisjoint(statuses):
             continue
         where, params = where_clause(chosen, actor, statuses)
+        if chosen.view == "snoozed":   # soonest back first
+            order = "snoozed_until, id"
         ids.extend(row[0] for row in store.conn.execute(
             f"select id from items where {where} order by {order}", params))
     return ids
@@ -115,10 +136,19 @@ def inbox_rows(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:
     return found
 
 
+def _in_view(name: str, group: dict[str, Any]) -> bool:
+    """Whether a grouped row is in a view (the snooze splits the open items)."""
+    if group["status"] not in VIEWS[name]:
+        return False
+    if name in SNOOZE_SPLIT:
+        return bool(group["snoozed"]) == (name == "snoozed")
+    return name != "mentioned" or bool(group["mentioned"])
+
+
 def _group_value(dimension: str, group: dict[str, Any], actor: str) -> list[str]:
     """The facet values one grouped row belongs to."""
     if dimension == "view":
-        return [name for name, statuses in VIEWS.items() if group["status"] in statuses]
+        return [name for name in VIEWS if _in_view(name, group)]
     if dimension == "category":
         return [group["category"] or UNCLASSIFIED]
     if dimension == "urgent":
@@ -156,9 +186,10 @@ def facet_counts(store: Store, chosen: InboxFilter, actor: str) -> FacetCounts:
     search_only = InboxFilter(view="all", search=chosen.search, past_sla=chosen.past_sla)
     where, params = where_clause(search_only, actor)
     groups = as_dicts(store.conn.execute(
-        "select status, category, urgent, language, kind, assignee, "
-        f"count(*) as n from items where {where} "
-        "group by status, category, urgent, language, kind, assignee", params))
+        f"select status, category, urgent, language, kind, assignee, {SNOOZED} as snoozed, "
+        f"{MENTIONED} as mentioned, count(*) as n from items where {where} "
+        "group by status, category, urgent, language, kind, assignee, snoozed, mentioned",
+        [to_iso(utc_now()), json.dumps(actor), *params]))
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     total = 0
     for group in groups:
@@ -196,6 +227,9 @@ def item_detail(store: Store, item_id: int) -> dict[str, Any] | None:
     item["history"] = as_dicts(store.conn.execute(
         "select at, actor, action, payload from audit_log where subject = ? order by id",
         (str(item_id),)))
+    item["notes"] = as_dicts(store.conn.execute(
+        "select id, author, at, text, mentions, purged_at from item_notes where item_id = ? "
+        "order by id", (item_id,)))
     item["outbox"] = as_dicts(store.conn.execute(
         "select id, action, status, text, created_by, created_at, sent_at, last_error "
         "from outbox where item_id = ? order by id", (item_id,)))
@@ -206,7 +240,8 @@ def desk_counts(store: Store, actor: str) -> DeskCounts:
     """Open items, open items of ``actor``, and the ids of open urgent items."""
     todo, mine = store.conn.execute(
         f"select count(*), coalesce(sum(assignee = ?), 0) from items where {PUBLIC} "
-        "and status in ('new', 'claimed')", (actor,)).fetchone()
+        f"and status in ('new', 'claimed') and not {SNOOZED}",
+        (actor, to_iso(utc_now()))).fetchone()
     urgent = store.conn.execute(
         f"select id from items where {PUBLIC} and urgent = 1 and status in ('new', 'claimed') "
         "order by sla_due_at").fetchall()

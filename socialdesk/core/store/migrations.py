@@ -199,11 +199,28 @@ def _v7_notifications(db: sqlite_utils.Database) -> None:
         pk=("person", "period"))
 
 
+def _v8_snooze_handover(db: sqlite_utils.Database) -> None:
+    """Snoozed items (out of To do until a time, by whom, why, since when), officers' internal
+    notes on items (with the members they mention) and the handover notes between shifts."""
+    for column in ("snoozed_until", "snoozed_by", "snooze_note", "snoozed_at"):
+        db.table("items").add_column(column, str)
+    db.table("items").create_index(["snoozed_until"])
+    db.table("item_notes").create(
+        {"id": int, "item_id": int, "author": str, "at": str, "text": str, "mentions": str,
+         "purged_at": str},
+        pk="id", not_null={"item_id", "author", "at", "text"})
+    db.table("item_notes").create_index(["item_id", "id"])
+    db.table("handover_notes").create(
+        {"id": int, "author": str, "at": str, "text": str, "purged_at": str},
+        pk="id", not_null={"author", "at", "text"})
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
 MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v4_close_notes_and_urgent_clock, _v5_team,
-                               _v6_gone_posts_and_first_attempts, _v7_notifications]
+                               _v6_gone_posts_and_first_attempts, _v7_notifications,
+                               _v8_snooze_handover]
 
 LATEST_VERSION = len(MIGRATIONS)
