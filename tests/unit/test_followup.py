@@ -101,7 +101,7 @@ def test_refusals_are_one_sentence(team: Desk) -> None:
     with pytest.raises(ActionRefused, match="is urgent, so it cannot be snoozed"):
         team.snooze(team.seeded[URGENT], "+1h")
     team.close_item(team.seeded[CHAT], "no reply needed")
-    with pytest.raises(ActionRefused, match="is closed; only open items can be snoozed."):
+    with pytest.raises(ActionRefused, match="is closed; only open items can be snoozed"):
         team.snooze(team.seeded[CHAT], "+1h")
     with pytest.raises(BadWhen, match="not in the future"):
         team.snooze(team.seeded[WELSH], "2020-01-01 09:00")

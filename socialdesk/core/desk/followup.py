@@ -187,13 +187,14 @@ class HandoverDesk:
         last dashboard start (the last day's on their first), newest first; this start is
         remembered for the next."""
         self.context.require(access.Permission.USE)
+        if self.context.role not in (access.OFFICER, access.SUPERVISOR):
+            return []   # not on a shift: read-only accounts read them with H
         now = now or utc_now()
         store = self.context.store
         last = read_setting(store, self._start_key()).get("at")
         since = last if isinstance(last, str) else to_iso(now - FIRST_START_LOOKBACK)
         notes = [n for n in followup.handover_notes(store, since, 20)
                  if n["author"] != self.context.actor]
-        if self.context.role in (access.OFFICER, access.SUPERVISOR):
-            with store.write():
-                write_setting(store, self._start_key(), {"at": to_iso(now)})
+        with store.write():
+            write_setting(store, self._start_key(), {"at": to_iso(now)})
         return notes

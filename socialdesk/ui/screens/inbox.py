@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -28,6 +28,7 @@ from socialdesk.core.models import InboxFilter, Notice
 from socialdesk.core.triage.actions import Undo
 from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.dialogs.choice import ChoiceDialog
+from socialdesk.ui.dialogs.handover import HandoverDialog
 from socialdesk.ui.format import full_time
 from socialdesk.ui.messages import DetailLoaded, InboxLoaded
 from socialdesk.ui.screens.item_actions import ItemActions
@@ -97,6 +98,7 @@ class InboxScreen(ItemActions):
         self.reload()
         self.set_interval(POLL_SECONDS, self.check_for_changes)
         self.set_interval(RETICK_SECONDS, self.query_one(InboxTable).refresh)
+        self.load_handover(on_start=True)
 
     # ── loading ──────────────────────────────────────────────────────────────────────────
 
@@ -332,6 +334,35 @@ class InboxScreen(ItemActions):
 
         self.app.push_screen(ChoiceDialog("Your notices (newest first): Enter goes to the "
                                           "item", choices), chosen)
+
+    def action_handover(self) -> None:
+        """The recent handover notes, and a box to write one for the next shift."""
+        self.load_handover(on_start=False)
+
+    @work(thread=True, group="handover", exit_on_error=False)
+    def load_handover(self, on_start: bool) -> None:
+        """Worker: at sign-in, the handover notes written since this member's last start
+        (shown until dismissed, if any); on H, the recent ones."""
+        with self.desk.session():
+            notes = (self.desk.handover.since_last_start() if on_start
+                     else self.desk.handover.recent(10))
+        if notes or not on_start:
+            self.app.call_from_thread(self._show_handover, notes, on_start)
+
+    def _show_handover(self, notes: list[dict[str, Any]], on_start: bool) -> None:
+        zone = self.desk.config.team.zone
+        if on_start:
+            self.app.push_screen(HandoverDialog(
+                f"Handover from the last shift ({len(notes)} note"
+                f"{'s' if len(notes) != 1 else ''}, newest first)", notes, zone))
+            return
+
+        def written(text: str | None) -> None:
+            if text:
+                self.act("", lambda: f"Handover note #{self.desk.handover.write(text)} saved: "
+                                     "the others see it when they next sign in.")
+        self.app.push_screen(HandoverDialog("Handover notes (newest first)", notes, zone,
+                                            writable=True), written)
 
     def action_refresh(self) -> None:
         """Reload now."""
