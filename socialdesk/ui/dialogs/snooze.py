@@ -71,8 +71,8 @@ class SnoozeDialog(ModalScreen[SnoozeChoice | None]):
             yield Input(placeholder=f"or type a time: {EXAMPLES}", id="when")
             yield Static(id="resolved")
             yield Input(placeholder="note (optional): why, what to do then", id="note")
-            yield Label("Enter snoozes · Tab moves · Esc cancels · urgent items cannot be "
-                        "snoozed", classes="hint", markup=False)
+            yield Label("Enter snoozes · Tab: next field · Esc cancels", classes="hint",
+                        markup=False)
 
     def on_mount(self) -> None:
         """Start on the quick choices."""
