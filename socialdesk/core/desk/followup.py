@@ -84,6 +84,11 @@ class FollowUpDesk:
         self.context.require(access.Permission.UNSNOOZE)
         return triage.unsnooze(self.context.store, self.context.actor, item_id)
 
+    def next_back(self) -> str | None:
+        """When the next snoozed item is back in To do (ISO UTC; None: nothing is snoozed),
+        so that an open dashboard shows it then, even if nothing else changes."""
+        return followup.next_snooze_end(self.context.store, to_iso(utc_now()))
+
     def add_note(self, item_id: int, text: str) -> tuple[int, list[str]]:
         """An internal note on an item (in its history, never sent to the page); each member
         it @mentions is notified. An unknown @name is refused, listing the members. Returns

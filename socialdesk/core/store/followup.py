@@ -27,6 +27,13 @@ def snoozes_over(store: Store, now: str) -> list[dict[str, Any]]:
         (now,)))
 
 
+def next_snooze_end(store: Store, now: str) -> str | None:
+    """The soonest time a snooze still running ends (None: nothing is snoozed)."""
+    row = store.conn.execute("select min(snoozed_until) from items where snoozed_until > ?",
+                             (now,)).fetchone()
+    return row[0] if row else None
+
+
 def snoozes_broken(store: Store, now: str) -> list[dict[str, Any]]:
     """Items still snoozed whose person has written again since: (item fields, ``by``: the
     first new item)."""

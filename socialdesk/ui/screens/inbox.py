@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
 from socialdesk.core.desk import Desk
-from socialdesk.core.models import InboxFilter, Notice
+from socialdesk.core.models import InboxFilter, Notice, to_iso, utc_now
 from socialdesk.core.triage.actions import Undo
 from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.dialogs.choice import ChoiceDialog
@@ -72,6 +72,8 @@ class InboxScreen(ItemActions):
         self._urgent_toast_at = -URGENT_TOAST_SECONDS
         #: the newest notice shown here (None until the first load reads where the user was)
         self._notice_after: int | None = None
+        #: when the next snoozed item is back in To do (a reload then shows it)
+        self._snooze_back: str | None = None
 
     def compose(self) -> ComposeResult:
         """Header, banner, search, sidebar + table + detail, status bar, footer."""
@@ -107,9 +109,13 @@ class InboxScreen(ItemActions):
         self.load_inbox(self.chosen)
 
     def check_for_changes(self) -> None:
-        """Reload when another connection (officer, sync, model) committed something."""
+        """Reload when another connection (officer, sync, model) committed something, or when
+        a snoozed item's time has come (it is back in To do though nothing changed)."""
         version = self.desk.data_version()
         if self._data_version is not None and version != self._data_version:
+            self.reload()
+        elif self._snooze_back is not None and to_iso(utc_now()) >= self._snooze_back:
+            self._snooze_back = None
             self.reload()
         self._data_version = version
 
@@ -126,9 +132,10 @@ class InboxScreen(ItemActions):
             if after is None:
                 after = self.desk.notices.last_read()
             notices = (after, self.desk.notices.after(after))
+            snooze_back = self.desk.followup.next_back()
         if not get_current_worker().is_cancelled:
             self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, posts,
-                                          notices))
+                                          notices, snooze_back))
 
     @on(InboxLoaded)
     def show_inbox(self, message: InboxLoaded) -> None:
@@ -151,6 +158,7 @@ class InboxScreen(ItemActions):
         self.update_desk_state(sync=message.sync, unless_stopped=True)
         self._announce_urgent(set(message.desk.open_urgent_ids))
         self._announce_notices(*message.notices)
+        self._snooze_back = message.snooze_back
         self.sub_title = f"inbox · {message.counts.total:,} shown"
         self._note_filters()
         if table.selected_id is not None:
