@@ -205,6 +205,15 @@ def _v8_snooze_handover(db: sqlite_utils.Database) -> None:
     for column in ("snoozed_until", "snoozed_by", "snooze_note", "snoozed_at"):
         db.table("items").add_column(column, str)
     db.table("items").create_index(["snoozed_until"])
+    # To do, the facet counts and the status bar leave snoozed items out: the inbox's covering
+    # indexes carry the snooze too, or each would read every open row from the table (100,000
+    # items: open ids 22 → 200 ms, desk counts 7 → 146 ms without; 27 and 10 ms with).
+    db.execute("DROP INDEX IF EXISTS idx_items_inbox_open")
+    db.execute("CREATE INDEX idx_items_inbox_open ON items (from_page, urgent DESC, sla_due_at, "
+               "created_at DESC, status, category, language, kind, assignee, snoozed_until)")
+    db.execute("DROP INDEX IF EXISTS idx_items_facets")
+    db.execute("CREATE INDEX idx_items_facets ON items (from_page, status, category, urgent, "
+               "language, kind, assignee, snoozed_until)")
     db.table("item_notes").create(
         {"id": int, "item_id": int, "author": str, "at": str, "text": str, "mentions": str,
          "purged_at": str},
