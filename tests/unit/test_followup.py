@@ -162,7 +162,7 @@ def test_a_new_message_in_the_thread_brings_the_item_back(team: Desk, tmp_path: 
 def test_a_note_mentions_a_member_who_is_notified(team: Desk) -> None:
     item = team.seeded[NEIGHBOUR]
     note_id, mentioned = team.add_note(item, "@gethin you know the family, can you ring? "
-                                             "cc @sioned.")
+                                             "cc @Sioned. @gethin")
     assert mentioned == ["gethin", "sioned"]
     gethin = as_user(team, "gethin")
     (notice,) = gethin.notices.after(0)

@@ -101,10 +101,13 @@ class FollowUpDesk:
             raise triage.ActionRefused(f"A note holds at most {NOTE_MAX} characters; this one "
                                        f"has {len(text)}.")
         store, actor = self.context.store, self.context.actor
-        mentioned = mentions_in(text)
+        typed = mentions_in(text)
         with store.write():
             members = sorted(self._members())
-            unknown = [name for name in mentioned if name not in members]
+            by_lower = {m.lower(): m for m in members}   # @Gethin is gethin
+            unknown = [name for name in typed if name.lower() not in by_lower]
+            mentioned = list(dict.fromkeys(by_lower[n.lower()] for n in typed
+                                           if n.lower() in by_lower))
             if unknown:
                 raise triage.ActionRefused(
                     f"@{unknown[0]} is not a member of this desk; mention one of: "
