@@ -37,7 +37,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "search": "slash", "urgent_only": "exclamation_mark", "mine": "m", "next_urgent": "u",
     "toggle_sidebar": "f", "refresh": "f5", "view_todo": "1", "view_answered": "2",
     "view_closed": "3", "view_all": "4", "supervisor": "s", "posts": "t", "past_sla": "b",
-    "notices": "N", "reply_library": "R",
+    "notices": "N", "reply_library": "R", "snooze": "w", "note": "at", "view_mentioned": "5",
+    "view_snoozed": "6", "handover": "H",
 }
 #: Textual key names; a capital letter is that letter with shift ("R" is shift+r).
 _KEY = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")

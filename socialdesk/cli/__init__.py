@@ -5,6 +5,7 @@ One module per group of commands (like pip's commands package), every command th
 
 - :mod:`.setup` — locate, config check
 - :mod:`.inbox` — import, reply, hide, outbox
+- :mod:`.followup` — snooze, unsnooze, note, handover
 - :mod:`.page` — sync, worker, fake-page
 - :mod:`.model` — classify, train, eval
 - :mod:`.safety_posts` — posts (one sub-command per action)
@@ -25,12 +26,23 @@ import sys
 from collections.abc import Sequence
 
 from socialdesk import __version__, paths
-from socialdesk.cli import demo, inbox, model, page, replies, safety_posts, setup, supervisor, team
+from socialdesk.cli import (
+    demo,
+    followup,
+    inbox,
+    model,
+    page,
+    replies,
+    safety_posts,
+    setup,
+    supervisor,
+    team,
+)
 from socialdesk.cli.base import Command, global_options
 from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
-GROUPS = (demo, setup, inbox, page, supervisor, team, safety_posts, replies, model)
+GROUPS = (demo, setup, inbox, followup, page, supervisor, team, safety_posts, replies, model)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -166,9 +166,10 @@ class Purge(Command):
         desk = open_desk(options)
         result = desk.purge(dry_run=options.dry_run)
         verb = "would purge" if result.dry_run else "purged"
-        say(f"{verb} {result.items:,} items and {result.answers:,} answers created before "
-            f"{result.cutoff:%Y-%m-%d} ({desk.policy.retention_days} days); reports keep "
-            "their figures.")
+        notes = f" and the text of {result.notes:,} officers' notes" if result.notes else ""
+        say(f"{verb} {result.items:,} items and {result.answers:,} answers{notes} created "
+            f"before {result.cutoff:%Y-%m-%d} ({desk.policy.retention_days} days); reports "
+            "keep their figures.")
         return 0
 
 

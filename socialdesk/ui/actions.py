@@ -37,4 +37,13 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
      "Open items whose first response is overdue now, most overdue first"),
     ("notices", "notices", "Notices", False,
      "Your notices: SLA alerts, escalations, mentions, snoozed items back"),
+    ("snooze", "snooze", "Snooze", True,
+     "Out of To do until a time (tomorrow 09:00, +2h…), with a note; or back now"),
+    ("note", "note", "Note", False, "An internal note on the item; @name tells that member"),
+    ("view_mentioned", "view('mentioned')", "Mentioned", False,
+     "View: open items a note mentions you on"),
+    ("view_snoozed", "view('snoozed')", "Snoozed", False,
+     "View: snoozed items, soonest back first"),
+    ("handover", "handover", "Handover", False,
+     "Handover notes for the next shift: read the recent ones, write one"),
 ]

@@ -17,13 +17,16 @@ class InboxLoaded(Message):
     def __init__(self, chosen: InboxFilter, ids: list[int], counts: FacetCounts,
                  desk: DeskCounts, sync: SyncView,
                  posts: tuple[str, bool] = ("", False),
-                 notices: tuple[int, list[Notice]] = (0, [])) -> None:
+                 notices: tuple[int, list[Notice]] = (0, []),
+                 snooze_back: str | None = None) -> None:
         super().__init__()
         self.chosen, self.ids, self.counts, self.desk = chosen, ids, counts, desk
         self.sync = sync
         self.posts = posts
         #: (the newest notice this user had been shown, the notices newer than it)
         self.notices = notices
+        #: when the next snoozed item is back in To do (ISO UTC), if any
+        self.snooze_back = snooze_back
 
 
 class DetailLoaded(Message):

@@ -330,3 +330,16 @@ async def test_past_sla_is_one_key_away_and_notices_are_listed(tmp_path: Path,
         await settle(pilot, app)
         assert set(table.ids) == {late, fresh}
     desk.close()
+
+
+def test_a_snoozed_item_raises_no_sla_alert_until_it_is_back(night_desk) -> None:
+    item = add_item(night_desk, "waiting on a call back", MONDAY, category="report")
+    due = datetime.fromisoformat(night_desk.item_detail(item)["sla_due_at"])
+    with time_machine.travel(due - timedelta(minutes=40), tick=False):
+        night_desk.snooze(item, "+3h")
+    with time_machine.travel(due + timedelta(minutes=1), tick=False):
+        night_desk.alerts.run()
+    assert notices(night_desk, "ann") == []
+    with time_machine.travel(due + timedelta(hours=2, minutes=30), tick=False):
+        night_desk.alerts.run()
+    assert [k for k, _, _ in notices(night_desk, "ann")] == ["sla_passed"]

@@ -197,3 +197,34 @@ def test_photo_message_80x24(snap_compare, snap_desk: Desk, tmp_path: Path) -> N
     _add_photo_message(snap_desk, tmp_path)
     assert snap_compare(make_app(snap_desk), terminal_size=(80, 24),
                         run_before=_photo_selected)
+
+
+async def _snooze_dialog(pilot) -> None:
+    await settle(pilot, pilot.app)
+    table = pilot.app.screen.query_one(InboxTable)
+    table.set_cursor(2)
+    await settle(pilot, pilot.app)
+    await pilot.press("w")
+    await settle(pilot, pilot.app)
+    pilot.app.screen.query_one("#when").value = "tomorrow 09:00"
+    pilot.app.screen.query_one("#note").value = "ring her daughter after school"
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)])
+def test_snooze_dialog(snap_compare, snap_desk: Desk, size) -> None:
+    with time_machine.travel(NOW, tick=True):   # the quick choices name the next shift
+        assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_snooze_dialog)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)])
+def test_handover_modal_at_sign_in(snap_compare, snap_desk: Desk, size) -> None:
+    bryn = Desk(snap_desk.config, snap_desk.db_path, actor="bryn")
+    with time_machine.travel(NOW - timedelta(hours=3), tick=False):
+        bryn.handover.write("Amlwch: the neighbour's daughter rings back after 4; if she "
+                            "has not, ring her (number in #3's notes).")
+    with time_machine.travel(NOW - timedelta(hours=1), tick=False):
+        bryn.handover.write("Quads at Benllech again [bold]twice[/] today — beach patrol "
+                            "asked for Saturday.\nNothing urgent open.")
+    with time_machine.travel(NOW, tick=True):
+        assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_ready)

@@ -2,10 +2,11 @@
 
 Purging blanks an item's text, its author's name and id, its attachments (their URLs and file
 names) and its link on the page (and the text of answers sent to it), and stamps
-``purged_at``. Everything the reports use — times, category, urgency, language, kind, status,
-officer — is kept, so a report over a purged period is unchanged. The audit log
-never holds personal data (payloads carry ids, counts and triage fields, never message text or
-names of the public), so it is left alone and its chain stays verifiable.
+``purged_at``; officers' notes on items and handover notes are blanked too (they name people),
+and so is the text of older notices. Everything the reports use — times, category, urgency,
+language, kind, status, officer — is kept, so a report over a purged period is unchanged. The
+audit log never holds personal data (payloads carry ids, counts and triage fields, never
+message text or names of the public), so it is left alone and its chain stays verifiable.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from datetime import datetime, timedelta
 
 from socialdesk.core.models import to_iso
 from socialdesk.core.store.db import Store
-from socialdesk.core.store.retention import blank_personal_data, count_purgeable
+from socialdesk.core.store.retention import (
+    blank_personal_data,
+    count_purgeable,
+    count_purgeable_notes,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class PurgeReport:
     items: int
     answers: int
     dry_run: bool
+    #: officers' notes on items and handover notes blanked
+    notes: int = 0
 
 
 def purge(store: Store, days: int, now: datetime, dry_run: bool = False,
@@ -35,8 +42,9 @@ def purge(store: Store, days: int, now: datetime, dry_run: bool = False,
     row) runs in the same transaction when anything was purged."""
     cutoff = now - timedelta(days=days)
     items, answers = count_purgeable(store, to_iso(cutoff))
-    report = PurgeReport(cutoff, items, answers, dry_run)
-    if not dry_run and items:
+    notes = count_purgeable_notes(store, to_iso(cutoff))
+    report = PurgeReport(cutoff, items, answers, dry_run, notes)
+    if not dry_run and (items or notes):
         blank_personal_data(store, to_iso(cutoff), to_iso(now),
                             (lambda: recorded(report)) if recorded else None)
     return report

@@ -62,6 +62,10 @@ class Permission(StrEnum):
     MANAGE_MEMBERS = "change members"
     SET_POLICY = "change the policy"
     EDIT_REPLIES = "edit the reply library"
+    SNOOZE = "snooze"
+    UNSNOOZE = "unsnooze"
+    NOTE = "add notes"
+    HANDOVER = "write handover notes"
 
 
 #: Actions only a supervisor may take.

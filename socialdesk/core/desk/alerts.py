@@ -124,7 +124,7 @@ class AlertsDesk:
         config = self.context.config
         reach = timedelta(minutes=config.alerts.warn_before_minutes)
         rows = queries.due_between(self.context.store, to_iso(now - timedelta(hours=12)),
-                                   to_iso(now + reach))
+                                   to_iso(now + reach), to_iso(now))
         windows = {row["id"]: warn_window(
             self.context.sla.target_minutes(row["category"], bool(row["urgent"])),
             config.alerts.warn_before_minutes) for row in rows}

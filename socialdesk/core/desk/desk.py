@@ -21,6 +21,7 @@ from socialdesk.core.desk import access
 from socialdesk.core.desk.alerts import AlertsDesk
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.events import SyncPhase, SyncView
+from socialdesk.core.desk.followup import FollowUpDesk, HandoverDesk
 from socialdesk.core.desk.intake import ImportReport, Progress, import_file
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
@@ -75,6 +76,10 @@ class Desk:
         self.alerts = AlertsDesk(self.context, self.notices)
         #: the reply library: templates officers pick in the composer, kept by supervisors
         self.library = ReplyLibraryDesk(self.context)
+        #: snoozes, notes on items with @mentions
+        self.followup = FollowUpDesk(self.context)
+        #: handover notes for the next shift
+        self.handover = HandoverDesk(self.context)
 
     @property
     def config(self) -> Config:
@@ -154,6 +159,8 @@ class Desk:
         if self.model.auto_classify and report.new:
             self.model.classify_pending(train_if_missing=True)
         self.fill_due_times()
+        if report.new:   # someone who wrote again brings their snoozed item back
+            self.followup.wake()
         return report
 
     def sync_status(self) -> SyncState:
@@ -322,6 +329,19 @@ class Desk:
         return triage.Undo(action.value, item_id, claimed.before, claimed.after,
                            outbox_id=entry)
 
+    def snooze(self, item_id: int, until: str | datetime, note: str = "") -> triage.Undo:
+        """Take an open item out of To do until ``until`` ("tomorrow 09:00", "+2h", a time…);
+        refused for an urgent one (see :meth:`FollowUpDesk.snooze`)."""
+        return self.followup.snooze(item_id, until, note)
+
+    def unsnooze(self, item_id: int) -> triage.Undo:
+        """Bring a snoozed item back to To do now."""
+        return self.followup.unsnooze(item_id)
+
+    def add_note(self, item_id: int, text: str) -> tuple[int, list[str]]:
+        """An internal note on an item; @mentioned members are notified."""
+        return self.followup.add_note(item_id, text)
+
     def undo(self, record: triage.Undo) -> str:
         """Reverse an action while it is still safe (refused with the reason otherwise);
         returns what was done. A hide that has gone to the page is undone by showing the
@@ -410,7 +430,7 @@ class Desk:
     def _purge(self, actor: str, dry_run: bool, now: datetime | None) -> retention.PurgeReport:
         def recorded(result: retention.PurgeReport) -> None:   # in the purge's transaction
             self.context.record("purge", "items", {
-                "items": result.items, "answers": result.answers,
+                "items": result.items, "answers": result.answers, "notes": result.notes,
                 "cutoff": to_iso(result.cutoff)}, actor=actor)
 
         return retention.purge(self.store, self.policy.retention_days, now or utc_now(),

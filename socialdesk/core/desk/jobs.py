@@ -91,6 +91,9 @@ ANCHOR = JobRules("audit anchor", runs_when_stopped=True)
 MODEL = JobRules("model", runs_when_stopped=True)
 #: alerts need no token (an acknowledgement waits in the outbox like any answer)
 ALERTS = JobRules("alerts", runs_when_stopped=True)
+SNOOZES = JobRules("snoozes", runs_when_stopped=True)
+#: how often snoozed items whose time has come are handed back (and their snoozers told)
+SNOOZE_EVERY_SECONDS = 30.0
 
 
 class BackgroundJobs:
@@ -202,6 +205,11 @@ class BackgroundJobs:
         if report is not None and report.items:
             self.listener(Purged(report))
 
+    def run_snoozes(self) -> list[int] | None:
+        """Every ~30 s (if we hold the lease): snoozed items whose time has come, or whose
+        person wrote again, go back to To do and whoever snoozed each is told, once."""
+        return self._turn(SNOOZES, self.desk.followup.wake)
+
     def run_anchor(self) -> None:
         """Hourly: the audit chain's row count and head to the anchor file and the system log
         (if we hold the lease)."""
@@ -258,6 +266,8 @@ class BackgroundJobs:
         self._scheduler.add_job(self.run_anchor, "interval",
                                 seconds=ANCHOR_EVERY.total_seconds(), id="anchor",
                                 next_run_time=utc_now(), **every)
+        self._scheduler.add_job(self.run_snoozes, "interval", seconds=SNOOZE_EVERY_SECONDS,
+                                id="snoozes", next_run_time=utc_now(), **every)
         if self.desk.config.model.fine_tune_in_background:
             self._scheduler.add_job(self.run_improve_model, "interval", id="improve-model",
                                     seconds=IMPROVE_MODEL_CHECK_SECONDS, **every)

@@ -42,12 +42,15 @@ def set_acknowledgement_entry(store: Store, person: str, period: str, outbox_id:
                            "and period = ?", (outbox_id, person, period))
 
 
-def due_between(store: Store, start: str, end: str) -> list[dict[str, Any]]:
-    """Waiting items whose first response falls due between ``start`` and ``end``."""
+def due_between(store: Store, start: str, end: str, now: str) -> list[dict[str, Any]]:
+    """Waiting items whose first response falls due between ``start`` and ``end``, but not
+    those an officer has snoozed past ``now`` (they decided to wait; urgent ones are never
+    snoozed)."""
     return as_dicts(store.conn.execute(
         "select id, kind, category, urgent, language, assignee, sla_due_at, created_at "
         f"from items where {WAITING} and sla_due_at >= ? and sla_due_at <= ? "
-        "order by sla_due_at", (start, end)))
+        "and (snoozed_until is null or snoozed_until <= ? or urgent = 1) "
+        "order by sla_due_at", (start, end, now)))
 
 
 def unclaimed_urgent(store: Store, created_from: str, created_to: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ risk), then answered, then closed, newest first.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -30,7 +31,21 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "answered": ("answered",),
     "closed": ("closed",),
     "all": ("new", "claimed", "answered", "closed"),
+    #: open items snoozed until a time still ahead (out of To do until then)
+    "snoozed": ("new", "claimed"),
+    #: open items a note mentions the acting officer on
+    "mentioned": ("new", "claimed"),
 }
+#: An item snoozed until a time still ahead (one parameter: now). Past snoozes are nothing,
+#: so an item comes back by itself when its time passes, with or without a job or dashboard;
+#: an urgent item is never snoozed (it cannot be, and one made urgent later is back at once).
+SNOOZED = "(snoozed_until > ? and coalesce(urgent, 0) = 0)"
+#: Its negation, written out (NULLs!) so that the covering indexes still serve To do.
+NOT_SNOOZED = "(snoozed_until is null or snoozed_until <= ? or coalesce(urgent, 0) != 0)"
+#: Views of open items split by the snooze: To do holds the open items that are not snoozed.
+SNOOZE_SPLIT = {"todo": NOT_SNOOZED, "snoozed": SNOOZED}
+#: Items an officer's note mentions someone on (one parameter: the name as a JSON string).
+MENTIONED = "id in (select item_id from item_notes where instr(mentions, ?) > 0)"
 #: The public's items only: the page's own replies are shown inside threads, not as work.
 PUBLIC = "from_page = 0"
 #: Open items still waiting for a first response that was due before now (one parameter).
@@ -60,6 +75,12 @@ def where_clause(chosen: InboxFilter, actor: str,
     if statuses != VIEWS["all"]:
         parts.append(f"status in ({marks(statuses)})")
         params.extend(statuses)
+    if chosen.view in SNOOZE_SPLIT:
+        parts.append(SNOOZE_SPLIT[chosen.view])
+        params.append(to_iso(utc_now()))
+    elif chosen.view == "mentioned":
+        parts.append(MENTIONED)
+        params.append(json.dumps(actor))
     if chosen.category == UNCLASSIFIED:
         parts.append("category is null")
     elif chosen.category:
@@ -100,6 +121,8 @@ def inbox_ids(store: Store, chosen: InboxFilter, actor: str) -> list[int]:
         if wanted.isdisjoint(statuses):
             continue
         where, params = where_clause(chosen, actor, statuses)
+        if chosen.view == "snoozed":   # soonest back first
+            order = "snoozed_until, id"
         ids.extend(row[0] for row in store.conn.execute(
             f"select id from items where {where} order by {order}", params))
     return ids
@@ -115,10 +138,19 @@ def inbox_rows(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:
     return found
 
 
+def _in_view(name: str, group: dict[str, Any]) -> bool:
+    """Whether a grouped row is in a view (the snooze splits the open items)."""
+    if group["status"] not in VIEWS[name]:
+        return False
+    if name in SNOOZE_SPLIT:
+        return bool(group["snoozed"]) == (name == "snoozed")
+    return name != "mentioned" or bool(group["mentioned"])
+
+
 def _group_value(dimension: str, group: dict[str, Any], actor: str) -> list[str]:
     """The facet values one grouped row belongs to."""
     if dimension == "view":
-        return [name for name, statuses in VIEWS.items() if group["status"] in statuses]
+        return [name for name in VIEWS if _in_view(name, group)]
     if dimension == "category":
         return [group["category"] or UNCLASSIFIED]
     if dimension == "urgent":
@@ -145,6 +177,30 @@ def _matches(chosen: InboxFilter, dimension: str, group: dict[str, Any], actor: 
                for name, value in wanted.items() if name != dimension)
 
 
+GROUPED = "status, category, urgent, language, kind, assignee"
+
+
+def _groups(store: Store, where: str, params: list[Any], actor: str) -> list[dict[str, Any]]:
+    """The items of a condition grouped by every facet, with whether they are snoozed and
+    whether a note mentions ``actor``: one grouped pass over the covering index, and a small
+    one over the (few) snoozed or mentioned items, subtracted from it."""
+    now, name = to_iso(utc_now()), json.dumps(actor)
+    plain = as_dicts(store.conn.execute(
+        f"select {GROUPED}, count(*) as n from items where {where} group by {GROUPED}", params))
+    special = as_dicts(store.conn.execute(
+        f"select {GROUPED}, {SNOOZED} as snoozed, {MENTIONED} as mentioned, count(*) as n "
+        f"from items where {where} and id in (select id from items where snoozed_until > ? "
+        "union select item_id from item_notes where instr(mentions, ?) > 0) "
+        f"group by {GROUPED}, snoozed, mentioned", [now, name, *params, now, name]))
+    columns = GROUPED.split(", ")
+    taken: Counter[tuple[Any, ...]] = Counter()
+    for row in special:
+        taken[tuple(row[c] for c in columns)] += row["n"]
+    rest = [{**row, "snoozed": 0, "mentioned": 0,
+             "n": row["n"] - taken[tuple(row[c] for c in columns)]} for row in plain]
+    return [row for row in rest if row["n"] > 0] + special
+
+
 FACETS = ("view", "category", "urgent", "language", "kind", "owner")
 
 
@@ -155,10 +211,7 @@ def facet_counts(store: Store, chosen: InboxFilter, actor: str) -> FacetCounts:
     """
     search_only = InboxFilter(view="all", search=chosen.search, past_sla=chosen.past_sla)
     where, params = where_clause(search_only, actor)
-    groups = as_dicts(store.conn.execute(
-        "select status, category, urgent, language, kind, assignee, "
-        f"count(*) as n from items where {where} "
-        "group by status, category, urgent, language, kind, assignee", params))
+    groups = _groups(store, where, params, actor)
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     total = 0
     for group in groups:
@@ -196,6 +249,9 @@ def item_detail(store: Store, item_id: int) -> dict[str, Any] | None:
     item["history"] = as_dicts(store.conn.execute(
         "select at, actor, action, payload from audit_log where subject = ? order by id",
         (str(item_id),)))
+    item["notes"] = as_dicts(store.conn.execute(
+        "select id, author, at, text, mentions, purged_at from item_notes where item_id = ? "
+        "order by id", (item_id,)))
     item["outbox"] = as_dicts(store.conn.execute(
         "select id, action, status, text, created_by, created_at, sent_at, last_error "
         "from outbox where item_id = ? order by id", (item_id,)))
@@ -206,7 +262,8 @@ def desk_counts(store: Store, actor: str) -> DeskCounts:
     """Open items, open items of ``actor``, and the ids of open urgent items."""
     todo, mine = store.conn.execute(
         f"select count(*), coalesce(sum(assignee = ?), 0) from items where {PUBLIC} "
-        "and status in ('new', 'claimed')", (actor,)).fetchone()
+        f"and status in ('new', 'claimed') and {NOT_SNOOZED}",
+        (actor, to_iso(utc_now()))).fetchone()
     urgent = store.conn.execute(
         f"select id from items where {PUBLIC} and urgent = 1 and status in ('new', 'claimed') "
         "order by sla_due_at").fetchall()

@@ -21,6 +21,17 @@ def count_purgeable(store: Store, before: str) -> tuple[int, int]:
     return int(items), int(answers)
 
 
+#: Officers' notes on items and handover notes hold personal data too (names, addresses…).
+NOTES = (("item_notes", "at"), ("handover_notes", "at"))
+
+
+def count_purgeable_notes(store: Store, before: str) -> int:
+    """Item notes and handover notes written before ``before`` whose text is not blank yet."""
+    return sum(int(store.conn.execute(
+        f"select count(*) from {table} where purged_at is null and {column} < ?",
+        (before,)).fetchone()[0]) for table, column in NOTES)
+
+
 def blank_personal_data(store: Store, before: str, at: str,
                         then: Callable[[], None] | None = None) -> None:
     """Blank text, author and cues of items created before ``before`` (and their answers'
@@ -35,8 +46,13 @@ def blank_personal_data(store: Store, before: str, at: str,
         store.conn.execute(
             f"update items set text = '', author_name = null, author_id = null, "
             f"post_text = null, urgent_cues = null, attachments = null, permalink_url = null, "
-            f"purged_at = ? where {PURGEABLE}",
-            (at, before))
+            f"snooze_note = null, purged_at = ? where {PURGEABLE}", (at, before))
+        for table, column in NOTES:
+            store.conn.execute(f"update {table} set text = '', purged_at = ? "
+                               f"where purged_at is null and {column} < ?", (at, before))
+        # a notice quotes the start of a note (a mention) or a snooze's note
+        store.conn.execute("update notifications set text = '' "
+                           "where text != '' and created_at < ?", (before,))
         store.conn.execute("insert into items_fts(items_fts) values ('optimize')")
         if then is not None:
             then()   # the caller's audit row, in the same transaction

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from socialdesk.core.models import (
     ANSWERED,
@@ -32,6 +34,7 @@ from socialdesk.core.store.triage import (
     set_triage_fields,
     triage_fields,
 )
+from socialdesk.core.triage.when import show_when
 from socialdesk.errors import UserError
 
 
@@ -60,7 +63,8 @@ def _read(store: Store, item_id: int) -> dict[str, Any]:
 
 def _apply(store: Store, actor: str, action: str, item_id: int,
            decide: Callable[[dict[str, Any]], dict[str, Any]]) -> Undo:
-    """Read the item, let ``decide`` refuse or choose the new fields, write them and log."""
+    """Read the item, let ``decide`` refuse or choose the new fields, write them and log (a
+    snooze's note only by its length: the audit log keeps no words of a note)."""
     with store.write():
         item = _read(store, item_id)
         if item["from_page"]:
@@ -72,8 +76,15 @@ def _apply(store: Store, actor: str, action: str, item_id: int,
             return Undo(action, item_id, {}, {})
         set_triage_fields(store, item_id, updates, to_iso(utc_now()))
         audit_log.append(store, actor, action, str(item_id),
-                         {"before": before, "after": updates})
+                         {"before": _logged(before), "after": _logged(updates)})
     return Undo(action, item_id, before, updates)
+
+
+def _logged(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields as the audit log keeps them: a snooze note by its length only."""
+    if fields.get("snooze_note"):
+        return {**fields, "snooze_note": len(fields["snooze_note"])}
+    return fields
 
 
 def _taken_by(item: dict[str, Any], officer: str) -> dict[str, Any]:
@@ -166,6 +177,53 @@ def reopen(store: Store, actor: str, item_id: int) -> Undo:
     return _apply(store, actor, "reopen", item_id, decide)
 
 
+#: The fields of an item that is not snoozed.
+NOT_SNOOZED = {"snoozed_until": None, "snoozed_by": None, "snooze_note": None,
+               "snoozed_at": None}
+
+
+def snooze(store: Store, actor: str, item_id: int, until: datetime, note: str = "") -> Undo:
+    """Take an open item out of To do until ``until`` (UTC, in the future); it comes back by
+    itself then. An urgent item is refused: it must never leave To do by accident."""
+    note = " ".join(note.split())
+    now = utc_now()
+    if until <= now:
+        raise ActionRefused("A snooze must end in the future.")
+
+    def decide(item: dict[str, Any]) -> dict[str, Any]:
+        if item["status"] not in (Status.NEW.value, Status.CLAIMED.value):
+            raise ActionRefused(f"Item {item_id} is {item['status']}; only open items can be "
+                                "snoozed.")
+        if item["urgent"]:
+            raise ActionRefused(f"Item {item_id} is urgent, so it cannot be snoozed: it stays "
+                                "in To do until someone deals with it.")
+        return {"snoozed_until": to_iso(until), "snoozed_by": actor, "snooze_note": note or None,
+                "snoozed_at": to_iso(now)}
+    return _apply(store, actor, "snooze", item_id, decide)
+
+
+def unsnooze(store: Store, actor: str, item_id: int) -> Undo:
+    """Bring a snoozed item back to To do now (refused when it is not snoozed)."""
+    def decide(item: dict[str, Any]) -> dict[str, Any]:
+        if not item["snoozed_until"] or item["snoozed_until"] <= to_iso(utc_now()):
+            raise ActionRefused(f"Item {item_id} is not snoozed.")
+        return dict(NOT_SNOOZED)
+    return _apply(store, actor, "unsnooze", item_id, decide)
+
+
+def end_snooze(store: Store, item_id: int, why: str, by_item: int | None = None) -> None:
+    """The system ends a snooze whose time came (or whose person wrote again): the item is
+    back in To do; the audit log says why (inside the caller's transaction)."""
+    with store.write():
+        item = _read(store, item_id)
+        if not item["snoozed_until"]:
+            return
+        set_triage_fields(store, item_id, dict(NOT_SNOOZED), to_iso(utc_now()))
+        audit_log.append(store, "system", "snooze_ended", str(item_id),
+                         {"why": why, "until": item["snoozed_until"],
+                          "by": item["snoozed_by"], "item": by_item})
+
+
 def undo(store: Store, actor: str, record: Undo) -> None:
     """Reverse an action if the item is still exactly as the action left it."""
     with store.write():
@@ -187,12 +245,12 @@ def undo(store: Store, actor: str, record: Undo) -> None:
         if record.correction_id is not None:
             delete_correction(store, record.correction_id)
         audit_log.append(store, actor, "undo", str(record.item_id),
-                         {"undone": record.action, "restored": record.before,
+                         {"undone": record.action, "restored": _logged(record.before),
                           "outbox": record.outbox_id})
 
 
-def describe_history(action: str, payload: str) -> str:
-    """A short human description of an audit-log row about an item."""
+def describe_history(action: str, payload: str, zone: ZoneInfo | None = None) -> str:
+    """A short human description of an audit-log row about an item (times in ``zone``)."""
     try:
         data = json.loads(payload or "{}")
     except ValueError:
@@ -206,6 +264,15 @@ def describe_history(action: str, payload: str) -> str:
     if action == "close" and after:
         note = f": {after['close_note']}" if after.get("close_note") else ""
         return f"closed ({after.get('close_reason')}{note})"
+    if action == "snooze" and after.get("snoozed_until"):
+        until = show_when(after["snoozed_until"], zone or ZoneInfo("UTC"))
+        return f"snoozed until {until}" + (" (with a note)" if after.get("snooze_note") else "")
+    if action == "snooze_ended" and isinstance(data, dict):
+        return ("back from snooze: the person wrote again" if data.get("why") == "wrote"
+                else "back from snooze")
+    if action == "note" and isinstance(data, dict):
+        mentioned = data.get("mentions") or []
+        return "note" + (f" mentioning {', '.join(map(str, mentioned))}" if mentioned else "")
     if action == "covered" and isinstance(data, dict):
         return f"covered by the answer to #{data.get('by')}"
     if action == "acknowledged":

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,10 +24,11 @@ from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
 from socialdesk.core.desk import Desk
-from socialdesk.core.models import InboxFilter, Notice
+from socialdesk.core.models import InboxFilter, Notice, to_iso, utc_now
 from socialdesk.core.triage.actions import Undo
 from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.dialogs.choice import WideChoiceDialog
+from socialdesk.ui.dialogs.handover import HandoverDialog
 from socialdesk.ui.format import full_time
 from socialdesk.ui.messages import DetailLoaded, InboxLoaded
 from socialdesk.ui.screens.item_actions import ItemActions
@@ -71,6 +72,8 @@ class InboxScreen(ItemActions):
         self._urgent_toast_at = -URGENT_TOAST_SECONDS
         #: the newest notice shown here (None until the first load reads where the user was)
         self._notice_after: int | None = None
+        #: when the next snoozed item is back in To do (a reload then shows it)
+        self._snooze_back: str | None = None
 
     def compose(self) -> ComposeResult:
         """Header, banner, search, sidebar + table + detail, status bar, footer."""
@@ -97,6 +100,7 @@ class InboxScreen(ItemActions):
         self.reload()
         self.set_interval(POLL_SECONDS, self.check_for_changes)
         self.set_interval(RETICK_SECONDS, self.query_one(InboxTable).refresh)
+        self.load_handover(on_start=True)
 
     # ── loading ──────────────────────────────────────────────────────────────────────────
 
@@ -105,9 +109,13 @@ class InboxScreen(ItemActions):
         self.load_inbox(self.chosen)
 
     def check_for_changes(self) -> None:
-        """Reload when another connection (officer, sync, model) committed something."""
+        """Reload when another connection (officer, sync, model) committed something, or when
+        a snoozed item's time has come (it is back in To do though nothing changed)."""
         version = self.desk.data_version()
         if self._data_version is not None and version != self._data_version:
+            self.reload()
+        elif self._snooze_back is not None and to_iso(utc_now()) >= self._snooze_back:
+            self._snooze_back = None
             self.reload()
         self._data_version = version
 
@@ -124,9 +132,10 @@ class InboxScreen(ItemActions):
             if after is None:
                 after = self.desk.notices.last_read()
             notices = (after, self.desk.notices.after(after))
+            snooze_back = self.desk.followup.next_back()
         if not get_current_worker().is_cancelled:
             self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, posts,
-                                          notices))
+                                          notices, snooze_back))
 
     @on(InboxLoaded)
     def show_inbox(self, message: InboxLoaded) -> None:
@@ -149,6 +158,7 @@ class InboxScreen(ItemActions):
         self.update_desk_state(sync=message.sync, unless_stopped=True)
         self._announce_urgent(set(message.desk.open_urgent_ids))
         self._announce_notices(*message.notices)
+        self._snooze_back = message.snooze_back
         self.sub_title = f"inbox · {message.counts.total:,} shown"
         self._note_filters()
         if table.selected_id is not None:
@@ -338,6 +348,35 @@ class InboxScreen(ItemActions):
 
         self.app.push_screen(WideChoiceDialog("Your notices (newest first): Enter goes to the "
                                           "item", choices), chosen)
+
+    def action_handover(self) -> None:
+        """The recent handover notes, and a box to write one for the next shift."""
+        self.load_handover(on_start=False)
+
+    @work(thread=True, group="handover", exit_on_error=False)
+    def load_handover(self, on_start: bool) -> None:
+        """Worker: at sign-in, the handover notes written since this member's last start
+        (shown until dismissed, if any); on H, the recent ones."""
+        with self.desk.session():
+            notes = (self.desk.handover.since_last_start() if on_start
+                     else self.desk.handover.recent(10))
+        if notes or not on_start:
+            self.app.call_from_thread(self._show_handover, notes, on_start)
+
+    def _show_handover(self, notes: list[dict[str, Any]], on_start: bool) -> None:
+        zone = self.desk.config.team.zone
+        if on_start:
+            self.app.push_screen(HandoverDialog(
+                f"Handover from the last shift ({len(notes)} note"
+                f"{'s' if len(notes) != 1 else ''}, newest first)", notes, zone))
+            return
+
+        def written(text: str | None) -> None:
+            if text:
+                self.act("", lambda: f"Handover note #{self.desk.handover.write(text)} saved: "
+                                     "the others see it when they next sign in.")
+        self.app.push_screen(HandoverDialog("Handover notes (newest first)", notes, zone,
+                                            writable=True), written)
 
     def action_refresh(self) -> None:
         """Reload now."""

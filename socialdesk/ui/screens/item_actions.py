@@ -12,14 +12,16 @@ from textual import on, work
 
 from socialdesk.core.desk import Desk
 from socialdesk.core.media import attachments_from_json, row_text
-from socialdesk.core.models import ANSWERED, CLOSE_REASONS, NOTE_REQUIRED
+from socialdesk.core.models import ANSWERED, CLOSE_REASONS, NOTE_REQUIRED, to_iso, utc_now
 from socialdesk.core.outbox.sender import Action
 from socialdesk.core.triage.actions import Undo
 from socialdesk.core.triage.reply_library import ReplyChoices
+from socialdesk.core.triage.when import show_when
 from socialdesk.ui.dialogs.ask import AskDialog
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
 from socialdesk.ui.dialogs.confirm import ConfirmDialog
+from socialdesk.ui.dialogs.snooze import WAKE, SnoozeChoice, SnoozeDialog
 from socialdesk.ui.format import one_line
 from socialdesk.ui.messages import ActionDone
 from socialdesk.ui.screens.base import DeskScreen
@@ -202,6 +204,58 @@ class ItemActions(DeskScreen):
         self.app.push_screen(ConfirmDialog(
             f"Hide comment #{item['id']} on the page? Everyone but its author stops seeing "
             "it (z shows it again).", yes="Hide"), chosen)
+
+    def action_snooze(self) -> None:
+        """Snooze the selected item until a time (or, if it is snoozed, bring it back)."""
+        if not (item := self.selected):
+            return
+        if item.get("urgent") and item.get("status") in ("new", "claimed"):
+            self.notify(f"#{item['id']} is urgent, so it cannot be snoozed: it stays in To do "
+                        "until someone deals with it.", severity="warning", markup=False)
+            return
+        zone = self.desk.config.team.zone
+        quick = [("+1h", "In 1 hour"), ("tomorrow 09:00", "Tomorrow 09:00")]
+        shift = self.desk.followup.next_shift()
+        if shift is not None:
+            quick.append(("next shift", f"Next shift ({show_when(shift, zone)})"))
+        quick.append(("+3d", "In 3 days"))
+        until = item.get("snoozed_until")
+        snoozed = show_when(until, zone) if until and until > to_iso(utc_now()) else ""
+
+        def chosen(choice: SnoozeChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.when == WAKE:
+                self.act(f"#{item['id']} is back in To do.",
+                         lambda: self.desk.unsnooze(item["id"]))
+                return
+            until = show_when(self.desk.followup.when(choice.when), zone)
+            self.act(f"#{item['id']} snoozed until {until} (undo with "
+                     f"{self.desk.config.keys['undo']}).",
+                     lambda: self.desk.snooze(item["id"], choice.when, choice.note))
+        self.app.push_screen(SnoozeDialog(
+            f"Snooze #{item['id']}: out of To do until when? ({zone.key} time)",
+            self.desk.followup.when, zone, quick, snoozed), chosen)
+
+    def action_note(self) -> None:
+        """An internal note on the selected item; @name tells that member."""
+        if not (item := self.selected):
+            return
+        members = ", ".join(f"@{m}" for m in self.desk.members()[:6])
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+
+            def add() -> str:
+                _note, mentioned = self.desk.add_note(item["id"], text)
+                told = f"; {', '.join(mentioned)} told" if mentioned else ""
+                return f"Note added to #{item['id']}{told}."
+            self.act("", add)
+        self.app.push_screen(AskDialog(
+            f"Note on #{item['id']} (internal: never sent to the page; @name tells a member)",
+            f"e.g. {members or '@name'} can you ring her back?",
+            "Write the note first (Esc cancels)."), chosen)
 
     def action_undo(self) -> None:
         """Undo the last action (refused with the reason when no longer safe)."""

@@ -18,7 +18,9 @@ from socialdesk.core.media import (
     open_on_page,
     row_text,
 )
+from socialdesk.core.models import to_iso, utc_now
 from socialdesk.core.triage.actions import describe_history
+from socialdesk.core.triage.when import show_when
 from socialdesk.ui.format import full_time, one_line, user_text
 
 LANGUAGE_NAME = {"en": "English", "cy": "Welsh (Cymraeg)", "mixed": "Welsh and English"}
@@ -43,6 +45,7 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
     if item.get("deleted_at"):
         out.append("  ·  deleted on the page", style="yellow")
     out.append("\n")
+    out.append_text(_snoozed(item, zone))
     out.append_text(_classification(item))
     attachments = attachments_from_json(item.get("attachments"))
     out.append_text(_heading("Message"))
@@ -59,6 +62,7 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
         out.append_text(user_text(item["post_message"], style="italic"))
         out.append("\n")
     out.append_text(_thread(item, zone))
+    out.append_text(_notes(item, zone))
     out.append_text(_history(item, zone))
     return out
 
@@ -75,6 +79,37 @@ def _media(attachments: list[Attachment], permalink: object) -> Text:
     if link:
         out.append("\n")
         out.append_text(user_text(link + "\n", style="italic"))
+    return out
+
+
+def _snoozed(item: dict[str, Any], zone: ZoneInfo) -> Text:
+    """"Snoozed until Tue 8 Dec 09:00 by ann (note)" while the snooze lasts."""
+    until = item.get("snoozed_until")
+    if not until or until <= to_iso(utc_now()) or item.get("status") not in ("new", "claimed"):
+        return Text()
+    out = Text(f"Snoozed until {show_when(until, zone)} by ", style="bold magenta")
+    out.append_text(user_text(one_line(item.get("snoozed_by"), "?"), style="bold magenta"))
+    if item.get("snooze_note"):
+        out.append(" (")
+        out.append_text(user_text(one_line(item["snooze_note"])))
+        out.append(")")
+    out.append("\n")
+    return out
+
+
+def _notes(item: dict[str, Any], zone: ZoneInfo) -> Text:
+    """The officers' internal notes on the item (never sent to the page)."""
+    notes = item.get("notes") or []
+    if not notes:
+        return Text()
+    out = _heading("Notes (internal)")
+    for note in notes:
+        out.append(f"{full_time(note['at'], zone)}  ", style="dim")
+        out.append_text(user_text(one_line(note["author"]), style="bold"))
+        out.append(": ")
+        out.append_text(user_text(note["text"]) if note["text"]
+                        else Text("(removed: past the retention period)", style="dim italic"))
+        out.append("\n")
     return out
 
 
@@ -141,7 +176,7 @@ def _history(item: dict[str, Any], zone: ZoneInfo) -> Text:
     out.append(f"{full_time(item['created_at'], zone)}  received\n", style="dim")
     for row in item.get("history", []):
         out.append(f"{full_time(row['at'], zone)}  {row['actor']}  ")
-        out.append(describe_history(row["action"], row["payload"]) + "\n")
+        out.append(describe_history(row["action"], row["payload"], zone) + "\n")
     for entry in item.get("outbox", []):
         out.append(f"{full_time(entry['created_at'], zone)}  {entry['created_by']}  "
                    f"{entry['action'].replace('_', ' ')}: {entry['status']}", style="italic")

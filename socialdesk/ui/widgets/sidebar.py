@@ -14,8 +14,9 @@ from socialdesk.core.models import UNCLASSIFIED, FacetCounts, InboxFilter, urgen
 #: (dimension, value, label) in sidebar order; headings have dimension "".
 CHOICES: list[tuple[str, object, str]] = [
     ("", None, "View"),
-    ("view", "todo", "To do"), ("view", "answered", "Answered"), ("view", "closed", "Closed"),
-    ("view", "all", "All"),
+    ("view", "todo", "To do"), ("view", "snoozed", "Snoozed"),
+    ("view", "mentioned", "Mentioned"), ("view", "answered", "Answered"),
+    ("view", "closed", "Closed"), ("view", "all", "All"),
     ("", None, "Urgent"),
     ("urgent", True, "Urgent only"),
     ("", None, "Category"),
