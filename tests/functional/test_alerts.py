@@ -343,3 +343,31 @@ def test_a_snoozed_item_raises_no_sla_alert_until_it_is_back(night_desk) -> None
     with time_machine.travel(due + timedelta(hours=2, minutes=30), tick=False):
         night_desk.alerts.run()
     assert [k for k, _, _ in notices(night_desk, "ann")] == ["sla_passed"]
+
+
+def test_retention_forgets_who_was_acknowledged(night_desk) -> None:
+    add_item(night_desk, "night message", TUESDAY_NIGHT)
+    with time_machine.travel(TUESDAY_NIGHT + timedelta(minutes=5), tick=False):
+        assert len(night_desk.alerts.run().acknowledged) == 1
+    count = "select count(*) from acknowledgements"
+    assert night_desk.store.conn.execute(count).fetchone()[0] == 1
+    night_desk.context.actor = "sian"
+    with time_machine.travel(TUESDAY_NIGHT + timedelta(days=400), tick=False):
+        night_desk.purge()
+    assert night_desk.store.conn.execute(count).fetchone()[0] == 0
+
+
+def test_the_worker_job_runs_the_alerts_and_says_so(night_desk) -> None:
+    from socialdesk.cli.page import event_line
+    from socialdesk.core.desk.events import Alerted
+    from socialdesk.core.desk.jobs import BackgroundJobs
+
+    add_item(night_desk, "night message", TUESDAY_NIGHT)
+    events: list = []
+    jobs = BackgroundJobs(night_desk, events.append)
+    with time_machine.travel(TUESDAY_NIGHT + timedelta(minutes=5), tick=False):
+        jobs.run_alerts()
+        jobs.run_alerts()                       # nothing new: nothing said
+    alerted = [e for e in events if isinstance(e, Alerted)]
+    assert len(alerted) == 1
+    assert event_line(alerted[0]).startswith("alerts: 1 out-of-hours acknowledgement(s) queued")

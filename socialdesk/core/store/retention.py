@@ -50,6 +50,8 @@ def blank_personal_data(store: Store, before: str, at: str,
         for table, column in NOTES:
             store.conn.execute(f"update {table} set text = '', purged_at = ? "
                                f"where purged_at is null and {column} < ?", (at, before))
+        # who was acknowledged out of hours is a page-scoped person id: gone with the rest
+        store.conn.execute("delete from acknowledgements where at < ?", (before,))
         # a notice quotes the start of a note (a mention) or a snooze's note
         store.conn.execute("update notifications set text = '' "
                            "where text != '' and created_at < ?", (before,))
