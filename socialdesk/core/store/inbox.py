@@ -9,9 +9,17 @@ risk), then answered, then closed, newest first.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
-from socialdesk.core.models import UNCLASSIFIED, DeskCounts, FacetCounts, InboxFilter, urgent_key
+from socialdesk.core.models import (
+    UNCLASSIFIED,
+    DeskCounts,
+    FacetCounts,
+    InboxFilter,
+    split_tag_terms,
+    urgent_key,
+)
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.items import fts_query
 from socialdesk.core.store.page_posts import page_post_text
@@ -36,8 +44,11 @@ GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
 ROW_COLUMNS = (
     "id, created_at, kind, category, urgent, language, author_name, substr(text, 1, 300) as "
     "text, status, assignee, sla_due_at, first_response_at, deleted_at, confidence, "
-    "model_version, purged_at"
+    "model_version, purged_at, (select group_concat(tag, ' ') from (select tag from item_tags "
+    "where item_tags.item_id = items.id order by tag)) as tags"
 )
+#: Items carrying a tag (the tag filter, and "#scam" / "tag:scam" in the search box).
+TAGGED = "id in (select item_id from item_tags where tag = ?)"
 
 
 def where_clause(chosen: InboxFilter, actor: str,
@@ -67,7 +78,11 @@ def where_clause(chosen: InboxFilter, actor: str,
         params.append(actor)
     elif chosen.owner == "unassigned":
         parts.append("assignee is null")
-    query = fts_query(chosen.search)
+    text, tags = split_tag_terms(chosen.search)
+    for tag in [*([chosen.tag] if chosen.tag else []), *tags]:
+        parts.append(TAGGED)
+        params.append(tag)
+    query = fts_query(text)
     if query:
         parts.append("id in (select rowid from items_fts where items_fts match ?)")
         params.append(query)
@@ -139,7 +154,7 @@ def facet_counts(store: Store, chosen: InboxFilter, actor: str) -> FacetCounts:
 
     One grouped scan (a few hundred groups at most) instead of a query per choice.
     """
-    search_only = InboxFilter(view="all", search=chosen.search)
+    search_only = InboxFilter(view="all", search=chosen.search, tag=chosen.tag)
     where, params = where_clause(search_only, actor)
     groups = as_dicts(store.conn.execute(
         "select status, category, urgent, language, kind, assignee, "
@@ -154,7 +169,17 @@ def facet_counts(store: Store, chosen: InboxFilter, actor: str) -> FacetCounts:
             if _matches(chosen, dimension, group, actor):
                 for value in _group_value(dimension, group, actor):
                     counts[dimension][value] += group["n"]
-    return FacetCounts(total=total, **{name: dict(c) for name, c in counts.items()})
+    return FacetCounts(total=total, tag=tag_counts(store, chosen, actor),
+                       **{name: dict(c) for name, c in counts.items()})
+
+
+def tag_counts(store: Store, chosen: InboxFilter, actor: str) -> dict[str, int]:
+    """How many items each tag would show, given every other choice of the filter (an item
+    with two tags counts under both)."""
+    where, params = where_clause(replace(chosen, tag=None), actor)
+    return {tag: n for tag, n in store.conn.execute(
+        f"select tag, count(*) from item_tags where item_id in (select id from items where "
+        f"{where}) group by tag", params)}
 
 
 def item_detail(store: Store, item_id: int) -> dict[str, Any] | None:

@@ -206,6 +206,13 @@ def describe_history(action: str, payload: str) -> str:
     if action == "close" and after:
         note = f": {after['close_note']}" if after.get("close_note") else ""
         return f"closed ({after.get('close_reason')}{note})"
+    if action in ("tag", "untag") and isinstance(data, dict):
+        verb = "tagged" if action == "tag" else "untagged"
+        return f"{verb} {' '.join('#' + str(t) for t in data.get('tags', []))}"
+    if action == "merge" and isinstance(data, dict):
+        return f"merged {', '.join('#' + str(i) for i in data.get('merged', []))}"
+    if action == "duplicate" and isinstance(data, dict):
+        return f"duplicate of #{data.get('of')} (closed)"
     if action == "covered" and isinstance(data, dict):
         return f"covered by the answer to #{data.get('by')}"
     if action.startswith("queue_"):
