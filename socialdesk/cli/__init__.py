@@ -5,6 +5,7 @@ One module per group of commands (like pip's commands package), every command th
 
 - :mod:`.setup` — locate, config check
 - :mod:`.inbox` — import, reply, hide, outbox
+- :mod:`.tags` — tag, untag, tags, close, assign, merge (one item or several)
 - :mod:`.page` — sync, worker, fake-page
 - :mod:`.model` — classify, train, eval
 - :mod:`.safety_posts` — posts (one sub-command per action)
@@ -24,12 +25,22 @@ import sys
 from collections.abc import Sequence
 
 from socialdesk import __version__, paths
-from socialdesk.cli import demo, inbox, model, page, safety_posts, setup, supervisor, team
+from socialdesk.cli import (
+    demo,
+    inbox,
+    model,
+    page,
+    safety_posts,
+    setup,
+    supervisor,
+    tags,
+    team,
+)
 from socialdesk.cli.base import Command, global_options
 from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
-GROUPS = (demo, setup, inbox, page, supervisor, team, safety_posts, model)
+GROUPS = (demo, setup, inbox, tags, page, supervisor, team, safety_posts, model)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -267,3 +267,36 @@ def test_another_tag_list_is_honoured(seeded, config) -> None:
         own.tag([ids[0]], ["scam"])
     assert tags(own, ids[0]) == ["bikes"]
     own.close()
+
+
+# ── the report by tag ───────────────────────────────────────────────────────────────────
+
+def test_report_by_tag_figures_checked_by_hand(seeded) -> None:
+    """Seven seeded items (created 6, 25, 50, 70, 90, 120, 160 minutes before NOW); four
+    answered 10, 20, 30 and 40 minutes after they came in. Tags: #0 scam, #1 scam + holyhead,
+    #2 holyhead, #3 scam. By hand: scam = #0, #1, #3 → FRT 10, 20, 30: median 20;
+    holyhead = #1, #2 → 20, 40: median 30; no tag = #4, #5, #6, unanswered."""
+    from datetime import timedelta
+
+    from socialdesk.core.models import to_iso
+    from tests.ui_helpers import NOW
+
+    desk, ids = seeded
+    ago = [row[6] for row in SEED]
+    with desk.store.write():
+        for n, after in zip(range(4), (10, 20, 40, 30), strict=True):
+            desk.store.conn.execute(
+                "update items set first_response_at = ?, first_response_by = 'tester' "
+                "where id = ?", (to_iso(NOW - timedelta(minutes=ago[n] - after)), ids[n]))
+    desk.tag([ids[0], ids[1], ids[3]], ["scam"])
+    desk.tag([ids[1], ids[2]], ["holyhead"])
+    report = desk.report(by=["tag", "category"], now=NOW)
+    groups = {g.key: g for g in report.groups["tag"]}
+    assert list(groups) == ["holyhead", "scam", "(no tag)"]
+    assert [groups[k].count for k in groups] == [2, 3, 3]
+    assert sorted(groups["scam"].item_ids) == [ids[0], ids[1], ids[3]]
+    assert groups["scam"].frt_elapsed_median == pytest.approx(20)
+    assert groups["holyhead"].frt_elapsed_median == pytest.approx(30)
+    assert groups["(no tag)"].answered == 0 and sorted(groups["(no tag)"].item_ids) == ids[4:]
+    # the other groupings are unchanged by tags: each item counts once
+    assert sum(g.count for g in report.groups["category"]) == report.overall.count == 7

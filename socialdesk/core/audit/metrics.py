@@ -251,7 +251,8 @@ def tag_groups(store: Store, table: ItemTable, since: datetime | None,
     known = found < table.ids.size
     known[known] = table.ids[order][found[known]] == pair_ids[known]
     positions, codes = order[found[known]], pair_codes[known]
-    groups = [summarise(label, table, positions[codes == n]) for n, label in enumerate(labels)]
+    groups = [summarise(label, table, np.sort(positions[codes == n]))
+              for n, label in enumerate(labels)]
     untagged = np.setdiff1d(np.arange(table.ids.size), positions)
     if untagged.size:
         groups.append(summarise(NO_TAG, table, untagged))
