@@ -279,6 +279,11 @@ class Desk:
         item = self.item_detail(item_id)
         return list(item["suggested_tags"]) if item else []  # type: ignore[call-overload]
 
+    def suggest_tags(self, texts: Iterable[str]) -> list[str]:
+        """The tags any of these texts suggests, in the configured order (nothing stored)."""
+        found = {name for text in texts for name in suggest_tags(text, self.config.tags)}
+        return [name for name in self.config.tags.names if name in found]
+
     def tag(self, item_ids: Sequence[int], tags: Sequence[str]) -> tagging.BatchUndo:
         """Put tags on one or several items (names or either label of a configured tag; an
         unknown one is refused in one sentence). One transaction, one undo."""

@@ -26,9 +26,10 @@ from socialdesk.config import DEFAULT_KEYS
 from socialdesk.core.desk import Desk
 from socialdesk.core.models import InboxFilter
 from socialdesk.core.triage.actions import Undo
+from socialdesk.core.triage.tags import BatchUndo
 from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.messages import DetailLoaded, InboxLoaded
-from socialdesk.ui.screens.item_actions import ItemActions
+from socialdesk.ui.screens.bulk_actions import BulkActions
 from socialdesk.ui.widgets.banner import UrgentBanner
 from socialdesk.ui.widgets.detail import DetailPane
 from socialdesk.ui.widgets.inbox_table import InboxHeader, InboxTable
@@ -41,7 +42,7 @@ URGENT_TOAST_SECONDS = 30.0
 RETICK_SECONDS = 30.0
 
 
-class InboxScreen(ItemActions):
+class InboxScreen(BulkActions):
     """The officers' triage inbox."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,13 +56,14 @@ class InboxScreen(ItemActions):
         self.desk = desk
         self.clock = clock
         self.chosen = InboxFilter()
-        self.undo_stack: list[Undo] = []
+        self.undo_stack: list[Undo | BatchUndo] = []
         self.known_urgent: set[int] | None = None
         self._data_version: int | None = None
         self._detail_id: int | None = None
         #: an item to put the cursor on once the list holding it has loaded
         self._wanted: int | None = None
         self._urgent_toast_at = -URGENT_TOAST_SECONDS
+        self._shown = 0
 
     def compose(self) -> ComposeResult:
         """Header, banner, search, sidebar + table + detail, status bar, footer."""
@@ -69,7 +71,7 @@ class InboxScreen(ItemActions):
         yield Header()
         yield UrgentBanner(id="banner")
         with Horizontal(id="body"):
-            yield FilterSidebar(id="sidebar")
+            yield FilterSidebar(self.desk.config.tags.names, id="sidebar")
             with Vertical(id="main"):
                 yield Input(placeholder="Search text and names (/)", id="search")
                 yield Static(id="filter-note")
@@ -134,7 +136,8 @@ class InboxScreen(ItemActions):
                                posts_alarm=posts_alarm)
         self.update_desk_state(sync=message.sync, unless_stopped=True)
         self._announce_urgent(set(message.desk.open_urgent_ids))
-        self.sub_title = f"inbox · {message.counts.total:,} shown"
+        self._shown = message.counts.total
+        self.note_selection()
         self._note_filters()
         if table.selected_id is not None:
             self.load_detail(table.selected_id)
@@ -206,8 +209,17 @@ class InboxScreen(ItemActions):
         self.query_one("#search", Input).focus()
 
     def action_focus_table(self) -> None:
-        """Back to the list."""
+        """Escape: unmark the marked rows if any, and back to the list."""
+        self.unmark_all()
         self.query_one(InboxTable).focus()
+
+    def note_selection(self) -> None:
+        """The header: how many items the list shows, and how many rows are marked."""
+        table = self.query_one(InboxTable)
+        marked = len(table.marked_ids)
+        mode = " (visual)" if table.visual else ""
+        selection = f" · {marked} marked{mode}" if marked or mode else ""
+        self.sub_title = f"inbox · {self._shown:,} shown{selection}"
 
     def action_view(self, view: str) -> None:
         """Switch the status view."""

@@ -37,6 +37,7 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
         out.append("  ·  deleted on the page", style="yellow")
     out.append("\n")
     out.append_text(_classification(item))
+    out.append_text(_tags(item))
     out.append_text(_heading("Message"))
     out.append_text(user_text(item.get("text") or "(no text: a sticker or photo)"))
     out.append("\n")
@@ -46,6 +47,24 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
         out.append("\n")
     out.append_text(_thread(item, zone))
     out.append_text(_history(item, zone))
+    return out
+
+
+def _tags(item: dict[str, Any]) -> Text:
+    """The item's tags, the tags its text suggests (not applied: an officer accepts them),
+    and what it was merged with."""
+    out = Text()
+    if item.get("tags"):
+        out.append("\ntags: ", style="bold")
+        out.append(" ".join(f"#{tag}" for tag in item["tags"]), style="bold yellow")
+    if item.get("suggested_tags"):
+        out.append("\nsuggested tags (not applied; # to tag): ", style="dim")
+        out.append(" ".join(f"#{tag}" for tag in item["suggested_tags"]), style="dim italic")
+    if item.get("duplicate_of"):
+        out.append(f"\nduplicate of #{item['duplicate_of']}", style="italic")
+    if item.get("duplicates"):
+        out.append("\nmerged duplicates: " + ", ".join(f"#{i}" for i in item["duplicates"]),
+                   style="italic")
     return out
 
 
