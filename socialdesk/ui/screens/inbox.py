@@ -219,7 +219,8 @@ class InboxScreen(BulkActions):
         marked = len(table.marked_ids)
         mode = " (visual)" if table.visual else ""
         selection = f" · {marked} marked{mode}" if marked or mode else ""
-        self.sub_title = f"inbox · {self._shown:,} shown{selection}"
+        # the marks first: at 80 columns the end of the header is cut off
+        self.sub_title = f"inbox{selection} · {self._shown:,} shown"
 
     def action_view(self, view: str) -> None:
         """Switch the status view."""
