@@ -253,7 +253,9 @@ def tag_groups(store: Store, table: ItemTable, since: datetime | None,
     positions, codes = order[found[known]], pair_codes[known]
     groups = [summarise(label, table, np.sort(positions[codes == n]))
               for n, label in enumerate(labels)]
-    untagged = np.setdiff1d(np.arange(table.ids.size), positions)
+    untagged = np.ones(table.ids.size, dtype=bool)
+    untagged[positions] = False
+    untagged = np.flatnonzero(untagged)
     if untagged.size:
         groups.append(summarise(NO_TAG, table, untagged))
     return [g for g in groups if g.count]
