@@ -181,3 +181,26 @@ async def test_x_without_marks_says_what_to_do(team_desk: Desk, dashboard) -> No
     await pilot.press("x")
     await settle(pilot, app)
     assert any("Mark the duplicates first" in n for n in notes(app))
+
+
+async def test_the_supervisors_screen_groups_by_tag(team_desk: Desk, dashboard) -> None:
+    from textual.widgets import DataTable
+
+    from socialdesk.ui.screens.supervisor import SupervisorScreen
+
+    app, pilot = dashboard
+    seeded = team_desk.seeded
+    team_desk.tag(seeded[:2], ["llangefni"])
+    team_desk.tag([seeded[1]], ["drugs"])
+    await pilot.press("s")
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, SupervisorScreen)
+    while screen.dimension != "tag":
+        await pilot.press("b")
+    await settle(pilot, app)
+    assert "by tag (an item with two tags counts in both)" in screen.sub_title
+    groups = screen.query_one("#groups", DataTable)
+    rows = {str(groups.get_row_at(n)[0]): groups.get_row_at(n)[1]
+            for n in range(groups.row_count)}
+    assert rows == {"drugs": "1", "llangefni": "2", "(no tag)": str(len(seeded) - 2)}
