@@ -300,3 +300,16 @@ def test_report_by_tag_figures_checked_by_hand(seeded) -> None:
     assert groups["(no tag)"].answered == 0 and sorted(groups["(no tag)"].item_ids) == ids[4:]
     # the other groupings are unchanged by tags: each item counts once
     assert sum(g.count for g in report.groups["category"]) == report.overall.count == 7
+
+
+def test_reopening_a_duplicate_takes_it_out_of_the_merge(seeded) -> None:
+    desk, ids = seeded
+    desk.merge(ids[2], [ids[3], ids[4]])
+    record = desk.reopen(ids[3])
+    assert status(desk, ids[3])[:3] == ("new", None, None)
+    assert desk.item_detail(ids[2])["duplicates"] == [ids[4]]  # type: ignore[index]
+    desk.undo(record)                     # undoing the reopen puts it back in the merge
+    assert status(desk, ids[3])[:3] == ("closed", "duplicate", ids[2])
+    desk.reopen(ids[3])
+    desk.merge(ids[3], [ids[5]])          # no longer a duplicate: others may merge into it
+    assert status(desk, ids[5])[2] == ids[3]

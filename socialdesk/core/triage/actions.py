@@ -162,7 +162,11 @@ def reopen(store: Store, actor: str, item_id: int) -> Undo:
             raise ActionRefused(f"Item {item_id} is not closed.")
         status = (Status.ANSWERED if item["first_response_at"] else
                   Status.CLAIMED if item["assignee"] else Status.NEW).value
-        return {"status": status, "closed_at": None, "close_reason": None, "close_note": None}
+        reopened = {"status": status, "closed_at": None, "close_reason": None,
+                    "close_note": None}
+        if item.get("duplicate_of"):   # reopening a duplicate takes it out of the merge
+            reopened["duplicate_of"] = None
+        return reopened
     return _apply(store, actor, "reopen", item_id, decide)
 
 
