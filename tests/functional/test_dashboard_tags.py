@@ -204,3 +204,13 @@ async def test_the_supervisors_screen_groups_by_tag(team_desk: Desk, dashboard) 
     rows = {str(groups.get_row_at(n)[0]): groups.get_row_at(n)[1]
             for n in range(groups.row_count)}
     assert rows == {"drugs": "1", "llangefni": "2", "(no tag)": str(len(seeded) - 2)}
+
+
+async def test_hash_and_space_type_into_the_search_box(team_desk: Desk, dashboard) -> None:
+    app, pilot = dashboard
+    team_desk.tag([team_desk.seeded[6]], ["scam"])
+    await pilot.press("slash", *"#scam royal", "enter")
+    await settle(pilot, app)
+    assert inbox(app).chosen.search == "#scam royal"
+    assert table(app).ids == [team_desk.seeded[6]] and table(app).marked_ids == []
+    assert not isinstance(app.screen, TagDialog)
