@@ -23,7 +23,7 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
     ("select", "select", "Mark", False, "Mark or unmark the row for a bulk action"),
     ("visual", "visual", "Visual", False, "Visual mode: marks follow the cursor (escape clears)"),
     ("merge", "merge", "Merge", False,
-     "Mark the marked rows as duplicates of the item under the cursor"),
+     "Merge the marked rows into the item under the cursor, as its duplicates"),
     ("search", "search", "Search", True, "Full-text search as you type"),
     ("urgent_only", "only('urgent')", "Urgent", False, "Show urgent items only"),
     ("mine", "only('mine')", "Mine", False, "Show my items only"),
