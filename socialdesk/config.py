@@ -38,7 +38,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "toggle_sidebar": "f", "refresh": "f5", "view_todo": "1", "view_answered": "2",
     "view_closed": "3", "view_all": "4", "supervisor": "s", "posts": "t", "past_sla": "b",
     "notices": "N", "reply_library": "R", "snooze": "w", "note": "at", "view_mentioned": "5",
-    "view_snoozed": "6", "handover": "H",
+    "view_snoozed": "6", "handover": "H", "tag": "number_sign", "select": "space", "visual": "v",
+    "merge": "x",
 }
 #: Textual key names; a capital letter is that letter with shift ("R" is shift+r).
 _KEY = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")
@@ -150,6 +151,61 @@ class OutOfHoursConfig:
 
 
 @dataclass(frozen=True)
+class Tag:
+    """One tag officers may put on items: its name (what is stored and typed, e.g. "scam",
+    "road-safety", "holyhead") and its English and Welsh labels."""
+
+    name: str
+    en: str
+    cy: str
+
+    @property
+    def label(self) -> str:
+        """Both labels, as shown ("Holyhead / Caergybi"; once when they are the same)."""
+        return self.en if self.en == self.cy else f"{self.en} / {self.cy}"
+
+
+#: The default tags (the bundled config/socialdesk.toml lists the same): topics, then the
+#: island's towns and wards.
+DEFAULT_TAGS: tuple[Tag, ...] = tuple(Tag(*entry) for entry in (
+    ("asb", "ASB", "YGG"), ("scam", "Scam", "Sgam"), ("drugs", "Drugs", "Cyffuriau"),
+    ("road-safety", "Road safety", "Diogelwch ffyrdd"), ("burglary", "Burglary", "Byrgleriaeth"),
+    ("vehicle-crime", "Vehicle crime", "Troseddau cerbydau"), ("fraud", "Fraud", "Twyll"),
+    ("missing-person", "Missing person", "Person ar goll"), ("welfare", "Welfare", "Lles"),
+    ("hate-crime", "Hate crime", "Trosedd casineb"),
+    ("wildlife-rural", "Wildlife / rural", "Bywyd gwyllt / gwledig"),
+    ("holyhead", "Holyhead", "Caergybi"), ("llangefni", "Llangefni", "Llangefni"),
+    ("amlwch", "Amlwch", "Amlwch"), ("benllech", "Benllech", "Benllech"),
+    ("beaumaris", "Beaumaris", "Biwmares"), ("menai-bridge", "Menai Bridge", "Porthaethwy"),
+    ("rhosneigr", "Rhosneigr", "Rhosneigr"), ("cemaes", "Cemaes", "Cemaes"),
+    ("valley", "Valley", "Y Fali"), ("newborough", "Newborough", "Niwbwrch"),
+    ("llanfairpwll", "Llanfairpwll", "Llanfairpwll"),
+))
+TAG_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,29}")
+
+
+@dataclass(frozen=True)
+class TagsConfig:
+    """[tags]: the tags officers may put on items (a configurable list)."""
+
+    tags: tuple[Tag, ...] = DEFAULT_TAGS
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The tag names, in the configured order."""
+        return tuple(tag.name for tag in self.tags)
+
+    def find(self, typed: str) -> Tag | None:
+        """The tag a person typed: its name ("road-safety", "#scam") or either label, in any
+        case ("Caergybi", "road safety"); None when there is no such tag."""
+        wanted = " ".join(typed.strip().lstrip("#").lower().replace("-", " ").split())
+        for tag in self.tags:
+            if wanted in (tag.name.replace("-", " "), tag.en.lower(), tag.cy.lower()):
+                return tag
+        return None
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration."""
 
@@ -166,6 +222,7 @@ class Config:
     alerts: AlertsConfig = AlertsConfig()
     out_of_hours: OutOfHoursConfig = OutOfHoursConfig()
     keys: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_KEYS))
+    tags: TagsConfig = TagsConfig()
 
 
 class _Section:
@@ -390,8 +447,31 @@ def _keys(s: _Section) -> dict[str, str]:
             for name, default in DEFAULT_KEYS.items()}
 
 
+def _tags(s: _Section) -> TagsConfig:
+    s.only(("list",))
+    entries = s.table.get("list")
+    if entries is None:
+        return TagsConfig()
+    allowed = 'a list of tags like { name = "scam", en = "Scam", cy = "Sgam" }'
+    if not isinstance(entries, list) or not entries:
+        s.fail(f"[tags] list must be {allowed}, got {_show(entries)}")
+    tags: list[Tag] = []
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) != {"name", "en", "cy"} or \
+                not all(isinstance(v, str) and v.strip() for v in entry.values()):
+            s.fail(f"[tags] list must be {allowed} (name, en and cy, nothing else), "
+                   f"got {_show(entry)}")
+        if not TAG_NAME.fullmatch(entry["name"]):
+            s.fail(f"[tags] name must be lower-case letters, digits and hyphens (at most 30), "
+                   f"like \"road-safety\", got {_show(entry['name'])}")
+        if entry["name"] in {t.name for t in tags}:
+            s.fail(f"[tags] list names the tag {_show(entry['name'])} twice")
+        tags.append(Tag(entry["name"], entry["en"].strip(), entry["cy"].strip()))
+    return TagsConfig(tuple(tags))
+
+
 SECTIONS = ("team", "page", "database", "staffed_hours", "sla", "members", "access",
-            "retention", "posts", "model", "alerts", "out_of_hours", "keys")
+            "retention", "posts", "model", "alerts", "out_of_hours", "keys", "tags")
 
 
 def parse_config(data: dict[str, Any], source: Path) -> Config:
@@ -427,6 +507,7 @@ def parse_config(data: dict[str, Any], source: Path) -> Config:
         alerts=_alerts(section("alerts")),
         out_of_hours=_out_of_hours(section("out_of_hours")),
         keys=_keys(section("keys")),
+        tags=_tags(section("tags")),
     )
 
 

@@ -6,6 +6,7 @@ One module per group of commands (like pip's commands package), every command th
 - :mod:`.setup` — locate, config check
 - :mod:`.inbox` — import, reply, hide, outbox
 - :mod:`.followup` — snooze, unsnooze, note, handover
+- :mod:`.tags` — tag, untag, tags, close, assign, merge (one item or several)
 - :mod:`.page` — sync, worker, fake-page
 - :mod:`.model` — classify, train, eval
 - :mod:`.safety_posts` — posts (one sub-command per action)
@@ -36,13 +37,15 @@ from socialdesk.cli import (
     safety_posts,
     setup,
     supervisor,
+    tags,
     team,
 )
 from socialdesk.cli.base import Command, global_options
 from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
-GROUPS = (demo, setup, inbox, followup, page, supervisor, team, safety_posts, replies, model)
+GROUPS = (demo, setup, inbox, tags, followup, page, supervisor, team, safety_posts, replies,
+          model)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -56,7 +56,8 @@ def print_report(report: Report) -> None:
     say(HEADER)
     say(_row(report.overall))
     for dimension, groups in report.groups.items():
-        say(f"\nby {dimension}")
+        say(f"\nby {dimension}" + (" (an item with two tags counts in both groups)"
+                                   if dimension == "tag" else ""))
         for group in groups:
             say(_row(group))
     say(f"\n{report.parity.text}")
@@ -84,7 +85,7 @@ class ReportCommand(Command):
     """Response times and SLA."""
 
     name = "report"
-    summary = "response times: first response, SLA, by category/officer/language/week"
+    summary = "response times: first response, SLA, by category/officer/language/week/tag"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         """The window, the groupings, and the output form."""

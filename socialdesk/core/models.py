@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -152,6 +153,18 @@ class InboxFilter:
     search: str = ""
     #: only open items whose first response was due and has not come (the "past SLA now" list)
     past_sla: bool = False
+    tag: str | None = None            # a tag name (items carrying it)
+
+
+#: A tag typed in the search box: "#scam" or "tag:scam".
+_TAG_TERM = re.compile(r"(?:(?<=\s)|^)(?:#|tag:)([\w-]+)", re.IGNORECASE)
+
+
+def split_tag_terms(search: str) -> tuple[str, list[str]]:
+    """The search text without its tag terms, and the tag names they ask for (lower case):
+    "#scam caergybi" → ("caergybi", ["scam"]). Every tag named must be on the item."""
+    tags = [match.lower() for match in _TAG_TERM.findall(search)]
+    return " ".join(_TAG_TERM.sub(" ", search).split()), tags
 
 
 def urgent_key(urgent: object) -> str:
@@ -170,6 +183,8 @@ class FacetCounts:
     kind: dict[str, int]
     owner: dict[str, int]
     total: int
+    #: items carrying each tag (an item with two tags counts under both)
+    tag: dict[str, int] = field(default_factory=dict)
 
     def get(self, dimension: str, value: str) -> int:
         """The count for one choice (0 when none)."""

@@ -9,6 +9,7 @@ from textual.message import Message
 from socialdesk.core.desk.events import JobEvent, ModelState, SyncView
 from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter, Notice
 from socialdesk.core.triage.actions import Undo
+from socialdesk.core.triage.tags import BatchUndo
 
 
 class InboxLoaded(Message):
@@ -40,7 +41,7 @@ class DetailLoaded(Message):
 class ActionDone(Message):
     """An officer's action was written (with how to undo it, if it can be)."""
 
-    def __init__(self, summary: str, undo: Undo | None) -> None:
+    def __init__(self, summary: str, undo: Undo | BatchUndo | None) -> None:
         super().__init__()
         self.summary, self.undo = summary, undo
 

@@ -228,3 +228,36 @@ def test_handover_modal_at_sign_in(snap_compare, snap_desk: Desk, size) -> None:
                             "asked for Saturday.\nNothing urgent open.")
     with time_machine.travel(NOW, tick=True):
         assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_ready)
+
+
+async def _tagged_with_marks(pilot) -> None:
+    """Two tagged items, three rows marked in visual mode (the cursor on the third)."""
+    await settle(pilot, pilot.app)
+    desk = pilot.app.screen.desk
+    table = pilot.app.screen.query_one(InboxTable)
+    desk.tag([table.ids[1]], ["drugs", "menai-bridge"])
+    desk.tag([table.ids[2]], ["welfare"])
+    pilot.app.screen.reload()
+    await settle(pilot, pilot.app)
+    table.focus()
+    table.set_cursor(1)
+    await pilot.press("v", "down", "down")
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_inbox_with_marked_rows(snap_compare, snap_desk: Desk, size) -> None:
+    assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_tagged_with_marks)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_tag_dialog(snap_compare, snap_desk: Desk, size) -> None:
+    async def open_tags(pilot) -> None:
+        await settle(pilot, pilot.app)
+        table = pilot.app.screen.query_one(InboxTable)
+        table.set_cursor(1)      # the Welsh message: drugs … ym Mhorthaethwy
+        await settle(pilot, pilot.app)
+        await pilot.press("number_sign")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=open_tags)

@@ -11,8 +11,11 @@ For every public item created in the window:
   "pending" and left out of the share. Items closed as "no reply needed" without any reply are
   counted apart and take no part in FRT or SLA.
 
-Each figure is count, median and p90, overall and by category, urgent, officer, language, kind
-and week, and every group keeps its item ids so that a figure drills down to its items.
+Each figure is count, median and p90, overall and by category, urgent, officer, language, kind,
+week and tag, and every group keeps its item ids so that a figure drills down to its items.
+
+By tag, an item with two tags counts in both groups (so the groups add up to more than the
+total), and items with no tag form the "(no tag)" group.
 """
 
 from __future__ import annotations
@@ -39,9 +42,12 @@ from socialdesk.core.store.reports import (
     MISSED,
     past_sla_now,
     report_rows,
+    tag_pairs,
 )
 
-DIMENSIONS = ("category", "urgent", "officer", "language", "kind", "week")
+DIMENSIONS = ("category", "urgent", "officer", "language", "kind", "week", "tag")
+#: The tag group of items that carry no tag.
+NO_TAG = "(no tag)"
 #: Welsh is slower when its median FRT exceeds English's by more than this share …
 PARITY_TOLERANCE = 0.10
 #: … or when its share answered within SLA is lower by more than this many points.
@@ -236,13 +242,33 @@ def group_stats(table: ItemTable, dimension: str) -> list[GroupStats]:
     return sorted(groups, key=lambda g: g.key)
 
 
+def tag_groups(store: Store, table: ItemTable, since: datetime | None,
+               until: datetime | None) -> list[GroupStats]:
+    """One GroupStats per tag (an item with two tags is in both), then "(no tag)"."""
+    pair_ids, labels, pair_codes = tag_pairs(store, since, until)
+    order = np.argsort(table.ids, kind="stable")
+    found = np.searchsorted(table.ids[order], pair_ids)
+    known = found < table.ids.size
+    known[known] = table.ids[order][found[known]] == pair_ids[known]
+    positions, codes = order[found[known]], pair_codes[known]
+    groups = [summarise(label, table, np.sort(positions[codes == n]))
+              for n, label in enumerate(labels)]
+    untagged = np.ones(table.ids.size, dtype=bool)
+    untagged[positions] = False
+    untagged = np.flatnonzero(untagged)
+    if untagged.size:
+        groups.append(summarise(NO_TAG, table, untagged))
+    return [g for g in groups if g.count]
+
+
 def build_report(store: Store, config: Config, since: datetime | None = None,
                  until: datetime | None = None, now: datetime | None = None,
                  by: Iterable[str] = DIMENSIONS) -> Report:
     """The supervisor's report for a window (all time when no bounds are given)."""
     now = now or datetime.now(UTC)
     table = item_table(store, config, since, until, now)
-    groups = {dimension: group_stats(table, dimension) for dimension in by}
+    groups = {dimension: tag_groups(store, table, since, until) if dimension == "tag"
+              else group_stats(table, dimension) for dimension in by}
     past = past_sla_now(store, to_iso(now))
     by_language = {g.key: g for g in groups.get("language") or group_stats(table, "language")}
     rows, head = chain_head(store)

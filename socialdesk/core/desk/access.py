@@ -45,6 +45,8 @@ class Permission(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     UNDO = "undo"
+    TAG = "tag"
+    MERGE = "mark duplicates"
     REPLY = "reply"
     PRIVATE_REPLY = "private reply"
     MESSAGE = "message"

@@ -33,6 +33,7 @@ from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
 from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter, to_iso, utc_now
 from socialdesk.core.outbox import sender as outbox
 from socialdesk.core.store import Store, inbox, settings
+from socialdesk.core.store import tags as item_tags
 from socialdesk.core.store.audit_log import chain_head
 from socialdesk.core.store.cursors import SyncState, get_state
 from socialdesk.core.store.items import find_item_id, items_by_platform_ids
@@ -40,6 +41,8 @@ from socialdesk.core.store.outbox import entry_status, newest_entries, open_item
 from socialdesk.core.store.settings import DEMO, write_setting
 from socialdesk.core.triage import actions as triage
 from socialdesk.core.triage import replies
+from socialdesk.core.triage import tags as tagging
+from socialdesk.core.triage.tag_hints import suggest_tags
 from socialdesk.errors import UserError
 
 
@@ -269,8 +272,67 @@ class Desk:
         return inbox.desk_counts(self.store, self.actor)
 
     def item_detail(self, item_id: int) -> dict[str, object] | None:
-        """An item with its post, thread, outbox entries and history."""
-        return inbox.item_detail(self.store, item_id)
+        """An item with its post, thread, outbox entries and history, its tags and the tags
+        its text suggests (``suggested_tags``: shown for an officer to accept, never
+        stored)."""
+        item = inbox.item_detail(self.store, item_id)
+        if item is not None:
+            item["tags"] = item_tags.tags_of(self.store, [item_id]).get(item_id, [])
+            item["suggested_tags"] = suggest_tags(str(item.get("text") or ""),
+                                                  self.config.tags, set(item["tags"]))
+            item["duplicates"] = item_tags.duplicates_of(self.store, item_id)
+        return item
+
+    # ── tags and bulk actions ────────────────────────────────────────────────────────────
+
+    def tags_in_use(self) -> dict[str, int]:
+        """How many public items carry each tag (configured tags with none included)."""
+        counts = item_tags.tag_counts(self.store)
+        return {**{name: 0 for name in self.config.tags.names}, **counts}
+
+    def suggested_tags(self, item_id: int) -> list[str]:
+        """The tags an item's text suggests that it does not carry yet (nothing is stored)."""
+        item = self.item_detail(item_id)
+        return list(item["suggested_tags"]) if item else []  # type: ignore[call-overload]
+
+    def suggest_tags(self, texts: Iterable[str]) -> list[str]:
+        """The tags any of these texts suggests, in the configured order (nothing stored)."""
+        found = {name for text in texts for name in suggest_tags(text, self.config.tags)}
+        return [name for name in self.config.tags.names if name in found]
+
+    def tag(self, item_ids: Sequence[int], tags: Sequence[str]) -> tagging.BatchUndo:
+        """Put tags on one or several items (names or either label of a configured tag; an
+        unknown one is refused in one sentence). One transaction, one undo."""
+        self.require(access.Permission.TAG)
+        names = tagging.resolve_tags(self.config.tags, tags)
+        return tagging.tag_items(self.store, self.actor, item_ids, names)
+
+    def untag(self, item_ids: Sequence[int], tags: Sequence[str]) -> tagging.BatchUndo:
+        """Take tags off one or several items."""
+        self.require(access.Permission.TAG)
+        names = tagging.resolve_tags(self.config.tags, tags, removing=True)
+        return tagging.untag_items(self.store, self.actor, item_ids, names)
+
+    def close_items(self, item_ids: Sequence[int], reason: str, note: str = ""
+                    ) -> tagging.BatchUndo:
+        """Close several items with one reason (items that cannot be closed are skipped and
+        named in ``skipped``)."""
+        self.require(access.Permission.CLOSE)
+        return tagging.close_many(self.store, self.actor, item_ids, reason, note)
+
+    def assign_items(self, item_ids: Sequence[int], officer: str) -> tagging.BatchUndo:
+        """Give several items to a member of the team (supervisors only)."""
+        self.require(access.Permission.ASSIGN)
+        if officer not in self.team.members():
+            raise triage.ActionRefused(f"{officer} is not a member of this desk "
+                                       "(socialdesk members list).")
+        return tagging.assign_many(self.store, self.actor, item_ids, officer)
+
+    def merge(self, primary: int, duplicates: Sequence[int]) -> tagging.BatchUndo:
+        """Mark items as duplicates of ``primary`` (see
+        :func:`socialdesk.core.triage.tags.merge_duplicates`)."""
+        self.require(access.Permission.MERGE)
+        return tagging.merge_duplicates(self.store, self.actor, primary, duplicates)
 
     def claim(self, item_id: int) -> triage.Undo:
         """Take an item; refused with the holder's name when someone else has it."""
@@ -342,11 +404,15 @@ class Desk:
         """An internal note on an item; @mentioned members are notified."""
         return self.followup.add_note(item_id, text)
 
-    def undo(self, record: triage.Undo) -> str:
+    def undo(self, record: triage.Undo | tagging.BatchUndo) -> str:
         """Reverse an action while it is still safe (refused with the reason otherwise);
         returns what was done. A hide that has gone to the page is undone by showing the
-        comment again (an unhide is queued)."""
+        comment again (an unhide is queued). A bulk action is undone whole, or not at all."""
         self.require("undo")
+        if isinstance(record, tagging.BatchUndo):
+            tagging.undo_batch(self.store, self.actor, record)
+            self.fill_due_times()
+            return f"Undone: {record.describe()}."
         if record.action == outbox.Action.HIDE.value and record.outbox_id is not None and \
                 entry_status(self.store, record.outbox_id) != "queued":
             self.queue_answer(record.item_id, outbox.Action.UNHIDE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from socialdesk.core.models import (
@@ -17,6 +18,7 @@ from socialdesk.core.models import (
     DeskCounts,
     FacetCounts,
     InboxFilter,
+    split_tag_terms,
     to_iso,
     urgent_key,
     utc_now,
@@ -62,8 +64,11 @@ GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
 ROW_COLUMNS = (
     "id, created_at, kind, category, urgent, language, author_name, substr(text, 1, 300) as "
     "text, status, assignee, sla_due_at, first_response_at, deleted_at, confidence, "
-    "model_version, purged_at, attachments"
+    "model_version, purged_at, attachments, (select group_concat(tag, ' ') from (select tag "
+    "from item_tags where item_tags.item_id = items.id order by tag)) as tags"
 )
+#: Items carrying a tag (the tag filter, and "#scam" / "tag:scam" in the search box).
+TAGGED = "id in (select item_id from item_tags where tag = ?)"
 
 
 def where_clause(chosen: InboxFilter, actor: str,
@@ -102,7 +107,11 @@ def where_clause(chosen: InboxFilter, actor: str,
     if chosen.past_sla:
         parts.append(PAST_SLA)
         params.append(to_iso(utc_now()))
-    query = fts_query(chosen.search)
+    text, tags = split_tag_terms(chosen.search)
+    for tag in [*([chosen.tag] if chosen.tag else []), *tags]:
+        parts.append(TAGGED)
+        params.append(tag)
+    query = fts_query(text)
     if query:
         parts.append("id in (select rowid from items_fts where items_fts match ?)")
         params.append(query)
@@ -209,7 +218,8 @@ def facet_counts(store: Store, chosen: InboxFilter, actor: str) -> FacetCounts:
 
     One grouped scan (a few hundred groups at most) instead of a query per choice.
     """
-    search_only = InboxFilter(view="all", search=chosen.search, past_sla=chosen.past_sla)
+    search_only = InboxFilter(view="all", search=chosen.search, past_sla=chosen.past_sla,
+                              tag=chosen.tag)
     where, params = where_clause(search_only, actor)
     groups = _groups(store, where, params, actor)
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
@@ -221,7 +231,23 @@ def facet_counts(store: Store, chosen: InboxFilter, actor: str) -> FacetCounts:
             if _matches(chosen, dimension, group, actor):
                 for value in _group_value(dimension, group, actor):
                     counts[dimension][value] += group["n"]
-    return FacetCounts(total=total, **{name: dict(c) for name, c in counts.items()})
+    return FacetCounts(total=total, tag=tag_counts(store, chosen, actor),
+                       **{name: dict(c) for name, c in counts.items()})
+
+
+def tag_counts(store: Store, chosen: InboxFilter, actor: str) -> dict[str, int]:
+    """How many items each tag would show, given every other choice of the filter (an item
+    with two tags counts under both).
+
+    Driven by the item_tags rows (one primary-key lookup each), so a desk with few tags pays
+    next to nothing: 100,000 items, no tags: 0.1 ms instead of 50 ms for a scan of the filter.
+    """
+    if store.conn.execute("select 1 from item_tags limit 1").fetchone() is None:
+        return {}
+    where, params = where_clause(replace(chosen, tag=None), actor)
+    return {tag: n for tag, n in store.conn.execute(
+        "select item_tags.tag, count(*) from item_tags cross join items on items.id = "
+        f"item_tags.item_id where {where} group by item_tags.tag", params)}
 
 
 def item_detail(store: Store, item_id: int) -> dict[str, Any] | None:

@@ -245,12 +245,25 @@ def _v10_snooze_handover(db: sqlite_utils.Database) -> None:
         pk="id", not_null={"author", "at", "text"})
 
 
+def _v11_tags(db: sqlite_utils.Database) -> None:
+    """Officers' tags on items (one row per item and tag, indexed by tag for the filter and
+    the report by tag), and the item a duplicate was merged into."""
+    db.table("item_tags").create(
+        {"item_id": int, "tag": str, "added_by": str, "added_at": str},
+        pk=("item_id", "tag"), foreign_keys=[("item_id", "items", "id")],
+        not_null={"item_id", "tag"})
+    db.execute("CREATE INDEX idx_item_tags_tag ON item_tags (tag, item_id)")
+    db.table("items").add_column("duplicate_of", int)
+    db.execute("CREATE INDEX idx_items_duplicate_of ON items (duplicate_of) "
+               "WHERE duplicate_of IS NOT NULL")
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
 MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v4_close_notes_and_urgent_clock, _v5_team,
                                _v6_gone_posts_and_first_attempts, _v7_notifications,
-                               _v8_reply_library, _v9_media, _v10_snooze_handover]
+                               _v8_reply_library, _v9_media, _v10_snooze_handover, _v11_tags]
 
 LATEST_VERSION = len(MIGRATIONS)

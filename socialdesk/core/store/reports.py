@@ -48,9 +48,7 @@ def officer_names(store: Store) -> list[str]:
     return [*sorted(name for name in found if name), "(nobody)", "(other)"]
 
 
-def report_rows(store: Store, since: datetime | None, until: datetime | None,
-                now: datetime) -> ReportRows:
-    """Every public item created in [since, until) with its times and SLA verdict at ``now``."""
+def _window(since: datetime | None, until: datetime | None) -> tuple[str, list[str]]:
     window, params = "", []
     if since:
         window += " and created_at >= ?"
@@ -58,6 +56,30 @@ def report_rows(store: Store, since: datetime | None, until: datetime | None,
     if until:
         window += " and created_at < ?"
         params.append(to_iso(until))
+    return window, params
+
+
+def tag_pairs(store: Store, since: datetime | None, until: datetime | None
+              ) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """(item ids, tag labels, tag code per pair) of the tagged public items created in
+    [since, until): one row per item and tag, read from the small item_tags table joined to
+    items by primary key (the untagged majority of items is never touched)."""
+    window, params = _window(since, until)
+    # CROSS JOIN keeps item_tags outside: one primary-key lookup per tag row, instead of a
+    # walk over every item looking each up in item_tags (500,000 items: 0.5 → 0.1 s).
+    rows = store.conn.execute(
+        "select item_tags.item_id, item_tags.tag from item_tags cross join items on items.id "
+        f"= item_tags.item_id where items.from_page = 0 {window}", params).fetchall()
+    labels = sorted({tag for _, tag in rows})
+    code = {tag: n for n, tag in enumerate(labels)}
+    return (np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)), labels,
+            np.fromiter((code[r[1]] for r in rows), dtype=np.int64, count=len(rows)))
+
+
+def report_rows(store: Store, since: datetime | None, until: datetime | None,
+                now: datetime) -> ReportRows:
+    """Every public item created in [since, until) with its times and SLA verdict at ``now``."""
+    window, params = _window(since, until)
     officers = officer_names(store)
     category, p_cat = _case("coalesce(category, 'unclassified')", CATEGORIES)
     language, p_lang = _case("coalesce(language, 'unknown')", LANGUAGES)

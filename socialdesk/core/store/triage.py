@@ -10,7 +10,7 @@ from socialdesk.core.store.db import Store, as_dicts
 #: The columns a triage action may change (and undo restores).
 TRIAGE_FIELDS = ("status", "assignee", "claimed_at", "category", "urgent", "closed_at",
                  "close_reason", "close_note", "sla_due_at", "snoozed_until", "snoozed_by",
-                 "snooze_note", "snoozed_at")
+                 "snooze_note", "snoozed_at", "duplicate_of")
 
 
 def triage_fields(store: Store, item_id: int) -> dict[str, Any] | None:

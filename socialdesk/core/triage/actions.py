@@ -173,7 +173,11 @@ def reopen(store: Store, actor: str, item_id: int) -> Undo:
             raise ActionRefused(f"Item {item_id} is not closed.")
         status = (Status.ANSWERED if item["first_response_at"] else
                   Status.CLAIMED if item["assignee"] else Status.NEW).value
-        return {"status": status, "closed_at": None, "close_reason": None, "close_note": None}
+        reopened = {"status": status, "closed_at": None, "close_reason": None,
+                    "close_note": None}
+        if item.get("duplicate_of"):   # reopening a duplicate takes it out of the merge
+            reopened["duplicate_of"] = None
+        return reopened
     return _apply(store, actor, "reopen", item_id, decide)
 
 
@@ -273,6 +277,13 @@ def describe_history(action: str, payload: str, zone: ZoneInfo | None = None) ->
     if action == "note" and isinstance(data, dict):
         mentioned = data.get("mentions") or []
         return "note" + (f" mentioning {', '.join(map(str, mentioned))}" if mentioned else "")
+    if action in ("tag", "untag") and isinstance(data, dict):
+        verb = "tagged" if action == "tag" else "untagged"
+        return f"{verb} {' '.join('#' + str(t) for t in data.get('tags', []))}"
+    if action == "merge" and isinstance(data, dict):
+        return f"merged {', '.join('#' + str(i) for i in data.get('merged', []))}"
+    if action == "duplicate" and isinstance(data, dict):
+        return f"duplicate of #{data.get('of')} (closed)"
     if action == "covered" and isinstance(data, dict):
         return f"covered by the answer to #{data.get('by')}"
     if action == "acknowledged":

@@ -26,12 +26,13 @@ from socialdesk.config import DEFAULT_KEYS
 from socialdesk.core.desk import Desk
 from socialdesk.core.models import InboxFilter, Notice, to_iso, utc_now
 from socialdesk.core.triage.actions import Undo
+from socialdesk.core.triage.tags import BatchUndo
 from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.dialogs.choice import WideChoiceDialog
 from socialdesk.ui.dialogs.handover import HandoverDialog
 from socialdesk.ui.format import full_time
 from socialdesk.ui.messages import DetailLoaded, InboxLoaded
-from socialdesk.ui.screens.item_actions import ItemActions
+from socialdesk.ui.screens.bulk_actions import BulkActions
 from socialdesk.ui.widgets.banner import UrgentBanner
 from socialdesk.ui.widgets.detail import DetailPane
 from socialdesk.ui.widgets.inbox_table import InboxHeader, InboxTable
@@ -49,7 +50,7 @@ NOTICE_TITLES = {"sla_soon": "SLA soon", "sla_passed": "SLA passed", "escalated"
                  "mention": "Mentioned", "snooze_back": "Back from snooze"}
 
 
-class InboxScreen(ItemActions):
+class InboxScreen(BulkActions):
     """The officers' triage inbox."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -63,7 +64,7 @@ class InboxScreen(ItemActions):
         self.desk = desk
         self.clock = clock
         self.chosen = InboxFilter()
-        self.undo_stack: list[Undo] = []
+        self.undo_stack: list[Undo | BatchUndo] = []
         self.known_urgent: set[int] | None = None
         self._data_version: int | None = None
         self._detail_id: int | None = None
@@ -74,6 +75,7 @@ class InboxScreen(ItemActions):
         self._notice_after: int | None = None
         #: when the next snoozed item is back in To do (a reload then shows it)
         self._snooze_back: str | None = None
+        self._shown = 0
 
     def compose(self) -> ComposeResult:
         """Header, banner, search, sidebar + table + detail, status bar, footer."""
@@ -81,7 +83,7 @@ class InboxScreen(ItemActions):
         yield Header()
         yield UrgentBanner(id="banner")
         with Horizontal(id="body"):
-            yield FilterSidebar(id="sidebar")
+            yield FilterSidebar(self.desk.config.tags.names, id="sidebar")
             with Vertical(id="main"):
                 yield Input(placeholder="Search text and names (/)", id="search")
                 yield Static(id="filter-note")
@@ -159,7 +161,8 @@ class InboxScreen(ItemActions):
         self._announce_urgent(set(message.desk.open_urgent_ids))
         self._announce_notices(*message.notices)
         self._snooze_back = message.snooze_back
-        self.sub_title = f"inbox · {message.counts.total:,} shown"
+        self._shown = message.counts.total
+        self.note_selection()
         self._note_filters()
         if table.selected_id is not None:
             self.load_detail(table.selected_id)
@@ -258,8 +261,18 @@ class InboxScreen(ItemActions):
         self.query_one("#search", Input).focus()
 
     def action_focus_table(self) -> None:
-        """Back to the list."""
+        """Escape: unmark the marked rows if any, and back to the list."""
+        self.unmark_all()
         self.query_one(InboxTable).focus()
+
+    def note_selection(self) -> None:
+        """The header: how many items the list shows, and how many rows are marked."""
+        table = self.query_one(InboxTable)
+        marked = len(table.marked_ids)
+        mode = " (visual)" if table.visual else ""
+        selection = f" · {marked} marked{mode}" if marked or mode else ""
+        # the marks first: at 80 columns the end of the header is cut off
+        self.sub_title = f"inbox{selection} · {self._shown:,} shown"
 
     def action_view(self, view: str) -> None:
         """Switch the status view."""

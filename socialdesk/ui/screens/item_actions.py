@@ -16,6 +16,7 @@ from socialdesk.core.models import ANSWERED, CLOSE_REASONS, NOTE_REQUIRED, to_is
 from socialdesk.core.outbox.sender import Action
 from socialdesk.core.triage.actions import Undo
 from socialdesk.core.triage.reply_library import ReplyChoices
+from socialdesk.core.triage.tags import BatchUndo
 from socialdesk.core.triage.when import show_when
 from socialdesk.ui.dialogs.ask import AskDialog
 from socialdesk.ui.dialogs.choice import ChoiceDialog
@@ -33,7 +34,7 @@ class ItemActions(DeskScreen):
     """What an officer does to the selected item; every action runs in a worker."""
 
     desk: Desk
-    undo_stack: list[Undo]
+    undo_stack: list[Undo | BatchUndo]
 
     def reload(self) -> None:
         """Read the list again (the inbox screen does)."""
@@ -53,7 +54,8 @@ class ItemActions(DeskScreen):
         return item
 
     @work(thread=True, group="actions", exit_on_error=False)
-    def act(self, summary: str, work_fn: Callable[[], Undo | str | None]) -> None:
+    def act(self, summary: str,
+            work_fn: Callable[[], Undo | BatchUndo | str | None]) -> None:
         """Worker: run one action (it may wait for another process's lock); errors become
         notifications through the app's worker hub. An action that says what it did (a
         string) is announced in its own words."""
@@ -66,10 +68,19 @@ class ItemActions(DeskScreen):
 
     @on(ActionDone)
     def action_done(self, message: ActionDone) -> None:
-        """Remember how to undo, say what happened, reload."""
-        if message.undo is not None and (message.undo.after or message.undo.outbox_id):
-            self.undo_stack.append(message.undo)
-        self.notify(message.summary, markup=False, timeout=4)
+        """Remember how to undo, say what happened (and which items a bulk action skipped),
+        reload."""
+        record = message.undo
+        summary = message.summary
+        if isinstance(record, BatchUndo):
+            if record.changed:
+                self.undo_stack.append(record)
+                self.query_one(InboxTable).clear_marks()   # done: the marks have served
+            if record.skipped:
+                summary = f"{summary} {record.skipped}"
+        elif record is not None and (record.after or record.outbox_id):
+            self.undo_stack.append(record)
+        self.notify(summary, markup=False, timeout=6 if summary != message.summary else 4)
         self.reload()
 
     def action_claim(self) -> None:
@@ -263,6 +274,6 @@ class ItemActions(DeskScreen):
             self.notify("Nothing to undo.", markup=False)
             return
         record = self.undo_stack.pop()
-
-        self.act(f"Undone: {record.action} of #{record.item_id}.",
-                 lambda: self.desk.undo(record))
+        what = record.describe() if isinstance(record, BatchUndo) else \
+            f"{record.action} of #{record.item_id}"
+        self.act(f"Undone: {what}.", lambda: self.desk.undo(record))

@@ -56,7 +56,8 @@ class SupervisorScreen(DeskScreen):
         Binding("escape", "app.pop_screen", "Inbox", id="supervisor.back",
                 tooltip="Back to the inbox"),
         Binding("b", "next_dimension", "Group by", id="supervisor.group_by",
-                tooltip="Group the figures by category, urgency, officer, language, kind, week"),
+                tooltip="Group the figures by category, urgency, officer, language, kind, week, "
+                        "tag"),
         Binding("w", "next_window", "Period", id="supervisor.period",
                 tooltip="The period: the last 4, 12 or 52 weeks, or all time"),
         Binding("p", "past_sla", "Past SLA", id="supervisor.past_sla",
@@ -182,7 +183,8 @@ class SupervisorScreen(DeskScreen):
                           *times, share_text(group), f"{group.no_reply_needed:,}",
                           f"{group.answered_elsewhere:,}",
                           key=group.key)
-        self.sub_title = f"supervisor · {self._period()} · by {self.dimension}"
+        both = " (an item with two tags counts in both)" if self.dimension == "tag" else ""
+        self.sub_title = f"supervisor · {self._period()} · by {self.dimension}{both}"
 
     # ── drill-down ───────────────────────────────────────────────────────────────────────
 

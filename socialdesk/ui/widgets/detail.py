@@ -47,6 +47,7 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
     out.append("\n")
     out.append_text(_snoozed(item, zone))
     out.append_text(_classification(item))
+    out.append_text(_tags(item))
     attachments = attachments_from_json(item.get("attachments"))
     out.append_text(_heading("Message"))
     if item.get("text"):
@@ -110,6 +111,24 @@ def _notes(item: dict[str, Any], zone: ZoneInfo) -> Text:
         out.append_text(user_text(note["text"]) if note["text"]
                         else Text("(removed: past the retention period)", style="dim italic"))
         out.append("\n")
+    return out
+
+
+def _tags(item: dict[str, Any]) -> Text:
+    """The item's tags, the tags its text suggests (not applied: an officer accepts them),
+    and what it was merged with."""
+    out = Text()
+    if item.get("tags"):
+        out.append("\ntags: ", style="bold")
+        out.append(" ".join(f"#{tag}" for tag in item["tags"]), style="bold yellow")
+    if item.get("suggested_tags"):
+        out.append("\nsuggested tags (not applied; # to tag): ", style="dim")
+        out.append(" ".join(f"#{tag}" for tag in item["suggested_tags"]), style="dim italic")
+    if item.get("duplicate_of"):
+        out.append(f"\nduplicate of #{item['duplicate_of']}", style="italic")
+    if item.get("duplicates"):
+        out.append("\nmerged duplicates: " + ", ".join(f"#{i}" for i in item["duplicates"]),
+                   style="italic")
     return out
 
 

@@ -61,6 +61,8 @@ GAP = 1
 URGENT_ROW = Style(bgcolor="#5f0000", color="white", bold=True)
 CLOSED_ROW = Style(dim=True)
 CATEGORY_STYLE = {"report": "bold cyan", "concern": "bold magenta", "chat": "green"}
+MARKED_ROW = Style(bgcolor="#1f3f5f")
+MARK = "▌"
 KIND_LABEL = {"comment": "cmt", "message": "msg"}
 LANGUAGE_LABEL = {"en": "en", "cy": "cy", "mixed": "mix"}
 
@@ -119,6 +121,10 @@ class InboxTable(ScrollView, can_focus=True):
         self.zone = zone
         self.clock = clock
         self.ids: list[int] = []
+        #: the rows marked for a bulk action (space, or visual mode), by item id
+        self.marked: set[int] = set()
+        #: visual mode: the row it started on, and what was marked before it started
+        self._visual: tuple[int, frozenset[int]] | None = None
         self._rows: dict[int, Row] = {}
         self._row_console = Console(width=400, color_system="truecolor", legacy_windows=False)
 
@@ -138,6 +144,7 @@ class InboxTable(ScrollView, can_focus=True):
         keep, screen_row = self.selected_id, self.cursor - int(self.scroll_offset.y)
         at_top = int(self.scroll_offset.y) == 0
         self.ids = ids
+        self.marked &= set(ids)   # a mark never acts on an item out of sight
         self._rows.clear()
         self.virtual_size = Size(self.size.width, len(ids))
         if keep is not None and keep in ids:
@@ -151,6 +158,64 @@ class InboxTable(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, index - max(screen_row, 0)), animate=False, immediate=True)
         self.set_cursor(index, announce=keep != self.selected_id or keep is None)
         self.refresh()
+
+    # ── marking rows for a bulk action ───────────────────────────────────────────────────
+
+    class Marked(Message):
+        """The set of marked rows changed."""
+
+        def __init__(self, count: int, visual: bool) -> None:
+            super().__init__()
+            self.count, self.visual = count, visual
+
+    @property
+    def visual(self) -> bool:
+        """Whether visual mode is on (the marked rows follow the cursor)."""
+        return self._visual is not None
+
+    @property
+    def marked_ids(self) -> list[int]:
+        """The marked items still in the list, in list order."""
+        return [item_id for item_id in self.ids if item_id in self.marked]
+
+    def toggle_mark(self) -> None:
+        """Mark or unmark the row under the cursor (ends visual mode, keeping its marks)."""
+        item_id = self.selected_id
+        if item_id is None:
+            return
+        self._visual = None
+        self.marked ^= {item_id}
+        self._marks_changed()
+
+    def toggle_visual(self) -> None:
+        """Start visual mode at the cursor (the marks then follow it), or stop it."""
+        if self._visual is not None or self.selected_id is None:
+            self._visual = None
+        else:
+            self._visual = (self.selected_id, frozenset(self.marked))
+            self._follow_cursor()
+        self._marks_changed()
+
+    def clear_marks(self) -> bool:
+        """Unmark everything and leave visual mode; False when nothing was marked."""
+        had = bool(self.marked) or self._visual is not None
+        self.marked.clear()
+        self._visual = None
+        if had:
+            self._marks_changed()
+        return had
+
+    def _follow_cursor(self) -> None:
+        if self._visual is None or self.selected_id is None:
+            return
+        anchor, before = self._visual
+        start = self.ids.index(anchor) if anchor in self.ids else self.cursor
+        low, high = sorted((start, self.cursor))
+        self.marked = set(before) | set(self.ids[low:high + 1])
+
+    def _marks_changed(self) -> None:
+        self.refresh()
+        self.post_message(self.Marked(len(self.marked), self.visual))
 
     def row(self, item_id: int) -> Row | None:
         """The cached row of an item, fetching the visible window when it is missing."""
@@ -168,7 +233,11 @@ class InboxTable(ScrollView, can_focus=True):
     def set_cursor(self, index: int, announce: bool = True) -> None:
         """Move the cursor, scroll it into view and tell the screen."""
         index = max(0, min(index, len(self.ids) - 1))
+        moved = index != self.cursor
         self.cursor = index
+        if self._visual is not None and moved:
+            self._follow_cursor()
+            self.post_message(self.Marked(len(self.marked), True))
         top = int(self.scroll_offset.y)
         height = max(self.scrollable_content_region.height, 1)
         if index < top:
@@ -231,8 +300,9 @@ class InboxTable(ScrollView, can_focus=True):
         now = self.clock()
         open_urgent = bool(row.get("urgent")) and row.get("status") in ("new", "claimed")
         cells = self._cells(row, now)
+        marked = row.get("id") in self.marked
         line = Text(no_wrap=True, overflow="crop",
-                    style=URGENT_ROW if open_urgent else
+                    style=URGENT_ROW if open_urgent else MARKED_ROW if marked else
                     (CLOSED_ROW if row.get("status") == "closed" else ""))
         for column, column_width in layout(width):
             value, style = cells[column.key]
@@ -252,8 +322,13 @@ class InboxTable(ScrollView, can_focus=True):
             text = f"[deleted on page] {text}"
         if row.get("purged_at"):
             text = "(purged)"
+        if row.get("tags"):
+            text = " ".join(f"#{tag}" for tag in str(row["tags"]).split()) + " · " + text
         return {
-            "flag": ("‼" if row.get("urgent") else "", "bold red"),
+            # the flag column: ‼ for urgent, then the mark of a row selected for a bulk action
+            "flag": (("‼" if row.get("urgent") else " ") + (MARK if row.get("id") in self.marked
+                                                            else ""),
+                     "bold red" if row.get("urgent") else "bold yellow"),
             "received": (local_time(str(row["created_at"]), self.zone, now), ""),
             "age": (age(str(row["created_at"]), now), "dim"),
             "kind": (KIND_LABEL.get(str(row.get("kind")), "?"), "dim"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from rich.text import Text
@@ -36,6 +37,8 @@ def describe(chosen: InboxFilter) -> str:
     e.g. "Cymraeg · Urgent only · search “beic”"."""
     parts = [label for dimension, value, label in CHOICES
              if dimension and dimension != "view" and getattr(chosen, dimension) == value]
+    if chosen.tag:
+        parts.append(f"#{chosen.tag}")
     if chosen.view != "todo":
         parts.insert(0, next(label for d, v, label in CHOICES if d == "view" and
                              v == chosen.view))
@@ -70,10 +73,13 @@ class FilterSidebar(OptionList):
             super().__init__()
             self.chosen = chosen
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, tags: Sequence[str] = (), **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.chosen = InboxFilter()
         self.counts: FacetCounts | None = None
+        #: the configured tag names (the Tag section lists those in use, in this order)
+        self.tags = tuple(tags)
+        self.choices: list[tuple[str, object, str]] = list(CHOICES)
 
     def on_mount(self) -> None:
         """Fill the options."""
@@ -83,10 +89,21 @@ class FilterSidebar(OptionList):
         """Rebuild the option labels from the filter and counts."""
         highlighted = self.highlighted
         self.clear_options()
+        self.choices = [*CHOICES, *self._tag_choices()]
         self.add_options([self._option(index, d, v, label)
-                          for index, (d, v, label) in enumerate(CHOICES)])
+                          for index, (d, v, label) in enumerate(self.choices)])
         if highlighted is not None:
             self.highlighted = highlighted
+
+    def _tag_choices(self) -> list[tuple[str, object, str]]:
+        """The Tag section: the tags some item in view carries (and the chosen one), so that
+        two dozen unused tags do not push the other filters off the screen."""
+        counts = self.counts.tag if self.counts else {}
+        known = [*self.tags, *sorted(set(counts) - set(self.tags))]
+        shown = [name for name in known if counts.get(name) or name == self.chosen.tag]
+        if not shown:
+            return []
+        return [("", None, "Tag"), *(("tag", name, f"#{name}") for name in shown)]
 
     def _option(self, index: int, dimension: str, value: object, label: str) -> Option:
         if not dimension:
@@ -109,7 +126,7 @@ class FilterSidebar(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Apply the picked choice."""
         event.stop()
-        dimension, value, _label = CHOICES[int(str(event.option.id)[1:])]
+        dimension, value, _label = self.choices[int(str(event.option.id)[1:])]
         self.chosen = toggle(self.chosen, dimension, value)
         self.redraw()
         self.post_message(self.Changed(self.chosen))
