@@ -1,5 +1,5 @@
-"""Follow-up from the command line: ``snooze``, ``unsnooze``, ``note`` (with @mentions) and
-``handover write|show``."""
+"""Follow-up from the command line: ``snooze``, ``unsnooze``, ``note`` (with @mentions),
+``handover write|show`` and ``notices`` (SLA alerts, escalations, mentions, snoozes back)."""
 
 from __future__ import annotations
 
@@ -137,4 +137,28 @@ class Handover(Group):
     default = "show"
 
 
-COMMANDS: tuple[Command, ...] = (Snooze(), Unsnooze(), Note(), Handover())
+class Notices(Command):
+    """Your notices, newest first."""
+
+    name = "notices"
+    summary = "your notices: SLA alerts, escalations, mentions, snoozed items back"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """How many."""
+        parser.add_argument("--limit", type=int, default=20, metavar="N",
+                            help="how many of the newest (default 20)")
+
+    def run(self, options: argparse.Namespace) -> int:
+        """One line per notice: local time, kind, text (plain)."""
+        desk = open_desk(options)
+        notices = desk.notices.recent(max(1, options.limit))
+        if not notices:
+            say("no notices")
+        zone = desk.config.team.zone
+        for notice in notices:
+            say(f"{show_when(notice.created_at, zone)}  {notice.kind:<11} "
+                f"{printable(notice.text)}")
+        return 0
+
+
+COMMANDS: tuple[Command, ...] = (Snooze(), Unsnooze(), Note(), Handover(), Notices())

@@ -8,6 +8,7 @@ sync; it must never count as the item's first response. Times are fixed with tim
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
@@ -326,6 +327,8 @@ async def test_past_sla_is_one_key_away_and_notices_are_listed(tmp_path: Path,
         await pilot.press("b")
         await settle(pilot, app)
         assert table.ids == [late]
+        note = str(app.screen.query_one("#filter-note").render())
+        assert note.startswith("Filtered: Past SLA now — b again shows every item")
         await pilot.press("b")
         await settle(pilot, app)
         assert set(table.ids) == {late, fresh}
@@ -371,3 +374,25 @@ def test_the_worker_job_runs_the_alerts_and_says_so(night_desk) -> None:
     alerted = [e for e in events if isinstance(e, Alerted)]
     assert len(alerted) == 1
     assert event_line(alerted[0]).startswith("alerts: 1 out-of-hours acknowledgement(s) queued")
+
+
+# ── from the command line ────────────────────────────────────────────────────────────────
+
+def test_cli_lists_notices_and_shows_the_acknowledgement_policy(run_cli, tmp_path: Path,
+                                                                  team_config_file: Path) -> None:
+    from socialdesk.config import load_config
+
+    desk = Desk(load_config(team_config_file), tmp_path / "cli.db", actor="sioned")
+    desk.fill_due_times()                           # the database exists, with nothing in it
+    assert run_cli("notices").out.strip() == "no notices"
+    item = add_item(desk, "report for all", MONDAY, category="report")
+    desk.alerts.run(now=MONDAY + timedelta(hours=3))
+    desk.close()
+    listed = run_cli("notices")
+    assert listed.code == 0
+    assert f"sla_passed  #{item} (report, English message) has passed" in listed.out
+    policy = run_cli("policy").out
+    assert re.search(r"acknowledge_out_of_hours +true", policy)
+    assert re.search(r"acknowledge_comments +false", policy)
+    refused = run_cli("policy", "set", "acknowledge_out_of_hours", "false")
+    assert refused.code == 1 and "Only a supervisor can change the policy" in refused.err

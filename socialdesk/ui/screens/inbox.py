@@ -303,9 +303,15 @@ class InboxScreen(BulkActions):
         note = self.query_one("#filter-note", Static)
         active = describe(self.chosen)
         hidden = not self.query_one(FilterSidebar).display
+        keys = self.desk.config.keys
+        if self.chosen.past_sla:   # not a sidebar choice: said above the list whatever shows
+            note.set_class(True, "-on")
+            note.update(Text(f"Filtered: {active} — {keys['past_sla']} again shows every "
+                             "item", no_wrap=True, overflow="ellipsis"))
+            return
         note.set_class(bool(active) and hidden, "-on")
-        note.update(Text(f"Filtered: {active} — {self.desk.config.keys['toggle_sidebar']} "
-                         "shows the filters", no_wrap=True, overflow="ellipsis"))
+        note.update(Text(f"Filtered: {active} — {keys['toggle_sidebar']} shows the filters",
+                         no_wrap=True, overflow="ellipsis"))
 
     def action_supervisor(self) -> None:
         """Open the supervisor's screen (response times, SLA, parity, export)."""
