@@ -13,11 +13,17 @@ from socialdesk.cli.output import say
 from socialdesk.core.desk import Desk
 from socialdesk.core.models import CLOSE_REASONS
 from socialdesk.core.triage.tags import BatchUndo, ids_text
+from socialdesk.errors import UserError
 
 
 def item_ids(desk: Desk, refs: Sequence[str]) -> list[int]:
-    """The DB ids of items given as numbers or platform ids ("12 13", "12,13,14")."""
-    return [desk.find_item(ref) for text in refs for ref in text.split(",") if ref.strip()]
+    """The DB ids of items given as numbers or platform ids ("12 13", "12,13,14"); one
+    sentence when none is given."""
+    found = [desk.find_item(ref.strip()) for text in refs for ref in text.split(",")
+             if ref.strip()]
+    if not found:
+        raise UserError("Say which items: their numbers (12 13 or 12,13,14) or platform ids.")
+    return found
 
 
 def report_skipped(record: BatchUndo) -> None:

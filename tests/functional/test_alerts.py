@@ -263,8 +263,8 @@ def test_a_webhook_that_fails_is_one_sentence_and_the_notice_stands(
     with time_machine.travel(MONDAY + timedelta(minutes=12), tick=False):
         report = desk.alerts.run()
     assert report.escalated == [urgent]
-    assert report.problems == ["The escalation webhook http://127.0.0.1:9/nothing could not "
-                               "be reached (ConnectError)."]
+    assert report.problems == ["The escalation webhook at http://127.0.0.1:9 could not be "
+                               "reached (ConnectError)."]             # never the secret path
     assert "escalated" in [k for k, _, _ in notices(desk, "sian")]
     desk.close()
 
@@ -396,3 +396,106 @@ def test_cli_lists_notices_and_shows_the_acknowledgement_policy(run_cli, tmp_pat
     assert re.search(r"acknowledge_comments +false", policy)
     refused = run_cli("policy", "set", "acknowledge_out_of_hours", "false")
     assert refused.code == 1 and "Only a supervisor can change the policy" in refused.err
+
+
+# ── the corners a review found ───────────────────────────────────────────────────────────
+
+def _live_night_desk(tmp_path: Path, config: Config, fake_page) -> tuple[Desk, object, int]:
+    """A desk on the fake page whose staff are never on now, with one message acknowledged
+    (queued, not sent)."""
+    never_now = {day: (Shift(time(0, 0), time(0, 1)),) for day in WEEKDAYS}
+    config = replace(members_config(config), page=page_config(config, fake_page),
+                     staffed_hours=StaffedHours(never_now, frozenset()))
+    desk = Desk(config, tmp_path / "live.db", actor="ann")
+    client = client_for(fake_page)
+    message = fake_page.state.add_message(None, datetime.now(UTC).timestamp() - 300)
+    message.text = "Someone is trying the doors of the cars on our street"
+    assert desk.sync_once(client=client).ok
+    item = desk.find_item(message.id)
+    with desk.store.write():
+        desk.store.conn.execute("update items set category = 'report', urgent = 0, "
+                                "language = 'en' where id = ?", (item,))
+    assert desk.alerts.run().acknowledged == [item]
+    return desk, client, item
+
+
+def test_an_acknowledgement_never_goes_out_once_the_team_is_back(tmp_path: Path,
+                                                                 config: Config,
+                                                                 fake_page) -> None:
+    """Queued at night, the token refused until the morning: it must not tell people in
+    the morning that nobody is reading."""
+    desk, client, _item = _live_night_desk(tmp_path, config, fake_page)
+    with desk.store.write():       # the opening it was written for has passed
+        desk.store.conn.execute("update outbox set send_before = ?",
+                                (to_iso(datetime.now(UTC) - timedelta(minutes=1)),))
+    report = desk.send_outbox(client)
+    assert report.sent == 0 and "the team was back" in report.details[0]
+    assert desk.store.conn.execute("select status from outbox").fetchone()[0] == "cancelled"
+    assert not any("[Automatic reply]" in m.text for c in fake_page.state.conversations
+                   for m in c.messages)
+    desk.close()
+
+
+def test_an_acknowledgement_without_an_id_is_still_no_first_response(tmp_path: Path,
+                                                                     config: Config,
+                                                                     fake_page) -> None:
+    """Sent, but the outcome stayed uncertain (no id kept): the page's message found by sync
+    is known by its words in the thread, and still answers nothing."""
+    desk, client, item = _live_night_desk(tmp_path, config, fake_page)
+    assert desk.send_outbox(client).sent == 1
+    with desk.store.write():
+        desk.store.conn.execute("update outbox set platform_id = null, status = 'uncertain'")
+    assert desk.sync_once(client=client).ok
+    detail = desk.item_detail(item)
+    assert detail["first_response_at"] is None and detail["status"] == "new"
+    desk.close()
+
+
+def test_no_acknowledgement_once_an_officer_has_answered_or_claimed(night_desk) -> None:
+    answered = add_item(night_desk, "night report", TUESDAY_NIGHT, author="81")
+    claimed = add_item(night_desk, "another", TUESDAY_NIGHT, author="82")
+    with night_desk.store.write():   # a supervisor working late queued an answer already
+        night_desk.store.conn.execute(
+            "insert into outbox (item_id, action, text, idempotency_key, status, created_by, "
+            "created_at) values (?, 'message', 'On our way', 'k1', 'queued', 'sian', ?)",
+            (answered, to_iso(TUESDAY_NIGHT)))
+    night_desk.claim(claimed)
+    with time_machine.travel(TUESDAY_NIGHT + timedelta(minutes=5), tick=False):
+        assert night_desk.alerts.run().acknowledged == []
+
+
+def test_a_refused_acknowledgement_leaves_the_persons_slot_free(night_desk) -> None:
+    """An item that cannot be answered on the page (no id there) must not use up the
+    person's one acknowledgement of the night."""
+    first = add_item(night_desk, "comment with no id", TUESDAY_NIGHT, kind="comment")
+    with night_desk.store.write():
+        night_desk.store.conn.execute("update items set platform_id = 'noid:1' where id = ?",
+                                      (first,))
+    later = add_item(night_desk, "then a message", TUESDAY_NIGHT + timedelta(minutes=2))
+    night_desk.context.actor = "sian"
+    night_desk.team.set_policy("acknowledge_comments", "true")
+    with time_machine.travel(TUESDAY_NIGHT + timedelta(minutes=6), tick=False):
+        assert night_desk.alerts.run().acknowledged == [later]
+
+
+def test_retention_removes_old_acknowledgements_even_with_no_item_to_purge(night_desk) -> None:
+    item = add_item(night_desk, "night message", TUESDAY_NIGHT)
+    with time_machine.travel(TUESDAY_NIGHT + timedelta(minutes=5), tick=False):
+        night_desk.alerts.run()
+    with night_desk.store.write():   # the item went already; its acknowledgement row did not
+        night_desk.store.conn.execute("update items set purged_at = ?, text = '' where id = ?",
+                                      (to_iso(TUESDAY_NIGHT), item))
+    night_desk.context.actor = "sian"
+    with time_machine.travel(TUESDAY_NIGHT + timedelta(days=400), tick=False):
+        report = night_desk.purge()
+    assert report.items == 0 and report.traces >= 1
+    assert night_desk.store.conn.execute(
+        "select count(*) from acknowledgements").fetchone()[0] == 0
+
+
+def test_read_only_accounts_do_not_write_when_they_look(night_desk) -> None:
+    night_desk.notices.notify("k", "*", "sla_soon", "#1 must be answered soon")
+    night_desk.context.actor = "visitor"          # not a member: read-only
+    night_desk.notices.mark_read(99)
+    assert night_desk.store.conn.execute(
+        "select count(*) from sync_state where key like 'notices_read:%'").fetchone()[0] == 0

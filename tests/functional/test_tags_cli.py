@@ -104,3 +104,11 @@ def test_report_by_tag_counts_an_item_in_each_of_its_tags(cli) -> None:
     text = cli("report", "--by", "tag")[1]
     assert "by tag (an item with two tags counts in both groups)" in text
     assert sorted(cli("report", "--items", "tag=scam")[1].split()) == ["1", "2"]
+
+
+def test_an_empty_item_list_is_one_sentence(cli) -> None:
+    for args in (("tag", ",", "scam"), ("close", ",", "--reason", "duplicate"),
+                 ("assign", "ann", ",")):
+        code, _out, err = cli(*args)
+        assert code == 1 and err == ("socialdesk: Say which items: their numbers (12 13 or "
+                                     "12,13,14) or platform ids.\n")

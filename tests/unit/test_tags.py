@@ -178,11 +178,11 @@ def test_bulk_close_is_one_transaction_one_undo_and_one_audit_row_per_item(seede
 
 def test_a_batch_is_undone_whole_or_not_at_all(seeded, config) -> None:
     desk, ids = seeded
-    record = desk.close_items(ids[:3], "passed to 101 / 999")
-    desk.reopen(ids[1])      # someone touched one item of the batch since
-    with pytest.raises(ActionRefused, match=f"Cannot undo the close of .*: #{ids[1]} changed"):
+    record = desk.close_items(ids[1:4], "passed to 101 / 999")
+    desk.reopen(ids[2])      # someone touched one item of the batch since
+    with pytest.raises(ActionRefused, match=f"Cannot undo the close of .*: #{ids[2]} changed"):
         desk.undo(record)
-    assert status(desk, ids[0])[0] == "closed" and status(desk, ids[2])[0] == "closed"
+    assert status(desk, ids[1])[0] == "closed" and status(desk, ids[3])[0] == "closed"
 
 
 def test_a_batch_where_every_item_is_skipped_writes_nothing(seeded) -> None:
@@ -313,3 +313,23 @@ def test_reopening_a_duplicate_takes_it_out_of_the_merge(seeded) -> None:
     desk.reopen(ids[3])
     desk.merge(ids[3], [ids[5]])          # no longer a duplicate: others may merge into it
     assert status(desk, ids[5])[2] == ids[3]
+
+
+def test_bulk_close_never_takes_an_urgent_item_out_of_to_do(seeded) -> None:
+    """A slip of visual mode over the urgent rows must not close them: they are skipped and
+    named; the others are closed."""
+    desk, ids = seeded
+    record = desk.close_items([ids[0], ids[3], ids[4]], "spam or abuse")
+    assert record.skipped == f"Skipped #{ids[0]} (urgent: close it on its own)."
+    assert status(desk, ids[0])[0] == "new"
+    assert status(desk, ids[3])[0] == status(desk, ids[4])[0] == "closed"
+    assert ids[0] in desk.desk_counts().open_urgent_ids
+
+
+def test_nothing_is_merged_into_a_closed_item(seeded) -> None:
+    """Merging into a closed primary would close live items with nobody on them."""
+    desk, ids = seeded
+    desk.close_item(ids[2], "no reply needed")
+    with pytest.raises(ActionRefused, match=f"Item {ids[2]} is closed: reopen it first"):
+        desk.merge(ids[2], [ids[3]])
+    assert status(desk, ids[3])[0] == "new"

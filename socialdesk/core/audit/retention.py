@@ -21,6 +21,7 @@ from socialdesk.core.store.retention import (
     blank_personal_data,
     count_purgeable,
     count_purgeable_notes,
+    count_purgeable_traces,
 )
 
 
@@ -34,6 +35,8 @@ class PurgeReport:
     dry_run: bool
     #: officers' notes on items and handover notes blanked
     notes: int = 0
+    #: other traces of people removed: out-of-hours acknowledgements, notices' text
+    traces: int = 0
 
 
 def purge(store: Store, days: int, now: datetime, dry_run: bool = False,
@@ -43,8 +46,9 @@ def purge(store: Store, days: int, now: datetime, dry_run: bool = False,
     cutoff = now - timedelta(days=days)
     items, answers = count_purgeable(store, to_iso(cutoff))
     notes = count_purgeable_notes(store, to_iso(cutoff))
-    report = PurgeReport(cutoff, items, answers, dry_run, notes)
-    if not dry_run and (items or notes):
+    traces = count_purgeable_traces(store, to_iso(cutoff))
+    report = PurgeReport(cutoff, items, answers, dry_run, notes, traces)
+    if not dry_run and (items or notes or traces):
         blank_personal_data(store, to_iso(cutoff), to_iso(now),
                             (lambda: recorded(report)) if recorded else None)
     return report

@@ -104,9 +104,11 @@ class AlertsDesk:
             if not queries.claim_acknowledgement(store, person, period, row["id"], at):
                 return False  # this person was acknowledged in this period already
             try:
-                entry, _new = outbox.queue(store, row["id"], action, text, AUTOMATIC,
-                                           row["language"], automatic=True)
+                entry, _new = outbox.queue(
+                    store, row["id"], action, text, AUTOMATIC, row["language"],
+                    automatic=True, send_before=to_iso(opening) if opening else None)
             except outbox.OutboxError as exc:   # e.g. no author to message: never retried
+                queries.release_acknowledgement(store, person, period)  # others may still
                 self.context.record("acknowledgement_skipped", str(row["id"]),
                                     {"reason": str(exc)}, actor=AUTOMATIC)
                 return False

@@ -55,7 +55,10 @@ class NoticesDesk:
         return notifications.last_notice_id(self.context.store)
 
     def mark_read(self, notice_id: int) -> None:
-        """Remember that this user has been shown the notices up to ``notice_id``."""
+        """Remember that this user has been shown the notices up to ``notice_id`` (not for
+        read-only accounts: they look, they never write)."""
+        if self.context.role in (access.Role.READ_ONLY, access.Role.NONE):
+            return
         if notice_id > self.last_read():
             write_setting(self.context.store, self._read_key(), {"id": notice_id})
 

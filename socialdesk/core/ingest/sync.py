@@ -23,9 +23,9 @@ answer, without changing the status of a thread's messages or of an urgent comme
 kept with the author unknown; comments without ``id`` get a stable id from their post, time,
 author and text. Photos, stickers, shared links and files come with each comment and message
 (:mod:`~socialdesk.core.graph.attachments`), with the comment's permalink or the conversation's
-link on the page; a malformed attachment is dropped, never the item. Automatic
-acknowledgements cannot be told from a person's reply through this API subset, so every page
-reply counts as a response.
+link on the page; a malformed attachment is dropped, never the item. A page reply that is
+socialdesk's own automatic out-of-hours acknowledgement is no response (see
+:data:`~socialdesk.core.store.items.PERSON_WROTE`); every other page reply is.
 """
 
 from __future__ import annotations

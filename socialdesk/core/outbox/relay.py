@@ -9,6 +9,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -21,15 +22,23 @@ class RelayError(UserError):
     """An escalation could not be handed on (one sentence says where and why)."""
 
 
+def where(url: str) -> str:
+    """A webhook named without its secret: Teams and Slack hooks carry it in the path, so only
+    the scheme and host are ever said (in notices, logs and the audit chain)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or '?'}" + (f":{parts.port}" if parts.port else "")
+
+
 def post_webhook(url: str, payload: dict[str, object]) -> None:
     """POST the escalation as JSON; any status but 2xx is an error."""
     try:
         response = httpx.post(url, json=payload, timeout=TIMEOUT_SECONDS)
     except httpx.HTTPError as exc:
-        raise RelayError(f"The escalation webhook {url} could not be reached "
+        raise RelayError(f"The escalation webhook at {where(url)} could not be reached "
                          f"({type(exc).__name__}).") from None
     if not 200 <= response.status_code < 300:
-        raise RelayError(f"The escalation webhook {url} answered HTTP {response.status_code}.")
+        raise RelayError(f"The escalation webhook at {where(url)} answered HTTP "
+                         f"{response.status_code}.")
 
 
 def write_mail(folder: str, to: str, team: str, subject: str, body: str,

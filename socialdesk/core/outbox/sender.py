@@ -128,10 +128,11 @@ def _check(item: dict[str, Any], action: Action, text: str, now: datetime) -> No
 def queue(store: Store, item_id: int, action: Action, text: str, actor: str,
           language: str | None = None, now: datetime | None = None,
           covers: Sequence[int] = (), close_after: bool = False,
-          automatic: bool = False) -> tuple[int, bool]:
+          automatic: bool = False, send_before: str | None = None) -> tuple[int, bool]:
     """Queue an answer; returns (outbox id, True if new / False if already queued).
     ``covers``: other items of the thread that this answer also answers (an officer said so);
-    ``automatic``: socialdesk's own acknowledgement, never counted as a first response."""
+    ``automatic``: socialdesk's own acknowledgement, never counted as a first response, and
+    never sent at or after ``send_before``."""
     moment = now or utc_now()
     item = _item(store, item_id)
     _check(item, action, text, moment)
@@ -143,7 +144,7 @@ def queue(store: Store, item_id: int, action: Action, text: str, actor: str,
             if existing is None:
                 return entries.add_entry(store, item_id, action.value, text, language, key,
                                          actor, to_iso(moment), covers, close_after,
-                                         automatic), True
+                                         automatic, send_before), True
             if _still_counts(action, entries.entry_status(store, existing)):
                 return existing, False
             issue += 1
@@ -183,6 +184,11 @@ class OutboxSender:
         """Send one claimed entry; False when the round must stop (token, rate limit)."""
         entry = self._entry(entry_id)
         if entry["check_page"] and self._found_before_retry(entry, report):
+            return True
+        stale = self._automatic_too_late(entry)
+        if stale:
+            self._set(entry_id, "cancelled", last_error=stale)
+            report.details.append(f"#{entry_id}: {stale}")
             return True
         try:
             platform_id = self._post(entry)
@@ -232,6 +238,18 @@ class OutboxSender:
             data.update(messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT")
         body = self.client.post(f"/{self.page_id}/messages", data)
         return str(body.get("message_id", ""))
+
+    def _automatic_too_late(self, entry: dict[str, Any]) -> str | None:
+        """Why an automatic acknowledgement must not go out any more (None: it may): the
+        team is back (it would say nobody is reading), or Messenger's 24-hour window has
+        closed (it must never go out under the human-agent tag)."""
+        if not entry.get("automatic"):
+            return None
+        if entry.get("send_before") and to_iso(self.clock()) >= entry["send_before"]:
+            return "not sent: the team was back before it could go out"
+        if Action(entry["action"]) is Action.MESSAGE and self._outside_window(entry):
+            return "not sent: Messenger's 24-hour window had closed"
+        return None
 
     def _outside_window(self, entry: dict[str, Any]) -> bool:
         last = entries.last_message_from_person(self.store, entry["thread_id"])

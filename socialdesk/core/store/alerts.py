@@ -15,13 +15,14 @@ WAITING = ("from_page = 0 and status in ('new', 'claimed') and first_response_at
 
 def acknowledgement_candidates(store: Store, since: str, kinds: tuple[str, ...],
                                ) -> list[dict[str, Any]]:
-    """Items from the page created since ``since`` of the given kinds that are still waiting
-    and have no automatic answer yet, oldest first."""
+    """Items from the page created since ``since`` of the given kinds that are still waiting,
+    unclaimed, with no answer queued by a person and no automatic one yet, oldest first."""
     return as_dicts(store.conn.execute(
         "select id, platform_id, kind, thread_id, author_id, language, urgent, category, "
         f"created_at from items where {WAITING} and source = 'graph' and created_at >= ? "
-        f"and kind in ({', '.join('?' * len(kinds))}) and not exists (select 1 from outbox o "
-        "where o.item_id = items.id and o.automatic = 1) order by created_at, id",
+        f"and status = 'new' and kind in ({', '.join('?' * len(kinds))}) "
+        "and not exists (select 1 from outbox o where o.item_id = items.id "
+        "and (o.automatic = 1 or o.status != 'cancelled')) order by created_at, id",
         (since, *kinds)))
 
 
@@ -33,6 +34,14 @@ def claim_acknowledgement(store: Store, person: str, period: str, item_id: int,
         return store.conn.execute(
             "insert or ignore into acknowledgements (person, period, item_id, at) "
             "values (?, ?, ?, ?)", (person, period, item_id, at)).rowcount == 1
+
+
+def release_acknowledgement(store: Store, person: str, period: str) -> None:
+    """Give the claim back (its answer could not be queued: another item of the person's may
+    still be acknowledged)."""
+    with store.write():
+        store.conn.execute("delete from acknowledgements where person = ? and period = ?",
+                           (person, period))
 
 
 def set_acknowledgement_entry(store: Store, person: str, period: str, outbox_id: int) -> None:

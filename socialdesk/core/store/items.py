@@ -175,9 +175,15 @@ def upsert_platform_items(store: Store, items: list[Item], now: str,
     return [item.platform_id for item in new], len(changed)
 
 
-#: A page item that is not socialdesk's automatic acknowledgement (which is no first response).
-PERSON_WROTE = ("items.platform_id not in (select platform_id from outbox "
-                "where automatic = 1 and platform_id is not null)")
+#: A page item that is not socialdesk's automatic acknowledgement (which is no first response):
+#: neither the page object an automatic entry stands for, nor — when its sending ended
+#: uncertain and it has no id — a page reply with its words in the same thread or under the
+#: same comment.
+PERSON_WROTE = (
+    "not exists (select 1 from outbox ao join items ai on ai.id = ao.item_id "
+    "where ao.automatic = 1 and (ao.platform_id = items.platform_id "
+    "or (ao.text = items.text and (ai.thread_id = items.thread_id "
+    "or ai.platform_id = items.parent_id))))")
 
 
 def _media_changed(item: Item, stored_attachments: str | None,

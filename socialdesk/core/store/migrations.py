@@ -194,6 +194,7 @@ def _v7_notifications(db: sqlite_utils.Database) -> None:
     db.table("notifications").create_index(["key"], unique=True)
     db.table("notifications").create_index(["recipient", "id"])
     db.table("outbox").add_column("automatic", int)
+    db.table("outbox").add_column("send_before", str)  # an automatic entry goes out before this
     db.table("acknowledgements").create(
         {"person": str, "period": str, "item_id": int, "outbox_id": int, "at": str},
         pk=("person", "period"))

@@ -23,18 +23,21 @@ def entry_by_key(store: Store, key: str) -> int | None:
 
 def add_entry(store: Store, item_id: int, action: str, text: str, language: str | None,
               key: str, actor: str, at: str, covers: Sequence[int] = (),
-              close_after: bool = False, automatic: bool = False) -> int:
+              close_after: bool = False, automatic: bool = False,
+              send_before: str | None = None) -> int:
     """A new queued entry; returns its id (inside the caller's transaction, if any).
     ``covers``: other items of the thread the officer said this answer also answers;
     ``close_after``: the item is closed as answered once the answer has gone;
-    ``automatic``: written by socialdesk, not a person (never a first response)."""
+    ``automatic``: written by socialdesk, not a person (never a first response), and sent
+    only before ``send_before`` (when the team is back it is no longer true)."""
     with store.write():
         cursor = store.conn.execute(
             "insert into outbox (item_id, action, text, language, idempotency_key, status, "
-            "attempts, created_by, created_at, updated_at, covers, close_after, automatic) "
-            "values (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)",
+            "attempts, created_by, created_at, updated_at, covers, close_after, automatic, "
+            "send_before) values (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)",
             (item_id, action, text, language, key, actor, at, at,
-             json.dumps(list(covers)) if covers else None, int(close_after), int(automatic)))
+             json.dumps(list(covers)) if covers else None, int(close_after), int(automatic),
+             send_before))
         return int(cursor.lastrowid or 0)
 
 

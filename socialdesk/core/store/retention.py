@@ -32,6 +32,16 @@ def count_purgeable_notes(store: Store, before: str) -> int:
         (before,)).fetchone()[0]) for table, column in NOTES)
 
 
+def count_purgeable_traces(store: Store, before: str) -> int:
+    """Rows older than ``before`` that still name a person without being an item or a note:
+    who was acknowledged out of hours, and notices whose text quotes a note."""
+    acks = store.conn.execute("select count(*) from acknowledgements where at < ?",
+                              (before,)).fetchone()[0]
+    notices = store.conn.execute("select count(*) from notifications where text != '' "
+                                 "and created_at < ?", (before,)).fetchone()[0]
+    return int(acks) + int(notices)
+
+
 def blank_personal_data(store: Store, before: str, at: str,
                         then: Callable[[], None] | None = None) -> None:
     """Blank text, author and cues of items created before ``before`` (and their answers'

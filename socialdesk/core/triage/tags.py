@@ -87,6 +87,8 @@ class BatchUndo:
 def ids_text(item_ids: Sequence[int], most: int = 8) -> str:
     """Item numbers as people read them: "#12, #13 and #14" (long lists cut with "…")."""
     shown = [f"#{i}" for i in item_ids[:most]]
+    if not shown:
+        return "no items"
     if len(item_ids) > most:
         return ", ".join(shown) + f" and {len(item_ids) - most} more"
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
@@ -179,6 +181,7 @@ def close_many(store: Store, actor: str, item_ids: Sequence[int], reason: str,
     def decide(item: dict[str, Any]) -> dict[str, Any]:
         if item["status"] == Status.CLOSED.value:
             raise Skip("already closed")
+        _never_in_bulk(item)
         if reason == ANSWERED and not item["first_response_at"]:
             raise Skip("nothing answered it on the page")
         return {"status": Status.CLOSED.value, "closed_at": to_iso(utc_now()),
@@ -186,6 +189,13 @@ def close_many(store: Store, actor: str, item_ids: Sequence[int], reason: str,
     with store.write():
         changes, skipped = _each(store, actor, "close", item_ids, decide)
         return _finish("close", item_ids, changes, skipped)
+
+
+def _never_in_bulk(item: dict[str, Any]) -> None:
+    """An open urgent item is never closed with others: one slip of the visual mode must not
+    take danger out of To do (close it on its own, where the dialog names it)."""
+    if item["status"] in (Status.NEW.value, Status.CLAIMED.value) and item["urgent"]:
+        raise Skip("urgent: close it on its own")
 
 
 def assign_many(store: Store, actor: str, item_ids: Sequence[int], officer: str) -> BatchUndo:
@@ -270,6 +280,10 @@ def merge_duplicates(store: Store, actor: str, primary: int, duplicates: Sequenc
             raise ActionRefused(f"Item {primary} is itself a duplicate of "
                                 f"#{main['duplicate_of']}: merge into #{main['duplicate_of']} "
                                 "instead.")
+        if main["status"] == Status.CLOSED.value or main["purged_at"]:
+            raise ActionRefused(f"Item {primary} is closed: reopen it first, or merge into an "
+                                "open item (its duplicates would leave To do with nobody on "
+                                "them).")
 
         def decide(item: dict[str, Any]) -> dict[str, Any]:
             if item["id"] == primary:

@@ -62,6 +62,8 @@ URGENT_ROW = Style(bgcolor="#5f0000", color="white", bold=True)
 CLOSED_ROW = Style(dim=True)
 CATEGORY_STYLE = {"report": "bold cyan", "concern": "bold magenta", "chat": "green"}
 MARKED_ROW = Style(bgcolor="#1f3f5f")
+#: a marked urgent row must look marked too (bulk actions skip it, but the officer should see)
+MARKED_URGENT_ROW = Style(bgcolor="#6f1f5f", color="white", bold=True, underline=True)
 MARK = "▌"
 KIND_LABEL = {"comment": "cmt", "message": "msg"}
 LANGUAGE_LABEL = {"en": "en", "cy": "cy", "mixed": "mix"}
@@ -302,7 +304,8 @@ class InboxTable(ScrollView, can_focus=True):
         cells = self._cells(row, now)
         marked = row.get("id") in self.marked
         line = Text(no_wrap=True, overflow="crop",
-                    style=URGENT_ROW if open_urgent else MARKED_ROW if marked else
+                    style=(MARKED_URGENT_ROW if marked else URGENT_ROW) if open_urgent else
+                    MARKED_ROW if marked else
                     (CLOSED_ROW if row.get("status") == "closed" else ""))
         for column, column_width in layout(width):
             value, style = cells[column.key]
