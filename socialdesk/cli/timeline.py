@@ -28,7 +28,7 @@ def _selector(desk: Desk, method: str, option: str) -> Callable[[str], list[dict
     if not callable(chosen):
         raise UserError(f"{option} is not available in this build; choose the items with "
                         "--items or --author-of.")
-    return chosen   # type: ignore[no-any-return]
+    return chosen
 
 
 def chosen_items(desk: Desk, options: argparse.Namespace) -> tuple[list[int], str]:

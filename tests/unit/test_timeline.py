@@ -57,7 +57,7 @@ def entries(page: str) -> list[int]:
 class Structure(HTMLParser):
     """Checks that every element opened is closed in order, and collects attributes."""
 
-    VOID = {"meta", "br", "link", "img", "hr", "input"}
+    VOID = frozenset({"meta", "br", "link", "img", "hr", "input"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -190,8 +190,8 @@ def test_officer_exports_without_names_only(desk: Desk, seeded: list[int]) -> No
     path = desk.export_timeline(seeded, "Number 12", names=False)
     assert path.parent == Path(desk.db_path).parent / "data" / "exports"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    with pytest.raises(AccessDenied, match="^Only a supervisor can export an evidence "
-                       "timeline with names; tester is an officer.$"):
+    with pytest.raises(AccessDenied, match=r"^Only a supervisor can export an evidence "
+                       r"timeline with names; tester is an officer\.$"):
         desk.export_timeline(seeded, "Number 12", names=True)
     with pytest.raises(AccessDenied):
         desk.timeline(seeded, "Number 12", names=True)

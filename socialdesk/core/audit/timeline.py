@@ -314,7 +314,8 @@ footer { border-top: 1px solid #000; margin-top: 2em; padding-top: .5em; font-si
 }
 """
 
-CATEGORY_CY = {"report": "adroddiad", "concern": "pryder", "not classified yet": "heb ei ddosbarthu"}
+CATEGORY_CY = {"report": "adroddiad", "concern": "pryder",
+               "not classified yet": "heb ei ddosbarthu"}
 KIND_CY = {"comment": "sylw", "message": "neges"}
 
 

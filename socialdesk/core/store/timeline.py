@@ -19,7 +19,7 @@ ITEM_FIELDS = ("id, platform_id, kind, created_at, language, category, urgent, t
                "purged_at")
 
 
-def _in(ids: Sequence[int]) -> str:
+def _in(ids: Sequence[object]) -> str:
     return ", ".join("?" for _ in ids)
 
 

@@ -297,7 +297,7 @@ class ItemActions(DeskScreen):
                         f"({'with names' if names else 'names left out'}) written to {path}")
             self.act("", export)
         self.app.push_screen(ChoiceDialog(
-            f"Evidence timeline of the person who wrote #{item_id}: with names?",
+            f"Evidence timeline of #{item_id}'s author: with names?",
             [("anonymous", "Names left out (Person A, Person B…)"),
              ("names", "With names (supervisors only)")]), chosen)
 
