@@ -45,7 +45,9 @@ def chosen_items(desk: Desk, options: argparse.Namespace) -> tuple[list[int], st
         return ids, f"the person who wrote item {item_id}"
     if options.person:
         rows = _selector(desk, "person_items", "--person")(options.person)
-        return [int(row["id"]) for row in rows], f"person {options.person}"
+        # the person's id would undo the pseudonyms of a file without names
+        return [int(row["id"]) for row in rows], (f"person {options.person}" if options.names
+                                                  else "one person")
     rows = _selector(desk, "place_items", "--place")(options.place)
     return [int(row["id"]) for row in rows], f"place: {options.place}"
 

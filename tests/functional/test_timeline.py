@@ -125,3 +125,26 @@ async def test_the_e_key_exports_the_authors_timeline(team_desk: Desk, tmp_path:
         page = exports[0].read_text(encoding="utf-8")
         assert f'id="item-{first}"' in page and f'id="item-{team_desk.seeded[1]}"' in page
         assert "Gareth Hughes" not in page and "Elin Wyn" not in page
+
+
+def test_person_and_place_use_the_selectors_once_the_desk_has_them(cli, monkeypatch,
+                                                                   tmp_path: Path) -> None:
+    """The people and places helpers' selectors are wired at merge: the command calls them
+    as soon as the desk has them (stand-ins here return a person's and a place's items)."""
+    asked: list[str] = []
+
+    def person_items(self: Desk, author_id: str) -> list[dict]:
+        asked.append(author_id)
+        return [{"id": 3}, {"id": 1}]
+
+    monkeypatch.setattr(Desk, "person_items", person_items, raising=False)
+    monkeypatch.setattr(Desk, "place_items", lambda self, place: [{"id": 2}], raising=False)
+    code, _out, err = cli("timeline", "--person", "psid-4471", "--out", str(tmp_path / "p.html"))
+    assert code == 0, err
+    page = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert asked == ["psid-4471"] and 'id="item-1"' in page and 'id="item-3"' in page
+    assert "psid-4471" not in page and "one person" in page   # no id in a file without names
+    code, _out, err = cli("timeline", "--place", "Stryd Fawr", "--out", str(tmp_path / "q.html"))
+    assert code == 0, err
+    page = (tmp_path / "q.html").read_text(encoding="utf-8")
+    assert "place: Stryd Fawr" in page and 'id="item-2"' in page and "bike" in page

@@ -99,13 +99,16 @@ def test_reports_and_concerns_oldest_first_chat_left_out(desk: Desk, seeded: lis
 
 def test_names_left_out_become_stable_pseudonyms(desk: Desk, seeded: list[int]) -> None:
     desk.add_note(seeded[3], "Gareth Hughes rang 101 about it as well; gareth says weekly")
-    page = desk.timeline(seeded, "Number 12", names=False)
+    supervisor(desk).close_item(seeded[0], "passed to 101 / 999", "told Gareth to ring 101")
+    page = desk.timeline(seeded, "Number 12: p-gareth", names=False)
     people = re.findall(r"· (Person [A-Z]) ·", page)
     # Gareth wrote the 1st, 3rd (hostile) entries: the same letter; Elin B, Dave C
     assert people == ["Person A", "Person B", "Person A", "Person C"]
     for name in ("Gareth", "gareth", "Hughes", "Elin Wyn", "Dave Roberts", "p-gareth", "p-elin"):
         assert name not in page, name
     assert "Person A rang 101 about it as well; Person A says weekly" in page
+    assert "sioned: closed (passed to 101 / 999: told Person A to ring 101)" in page
+    assert "Number 12: Person A" in page
     assert "Names, addresses and other details that people typed" in page
     named = supervisor(desk).timeline(seeded, "Number 12", names=True)
     assert "Gareth Hughes" in named and "Person A" not in named

@@ -12,8 +12,9 @@ Decisions, written down here as DESIGN.md asks:
 - **Names left out**: the people who wrote (authors) become stable pseudonyms, "Person A",
   "Person B"… in order of first appearance in the file (the same person is the same letter
   throughout one file; letters are not stable between two files). Their platform ids are never
-  shown. Each author's full name, and their first name (3 letters or more), are masked as a
-  whole word wherever they appear in the texts of this file. **Officers' names are kept** in
+  shown. Each author's full name, their first name (3 letters or more) and their platform id
+  are masked as a whole word wherever they appear in the texts of this file (the title and
+  the close notes too). **Officers' names are kept** in
   both forms: they are the team's own actions, and a court or a partner agency needs to know
   who did what. Other names inside what people typed (a neighbour, a nickname, an address)
   cannot be found reliably: the header says so plainly, and the file must be read before it
@@ -28,7 +29,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -120,7 +121,7 @@ class Pseudonyms:
 
     def __init__(self) -> None:
         self._by_key: dict[str, str] = {}
-        self._names: dict[str, str] = {}
+        self._names: dict[str, str] = {}   # a name or a platform id → its pseudonym
 
     def of(self, item: dict[str, Any]) -> str:
         """The pseudonym of an item's author (unknown when purged or missing)."""
@@ -134,11 +135,14 @@ class Pseudonyms:
         name = " ".join(str(item.get("author_name") or "").split())
         if name:
             self._names.setdefault(name, label)
+        if item.get("author_id") and len(str(item["author_id"])) >= 3:
+            self._names.setdefault(str(item["author_id"]), label)
         return label
 
     def mask(self, text: str) -> str:
-        """``text`` with each known author's full name, then first name, replaced by their
-        pseudonym (whole words, any case). Other names stay: see the module docstring."""
+        """``text`` with each known author's full name, then first name, and platform id
+        replaced by their pseudonym (whole words, any case). Other names stay: see the module
+        docstring."""
         swaps: list[tuple[str, str]] = []
         for name, label in self._names.items():
             swaps.append((name, label))
@@ -159,8 +163,9 @@ def _payload(row: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def describe(action: str, data: dict[str, Any]) -> str:
-    """An audit row about an item in plain words (officer names kept; no words of a note)."""
+def describe(action: str, data: dict[str, Any], mask: Callable[[str], str] = str) -> str:
+    """An audit row about an item in plain words (officer names kept; no words of a note;
+    ``mask`` applies to what an officer typed, the close note)."""
     after = data.get("after") if isinstance(data.get("after"), dict) else {}
     assert isinstance(after, dict)
     if action in ("claim", "assign"):
@@ -171,7 +176,7 @@ def describe(action: str, data: dict[str, Any]) -> str:
         flag = ", urgent" if after.get("urgent") else ""
         return f"reclassified as {after.get('category')}{flag}"
     if action == "close":
-        note = f": {after['close_note']}" if after.get("close_note") else ""
+        note = f": {mask(str(after['close_note']))}" if after.get("close_note") else ""
         return f"closed ({after.get('close_reason')}{note})"
     if action == "reopen":
         return "reopened"
@@ -244,7 +249,8 @@ def build(store: Store, item_ids: Sequence[int], title: str, names: bool, actor:
             post = masked.mask(post)
         if len(post) > POST_CHARS:
             post = post[:POST_CHARS - 1] + "…"
-        steps = [Step(when(h["at"], zone), str(h["actor"]), describe(h["action"], _payload(h)))
+        steps = [Step(when(h["at"], zone), str(h["actor"]),
+                      describe(h["action"], _payload(h), masked.mask if masked else str))
                  for h in history[item_id] if h["action"] not in NOT_SHOWN]
         if row["first_response_at"] and not any(a["sent_at"] == row["first_response_at"]
                                                  for a in answers[item_id]):
@@ -265,8 +271,9 @@ def build(store: Store, item_ids: Sequence[int], title: str, names: bool, actor:
             tuple(Step(when(n["at"], zone), str(n["author"]), _text(n, masked))
                   for n in notes[item_id])))
     audit_rows, audit_head = chain_head(store)
+    title = " ".join(title.split()) or "Evidence timeline"
     return Timeline(
-        title=" ".join(title.split()) or "Evidence timeline", names=names, exported_by=actor,
+        title=masked.mask(title) if masked else title, names=names, exported_by=actor,
         exported_at=when(to_iso(now), zone), zone=zone.key, entries=tuple(entries),
         chat_left_out=len(chat), period=(entries[0].at, entries[-1].at),
         audit_rows=audit_rows, audit_head=audit_head,
