@@ -94,6 +94,10 @@ def test_reports_and_concerns_oldest_first_chat_left_out(desk: Desk, seeded: lis
     assert "4 reports and concerns, oldest first; 2 chat items left out" in page
     assert "Diolch yn fawr!" not in page and ">lol<" not in page
     assert "12 Stryd Fawr, Llangefni" in page
+    sections = page.split('<section class="entry"')[1:]
+    # the comment shows the post it sits under; the private messages sit under none
+    assert ["Under the post" in section for section in sections] == [False, False, True, False]
+    assert "Lock your cars tonight" in sections[2]
     assert "Mon 23 Nov 2026 04:00 – Mon 23 Nov 2026 10:40 (Europe/London)" in page
 
 
@@ -120,14 +124,15 @@ def test_purged_words_are_withheld(desk: Desk, seeded: list[int]) -> None:
     with desk.store.write():
         desk.store.conn.execute("update items set text = '', author_name = null, "
                                 "author_id = null, post_text = null, purged_at = ? "
-                                "where id = ?", ("2027-01-01T00:00:00+00:00", seeded[0]))
+                                "where id in (?, ?)",
+                                ("2027-01-01T00:00:00+00:00", seeded[0], seeded[3]))
         desk.store.conn.execute("update item_notes set text = '', purged_at = ? "
                                 "where item_id = ?", ("2027-01-01T00:00:00+00:00", seeded[0]))
     page = desk.timeline(seeded, "Number 12", names=False)
     first = page.split(f'id="item-{seeded[0]}"')[1].split("</section>")[0]
     assert first.count("[words withheld]") == 2 and "unknown person" in first
     assert "Drug dealing" not in page and "Seen by PCSO" not in page
-    assert "Under the post" not in first
+    assert "Under the post" not in page   # the purged comment's post is gone with its words
 
 
 def test_hostile_text_is_escaped_and_the_page_is_self_contained(desk: Desk,

@@ -244,7 +244,9 @@ def build(store: Store, item_ids: Sequence[int], title: str, names: bool, actor:
             author = " ".join(str(row["author_name"] or "").split()) or UNKNOWN_PERSON
         else:
             author = authors[item_id]
-        post = "" if row["purged_at"] else " ".join(str(row["post_message"] or "").split())
+        # a comment sits under a post; a private message does not
+        post = "" if row["purged_at"] or row["kind"] != "comment" else \
+            " ".join(str(row["post_message"] or "").split())
         if masked:
             post = masked.mask(post)
         if len(post) > POST_CHARS:
@@ -258,10 +260,9 @@ def build(store: Store, item_ids: Sequence[int], title: str, names: bool, actor:
                               str(row["first_response_by"] or "the page"),
                               "first answered on the page"))
         sent = [Step(when(a["sent_at"] or a["created_at"], zone),
-                     str(a["created_by"] or "socialdesk"),
-                     f"{str(a['action']).replace('_', ' ')}"
-                     f"{' (automatic)' if a['automatic'] else ''}, {a['status']}: "
-                     f"{_text(a, masked)}")
+                     f"{a['created_by'] or 'socialdesk'}, {str(a['action']).replace('_', ' ')}"
+                     f"{' (automatic)' if a['automatic'] else ''}, {a['status']}",
+                     _text(a, masked))
                 for a in answers[item_id] if a["action"] not in ("hide", "unhide")]
         entries.append(Entry(
             item_id, when(row["created_at"], zone), str(row["kind"]),
