@@ -51,4 +51,6 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
      "View: snoozed items, soonest back first"),
     ("handover", "handover", "Handover", False,
      "Handover notes for the next shift: read the recent ones, write one"),
+    ("timeline", "timeline", "Timeline", False,
+     "Evidence timeline of the item's author as an HTML file (with names: supervisors)"),
 ]

@@ -261,3 +261,15 @@ def test_tag_dialog(snap_compare, snap_desk: Desk, size) -> None:
         await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=open_tags)
+
+
+async def _timeline_dialog(pilot) -> None:
+    """The E key on the urgent item: the choice of a timeline with or without names."""
+    await settle(pilot, pilot.app)
+    await pilot.press("E")
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_timeline_dialog(snap_compare, snap_desk: Desk, size) -> None:
+    assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_timeline_dialog)

@@ -68,13 +68,15 @@ class Permission(StrEnum):
     UNSNOOZE = "unsnooze"
     NOTE = "add notes"
     HANDOVER = "write handover notes"
+    TIMELINE = "export an evidence timeline"
+    TIMELINE_NAMED = "export an evidence timeline with names"
 
 
 #: Actions only a supervisor may take.
 SUPERVISOR_ONLY = frozenset({Permission.ASSIGN, Permission.APPROVE, Permission.PAUSE,
                              Permission.RESUME, Permission.EXPORT, Permission.PURGE,
                              Permission.MANAGE_MEMBERS, Permission.SET_POLICY,
-                             Permission.EDIT_REPLIES})
+                             Permission.EDIT_REPLIES, Permission.TIMELINE_NAMED})
 #: What read-only accounts may do: look.
 READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS})
 

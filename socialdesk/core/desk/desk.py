@@ -9,13 +9,17 @@ and is written to the audit log.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 
+from socialdesk import paths
 from socialdesk.config import Config
 from socialdesk.core.audit import chain, exports, metrics, retention
+from socialdesk.core.audit import timeline as evidence
 from socialdesk.core.audit.anchor import Anchor, anchor_file, read_anchors, record_anchor
 from socialdesk.core.desk import access
 from socialdesk.core.desk.alerts import AlertsDesk
@@ -39,6 +43,7 @@ from socialdesk.core.store.cursors import SyncState, get_state
 from socialdesk.core.store.items import find_item_id, items_by_platform_ids
 from socialdesk.core.store.outbox import entry_status, newest_entries, open_items_of_thread
 from socialdesk.core.store.settings import DEMO, write_setting
+from socialdesk.core.store.timeline import items_of_author
 from socialdesk.core.triage import actions as triage
 from socialdesk.core.triage import replies
 from socialdesk.core.triage import tags as tagging
@@ -465,6 +470,48 @@ class Desk:
                                  "until": str(report.until), "audit_rows": report.audit_rows,
                                  "audit_head": report.audit_head})
         return rows
+
+    # ── evidence timelines ───────────────────────────────────────────────────────────────
+
+    def items_of_author(self, item_id: int) -> list[int]:
+        """The public items of the person who wrote ``item_id``, newest first (by their
+        platform id, or their name for imported items); empty when the author is unknown."""
+        return items_of_author(self.store, item_id)
+
+    def _timeline(self, item_ids: Sequence[int], title: str,
+                  names: bool) -> tuple[evidence.Timeline, str]:
+        self.require(access.Permission.TIMELINE_NAMED if names else access.Permission.TIMELINE)
+        built = evidence.build(self.store, item_ids, title, names, self.actor,
+                               self.config.team.zone, utc_now())
+        return built, evidence.render_html(built)
+
+    def timeline(self, item_ids: Sequence[int], title: str, names: bool) -> str:
+        """The evidence timeline of the items (reports and concerns, oldest first) as one
+        self-contained printable HTML document; with ``names`` a supervisor's only. Nothing
+        is recorded: only an export leaves the desk."""
+        return self._timeline(item_ids, title, names)[1]
+
+    def export_timeline(self, item_ids: Sequence[int], title: str, names: bool,
+                        path: str | Path | None = None) -> Path:
+        """Write the evidence timeline to ``path`` (default: a new file in
+        ``<data dir>/exports/``), private to the desk, and record the export in the audit
+        chain (who, how many items, names or not, the file's SHA-256: never its content)."""
+        self.require(access.Permission.TIMELINE_NAMED if names else access.Permission.TIMELINE)
+        with self.store.write():   # the head in the file is the one the export row follows
+            built, page = self._timeline(item_ids, title, names)
+            document = page.encode("utf-8")
+            target = Path(path) if path else evidence.export_path(
+                paths.private_dir(paths.data_dir() / "exports"), names, utc_now())
+            try:
+                with os.fdopen(paths.write_private(target), "wb") as handle:
+                    handle.write(document)
+            except OSError as exc:
+                raise UserError(f"Cannot write {target}: {exc.strerror}.") from None
+            self.context.record("timeline_export", target.name, {
+                "items": len(built.entries), "chat_left_out": built.chat_left_out,
+                "names": names, "sha256": hashlib.sha256(document).hexdigest(),
+                "bytes": len(document)})
+        return target
 
     def verify_audit(self, anchor_files: Sequence[Path] = ()) -> chain.Verification:
         """Walk the audit chain, checking it against the desk's anchor file and any others

@@ -18,6 +18,7 @@ from socialdesk.core.triage.actions import Undo
 from socialdesk.core.triage.reply_library import ReplyChoices
 from socialdesk.core.triage.tags import BatchUndo
 from socialdesk.core.triage.when import show_when
+from socialdesk.errors import UserError
 from socialdesk.ui.dialogs.ask import AskDialog
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
@@ -267,6 +268,38 @@ class ItemActions(DeskScreen):
             f"Note on #{item['id']} (internal: never sent to the page; @name tells a member)",
             f"e.g. {members or '@name'} can you ring her back?",
             "Write the note first (Esc cancels)."), chosen)
+
+    def action_timeline(self) -> None:
+        """Export the evidence timeline of the selected item's author (with names: only a
+        supervisor); the notification says where the file went."""
+        if not (item := self.selected):
+            return
+        item_id, author_id = int(item["id"]), item.get("author_id")
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            names = value == "names"
+
+            def export() -> str:
+                # the people helper's selector when this build has it (by platform id)
+                person_items = getattr(self.desk, "person_items", None)
+                if callable(person_items) and author_id:
+                    ids = [int(row["id"]) for row in person_items(str(author_id))]
+                else:
+                    ids = self.desk.items_of_author(item_id)
+                if not ids:
+                    raise UserError(f"The author of #{item_id} is not known (purged or never "
+                                    "given), so there is no person to make a timeline of.")
+                path = self.desk.export_timeline(ids, f"the person who wrote item {item_id}",
+                                                 names)
+                return (f"Timeline of the person who wrote #{item_id} "
+                        f"({'with names' if names else 'names left out'}) written to {path}")
+            self.act("", export)
+        self.app.push_screen(ChoiceDialog(
+            f"Evidence timeline of #{item_id}'s author: with names?",
+            [("anonymous", "Names left out (Person A, Person B…)"),
+             ("names", "With names (supervisors only)")]), chosen)
 
     def action_undo(self) -> None:
         """Undo the last action (refused with the reason when no longer safe)."""

@@ -1,0 +1,431 @@
+"""Evidence timelines: every report and concern about a person or a place, oldest first, with
+the team's actions, the answers sent and the officers' internal notes, as one self-contained
+printable HTML file (for a problem-solving meeting or a closure-order application under the
+Anti-social Behaviour, Crime and Policing Act 2014).
+
+Decisions, written down here as DESIGN.md asks:
+
+- **Chat is left out** (thanks, jokes, questions about the page): a timeline is evidence of
+  reports and concerns. Items not classified yet stay in (they may be reports). The header
+  says how many chat items were left out. The page's own messages are never entries; what
+  the team sent shows under the item it answered.
+- **Names left out**: the people who wrote (authors) become stable pseudonyms, "Person A",
+  "Person B"… in order of first appearance in the file (the same person is the same letter
+  throughout one file; letters are not stable between two files). Their platform ids are never
+  shown. Each author's full name, their first name (3 letters or more) and their platform id
+  are masked as a whole word wherever they appear in the texts of this file (the title and
+  the close notes too). **Officers' names are kept** in
+  both forms: they are the team's own actions, and a court or a partner agency needs to know
+  who did what. Other names inside what people typed (a neighbour, a nickname, an address)
+  cannot be found reliably: the header says so plainly, and the file must be read before it
+  is shared.
+- Words purged by retention are shown as "[words withheld]".
+- Everything a person or an officer typed is HTML-escaped; the file has inline CSS only, no
+  scripts, no fonts and no links to anything outside it, so it opens and prints offline.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from socialdesk.core.models import to_iso
+from socialdesk.core.store import Store
+from socialdesk.core.store import timeline as queries
+from socialdesk.core.store.audit_log import chain_head
+from socialdesk.errors import UserError
+
+WITHHELD = "[words withheld]"
+NO_WORDS = "[no words: a sticker, photo or link]"
+UNKNOWN_PERSON = "unknown person"
+#: How long the post an item sits under may be in the file.
+POST_CHARS = 160
+#: Audit actions about an item that a timeline leaves out: the notes show as notes, the
+#: rest is the desk's own bookkeeping.
+NOT_SHOWN = frozenset({"note", "timeline_export"})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the team did about an item: when (local text), who, what."""
+
+    at: str
+    who: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One report or concern with what happened to it."""
+
+    item_id: int
+    at: str
+    kind: str
+    category: str
+    urgent: bool
+    language: str
+    author: str
+    text: str
+    post: str
+    status: str
+    actions: tuple[Step, ...] = ()
+    answers: tuple[Step, ...] = ()
+    notes: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A whole timeline, ready to render."""
+
+    title: str
+    names: bool
+    exported_by: str
+    exported_at: str
+    zone: str
+    entries: tuple[Entry, ...]
+    chat_left_out: int
+    period: tuple[str, str] | None
+    audit_rows: int
+    audit_head: str
+    people: tuple[str, ...] = field(default=())
+
+
+def when(moment: str | None, zone: ZoneInfo) -> str:
+    """A stored UTC time as the team reads it: "Mon 23 Nov 2026 13:54"."""
+    if not moment:
+        return ""
+    wall = datetime.fromisoformat(moment).astimezone(zone)
+    return f"{wall:%a} {wall.day} {wall:%b %Y %H:%M}"
+
+
+def _letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA …"""
+    text = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        text = chr(ord("A") + rest) + text
+    return text
+
+
+class Pseudonyms:
+    """Stable "Person A", "Person B"… for the authors of one file, and the masking of their
+    names in texts."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, str] = {}
+        self._names: dict[str, str] = {}   # a name or a platform id → its pseudonym
+
+    def of(self, item: dict[str, Any]) -> str:
+        """The pseudonym of an item's author (unknown when purged or missing)."""
+        key = item.get("author_id") or item.get("author_name")
+        if not key:
+            return UNKNOWN_PERSON
+        key = str(key)
+        if key not in self._by_key:
+            self._by_key[key] = f"Person {_letters(len(self._by_key))}"
+        label = self._by_key[key]
+        name = " ".join(str(item.get("author_name") or "").split())
+        if name:
+            self._names.setdefault(name, label)
+        if item.get("author_id") and len(str(item["author_id"])) >= 3:
+            self._names.setdefault(str(item["author_id"]), label)
+        return label
+
+    def mask(self, text: str) -> str:
+        """``text`` with each known author's full name, then first name, and platform id
+        replaced by their pseudonym (whole words, any case). Other names stay: see the module
+        docstring."""
+        swaps: list[tuple[str, str]] = []
+        for name, label in self._names.items():
+            swaps.append((name, label))
+            first = name.split()[0]
+            if len(first) >= 3 and first != name:
+                swaps.append((first, label))
+        for name, label in sorted(swaps, key=lambda swap: -len(swap[0])):
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", label, text,
+                          flags=re.IGNORECASE)
+        return text
+
+
+def _payload(row: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(row.get("payload") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def describe(action: str, data: dict[str, Any], mask: Callable[[str], str] = str) -> str:
+    """An audit row about an item in plain words (officer names kept; no words of a note;
+    ``mask`` applies to what an officer typed, the close note)."""
+    after = data.get("after") if isinstance(data.get("after"), dict) else {}
+    assert isinstance(after, dict)
+    if action in ("claim", "assign"):
+        return f"{'claimed by' if action == 'claim' else 'assigned to'} {after.get('assignee')}"
+    if action == "release":
+        return "released to the team"
+    if action == "reclassify":
+        flag = ", urgent" if after.get("urgent") else ""
+        return f"reclassified as {after.get('category')}{flag}"
+    if action == "close":
+        note = f": {mask(str(after['close_note']))}" if after.get("close_note") else ""
+        return f"closed ({after.get('close_reason')}{note})"
+    if action == "reopen":
+        return "reopened"
+    if action == "snooze":
+        return "snoozed"
+    if action == "unsnooze" or action == "snooze_ended":
+        return "back from snooze"
+    if action.startswith("queue_"):
+        return f"{action[6:].replace('_', ' ')} queued"
+    if action == "covered":
+        return f"answered together with #{data.get('by')}"
+    if action == "duplicate":
+        return f"marked a duplicate of #{data.get('of')}"
+    if action == "merge":
+        return f"merged duplicates {', '.join('#' + str(i) for i in data.get('merged', []))}"
+    if action in ("tag", "untag"):
+        verb = "tagged" if action == "tag" else "untagged"
+        return f"{verb} {' '.join('#' + str(t) for t in data.get('tags', []))}"
+    if action == "undo":
+        return f"undid the {data.get('undone')}"
+    if action == "acknowledged":
+        return "automatic out-of-hours acknowledgement queued"
+    if action == "escalated":
+        return "escalated to the supervisors (urgent, unclaimed)"
+    return action.replace("_", " ")
+
+
+def _text(row: dict[str, Any], masked: Pseudonyms | None) -> str:
+    if row.get("purged_at"):
+        return WITHHELD
+    text = str(row.get("text") or "")
+    if not text.strip():
+        return NO_WORDS
+    return masked.mask(text) if masked else text
+
+
+def build(store: Store, item_ids: Sequence[int], title: str, names: bool, actor: str,
+          zone: ZoneInfo, now: datetime) -> Timeline:
+    """The timeline of the chosen items (reports and concerns, oldest first), read in the
+    caller's transaction so that the audit head matches what was read. An unknown id, or no
+    report or concern at all, is one sentence."""
+    wanted = sorted({int(i) for i in item_ids})
+    if not wanted:
+        raise UserError("There are no items to put in a timeline.")
+    rows = queries.timeline_items(store, wanted)
+    missing = sorted(set(wanted) - {int(row["id"]) for row in rows})
+    if missing:
+        raise UserError(f"There is no item {missing[0]}.")
+    chat = {int(row["id"]) for row in rows if row["category"] == "chat" or row["from_page"]}
+    rows = [row for row in rows if int(row["id"]) not in chat]
+    if not rows:
+        raise UserError(f"None of the {len(wanted)} items is a report or a concern (chat is "
+                        "left out), so there is no timeline to make.")
+    ids = [int(row["id"]) for row in rows]
+    history = queries.timeline_history(store, ids)
+    notes = queries.timeline_notes(store, ids)
+    answers = queries.timeline_answers(store, ids)
+    people = Pseudonyms()
+    authors = {int(row["id"]): people.of(row) for row in rows}   # letters in time order
+    masked = None if names else people
+    entries = []
+    for row in rows:
+        item_id = int(row["id"])
+        if names:
+            author = " ".join(str(row["author_name"] or "").split()) or UNKNOWN_PERSON
+        else:
+            author = authors[item_id]
+        # a comment sits under a post; a private message does not
+        post = "" if row["purged_at"] or row["kind"] != "comment" else \
+            " ".join(str(row["post_message"] or "").split())
+        if masked:
+            post = masked.mask(post)
+        if len(post) > POST_CHARS:
+            post = post[:POST_CHARS - 1] + "…"
+        steps = [Step(when(h["at"], zone), str(h["actor"]),
+                      describe(h["action"], _payload(h), masked.mask if masked else str))
+                 for h in history[item_id] if h["action"] not in NOT_SHOWN]
+        if row["first_response_at"] and not any(a["sent_at"] == row["first_response_at"]
+                                                 for a in answers[item_id]):
+            steps.append(Step(when(row["first_response_at"], zone),
+                              str(row["first_response_by"] or "the page"),
+                              "first answered on the page"))
+        sent = [Step(when(a["sent_at"] or a["created_at"], zone),
+                     f"{a['created_by'] or 'socialdesk'}, {str(a['action']).replace('_', ' ')}"
+                     f"{' (automatic)' if a['automatic'] else ''}, {a['status']}",
+                     _text(a, masked))
+                for a in answers[item_id] if a["action"] not in ("hide", "unhide")]
+        entries.append(Entry(
+            item_id, when(row["created_at"], zone), str(row["kind"]),
+            str(row["category"] or "not classified yet"), bool(row["urgent"]),
+            str(row["language"] or "?"), author, _text(row, masked), post, str(row["status"]),
+            tuple(steps), tuple(sent),
+            tuple(Step(when(n["at"], zone), str(n["author"]), _text(n, masked))
+                  for n in notes[item_id])))
+    audit_rows, audit_head = chain_head(store)
+    title = " ".join(title.split()) or "Evidence timeline"
+    return Timeline(
+        title=masked.mask(title) if masked else title, names=names, exported_by=actor,
+        exported_at=when(to_iso(now), zone), zone=zone.key, entries=tuple(entries),
+        chat_left_out=len(chat), period=(entries[0].at, entries[-1].at),
+        audit_rows=audit_rows, audit_head=audit_head,
+        people=tuple(dict.fromkeys(authors.values())))
+
+
+def export_path(folder: Path, names: bool, now: datetime) -> Path:
+    """A new file name in ``folder``: timeline-20261123-1400[-named].html (-2, -3… if taken;
+    the time is UTC so that two exports never depend on the clock change)."""
+    stem = f"timeline-{now:%Y%m%d-%H%M%S}{'-named' if names else ''}"
+    target, number = folder / f"{stem}.html", 1
+    while target.exists():
+        number += 1
+        target = folder / f"{stem}-{number}.html"
+    return target
+
+
+# ── the HTML file ────────────────────────────────────────────────────────────────────────
+
+CSS = """
+body { font-family: Georgia, "Times New Roman", serif; margin: 2em auto; max-width: 52em;
+       color: #111; line-height: 1.4; }
+h1 { font-size: 1.5em; margin-bottom: .2em; }
+h1 .cy, h2 .cy, th .cy, .label .cy { font-weight: normal; font-style: italic; }
+.marking { text-align: center; font-weight: bold; letter-spacing: .1em; }
+table.header { border-collapse: collapse; margin: 1em 0; }
+table.header th { text-align: left; padding: .2em 1em .2em 0; vertical-align: top; }
+table.header td { padding: .2em 0; }
+.warning { border: 2px solid #000; padding: .6em; margin: 1em 0; }
+.entry { border-top: 1px solid #555; padding: .6em 0; break-inside: avoid;
+         page-break-inside: avoid; }
+.entry h2 { font-size: 1.05em; margin: 0 0 .3em 0; }
+.urgent { font-weight: bold; text-decoration: underline; }
+.text { white-space: pre-wrap; border-left: 3px solid #888; padding-left: .6em;
+        margin: .4em 0; }
+.post { color: #333; font-size: .9em; }
+.label { font-weight: bold; font-size: .9em; margin-top: .4em; }
+ul { margin: .2em 0 .2em 1.2em; padding: 0; }
+code { font-family: "Courier New", monospace; word-break: break-all; }
+footer { border-top: 1px solid #000; margin-top: 2em; padding-top: .5em; font-size: .9em; }
+@page { margin: 18mm 15mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  .entry h2, .label { break-after: avoid; page-break-after: avoid; }
+}
+"""
+
+CATEGORY_CY = {"report": "adroddiad", "concern": "pryder",
+               "not classified yet": "heb ei ddosbarthu"}
+KIND_CY = {"comment": "sylw", "message": "neges"}
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _both(english: str, welsh: str) -> str:
+    """A heading in English and Welsh, side by side (equal standing)."""
+    return f'{_e(english)} / <span class="cy" lang="cy">{_e(welsh)}</span>'
+
+
+def _steps(steps: Sequence[Step], quoted: bool = False) -> str:
+    rows = []
+    for step in steps:
+        body = f'<div class="text">{_e(step.what)}</div>' if quoted else _e(step.what)
+        rows.append(f"<li>{_e(step.at)} — {_e(step.who)}: {body}</li>")
+    return "<ul>" + "".join(rows) + "</ul>"
+
+
+def render_html(timeline: Timeline) -> str:
+    """The timeline as one self-contained, printable HTML document (no scripts, no links)."""
+    t = timeline
+    names = (_both("included", "wedi'u cynnwys") if t.names else
+             _both("left out: authors are pseudonyms (Person A, B…); officers are named",
+                   "wedi'u hepgor: ffugenwau yw'r awduron (Person A, B…); enwir y swyddogion"))
+    period = f"{t.period[0]} – {t.period[1]}" if t.period else "—"
+    chat = (f"{t.chat_left_out} chat item{'s' if t.chat_left_out != 1 else ''} left out"
+            if t.chat_left_out else "no chat items were chosen")
+    header_rows = [
+        (_both("Covers", "Yn cwmpasu"), _e(t.title)),
+        (_both("Period", "Cyfnod"), _e(f"{period} ({t.zone})")),
+        (_both("Items", "Eitemau"),
+         _e(f"{len(t.entries)} reports and concerns, oldest first; {chat} (chat is not "
+            "evidence of a problem)")),
+        (_both("Names", "Enwau"), names),
+        (_both("Exported by", "Allforiwyd gan"), _e(f"{t.exported_by}, {t.exported_at}")),
+        (_both("Audit chain at export", "Y gadwyn archwilio wrth allforio"),
+         f"{t.audit_rows:,} rows, head <code>{_e(t.audit_head)}</code>"),
+    ]
+    warning = (
+        "Names were left out of the authors only. Names, addresses and other details that "
+        "people typed inside their messages cannot be removed reliably by a program: read "
+        "every entry before this file is shared." if not t.names else
+        "This file names the people who wrote to the page. Keep it as personal data: share it "
+        "only with those who need it for this case.")
+    warning_cy = (
+        "Dim ond enwau'r awduron a hepgorwyd. Ni all rhaglen dynnu'n ddibynadwy enwau, "
+        "cyfeiriadau a manylion eraill a deipiodd pobl yn eu negeseuon: darllenwch bob cofnod "
+        "cyn rhannu'r ffeil hon." if not t.names else
+        "Mae'r ffeil hon yn enwi'r bobl a ysgrifennodd at y dudalen. Cadwch hi fel data "
+        "personol: rhannwch hi dim ond gyda'r rhai sydd ei hangen ar gyfer yr achos hwn.")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_e(t.title)} — evidence timeline</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        '<p class="marking">OFFICIAL-SENSITIVE</p>',
+        f"<h1>{_both('Evidence timeline', 'Llinell amser tystiolaeth')}</h1>",
+        '<table class="header">',
+        *(f"<tr><th>{head}</th><td>{value}</td></tr>" for head, value in header_rows),
+        "</table>",
+        f'<p class="warning">{_e(warning)}<br><span lang="cy">{_e(warning_cy)}</span></p>',
+    ]
+    notes_heading = _both("Officers’ notes (internal, never sent to the page)",
+                          "Nodiadau’r swyddogion (mewnol, byth yn mynd i’r dudalen)")
+    for entry in t.entries:
+        urgent = ' <span class="urgent">URGENT / BRYS</span>' if entry.urgent else ""
+        category = f"{entry.category} / {CATEGORY_CY.get(entry.category, entry.category)}"
+        kind = f"{entry.kind} / {KIND_CY.get(entry.kind, entry.kind)}"
+        parts.append(f'<section class="entry" id="item-{entry.item_id}">')
+        parts.append(f"<h2>{_e(entry.at)} · #{entry.item_id} · {_e(category)}{urgent}</h2>")
+        parts.append(f"<div>{_e(kind)} · {_e(entry.language)} · {_e(entry.author)} · "
+                     f"{_both('status', 'statws')}: {_e(entry.status)}</div>")
+        parts.append(f'<div class="text">{_e(entry.text)}</div>')
+        if entry.post:
+            parts.append(f'<div class="post">{_both("Under the post", "O dan y postiad")}: '
+                         f"{_e(entry.post)}</div>")
+        if entry.actions:
+            parts.append(f'<div class="label">{_both("The team’s actions", "Camau’r tîm")}'
+                         f"</div>{_steps(entry.actions)}")
+        if entry.answers:
+            parts.append(f'<div class="label">{_both("Answers", "Atebion")}</div>'
+                         f"{_steps(entry.answers, quoted=True)}")
+        if entry.notes:
+            parts.append(f'<div class="label">{notes_heading}</div>'
+                         f"{_steps(entry.notes, quoted=True)}")
+        parts.append("</section>")
+    parts += [
+        "<footer>",
+        "<p>Generated by socialdesk; the audit chain can be verified with "
+        "<code>socialdesk audit verify</code>.<br>"
+        '<span lang="cy">Crëwyd gan socialdesk; gellir gwirio’r gadwyn archwilio gyda '
+        "<code>socialdesk audit verify</code>.</span></p>",
+        '<p class="marking">OFFICIAL-SENSITIVE</p>',
+        "</footer>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(parts)
