@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from socialdesk.core.welsh import mutated_forms
@@ -128,11 +128,15 @@ class PlaceEntry:
     kind: str
     town: str | None
     names: tuple[str, ...]
+    #: a street's town as shown ("Llangefni"), so that two High Streets read apart
+    town_name: str | None = None
 
     @property
     def label(self) -> str:
-        """Both names, Welsh first ("Caergybi / Holyhead"), or the one name."""
-        return self.en if self.cy == self.en else f"{self.cy} / {self.en}"
+        """Both names, Welsh first ("Caergybi / Holyhead"), or the one name; a street with
+        its town ("Stryd Fawr / High Street, Llangefni")."""
+        name = self.en if self.cy == self.en else f"{self.cy} / {self.en}"
+        return f"{name}, {self.town_name}" if self.town_name else name
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,10 @@ def load_gazetteer() -> Gazetteer:
                 ids = by_words.setdefault(form, {})
                 ids[place.id] = ids.get(place.id, False) or words_of(name) in strict_words
             spelled.setdefault(words_of(name), []).append(place.id)
+    for place in list(places.values()):
+        town = places.get(place.town or "")
+        if place.kind == "street" and town is not None:
+            places[place.id] = replace(place, town_name=town.en)
     # A name several streets share ("High Street"): a place of its own for "town unknown".
     for words, ids in by_words.items():
         streets = [places[i] for i in ids if places[i].kind == "street"]
@@ -335,5 +343,5 @@ def find_place_id(typed: str) -> str | None:
     key = typed.strip().lower()
     if key in gaz.places:
         return key
-    found = places_in(typed)
+    found = places_in(typed.replace("-", " "))
     return found[0] if found else None
