@@ -11,6 +11,7 @@ One module per group of commands (like pip's commands package), every command th
 - :mod:`.model` — classify, train, eval
 - :mod:`.safety_posts` — posts (one sub-command per action)
 - :mod:`.supervisor` — report, audit verify, purge
+- :mod:`.places` — places (the hotspots)
 - :mod:`.team` — members, policy
 - :mod:`.replies` — the reply library
 - :mod:`.demo` — dashboard (the default), demo
@@ -33,6 +34,7 @@ from socialdesk.cli import (
     inbox,
     model,
     page,
+    places,
     replies,
     safety_posts,
     setup,
@@ -44,8 +46,8 @@ from socialdesk.cli.base import Command, global_options
 from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
-GROUPS = (demo, setup, inbox, tags, followup, page, supervisor, team, safety_posts, replies,
-          model)
+GROUPS = (demo, setup, inbox, tags, followup, page, supervisor, places, team, safety_posts,
+          replies, model)
 
 
 def build_parser() -> argparse.ArgumentParser:

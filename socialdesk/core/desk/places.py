@@ -10,9 +10,11 @@ write: they see what members' desks have tagged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import datetime, timedelta
 from typing import Any
 
+from socialdesk.core.audit import exports
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.models import utc_now
@@ -24,6 +26,8 @@ from socialdesk.errors import UserError
 DEFAULT_PERIOD = timedelta(days=28)
 SPARK_WEEKS = 8
 CATEGORIES = store_places.PLACE_CATEGORIES
+CSV_FIELDS = ["place", "name", "cy", "en", "kind", "count", "previous", "change", "weeks",
+              "items"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,26 @@ class Hotspot:
         return {"place": self.place_id, "name": self.name, "cy": self.cy, "en": self.en,
                 "kind": self.kind, "count": self.count, "previous": self.previous,
                 "change": self.change, "weeks": self.weeks, "items": self.item_ids}
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def spark_line(counts: list[int]) -> str:
+    """Weekly counts as unicode blocks, scaled to the largest (an empty week is the lowest
+    block, so the line keeps its length)."""
+    top = max(counts, default=0)
+    if top <= 0:
+        return SPARKS[0] * len(counts)
+    return "".join(SPARKS[min(len(SPARKS) - 1, round(c * (len(SPARKS) - 1) / top))]
+                   for c in counts)
+
+
+def change_text(spot: Hotspot) -> str:
+    """The change on the previous period: "+3", "-1", "0", or "new"."""
+    if spot.previous == 0 and spot.count:
+        return "new"
+    return f"{spot.change:+d}" if spot.change else "0"
 
 
 class PlacesDesk:
@@ -109,3 +133,15 @@ class PlacesDesk:
         close_reason)."""
         self.context.require(access.Permission.SEE_REPORTS)
         return store_places.items_of_place(self.context.store, place_id)
+
+    def export_csv(self, spots: list[Hotspot], path: str | Path, since: datetime,
+                   until: datetime) -> int:
+        """Write the hotspots as CSV (an export: supervisors, recorded in the audit log);
+        return the rows written."""
+        self.context.require(access.Permission.EXPORT)
+        with self.context.store.write():   # the audit row is kept only with the file written
+            rows = exports.write_rows_csv([s.as_dict() for s in spots], CSV_FIELDS, Path(path))
+            self.context.record("export", Path(path).name,
+                                {"what": "places", "rows": rows, "since": str(since),
+                                 "until": str(until)})
+        return rows
