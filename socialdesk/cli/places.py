@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from socialdesk.cli.base import Command, open_desk
 from socialdesk.cli.output import printable, say
@@ -14,6 +14,7 @@ from socialdesk.core.desk import Desk
 from socialdesk.core.desk.places import CATEGORIES, DEFAULT_PERIOD, change_text, spark_line
 from socialdesk.core.models import utc_now
 from socialdesk.errors import UserError
+
 
 def _since(value: str | None, desk: Desk) -> datetime | None:
     if not value:

@@ -231,7 +231,7 @@ def load_gazetteer() -> Gazetteer:
         if place.kind == "street" and town is not None:
             places[place.id] = replace(place, town_name=town.en)
     # A name several streets share ("High Street"): a place of its own for "town unknown".
-    for words, ids in by_words.items():
+    for ids in by_words.values():
         streets = [places[i] for i in ids if places[i].kind == "street"]
         if len(streets) > 1:
             first = streets[0]

@@ -10,8 +10,8 @@ write: they see what members' desks have tagged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from socialdesk.core.audit import exports
