@@ -27,10 +27,7 @@ PLACES = ["Holyhead", "yng Nghaergybi", "Llangefni", "i Langefni", "Menai Bridge
           "ym Mhorthaethwy", "Amlwch", "Benllech", "Beaumaris", "Biwmares", "Holly head",
           "the Britannia Bridge", "Rhosneigr", "Valley", "yn y Fali", "Stryd Fawr",
           "High Street", "Ysgol David Hughes", "the A55", "Llanfairpwll", "Moelfre"]
-WORDS = ("someone was trying car doors again tonight near the shop and my neighbour saw a "
-         "van parked up with no lights mae rhywun yn gyrru yn wyllt drwy'r pentref bob nos "
-         "diolch am eich help worried about the kids on bikes by the school scam call about "
-         "a parcel fee").split()
+WORDS = ["someone", "was", "trying", "car", "doors", "again", "tonight", "near", "the", "shop", "and", "my", "neighbour", "saw", "a", "van", "parked", "up", "with", "no", "lights", "mae", "rhywun", "yn", "gyrru", "yn", "wyllt", "drwy'r", "pentref", "bob", "nos", "diolch", "am", "eich", "help", "worried", "about", "the", "kids", "on", "bikes", "by", "the", "school", "scam", "call", "about", "a", "parcel", "fee"]
 
 
 def fill(desk) -> None:  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ from socialdesk.core.welsh import radicals
 DEFAULT_SET = Path(__file__).resolve().parent.parent / "prompts" / "test_sets" / "places.jsonl"
 #: Words that may stand before a place in a mention without being part of its name.
 LEADING = frozenset({"ym", "yng", "yn", "i", "o", "r", "y", "yr", "the", "in", "at", "to",
-                     "from", "near", "ger", "a", "ac", "am", "ar", "at", "dros", "drwy",
+                     "from", "near", "ger", "a", "ac", "am", "ar", "dros", "drwy",
                      "trwy", "tua", "gyda", "wrth"})
 Key = tuple[str, ...]
 
