@@ -109,15 +109,16 @@ class PlacesScreen(DeskScreen):
         for rank, spot in enumerate(self.spots, 1):
             change = change_text(spot)
             style = "bold red" if spot.change > 0 else "green" if spot.change < 0 else ""
-            table.add_row(str(rank), Text(spot.name), f"{spot.count:,}", f"{spot.previous:,}",
-                          Text(change, style=style), Text(spark_line(spot.weeks)),
-                          key=spot.place_id)
-        total = sum(s.count for s in self.spots)
+            table.add_row(Text(str(rank), justify="right"), Text(spot.name),
+                          Text(f"{spot.count:,}", justify="right"),
+                          Text(f"{spot.previous:,}", justify="right"),
+                          Text(change, style=style, justify="right"),
+                          Text(spark_line(spot.weeks)), key=spot.place_id)
         headline = Text()
         headline.append(f"{self._what().capitalize()} by place, {self._period()} against the "
                         f"{self._period().removeprefix('last ')} before: ", style="bold")
-        headline.append(f"{len(self.spots)} places, {total:,} mentions. " if self.spots else
-                        "no report or concern names a place in this period. ")
+        headline.append(f"{len(self.spots)} places (an item naming two counts in both). "
+                        if self.spots else "no report or concern names a place in this period. ")
         headline.append("Enter shows a place's items.", style="dim")
         self.query_one("#places-headline", Static).update(headline)
         if was is not None:
