@@ -242,8 +242,8 @@ def load_gazetteer() -> Gazetteer:
                     "street", None, tuple(n for n in first.names))
     heads: dict[str, list[tuple[tuple[str, ...], _Name]]] = {}
     for words, ids in by_words.items():
-        name = _Name(words[1:], tuple(ids), any(ids.values()))
-        heads.setdefault(words[0], []).append((words, name))
+        written = _Name(words[1:], tuple(ids), any(ids.values()))
+        heads.setdefault(words[0], []).append((words, written))
     ordered = {head: tuple(n for _, n in sorted(found, key=lambda f: -len(f[0])))
                for head, found in heads.items()}
     version = hashlib.sha256(raw).hexdigest()[:16]
