@@ -81,15 +81,24 @@ class Place:
 def gazetteer() -> tuple[Place, ...]:
     """Every place a reply may name, longest names first within each: the places of
     ``[[place]]`` of a kind in :data:`REPLY_KINDS` (the first name Welsh, the second English;
-    one name for both) and the one-name places of ``[one_name]``."""
+    one name for both) and the one-name places of ``[one_name]``. A reply finds a place by
+    any name but the ``strict`` ones (ordinary words: "Star", "Môn") beyond its Welsh and
+    English names, since it looks without the tagger's guards."""
     path = prompt_file(PLACES_FILE)
     data = read_prompt_toml(path, "the place names")
-    found = [Place(names[0], names[-1] if len(names) < 2 else names[1],
-                   tuple(sorted((words_of(n) for n in names), key=len, reverse=True)))
-             for names in (entry.get("names") for entry in data.get("place", [])
-                           if isinstance(entry, dict)
-                           and entry.get("kind", "village") in REPLY_KINDS)
-             if isinstance(names, list) and names]
+    found = []
+    for entry in data.get("place", []):
+        names = entry.get("names") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(names, list) or not names or \
+                entry.get("kind", "village") not in REPLY_KINDS:
+            continue
+        strict = set(entry.get("strict", []))
+        usable = [n for i, n in enumerate(names)
+                  if n not in strict or (i < 2 and len(names) > 1)]
+        if usable:
+            found.append(Place(names[0], names[-1] if len(names) < 2 else names[1],
+                               tuple(sorted((words_of(n) for n in usable), key=len,
+                                            reverse=True))))
     single = data.get("one_name", {})
     names = single.get("names", []) if isinstance(single, dict) else None
     if not isinstance(names, list) or not all(isinstance(n, str) and words_of(n)
@@ -144,6 +153,7 @@ class _Name:
     rest: tuple[str, ...]          # the words after the first
     ids: tuple[str, ...]           # the places written so (several: an ambiguous street)
     strict: bool
+    accented: bool = False         # a strict name with an accent counts only written with it
 
 
 @dataclass(frozen=True)
@@ -214,6 +224,7 @@ def load_gazetteer() -> Gazetteer:
     data = read_prompt_toml(path, "the place names")
     places: dict[str, PlaceEntry] = {}
     by_words: dict[tuple[str, ...], dict[str, bool]] = {}
+    accented: set[tuple[str, ...]] = set()
     spelled: dict[tuple[str, ...], list[str]] = {}
     for place, strict in _place_entries(data, path):
         if place.id in places:
@@ -225,6 +236,8 @@ def load_gazetteer() -> Gazetteer:
             for form in _written_forms(name, english):
                 ids = by_words.setdefault(form, {})
                 ids[place.id] = ids.get(place.id, False) or words_of(name) in strict_words
+                if words_of(name) in strict_words and not name.isascii():
+                    accented.add(form)
             spelled.setdefault(words_of(name), []).append(place.id)
     for place in list(places.values()):
         town = places.get(place.town or "")
@@ -242,7 +255,7 @@ def load_gazetteer() -> Gazetteer:
                     "street", None, tuple(n for n in first.names))
     heads: dict[str, list[tuple[tuple[str, ...], _Name]]] = {}
     for words, ids in by_words.items():
-        written = _Name(words[1:], tuple(ids), any(ids.values()))
+        written = _Name(words[1:], tuple(ids), any(ids.values()), words in accented)
         heads.setdefault(words[0], []).append((words, written))
     ordered = {head: tuple(n for _, n in sorted(found, key=lambda f: -len(f[0])))
                for head, found in heads.items()}
@@ -277,6 +290,8 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
             if tuple(folded[at + 1:end]) != name.rest:
                 continue
             if name.strict and not _strict_ok(text, original, at, end):
+                continue
+            if name.accented and all(m.group().isascii() for m in original[at:end]):
                 continue
             found.append(name.ids)
             at = end

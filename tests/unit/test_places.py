@@ -61,6 +61,10 @@ EXTRACTION = [
     ("on the train from Bangor to Holyhead", ["holyhead"]),
     ("o Fangor i Langefni", ["llangefni"]),
     ("Happy birthday to my nan, love you loads", []),
+    ("Diolch i bawb ym Môn ac ar Ynys Môn", ["anglesey"]),
+    ("open from Mon to Fri", []),
+    ("mae'r drws yn y borth", []),
+    ("siopa yn y Borth heddiw", ["menai-bridge"]),
 ]
 
 
