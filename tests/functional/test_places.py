@@ -242,3 +242,26 @@ async def test_place_typed_in_search_filters_the_inbox(place_desk: Desk) -> None
         app.screen.action_view("all")
         await settle(pilot, app)
         assert set(app.screen.query_one(InboxTable).ids) == {ids[4], ids[5]}
+
+
+def test_a_database_from_before_places_is_migrated_and_tagged(tmp_path: Path,
+                                                              config: Config) -> None:
+    import sqlite_utils
+
+    from socialdesk.core.store.migrations import MIGRATIONS, _v12_places
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    for migration in MIGRATIONS[:MIGRATIONS.index(_v12_places)]:
+        migration(db)
+    db.execute(f"pragma user_version = {MIGRATIONS.index(_v12_places)}")
+    db.execute("insert into items (platform_id, kind, text, created_at, status, category, "
+               "from_page) values ('old1', 'message', 'Lladrad yng Nghaergybi', ?, 'new', "
+               "'report', 0)", (NOW.isoformat(),))
+    db.conn.commit()
+    db.close()
+    desk = Desk(members_config(config), path, actor="ann")
+    assert desk.store.conn.execute("select count(*) from item_places").fetchone()[0] == 0
+    spots = desk.hotspots(NOW - timedelta(days=28), NOW + timedelta(hours=1))
+    assert [(s.place_id, s.count) for s in spots] == [("holyhead", 1)]
+    desk.close()
