@@ -132,6 +132,14 @@ def test_sync_tags_what_it_brings_in(tmp_path: Path, config: Config, fake_page) 
     assert desk.sync_once(client=client_for(fake_page)).ok
     item = desk.find_item(message.id)
     assert [p["id"] for p in desk.places.of_item(item)] == ["menai-bridge"]
+    # a comment edited on the page is tagged again with the places of its new words
+    post = fake_page.state.posts[-1]
+    comment = next(c for c in post.comments if c.id)
+    comment.message = "Sorry, it was in Amlwch not Holyhead"
+    assert desk.sync_once(full=True, client=client_for(fake_page)).ok
+    edited = desk.find_item(comment.id)
+    assert [p["id"] for p in desk.places.of_item(edited) if p["source"] == "text"] == \
+        ["amlwch", "holyhead"]
     desk.close()
 
 

@@ -5,7 +5,8 @@ Tagging follows a watermark (the highest item id tagged, and the gazetteer's ver
 sync_state under ``places``): import and sync tag what they brought in, and the first look
 after this migration tags the items already there, :data:`TAG_BATCH` at a time, each batch
 its own short transaction so that other officers' writes are never held up for long. When
-prompts/places.toml changes, every item is tagged again.
+prompts/places.toml changes, every item is tagged again. A text edited on the page is tagged
+again by the sync that brings the edit (:func:`retag_edited`, in its transaction).
 """
 
 from __future__ import annotations
@@ -119,3 +120,20 @@ def items_of_place(store: Store, place_id: str) -> list[dict[str, Any]]:
         "where i.id in (select item_id from item_places where place_id = ?) "
         "and i.from_page = 0 order by i.created_at desc, i.id desc", (place_id,))
     return [dict(zip(ITEM_FIELDS, row, strict=True)) for row in cursor]
+
+
+def retag_edited(store: Store, edited: list[tuple[str, str]]) -> None:
+    """The places of items whose text was edited on the page ((platform id, new text)), in
+    the caller's transaction: the text's places again; the post's stay. An item not tagged
+    yet is left to :func:`tag_new_items`."""
+    for platform_id, text in edited:
+        row = store.conn.execute("select id, post_text from items where platform_id = ?",
+                                 (platform_id,)).fetchone()
+        if row is None:
+            continue
+        store.conn.execute("delete from item_places where item_id = ? and source = 'text'",
+                           (row[0],))
+        store.conn.executemany(
+            "insert or ignore into item_places (item_id, place_id, source) values (?, ?, ?)",
+            [(row[0], place, source) for place, source in item_places(text or "", row[1])
+             if source == "text"])
