@@ -13,6 +13,8 @@ from bench import (
     ensemble_cv,
     import_bench,
     ingest_bench,
+    places_bench,
+    places_eval,
     served_eval,
 )
 
@@ -26,7 +28,9 @@ def main() -> int:
               "served": served_eval.run,
               "dashboard": dashboard_bench.run,
               "audit": audit_bench.run,
-              "alerts": alerts_bench.run}
+              "alerts": alerts_bench.run,
+              "places": places_bench.run,
+              "places-eval": places_eval.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()

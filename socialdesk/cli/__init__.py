@@ -12,6 +12,7 @@ One module per group of commands (like pip's commands package), every command th
 - :mod:`.safety_posts` — posts (one sub-command per action)
 - :mod:`.supervisor` — report, audit verify, purge
 - :mod:`.timeline` — timeline (evidence timelines as HTML)
+- :mod:`.places` — places (the hotspots)
 - :mod:`.team` — members, policy
 - :mod:`.replies` — the reply library
 - :mod:`.demo` — dashboard (the default), demo
@@ -34,6 +35,7 @@ from socialdesk.cli import (
     inbox,
     model,
     page,
+    places,
     replies,
     safety_posts,
     setup,
@@ -46,8 +48,8 @@ from socialdesk.cli.base import Command, global_options
 from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
-GROUPS = (demo, setup, inbox, tags, followup, page, supervisor, timeline, team, safety_posts,
-          replies, model)
+GROUPS = (demo, setup, inbox, tags, followup, page, supervisor, timeline, places, team,
+          safety_posts, replies, model)
 
 
 def build_parser() -> argparse.ArgumentParser:

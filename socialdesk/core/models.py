@@ -154,6 +154,7 @@ class InboxFilter:
     #: only open items whose first response was due and has not come (the "past SLA now" list)
     past_sla: bool = False
     tag: str | None = None            # a tag name (items carrying it)
+    place: str | None = None          # a gazetteer place id (items naming it, text or post)
 
 
 #: A tag typed in the search box: "#scam" or "tag:scam".
@@ -165,6 +166,17 @@ def split_tag_terms(search: str) -> tuple[str, list[str]]:
     "#scam caergybi" → ("caergybi", ["scam"]). Every tag named must be on the item."""
     tags = [match.lower() for match in _TAG_TERM.findall(search)]
     return " ".join(_TAG_TERM.sub(" ", search).split()), tags
+
+
+#: A place typed in the search box: "place:holyhead", "place:caergybi", "place:menai-bridge".
+_PLACE_TERM = re.compile(r"(?:(?<=\s)|^)place:([\w-]+)", re.IGNORECASE)
+
+
+def split_place_terms(search: str) -> tuple[str, list[str]]:
+    """The search text without its place terms, and the places they name as typed (lower
+    case): "place:caergybi scam" → ("scam", ["caergybi"])."""
+    places = [match.lower() for match in _PLACE_TERM.findall(search)]
+    return " ".join(_PLACE_TERM.sub(" ", search).split()), places
 
 
 def urgent_key(urgent: object) -> str:

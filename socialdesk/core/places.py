@@ -1,5 +1,6 @@
-"""Places known by two names (Caergybi and Holyhead): the alias table in
-``prompts/places.toml``, so that a search for one name finds both.
+"""The island's places (``prompts/places.toml``): the alias table search uses (Caergybi and
+Holyhead: a search for one name finds both), the places a reply may name, and the gazetteer
+that tags each item with the places it names (:func:`places_in`, :func:`item_places`).
 
 Names are compared folded (lower case, accents removed: "Môn" = "mon"), word by word, and a
 Welsh name also matches its mutated forms when the search is built (see
@@ -8,11 +9,13 @@ Welsh name also matches its mutated forms when the search is built (see
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from socialdesk.core.welsh import mutated_forms
 from socialdesk.errors import UserError
 from socialdesk.prompts import prompt_file, read_prompt_toml
 
@@ -38,9 +41,13 @@ def place_names() -> tuple[tuple[tuple[str, ...], ...], ...]:
     places = []
     for entry in read_prompt_toml(path, "the place names").get("place", []):
         names = entry.get("names") if isinstance(entry, dict) else None
-        if not isinstance(names, list) or len(names) < 2 or \
+        if not isinstance(names, list) or not names or \
                 not all(isinstance(n, str) and words_of(n) for n in names):
-            raise UserError(f"{path}: every [[place]] needs names = [two or more names].")
+            raise UserError(f"{path}: every [[place]] needs names = [one or more names].")
+        if len(names) < 2:   # one name in both languages: no other name to search for
+            continue
+        if isinstance(entry, dict) and entry.get("kind") == "street":
+            continue         # "High Street" is no alias of "Stryd Fawr" in another town
         places.append(tuple(sorted((words_of(n) for n in names), key=len, reverse=True)))
     return tuple(places)
 
@@ -72,16 +79,26 @@ class Place:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> tuple[Place, ...]:
-    """Every place the team knows, longest names first within each: the two-name places of
-    ``[[place]]`` (the first name Welsh, the second English) and the one-name places of
-    ``[one_name]``."""
+    """Every place a reply may name, longest names first within each: the places of
+    ``[[place]]`` of a kind in :data:`REPLY_KINDS` (the first name Welsh, the second English;
+    one name for both) and the one-name places of ``[one_name]``. A reply finds a place by
+    any name but the ``strict`` ones (ordinary words: "Star", "Môn") beyond its Welsh and
+    English names, since it looks without the tagger's guards."""
     path = prompt_file(PLACES_FILE)
     data = read_prompt_toml(path, "the place names")
-    found = [Place(names[0], names[1], tuple(sorted((words_of(n) for n in names), key=len,
-                                                    reverse=True)))
-             for names in (entry.get("names") for entry in data.get("place", [])
-                           if isinstance(entry, dict))
-             if isinstance(names, list) and len(names) >= 2]
+    found = []
+    for entry in data.get("place", []):
+        names = entry.get("names") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(names, list) or not names or \
+                entry.get("kind", "village") not in REPLY_KINDS:
+            continue
+        strict = set(entry.get("strict", []))
+        usable = [n for i, n in enumerate(names)
+                  if n not in strict or (i < 2 and len(names) > 1)]
+        if usable:
+            found.append(Place(names[0], names[-1] if len(names) < 2 else names[1],
+                               tuple(sorted((words_of(n) for n in usable), key=len,
+                                            reverse=True))))
     single = data.get("one_name", {})
     names = single.get("names", []) if isinstance(single, dict) else None
     if not isinstance(names, list) or not all(isinstance(n, str) and words_of(n)
@@ -89,3 +106,257 @@ def gazetteer() -> tuple[Place, ...]:
         raise UserError(f"{path}: [one_name] names must be a list of place names.")
     found.extend(Place(name, name, (words_of(name),)) for name in names)
     return tuple(found)
+
+
+# ── the gazetteer: every place with its kind and town, and tagging text with places ──────
+
+#: Kinds of place in the gazetteer (see prompts/places.toml).
+KINDS = ("town", "village", "area", "street", "road", "beach", "car_park", "school",
+         "level_crossing", "landmark", "outside")
+#: Kinds the reply library may name in a reply ("officers in {place}"): not a street or a
+#: school, which the reply's sentence would not fit.
+REPLY_KINDS = frozenset({"town", "village", "area", "beach", "landmark", "outside"})
+#: Words after which a strict name ("Valley", "Star") counts as a place.
+PLACE_PREPOSITIONS = frozenset({
+    "in", "at", "to", "from", "near", "nr", "around", "round", "through", "past", "outside",
+    "into", "towards", "toward", "via", "by", "between", "and", "yn", "ym", "yng", "i", "o",
+    "ger", "r", "y", "ac", "a", "drwy", "trwy", "heibio"})
+#: Written before a strict name, these make it an ordinary word ("the valley", "a star").
+_SENTENCE_END = frozenset(".!?\n:;(")
+UNKNOWN_TOWN = "town-unknown"
+
+
+@dataclass(frozen=True)
+class PlaceEntry:
+    """One place of the gazetteer: its id, Welsh and English names, kind, the town it is in
+    (an id, or None) and every name it may be written by, misspellings included."""
+
+    id: str
+    cy: str
+    en: str
+    kind: str
+    town: str | None
+    names: tuple[str, ...]
+    #: a street's town as shown ("Llangefni"), so that two High Streets read apart
+    town_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Both names, Welsh first ("Caergybi / Holyhead"), or the one name; a street with
+        its town ("Stryd Fawr / High Street, Llangefni")."""
+        name = self.en if self.cy == self.en else f"{self.cy} / {self.en}"
+        return f"{name}, {self.town_name}" if self.town_name else name
+
+
+@dataclass(frozen=True)
+class _Name:
+    rest: tuple[str, ...]          # the words after the first
+    ids: tuple[str, ...]           # the places written so (several: an ambiguous street)
+    strict: bool
+    accented: bool = False         # a strict name with an accent counts only written with it
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Every place by id, and the names to find them by: first word (in every mutated form)
+    → the names that begin with it, longest first."""
+
+    places: dict[str, PlaceEntry]
+    heads: dict[str, tuple[_Name, ...]]
+    version: str
+
+    def entry(self, place_id: str) -> PlaceEntry | None:
+        """The place with this id (None for an id the gazetteer no longer has)."""
+        return self.places.get(place_id)
+
+
+def _slug(text: str) -> str:
+    return "-".join(words_of(text))
+
+
+def _place_entries(data: dict[str, object], path: object) -> list[tuple[PlaceEntry, set[str]]]:
+    entries: list[tuple[PlaceEntry, set[str]]] = []
+    raw = data.get("place", [])
+    for entry in raw if isinstance(raw, list) else []:
+        names = entry.get("names") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(names, list) or not names:
+            continue
+        kind = entry.get("kind", "village")
+        if kind not in KINDS:
+            raise UserError(f"{path}: place {names[0]!r} has kind {kind!r}; use one of "
+                            f"{', '.join(KINDS)}.")
+        misspellings = entry.get("misspellings", [])
+        strict = entry.get("strict", [])
+        if not all(isinstance(n, str) and words_of(n) for n in [*names, *misspellings, *strict]):
+            raise UserError(f"{path}: place {names[0]!r} has a name that is not text.")
+        town = entry.get("town")
+        place = PlaceEntry(str(entry.get("id") or _slug(names[-1] if len(names) < 2
+                                                         else names[1])),
+                           names[0], names[1] if len(names) > 1 else names[0], kind,
+                           town if isinstance(town, str) else None,
+                           tuple(dict.fromkeys([*names, *misspellings])))
+        entries.append((place, {n for n in strict}))
+    single = data.get("one_name", {})
+    for name in single.get("names", []) if isinstance(single, dict) else []:
+        if isinstance(name, str) and words_of(name):
+            entries.append((PlaceEntry(_slug(name), name, name, "village", None, (name,)),
+                            set()))
+    return entries
+
+
+def _written_forms(name: str, english: bool) -> list[tuple[str, ...]]:
+    """A name as folded words, with the first word in each mutated form for a Welsh name
+    ("Caergybi" → gaergybi, nghaergybi, chaergybi), and "'r" for its article ("i'r Fali")."""
+    words = words_of(name)
+    forms = {words}
+    if words[0] in ("y", "yr") and len(words) > 1:
+        forms.add(("r", *words[1:]))
+    elif not english:
+        forms.update((form, *words[1:]) for form in mutated_forms(words[0]))
+    return list(forms)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer of prompts/places.toml, ready to tag text (read once per process)."""
+    path = prompt_file(PLACES_FILE)
+    raw = path.read_bytes() if path.exists() else b""
+    data = read_prompt_toml(path, "the place names")
+    places: dict[str, PlaceEntry] = {}
+    by_words: dict[tuple[str, ...], dict[str, bool]] = {}
+    accented: set[tuple[str, ...]] = set()
+    spelled: dict[tuple[str, ...], list[str]] = {}
+    for place, strict in _place_entries(data, path):
+        if place.id in places:
+            raise UserError(f"{path}: two places have the id {place.id!r}.")
+        places[place.id] = place
+        strict_words = {words_of(s) for s in strict}
+        for name in place.names:
+            english = name == place.en and place.en != place.cy
+            for form in _written_forms(name, english):
+                ids = by_words.setdefault(form, {})
+                ids[place.id] = ids.get(place.id, False) or words_of(name) in strict_words
+                if words_of(name) in strict_words and not name.isascii():
+                    accented.add(form)
+            spelled.setdefault(words_of(name), []).append(place.id)
+    for place in list(places.values()):
+        town = places.get(place.town or "")
+        if place.kind == "street" and town is not None:
+            places[place.id] = replace(place, town_name=town.en)
+    # A name several streets share ("High Street"): a place of its own for "town unknown".
+    for ids in by_words.values():
+        streets = [places[i] for i in ids if places[i].kind == "street"]
+        if len(streets) > 1:
+            first = streets[0]
+            unknown_id = f"{_slug(first.en)}-{UNKNOWN_TOWN}"
+            if unknown_id not in places:
+                places[unknown_id] = PlaceEntry(
+                    unknown_id, f"{first.cy} (tref anhysbys)", f"{first.en} (town unknown)",
+                    "street", None, tuple(n for n in first.names))
+    heads: dict[str, list[tuple[tuple[str, ...], _Name]]] = {}
+    for words, ids in by_words.items():
+        written = _Name(words[1:], tuple(ids), any(ids.values()), words in accented)
+        heads.setdefault(words[0], []).append((words, written))
+    ordered = {head: tuple(n for _, n in sorted(found, key=lambda f: -len(f[0])))
+               for head, found in heads.items()}
+    version = hashlib.sha256(raw).hexdigest()[:16]
+    return Gazetteer(places, ordered, version)
+
+
+def _strict_ok(text: str, words: list[re.Match[str]], start: int, end: int) -> bool:
+    """A strict name ("Valley") counts written with a capital, first in a sentence or after
+    a word such as "in" or "yn"."""
+    if not words[end - 1].group()[:1].isupper():
+        return False
+    if start == 0:
+        return True
+    before = text[words[start - 1].end():words[start].start()]
+    if any(ch in _SENTENCE_END for ch in before):
+        return True
+    return fold(words[start - 1].group()) in PLACE_PREPOSITIONS
+
+
+def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
+    """The places each name in ``text`` may be (several for a shared street name), in the
+    order written; leftmost, then longest name first."""
+    original = list(WORD.finditer(text))
+    folded = [fold(m.group()) if not m.group().isascii() else m.group().lower()
+              for m in original]
+    found: list[tuple[str, ...]] = []
+    at = 0
+    while at < len(folded):
+        for name in gaz.heads.get(folded[at], ()):
+            end = at + 1 + len(name.rest)
+            if tuple(folded[at + 1:end]) != name.rest:
+                continue
+            if name.strict and not _strict_ok(text, original, at, end):
+                continue
+            if name.accented and all(m.group().isascii() for m in original[at:end]):
+                continue
+            found.append(name.ids)
+            at = end
+            break
+        else:
+            at += 1
+    return found
+
+
+def _resolve(found: list[tuple[str, ...]], named: set[str], gaz: Gazetteer) -> list[str]:
+    ids: list[str] = []
+    for candidates in found:
+        if len(candidates) > 1:   # a street several towns have: the named town's, or unknown
+            mine = [c for c in candidates if gaz.places[c].town in named]
+            if len(mine) == 1:
+                candidates = (mine[0],)
+            else:
+                first = gaz.places[candidates[0]]
+                candidates = (f"{_slug(first.en)}-{UNKNOWN_TOWN}",)
+        place = gaz.places[candidates[0]]
+        if place.kind != "outside" and place.id not in ids:
+            ids.append(place.id)
+    return ids
+
+
+def places_in(text: str, context: str = "") -> list[str]:
+    """The ids of the island's places ``text`` names, in the order named, each once: any
+    name, English or Welsh, mutated ("ym Mhorthaethwy"), misspelt ("Holly head"), folded
+    (case, accents). The longest name wins ("Menai Suspension Bridge", not "Menai Bridge");
+    names that are ordinary words count only as places ("in Valley", not "the valley"); a
+    place outside the island (Bangor) is never one. A street several towns have ("High
+    Street") is the street of the town also named in ``text`` or ``context`` (an item's
+    post), else "(town unknown)"."""
+    gaz = load_gazetteer()
+    found = _found(text, gaz)
+    if not found:
+        return []
+    named = {i for ids in found for i in ids if len(ids) == 1}
+    if context and any(len(ids) > 1 for ids in found):
+        named.update(i for ids in _found(context, gaz) for i in ids if len(ids) == 1)
+    return _resolve(found, named, gaz)
+
+
+def item_places(text: str, post: str | None) -> list[tuple[str, str]]:
+    """(place id, "text" or "post") for every place an item names in its own text and in the
+    post it comments on (a place named in both is listed under both)."""
+    rows = [(place, "text") for place in places_in(text, post or "")]
+    if post:
+        rows.extend((place, "post") for place in places_in(post, text))
+    return rows
+
+
+def place_label(place_id: str) -> str:
+    """How the desk shows a place: "Caergybi / Holyhead" (the id itself for one the gazetteer
+    no longer has)."""
+    place = load_gazetteer().entry(place_id)
+    return place.label if place else place_id
+
+
+def find_place_id(typed: str) -> str | None:
+    """The id of the place a person typed (an id, or any name of it: "holyhead",
+    "Caergybi", "ym Mhorthaethwy"); None when it names no place."""
+    gaz = load_gazetteer()
+    key = typed.strip().lower()
+    if key in gaz.places:
+        return key
+    found = places_in(typed.replace("-", " "))
+    return found[0] if found else None

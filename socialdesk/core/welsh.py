@@ -54,6 +54,12 @@ def _mutations(radical: str) -> set[str]:
     return {form for form in forms if form}
 
 
+def mutated_forms(radical: str) -> set[str]:
+    """Every form a radical (dictionary) word takes on the page, itself included: "caergybi"
+    → gaergybi, nghaergybi, chaergybi; "amlwch" → hamlwch. Lower case in, lower case out."""
+    return _mutations(radical.lower()) if radical else set()
+
+
 def search_forms(word: str) -> list[str]:
     """All forms of a typed word to search for (just the word when it is short)."""
     word = word.lower()

@@ -31,6 +31,9 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
     ("toggle_sidebar", "toggle_sidebar", "Filters", False, "Show or hide the filters"),
     ("refresh", "refresh", "Refresh", False, "Reload now"),
     ("supervisor", "supervisor", "Supervisor", True, "Response times, SLA, Welsh parity"),
+    ("places", "places", "Places", False,
+     "Hotspots: reports and concerns by place and week; Enter shows a place's items "
+     "(again: every place)"),
     ("posts", "posts", "Posts", True, "Scheduled safety posts: agenda, approval, crisis pause"),
     ("reply_library", "reply_library", "Replies", False,
      "Reply library: templates for the composer (supervisors add and edit)"),

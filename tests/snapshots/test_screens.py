@@ -273,3 +273,30 @@ async def _timeline_dialog(pilot) -> None:
 @pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
 def test_timeline_dialog(snap_compare, snap_desk: Desk, size) -> None:
     assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_timeline_dialog)
+
+
+#: reports and concerns over seven weeks, so that the spark lines rise and fall
+PLACE_ROWS = [(text, "message", lang, cat, 0, "A", weeks * 7 * 24 * 60 + 90)
+              for text, lang, cat, weeks in [
+                  ("Car broken into in Holyhead", "en", "report", 0),
+                  ("Galwad sgam yng Nghaergybi", "cy", "concern", 0),
+                  ("Beic wedi ei ddwyn o Gaergybi", "cy", "report", 1),
+                  ("Doors tried on Market Street", "en", "report", 2),
+                  ("Worried about speeding in Amlwch", "en", "concern", 5),
+                  ("Quad bikes in Amlwch again", "en", "report", 6),
+                  ("Quad bikes on the beach at Benllech", "en", "report", 1),
+                  ("Car stolen in Menai Bridge", "en", "report", 3),
+                  ("Lladrad ym Mhorthaethwy", "cy", "report", 0),
+                  ("Someone on the Britannia Bridge, worried", "en", "concern", 0)]]
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)])
+def test_places_screen(snap_compare, snap_desk: Desk, tmp_path: Path, size) -> None:
+    seed_items(snap_desk, tmp_path / "places.jsonl", PLACE_ROWS)
+
+    async def open_places(pilot) -> None:
+        await settle(pilot, pilot.app)
+        await pilot.press("L")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=open_places)

@@ -48,3 +48,18 @@ def write_report_csv(report: Report, path: Path) -> int:
     except OSError as exc:
         raise UserError(f"Cannot write {path}: {exc.strerror}.") from None
     return len(rows) + 1
+
+
+def write_rows_csv(rows: list[dict[str, Any]], fields: list[str], path: Path) -> int:
+    """Plain rows as a spreadsheet-safe CSV (a list value is written joined by spaces);
+    return the number of rows written."""
+    try:
+        with os.fdopen(write_private(path), "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: safe_cell(" ".join(map(str, v)) if isinstance(v, list)
+                                              else v) for k, v in row.items()})
+    except OSError as exc:
+        raise UserError(f"Cannot write {path}: {exc.strerror}.") from None
+    return len(rows)

@@ -29,6 +29,7 @@ from socialdesk.core.desk.followup import FollowUpDesk, HandoverDesk
 from socialdesk.core.desk.intake import ImportReport, Progress, import_file
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
+from socialdesk.core.desk.places import Hotspot, PlacesDesk
 from socialdesk.core.desk.reply_library import ReplyLibraryDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.desk.team import TeamDesk
@@ -88,6 +89,8 @@ class Desk:
         self.followup = FollowUpDesk(self.context)
         #: handover notes for the next shift
         self.handover = HandoverDesk(self.context)
+        #: the places items name, and the hotspots by place and week
+        self.places = PlacesDesk(self.context)
 
     @property
     def config(self) -> Config:
@@ -146,7 +149,9 @@ class Desk:
     def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportReport:
         """Import a JSONL or CSV file (see :func:`socialdesk.core.desk.intake.import_file`):
         new items inserted, duplicates counted, bad lines listed, retention applied."""
-        return import_file(self.context, Path(path), progress)
+        report = import_file(self.context, Path(path), progress)
+        self.places.tag_new()
+        return report
 
     # ── the page ─────────────────────────────────────────────────────────────────────────
 
@@ -167,6 +172,7 @@ class Desk:
         if self.model.auto_classify and report.new:
             self.model.classify_pending(train_if_missing=True)
         self.fill_due_times()
+        self.places.tag_new()
         if report.new:   # someone who wrote again brings their snoozed item back
             self.followup.wake()
         return report
@@ -286,7 +292,22 @@ class Desk:
             item["suggested_tags"] = suggest_tags(str(item.get("text") or ""),
                                                   self.config.tags, set(item["tags"]))
             item["duplicates"] = item_tags.duplicates_of(self.store, item_id)
+            item["places"] = self.places.of_item(item_id)
         return item
+
+    # ── places ───────────────────────────────────────────────────────────────────────────
+
+    def hotspots(self, since: datetime | None = None, until: datetime | None = None,
+                 category: str | None = None) -> list[Hotspot]:
+        """Reports and concerns by place, ranked, with the previous period's counts and
+        weekly spark lines (see :meth:`PlacesDesk.hotspots`)."""
+        return self.places.hotspots(since, until, category)
+
+    def place_items(self, place_id: str) -> list[dict[str, object]]:
+        """The items that name a place, newest first, as dicts (id, created_at, kind,
+        category, urgent, language, text, status, first_response_at, first_response_by,
+        assignee, close_reason)."""
+        return self.places.items(place_id)
 
     # ── tags and bulk actions ────────────────────────────────────────────────────────────
 

@@ -18,11 +18,13 @@ from socialdesk.core.models import (
     DeskCounts,
     FacetCounts,
     InboxFilter,
+    split_place_terms,
     split_tag_terms,
     to_iso,
     urgent_key,
     utc_now,
 )
+from socialdesk.core.places import find_place_id
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.items import fts_query
 from socialdesk.core.store.page_posts import page_post_text
@@ -69,6 +71,7 @@ ROW_COLUMNS = (
 )
 #: Items carrying a tag (the tag filter, and "#scam" / "tag:scam" in the search box).
 TAGGED = "id in (select item_id from item_tags where tag = ?)"
+PLACED = "id in (select item_id from item_places where place_id = ?)"
 
 
 def where_clause(chosen: InboxFilter, actor: str,
@@ -111,6 +114,11 @@ def where_clause(chosen: InboxFilter, actor: str,
     for tag in [*([chosen.tag] if chosen.tag else []), *tags]:
         parts.append(TAGGED)
         params.append(tag)
+    text, typed_places = split_place_terms(text)
+    for place in [*([chosen.place] if chosen.place else []),
+                  *(find_place_id(typed) or typed for typed in typed_places)]:
+        parts.append(PLACED)
+        params.append(place)
     query = fts_query(text)
     if query:
         parts.append("id in (select rowid from items_fts where items_fts match ?)")

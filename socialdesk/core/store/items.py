@@ -10,6 +10,7 @@ from socialdesk.core.models import Item
 from socialdesk.core.places import aliases_at, words_of
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.migrations import ITEM_COLUMNS
+from socialdesk.core.store.places import retag_edited
 from socialdesk.core.welsh import search_forms
 
 
@@ -172,6 +173,9 @@ def upsert_platform_items(store: Store, items: list[Item], now: str,
             [{"text": i.text, "author": i.author_name, "now": now, "pid": i.platform_id,
               "attachments": attachments_to_json(i.attachments), "permalink": i.permalink_url}
              for i in changed])
+        # an edited text names other places (the watermark tags the new items)
+        retag_edited(store, [(i.platform_id, i.text) for i in changed
+                             if known[i.platform_id][0] != i.text])
     return [item.platform_id for item in new], len(changed)
 
 

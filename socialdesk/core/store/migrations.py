@@ -259,12 +259,26 @@ def _v11_tags(db: sqlite_utils.Database) -> None:
                "WHERE duplicate_of IS NOT NULL")
 
 
+def _v12_places(db: sqlite_utils.Database) -> None:
+    """The places each item names (issue 23): one row per item, place (a gazetteer id of
+    prompts/places.toml) and where it was named ("text" or "post"), indexed by place for the
+    hotspots and the inbox's place filter. Filled as items come in; items already in the
+    database are tagged in batches by :func:`socialdesk.core.store.places.tag_new_items` the
+    first time the desk looks (its watermark lives in sync_state)."""
+    db.table("item_places").create(
+        {"item_id": int, "place_id": str, "source": str},
+        pk=("item_id", "place_id", "source"), foreign_keys=[("item_id", "items", "id")],
+        not_null={"item_id", "place_id", "source"})
+    db.execute("CREATE INDEX idx_item_places_place ON item_places (place_id, item_id)")
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
 MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v4_close_notes_and_urgent_clock, _v5_team,
                                _v6_gone_posts_and_first_attempts, _v7_notifications,
-                               _v8_reply_library, _v9_media, _v10_snooze_handover, _v11_tags]
+                               _v8_reply_library, _v9_media, _v10_snooze_handover, _v11_tags,
+                               _v12_places]
 
 LATEST_VERSION = len(MIGRATIONS)

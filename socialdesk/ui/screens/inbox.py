@@ -309,6 +309,11 @@ class InboxScreen(BulkActions):
             note.update(Text(f"Filtered: {active} — {keys['past_sla']} again shows every "
                              "item", no_wrap=True, overflow="ellipsis"))
             return
+        if self.chosen.place:      # nor is a place (the hotspots' drill-down)
+            note.set_class(True, "-on")
+            note.update(Text(f"Filtered: {active} — {keys['places']} again shows every "
+                             "place", no_wrap=True, overflow="ellipsis"))
+            return
         note.set_class(bool(active) and hidden, "-on")
         note.update(Text(f"Filtered: {active} — {keys['toggle_sidebar']} shows the filters",
                          no_wrap=True, overflow="ellipsis"))
@@ -318,6 +323,22 @@ class InboxScreen(BulkActions):
         from socialdesk.ui.screens.supervisor import SupervisorScreen
 
         self.app.push_screen(SupervisorScreen(self.desk))
+
+    def action_places(self) -> None:
+        """The hotspots by place; the place picked there filters the inbox. With a place
+        filter in force, the same key takes it off."""
+        if self.chosen.place:
+            self.set_filter(replace(self.chosen, place=None))
+            return
+        from socialdesk.ui.screens.places import PlacesScreen
+
+        self.app.push_screen(PlacesScreen(self.desk, self.clock), callback=self.show_place)
+
+    def show_place(self, place_id: str | None) -> None:
+        """The items of a place, every status, newest first in their groups."""
+        if place_id:
+            self.query_one("#search", Input).value = ""
+            self.set_filter(InboxFilter(view="all", place=place_id))
 
     def action_reply_library(self) -> None:
         """Open the reply library (look: everyone; add, edit, retire: supervisors)."""

@@ -124,6 +124,10 @@ def _tags(item: dict[str, Any]) -> Text:
     if item.get("suggested_tags"):
         out.append("\nsuggested tags (not applied; # to tag): ", style="dim")
         out.append(" ".join(f"#{tag}" for tag in item["suggested_tags"]), style="dim italic")
+    if item.get("places"):   # gazetteer names, but kept plain text like everything shown
+        out.append("\nplaces: ", style="bold")
+        out.append(" · ".join(place["name"] + (" (in the post)" if place["source"] == "post"
+                                               else "") for place in item["places"]))
     if item.get("duplicate_of"):
         out.append(f"\nduplicate of #{item['duplicate_of']}", style="italic")
     if item.get("duplicates"):

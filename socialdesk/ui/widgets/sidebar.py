@@ -11,6 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from socialdesk.core.models import UNCLASSIFIED, FacetCounts, InboxFilter, urgent_key
+from socialdesk.core.places import place_label
 
 #: (dimension, value, label) in sidebar order; headings have dimension "".
 CHOICES: list[tuple[str, object, str]] = [
@@ -39,6 +40,8 @@ def describe(chosen: InboxFilter) -> str:
              if dimension and dimension != "view" and getattr(chosen, dimension) == value]
     if chosen.tag:
         parts.append(f"#{chosen.tag}")
+    if chosen.place:
+        parts.append(f"place {place_label(chosen.place)}")
     if chosen.view != "todo":
         parts.insert(0, next(label for d, v, label in CHOICES if d == "view" and
                              v == chosen.view))

@@ -1,0 +1,179 @@
+"""The gazetteer (prompts/places.toml) and place extraction: English and Welsh names, mutated
+forms, misspellings, words that are only sometimes places, streets several towns have; and
+the scorer of bench/places_eval.py on a tiny set of our own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import places_eval
+from socialdesk.core.places import (
+    KINDS,
+    find_place_id,
+    item_places,
+    load_gazetteer,
+    place_label,
+    place_names,
+    places_in,
+)
+from socialdesk.core.store.items import fts_query
+
+EXTRACTION = [
+    # English names, and the longest name first
+    ("Car broken into on the front at Holyhead last night", ["holyhead"]),
+    ("Traffic backed up on the Britannia Bridge again", ["britannia-bridge"]),
+    ("Menai Suspension Bridge closed to lorries", ["menai-suspension-bridge"]),
+    ("kids on bikes in Menai Bridge and then in Beaumaris", ["menai-bridge", "beaumaris"]),
+    ("RAF Valley jets low over Rhosneigr", ["raf-valley", "rhosneigr"]),
+    ("stuck at the Bodorgan level crossing for 20 min", ["bodorgan-crossing"]),
+    ("fly tipping at the Llanddwyn car park", ["llanddwyn-car-park"]),
+    ("someone selling vapes outside Ysgol David Hughes", ["ysgol-david-hughes"]),
+    ("crash on the A55 near Gaerwen", ["a55", "gaerwen"]),
+    ("lorry broke down on the A5025 past Amlwch", ["a5025", "amlwch"]),
+    # Welsh names and their mutated forms
+    ("Mae rhywun yn gwerthu cyffuriau ym Mhorthaethwy", ["menai-bridge"]),
+    ("galwad sgam yng Nghaergybi bore 'ma", ["holyhead"]),
+    ("ar y ffordd i Gaergybi", ["holyhead"]),
+    ("car wedi ei ddwyn o Fiwmares", ["beaumaris"]),
+    ("beiciau modur ar draeth Niwbwrch", ["llanddwyn-beach"]),
+    ("beiciau modur yn Niwbwrch", ["newborough"]),
+    ("damwain yn y Fali ac wedyn i'r Fali eto", ["valley"]),
+    ("mae'r ysgol ym Menllech ar gau", ["benllech"]),
+    ("plant ar Bont Britannia", ["britannia-bridge"]),
+    ("sbwriel ar Ynys Lawd", ["south-stack"]),
+    ("ceir yn goryrru ger Ysgol Uwchradd Caergybi", ["ysgol-uwchradd-caergybi"]),
+    # misspellings, case and accents
+    ("my van was keyed in Holly head", ["holyhead"]),
+    ("lights out all over LLANGEFINI tonight", ["llangefni"]),
+    ("speeding through Porth Aethwy", ["menai-bridge"]),
+    ("rubbish dumped at Oriel Mon", ["oriel-mon"]),
+    ("break-ins at Ty Croes and Tŷ Croes crossing", ["ty-croes", "ty-croes-crossing"]),
+    # names that are ordinary words, and places off the island
+    ("the valley was flooded", []),
+    ("you are a star, thank you", []),
+    ("fire at Star last night", ["star"]),
+    ("in Valley again tonight", ["valley"]),
+    ("a bull got out on the road", []),
+    ("Bull Bay is full of campers", ["bull-bay"]),
+    ("on the train from Bangor to Holyhead", ["holyhead"]),
+    ("o Fangor i Langefni", ["llangefni"]),
+    ("Happy birthday to my nan, love you loads", []),
+    ("Diolch i bawb ym Môn ac ar Ynys Môn", ["anglesey"]),
+    ("open from Mon to Fri", []),
+    ("mae'r drws yn y borth", []),
+    ("siopa yn y Borth heddiw", ["menai-bridge"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EXTRACTION)
+def test_places_are_found_by_any_name(text: str, expected: list[str]) -> None:
+    assert places_in(text) == expected
+
+
+def test_a_street_several_towns_have_needs_its_town_named() -> None:
+    assert places_in("car doors tried on High Street, Llangefni") == \
+        ["high-street-llangefni", "llangefni"]
+    assert places_in("car doors tried on Stryd Fawr") == ["high-street-town-unknown"]
+    assert place_label("high-street-town-unknown") == \
+        "Stryd Fawr (tref anhysbys) / High Street (town unknown)"
+    # the town named in the post the comment sits under is enough
+    assert item_places("anyone else see this on the High Street?",
+                       "Police in Menai Bridge this evening") == \
+        [("high-street-menai-bridge", "text"), ("menai-bridge", "post")]
+    # a street only one town has needs nothing more
+    assert places_in("fight outside a pub on Market Street") == ["market-street-holyhead"]
+
+
+def test_an_item_gets_the_places_of_its_text_and_its_post() -> None:
+    assert item_places("Saw this too in Amlwch", "Thefts from vans in Llangefni") == \
+        [("amlwch", "text"), ("llangefni", "post")]
+    assert item_places("", None) == []
+
+
+def test_the_gazetteer_is_whole_and_consistent() -> None:
+    gaz = load_gazetteer()
+    towns = {"holyhead", "llangefni", "amlwch", "menai-bridge", "beaumaris", "benllech",
+             "valley", "rhosneigr", "cemaes", "llanfairpwll", "newborough", "llanddwyn",
+             "trearddur-bay", "four-mile-bridge", "church-bay", "red-wharf-bay", "bull-bay"}
+    assert towns <= set(gaz.places)
+    for place in gaz.places.values():
+        assert place.kind in KINDS
+        assert place.town is None or place.town in gaz.places, place.id
+        if place.kind == "street":
+            assert place.town or place.id.endswith("town-unknown")
+    kinds = {p.kind for p in gaz.places.values()}
+    assert {"street", "road", "beach", "car_park", "school", "level_crossing",
+            "landmark"} <= kinds
+    assert gaz.entry("bangor") is not None and gaz.places["bangor"].kind == "outside"
+
+
+def test_search_aliases_still_join_welsh_and_english_names() -> None:
+    names = {name for place in place_names() for name in place}
+    assert ("caergybi",) in names and ("holyhead",) in names
+    query = fts_query("Caergybi")
+    assert "holyhead" in query and "caergybi" in query
+    assert ("high", "street") not in names   # a street is no alias of another town's
+
+
+def test_a_place_typed_by_any_name_is_found() -> None:
+    assert find_place_id("holyhead") == "holyhead"
+    assert find_place_id("caergybi") == "holyhead"
+    assert find_place_id("menai-bridge") == "menai-bridge"
+    assert find_place_id("porthaethwy") == "menai-bridge"
+    assert find_place_id("nowhere") is None
+
+
+GOLD = [
+    {"id": "a", "text": "Lladrad ym Mhorthaethwy neithiwr", "post": None, "language": "cy",
+     "places": [{"mention": "ym Mhorthaethwy", "place": "Menai Bridge / Porthaethwy"}]},
+    {"id": "b", "text": "Car stolen in Holly head, then seen in Caergybi again",
+     "post": None, "language": "en",
+     "places": [{"mention": "Holly head", "place": "Holyhead"},
+                {"mention": "Caergybi", "place": "Holyhead / Caergybi"}]},
+    {"id": "c", "text": "Quads on the beach at Benllech and in Atlantis", "post": None,
+     "language": "en",
+     "places": [{"mention": "Benllech", "place": "Benllech"},
+                {"mention": "Atlantis", "place": "Atlantis"}]},
+    {"id": "d", "text": "You're a star, and so is Moelfre", "post": "Thanks from Amlwch",
+     "language": "mixed", "places": [{"mention": "Moelfre", "place": "Moelfre"}]},
+]
+
+
+def test_the_scorer_counts_matches_misses_and_false_hits(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in GOLD), encoding="utf-8")
+    score = places_eval.score_lines(places_eval.read_set(path))
+    # a: right (mutated mention); b: one place named twice counts once; c: Benllech right,
+    # Atlantis missed; d: Moelfre right, Amlwch from the post a false hit
+    assert (score.overall.true, score.overall.missed, score.overall.false) == (4, 1, 1)
+    assert (score.welsh.true, score.welsh.missed, score.welsh.false) == (2, 0, 1)
+    assert (score.english.true, score.english.missed, score.english.false) == (2, 1, 0)
+    assert score.overall.precision == pytest.approx(4 / 5)
+    assert score.overall.recall == pytest.approx(4 / 5)
+    assert [m["mention"] for m in score.misses] == ["Atlantis"]
+    assert [(f["id"], f["place"]) for f in score.false_hits] == [("d", "amlwch")]
+    text_only = places_eval.score_lines(places_eval.read_set(path), text_only=True)
+    assert text_only.overall.false == 0
+
+
+def test_the_scorer_matches_a_gold_place_by_its_place_or_mention() -> None:
+    keys = places_eval.entry_keys()
+    assert keys["menai-bridge"] & places_eval.gold_keys(
+        {"mention": "ym Mhorthaethwy", "place": "Porthaethwy"})
+    assert keys["valley"] & places_eval.gold_keys({"mention": "i'r Fali", "place": ""})
+    assert keys["high-street-llangefni"] & places_eval.gold_keys(
+        {"mention": "the high street", "place": "High Street, Llangefni"})
+    assert not keys["holyhead"] & places_eval.gold_keys(
+        {"mention": "Bangor", "place": "Bangor"})
+
+
+def test_the_scorer_command_line_prints_json(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in GOLD), encoding="utf-8")
+    assert places_eval.main([str(path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["overall"]["precision"] == 0.8 and result["cy"]["items"] == 2
