@@ -68,13 +68,17 @@ class Permission(StrEnum):
     UNSNOOZE = "unsnooze"
     NOTE = "add notes"
     HANDOVER = "write handover notes"
+    LINK_PEOPLE = "link two identities of one person"
+    UNLINK_PEOPLE = "unlink an identity from a person"
+    SET_MARKER = "set or change a safeguarding marker"
+    REMOVE_MARKER = "remove a safeguarding marker"
 
 
 #: Actions only a supervisor may take.
 SUPERVISOR_ONLY = frozenset({Permission.ASSIGN, Permission.APPROVE, Permission.PAUSE,
                              Permission.RESUME, Permission.EXPORT, Permission.PURGE,
                              Permission.MANAGE_MEMBERS, Permission.SET_POLICY,
-                             Permission.EDIT_REPLIES})
+                             Permission.EDIT_REPLIES, Permission.REMOVE_MARKER})
 #: What read-only accounts may do: look.
 READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS})
 

@@ -25,6 +25,7 @@ from socialdesk.core.desk.followup import FollowUpDesk, HandoverDesk
 from socialdesk.core.desk.intake import ImportReport, Progress, import_file
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
+from socialdesk.core.desk.people import PeopleDesk
 from socialdesk.core.desk.reply_library import ReplyLibraryDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.desk.team import TeamDesk
@@ -83,6 +84,8 @@ class Desk:
         self.followup = FollowUpDesk(self.context)
         #: handover notes for the next shift
         self.handover = HandoverDesk(self.context)
+        #: people: contact history across linked ids, links, safeguarding markers
+        self.people = PeopleDesk(self.context)
 
     @property
     def config(self) -> Config:
@@ -281,7 +284,18 @@ class Desk:
             item["suggested_tags"] = suggest_tags(str(item.get("text") or ""),
                                                   self.config.tags, set(item["tags"]))
             item["duplicates"] = item_tags.duplicates_of(self.store, item_id)
+            #: the person's earlier contacts and any safeguarding marker in force
+            item["person"] = self.people.contacts(
+                str(item["author_id"]) if item.get("author_id") else None,
+                str(item["created_at"]))
         return item
+
+    def person_items(self, author_id: str) -> list[dict[str, object]]:
+        """Every public item of the person ``author_id`` belongs to (all their linked ids),
+        newest first: id, created_at, kind, category, urgent, language, text, status,
+        first_response_at, first_response_by, assignee, close_reason, post_id, thread_id (and
+        author_id, author_name, purged_at, the first answer sent: answer, answer_by)."""
+        return self.people.items(author_id)
 
     # ── tags and bulk actions ────────────────────────────────────────────────────────────
 

@@ -26,6 +26,7 @@ from socialdesk.core.models import (
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.items import fts_query
 from socialdesk.core.store.page_posts import page_post_text
+from socialdesk.core.store.people import GROUP_OF, marked_author_ids
 
 #: Status views of the inbox and the statuses each holds.
 VIEWS: dict[str, tuple[str, ...]] = {
@@ -61,12 +62,22 @@ GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("closed",), "created_at desc"),
 )
 
-ROW_COLUMNS = (
+BASE_ROW_COLUMNS = (
     "id, created_at, kind, category, urgent, language, author_name, substr(text, 1, 300) as "
     "text, status, assignee, sla_due_at, first_response_at, deleted_at, confidence, "
     "model_version, purged_at, attachments, (select group_concat(tag, ' ') from (select tag "
     "from item_tags where item_tags.item_id = items.id order by tag)) as tags"
 )
+#: The person's earlier contacts (all their linked ids) and whether a safeguarding marker is
+#: in force on them: per screenful of rows, through idx_items_person and the link table.
+PERSON_COLUMNS = (
+    "(select count(*) from items p where p.author_id in ("
+    + GROUP_OF.format(author="items.author_id")
+    + ") and p.from_page = 0 and p.created_at < items.created_at) as earlier, "
+    "exists (select 1 from safeguarding_markers m where m.removed_at is null and m.author_id "
+    "in (" + GROUP_OF.format(author="items.author_id") + ")) as marked"
+)
+ROW_COLUMNS = f"{BASE_ROW_COLUMNS}, {PERSON_COLUMNS}"
 #: Items carrying a tag (the tag filter, and "#scam" / "tag:scam" in the search box).
 TAGGED = "id in (select item_id from item_tags where tag = ?)"
 
@@ -122,7 +133,9 @@ def inbox_ids(store: Store, chosen: InboxFilter, actor: str) -> list[int]:
     """Ids of the items matching a filter, in inbox order.
 
     One indexed query per status group (open, answered, closed) instead of one query with a
-    computed sort key: each walks its covering index in order, with no sort at all.
+    computed sort key: each walks its covering index in order, with no sort at all. Open items
+    of a person with a safeguarding marker rise to just after the urgent ones: a small second
+    query finds them (by author, through idx_items_person) and they are moved up in the list.
     """
     wanted = set(VIEWS.get(chosen.view, VIEWS["all"]))
     ids: list[int] = []
@@ -131,10 +144,35 @@ def inbox_ids(store: Store, chosen: InboxFilter, actor: str) -> list[int]:
             continue
         where, params = where_clause(chosen, actor, statuses)
         if chosen.view == "snoozed":   # soonest back first
-            order = "snoozed_until, id"
-        ids.extend(row[0] for row in store.conn.execute(
-            f"select id from items where {where} order by {order}", params))
+            ids.extend(row[0] for row in store.conn.execute(
+                f"select id from items where {where} order by snoozed_until, id", params))
+            continue
+        rows = store.conn.execute(
+            f"select id, urgent from items where {where} order by {order}", params).fetchall()
+        if "new" in statuses:
+            rows = _marked_after_urgent(store, rows, where, params)
+        ids.extend(row[0] for row in rows)
     return ids
+
+
+def _marked_after_urgent(store: Store, rows: list[Any], where: str,
+                         params: list[Any]) -> list[Any]:
+    """Open rows (id, urgent) in inbox order with the marked people's non-urgent ones moved
+    to just after the urgent ones (keeping their own order); unchanged without markers."""
+    authors = marked_author_ids(store)
+    if not authors:
+        return rows
+    marked: set[int] = set()
+    for part in chunks(authors):
+        marked.update(row[0] for row in store.conn.execute(
+            f"select id from items where {where} and coalesce(urgent, 0) = 0 "
+            f"and author_id in ({marks(part)})", [*params, *part]))
+    if not marked:
+        return rows
+    urgent = [row for row in rows if row[1]]
+    calm = [row for row in rows if not row[1]]
+    return (urgent + [row for row in calm if row[0] in marked]
+            + [row for row in calm if row[0] not in marked])
 
 
 def inbox_rows(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:
