@@ -14,7 +14,7 @@ from typing import Any
 from socialdesk.cli.base import Command, Group, open_desk
 from socialdesk.cli.output import printable, say
 from socialdesk.core.desk import Desk
-from socialdesk.core.store.people import MARKER_KINDS
+from socialdesk.core.desk.people import MARKER_KINDS
 from socialdesk.errors import UserError
 
 

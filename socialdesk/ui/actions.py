@@ -49,6 +49,10 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
      "View: open items a note mentions you on"),
     ("view_snoozed", "view('snoozed')", "Snoozed", False,
      "View: snoozed items, soonest back first"),
+    ("person", "person", "Person", False,
+     "The person's contact history: every item of theirs, linked ids, safeguarding marker"),
+    ("markers", "markers", "Markers", False,
+     "Safeguarding markers in force, soonest review first (those past review marked)"),
     ("handover", "handover", "Handover", False,
      "Handover notes for the next shift: read the recent ones, write one"),
 ]
