@@ -74,7 +74,7 @@ async def test_contact_history_opens_from_an_item_and_enter_goes_to_an_item(
         assert history.row_count == 3
         assert [history.get_row_at(n)[0] for n in range(3)] == [str(item), str(old[1]),
                                                                  str(old[0])]
-        assert "bryn" in str(history.get_row_at(2)[6])
+        assert "↳ " in str(history.get_row_at(2)[5]) and "bryn" in str(history.get_row_at(2)[5])
         assert "[b]last night[/b]" in str(history.get_row_at(2)[5])
         head = str(screen.query_one("#person-head").render())
         assert "Dave Roberts" in head and "dave-2" in head and "vulnerable adult" in head

@@ -92,7 +92,7 @@ class PersonScreen(DeskScreen):
         self.title = self.desk.config.team.name
         self.sub_title = "contact history"
         table = self.query_one(DataTable)
-        table.add_columns("#", "When", "Kind", "Category", "Status", "Message", "Answered")
+        table.add_columns("#", "When", "Kind", "Category", "Status", "Message / answer")
         table.focus()
         self.load()
 
@@ -127,17 +127,22 @@ class PersonScreen(DeskScreen):
                 category = Text(f"‼ {item['category'] or '…'}", style="bold red")
             text = "(purged)" if item["purged_at"] else one_line(str(item["text"] or ""),
                                                                  "(no text)")
-            answered = Text()
+            # the message's first line, and under it who answered, when, with what
+            room = max(24, self.size.width - 52)
+            cell = Text(text[:room] + ("…" if len(text) > room else ""))
+            cell.append("\n")
             if item["first_response_at"]:
                 at = datetime.fromisoformat(str(item["first_response_at"])).astimezone(zone)
-                answered.append(f"{at:%d %b %H:%M} {item['first_response_by'] or 'team'}")
-                if item["answer"]:
-                    answered.append(": " + one_line(str(item["answer"]))[:40], style="dim")
+                answer = (f"↳ {at:%d %b %H:%M} {item['first_response_by'] or 'the team'}"
+                          + (": " + one_line(str(item["answer"])) if item["answer"] else ""))
+                cell.append(answer[:room], style="green")
             elif item["close_reason"]:
-                answered.append(f"closed: {item['close_reason']}", style="dim")
+                cell.append(f"↳ closed: {item['close_reason']}"[:room], style="dim")
+            else:
+                cell.append("↳ no answer yet", style="dim italic")
             table.add_row(str(item["id"]), f"{when:%d %b %Y %H:%M}",
                           "msg" if item["kind"] == "message" else "cmt", category,
-                          str(item["status"]), Text(text[:70]), answered, key=str(item["id"]))
+                          str(item["status"]), cell, key=str(item["id"]), height=2)
         if items:
             table.move_cursor(row=min(max(keep, 0), len(items) - 1))
 

@@ -50,7 +50,7 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
     if item.get("deleted_at"):
         out.append("  ·  deleted on the page", style="yellow")
     out.append("\n")
-    if person:
+    if person and (person["total"] > 1 or len(person["ids"]) > 1):   # a first contact: quiet
         out.append(f"{contact_line(person)}", style="bold" if person["earlier"] else "dim")
         linked = len(person["ids"]) - 1
         if linked:

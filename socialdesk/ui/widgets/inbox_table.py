@@ -322,7 +322,7 @@ class InboxTable(ScrollView, can_focus=True):
                     (CLOSED_ROW if row.get("status") == "closed" else ""))
         for column, column_width in layout(width):
             value, style = cells[column.key]
-            if column.key == "author":
+            if column.key == "author" and (row.get("marked") or row.get("earlier")):
                 value = author_cell(row, column_width)
             value = value[:column_width].ljust(column_width)
             line.append(value, style=None if open_urgent and column.key != "sla" else style)
