@@ -13,6 +13,7 @@ from bench import (
     ensemble_cv,
     import_bench,
     ingest_bench,
+    people_bench,
     served_eval,
 )
 
@@ -26,7 +27,8 @@ def main() -> int:
               "served": served_eval.run,
               "dashboard": dashboard_bench.run,
               "audit": audit_bench.run,
-              "alerts": alerts_bench.run}
+              "alerts": alerts_bench.run,
+              "people": people_bench.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()

@@ -115,6 +115,12 @@ async def test_link_unlink_and_the_marker_from_the_history_screen(team_desk: Des
         await settle(pilot, app)
         assert screen.query_one(DataTable).row_count == 2
         assert team_desk.people.person_ids("dave-2") == ["dave-2"]
+        await pilot.press("z")   # undone: linked again
+        await settle(pilot, app)
+        assert screen.query_one(DataTable).row_count == 3
+        await pilot.press("down", "u")
+        await settle(pilot, app)
+        assert screen.query_one(DataTable).row_count == 2
         await pilot.press("k")
         await settle(pilot, app)
         await pilot.press("down", "enter")   # child at risk

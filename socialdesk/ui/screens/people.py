@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import Permission
-from socialdesk.core.desk.people import MARKER_KINDS
+from socialdesk.core.desk.people import MARKER_KINDS, LinkUndo
 from socialdesk.core.models import utc_now
 from socialdesk.errors import UserError
 from socialdesk.ui.dialogs.ask import AskDialog
@@ -66,6 +66,8 @@ class PersonScreen(DeskScreen):
                 tooltip="Set or change the safeguarding marker (members)"),
         Binding("K", "remove_marker", "Remove marker", show=False, id="person.unmark",
                 tooltip="Remove the safeguarding marker (supervisors)"),
+        Binding("z", "undo", "Undo link", show=False, id="person.undo",
+                tooltip="Undo the last link or unlink made here"),
     ]
     DEFAULT_CSS = """
     PersonScreen #person-head { height: auto; padding: 0 1; border-bottom: solid $panel; }
@@ -79,6 +81,8 @@ class PersonScreen(DeskScreen):
         self.author_id = author_id
         self.open_item = open_item
         self.person: dict[str, Any] = {}
+        #: the last link or unlink made on this screen (z undoes it)
+        self.last_link: LinkUndo | None = None
 
     def compose(self) -> ComposeResult:
         """The person, their marker, and the table of contacts."""
@@ -207,8 +211,8 @@ class PersonScreen(DeskScreen):
 
         def linked(other: str | None) -> None:
             if other:
-                self.act(lambda: (people.link(self.author_id, other),
-                                  f"Linked {other} to this person.")[1])
+                self.act(lambda: self._linked(people.link(self.author_id, other),
+                                              f"Linked {other} to this person (z undoes)."))
 
         def chosen(value: str | None) -> None:
             if value == TYPE_ID:
@@ -227,8 +231,23 @@ class PersonScreen(DeskScreen):
             return
         author_id = str(item["author_id"] or "")
         people = self.desk.people
-        self.act(lambda: (people.unlink(author_id),
-                          f"{author_id} is a person by itself again.")[1])
+        self.act(lambda: self._linked(people.unlink(author_id),
+                                      f"{author_id} is a person by itself again (z undoes)."))
+
+    def _linked(self, record: LinkUndo, summary: str) -> str:
+        """Remember a link or unlink for z (called in the worker)."""
+        self.last_link = record
+        return summary
+
+    def action_undo(self) -> None:
+        """Undo the last link or unlink made on this screen."""
+        record, self.last_link = self.last_link, None
+        if record is None:
+            self.notify("Nothing to undo here: no link or unlink since this screen opened.",
+                        markup=False)
+            return
+        people = self.desk.people
+        self.act(lambda: people.undo(record))
 
     def action_set_marker(self) -> None:
         """Set or change the marker: kind, reason, review date (three short questions)."""
