@@ -111,7 +111,12 @@ def test_marker_refusals_are_one_sentence(desk: Desk, people) -> None:
         desk.people.set_marker("a1", "other", "  ", review())
 
 
-def test_marked_person_rises_right_after_urgent(desk: Desk, tmp_path: Path) -> None:
+@pytest.mark.parametrize("one_query", [500, 0], ids=["one-query", "many-markers"])
+def test_marked_person_rises_right_after_urgent(desk: Desk, tmp_path: Path, monkeypatch,
+                                                one_query: int) -> None:
+    from socialdesk.core.store import inbox
+
+    monkeypatch.setattr(inbox, "MARKED_IN_ONE_QUERY", one_query)
     now = utc_now()
     ids = add_items(desk, tmp_path, [
         ("u1", "U", "urgent one", days_ago(now, 0.01)),

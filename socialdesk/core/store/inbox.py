@@ -73,7 +73,7 @@ BASE_ROW_COLUMNS = (
 PERSON_COLUMNS = (
     "(select count(*) from items p where p.author_id in ("
     + GROUP_OF.format(author="items.author_id")
-    + ") and p.from_page = 0 and p.created_at < items.created_at) as earlier, "
+    + ") and +p.from_page = 0 and p.created_at < items.created_at) as earlier, "
     "exists (select 1 from safeguarding_markers m where m.removed_at is null and m.author_id "
     "in (" + GROUP_OF.format(author="items.author_id") + ")) as marked"
 )
@@ -147,32 +147,52 @@ def inbox_ids(store: Store, chosen: InboxFilter, actor: str) -> list[int]:
             ids.extend(row[0] for row in store.conn.execute(
                 f"select id from items where {where} order by snoozed_until, id", params))
             continue
-        rows = store.conn.execute(
-            f"select id, urgent from items where {where} order by {order}", params).fetchall()
+        found = [row[0] for row in store.conn.execute(
+            f"select id from items where {where} order by {order}", params)]
         if "new" in statuses:
-            rows = _marked_after_urgent(store, rows, where, params)
-        ids.extend(row[0] for row in rows)
+            found = _marked_after_urgent(store, found, where, params, order)
+        ids.extend(found)
     return ids
 
 
-def _marked_after_urgent(store: Store, rows: list[Any], where: str,
-                         params: list[Any]) -> list[Any]:
-    """Open rows (id, urgent) in inbox order with the marked people's non-urgent ones moved
-    to just after the urgent ones (keeping their own order); unchanged without markers."""
+#: up to this many marked author ids, one ordered query finds their open items
+MARKED_IN_ONE_QUERY = 500
+
+
+def _marked_after_urgent(store: Store, ids: list[int], where: str, params: list[Any],
+                         order: str) -> list[int]:
+    """Open ids in inbox order with the marked people's non-urgent ones moved to just after
+    the urgent ones (in their own inbox order); unchanged, at no cost, without markers. The
+    urgent ones lead the list, so a count of them says where the rest begins."""
     authors = marked_author_ids(store)
-    if not authors:
-        return rows
+    if not authors or len(authors) > MARKED_IN_ONE_QUERY:
+        return ids if not authors else _marked_by_scan(store, ids, where, params, authors)
+    # by the person index: the planner would otherwise walk the whole open index
+    marked = [row[0] for row in store.conn.execute(
+        f"select id from items indexed by idx_items_person where {where} "
+        f"and coalesce(urgent, 0) = 0 and author_id in ({marks(authors)}) order by {order}",
+        [*params, *authors])]
+    if not marked:
+        return ids
+    urgent = store.conn.execute(f"select count(*) from items where {where} and urgent > 0",
+                                params).fetchone()[0]
+    moved = set(marked)
+    return ids[:urgent] + marked + [i for i in ids[urgent:] if i not in moved]
+
+
+def _marked_by_scan(store: Store, ids: list[int], where: str, params: list[Any],
+                    authors: list[str]) -> list[int]:
+    """The same for a desk with very many marked ids (more than one query's parameters)."""
     marked: set[int] = set()
     for part in chunks(authors):
         marked.update(row[0] for row in store.conn.execute(
-            f"select id from items where {where} and coalesce(urgent, 0) = 0 "
-            f"and author_id in ({marks(part)})", [*params, *part]))
-    if not marked:
-        return rows
-    urgent = [row for row in rows if row[1]]
-    calm = [row for row in rows if not row[1]]
-    return (urgent + [row for row in calm if row[0] in marked]
-            + [row for row in calm if row[0] not in marked])
+            f"select id from items indexed by idx_items_person where {where} "
+            f"and coalesce(urgent, 0) = 0 and author_id in ({marks(part)})", [*params, *part]))
+    urgent = store.conn.execute(f"select count(*) from items where {where} and urgent > 0",
+                                params).fetchone()[0]
+    calm = ids[urgent:]
+    return (ids[:urgent] + [i for i in calm if i in marked]
+            + [i for i in calm if i not in marked])
 
 
 def inbox_rows(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:

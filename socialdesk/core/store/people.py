@@ -128,7 +128,9 @@ def person_items(store: Store, author_ids: list[str]) -> list[dict[str, Any]]:
         "(select created_by from outbox o where o.item_id = items.id and o.status = 'sent' "
         " and o.action in ('reply', 'private_reply', 'message') order by o.id limit 1) "
         "as answer_by "
-        f"from items where author_id in ({marks(author_ids)}) and from_page = 0 "
+        # "+from_page": the person index, not a from_page index, must lead (100,000 items:
+        # 190 ms through the wrong one for a person with 600 items)
+        f"from items where author_id in ({marks(author_ids)}) and +from_page = 0 "
         "order by created_at desc, id desc", author_ids))
 
 
@@ -139,7 +141,7 @@ def contact_counts(store: Store, author_ids: list[str], created_at: str,
     row = store.conn.execute(
         f"select coalesce(sum(created_at < ?), 0), "
         f"coalesce(sum(created_at >= ? and created_at <= ?), 0), count(*) from items "
-        f"where author_id in ({marks(author_ids)}) and from_page = 0",
+        f"where author_id in ({marks(author_ids)}) and +from_page = 0",
         [created_at, since, created_at, *author_ids]).fetchone()
     return int(row[0]), int(row[1]), int(row[2])
 

@@ -37,7 +37,7 @@ def count_purgeable_notes(store: Store, before: str) -> int:
 #: before the cutoff, and the person (every linked id) has no item from the cutoff on. While
 #: they keep writing the marker stays: it protects them, and its review date keeps it honest.
 MARKER_EXPIRED = ("purged_at is null and set_at < ? and not exists (select 1 from items i "
-                  "where i.from_page = 0 and i.created_at >= ? and i.author_id in ("
+                  "where +i.from_page = 0 and i.created_at >= ? and i.author_id in ("
                   + GROUP_OF.format(author="safeguarding_markers.author_id") + "))")
 #: A link between a person's ids, made before the cutoff, of an id with no item from the
 #: cutoff on (one parameter, the cutoff, twice): the page-scoped id goes with its items.
