@@ -107,11 +107,15 @@ MARKER_STYLE = "bold white on dark_magenta"
 MARKER_GLYPH = "◆"
 
 
-def marker_banner(marker: dict[str, Any]) -> Text:
-    """A safeguarding marker as one banner line (the reason as plain text)."""
+def marker_banner(marker: dict[str, Any], today: str | None = None) -> Text:
+    """A safeguarding marker as one banner line (the reason as plain text); ``today``
+    (YYYY-MM-DD, the team's zone): a review date that has come says so."""
     out = Text()
     out.append(f" {MARKER_GLYPH} SAFEGUARDING: {marker['kind']} ", style=MARKER_STYLE)
-    out.append(f" review {marker['review_on']} · set by {marker['set_by']}")
+    out.append(f" review {marker['review_on']}")
+    if today is not None and str(marker["review_on"]) <= today:
+        out.append(" (REVIEW DUE)", style="bold red")
+    out.append(f" · set by {marker['set_by']}")
     if marker.get("reason"):
         out.append(" — ")
         out.append(one_line(str(marker["reason"])))

@@ -59,7 +59,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     return run
 
 
-def test_person_history_link_and_unlink(cli) -> None:
+def test_person_history_link_and_unlink(cli, tmp_path: Path) -> None:
     code, out, err = cli("person", "psid-1")
     assert code == 0 and err == ""
     lines = out.splitlines()
@@ -73,6 +73,10 @@ def test_person_history_link_and_unlink(cli) -> None:
     out = cli("person", "psid-9")[1]
     assert out.splitlines()[0] == "Glenys Owen · ids: psid-9, psid-1 · 3 contacts"
     assert cli("person", "unlink", "psid-9")[1] == "psid-9 is a person by itself again\n"
+    with sqlite3.connect(tmp_path / "cli.db") as conn:   # items named, never author ids
+        audit = conn.execute("select action, subject, payload from audit_log "
+                             "where action like '%person'").fetchall()
+    assert audit == [("link_person", "2", '{"with_item": 3}'), ("unlink_person", "3", "{}")]
     assert cli("person", "psid-1")[1].splitlines()[0].endswith("2 contacts")
 
 

@@ -13,6 +13,7 @@ from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import AccessDenied
 from socialdesk.core.desk.people import PersonRefused
 from socialdesk.core.models import InboxFilter, utc_now
+from socialdesk.core.triage.actions import describe_history
 from tests.people_helpers import add_items, days_ago
 
 
@@ -58,6 +59,12 @@ def test_person_items_newest_first_across_linked_ids_and_undo(desk: Desk, people
         "id", "created_at", "kind", "category", "urgent", "language", "text", "status",
         "first_response_at", "first_response_by", "assignee", "close_reason", "post_id",
         "thread_id"}
+    audit = desk.store.conn.execute(
+        "select subject, payload from audit_log where action = 'link_person'").fetchone()
+    assert audit == (str(people[4]), json.dumps({"with_item": people[2]}))   # no author ids
+    history = desk.item_detail(people[4])["history"]   # the item's history says so
+    assert f"linked with the person of #{people[2]} (one person)" in [
+        describe_history(row["action"], row["payload"]) for row in history]
     assert desk.people.undo(record) == "Undone: link of a1 and a2."
     assert len(desk.person_items("a1")) == 3
     with pytest.raises(PersonRefused, match="already one person"):

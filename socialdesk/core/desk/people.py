@@ -4,8 +4,10 @@ unlinking identities, and safeguarding markers.
 Decisions written down here:
 
 - A person is given by a page-scoped author id, or by one of their items (number or platform
-  id). Linking and unlinking are officers' actions; each is one audit row naming the author
-  ids (ids only, never a name) and can be undone (the groups are put back as they were).
+  id). Linking and unlinking are officers' actions; each is one audit row and can be undone
+  (the groups are put back as they were). The audit rows name the ids' newest items (item
+  numbers), not the page-scoped ids: an author id is personal data that retention removes
+  from the items, and the audit chain is never purged, so it must not keep one either.
 - A marker (vulnerable adult, child at risk, repeat victim, other) has a reason, who set it
   and a review date. Members set and change it; only supervisors remove it. The audit rows
   hold the marker's id, kind and review date, never the reason (personal data).
@@ -144,7 +146,8 @@ class PeopleDesk:
                 raise PersonRefused(f"{author_id} and {other} are already one person.")
             before = people.link_rows(store, [author_id, other])
             people.link(store, author_id, other, self.context.actor, to_iso(utc_now()))
-            self.context.record("link_person", author_id, {"with": other})
+            self.context.record("link_person", self._subject(author_id),
+                                {"with_item": people.newest_item(store, other)})
         return LinkUndo("link", [author_id, other], before)
 
     def unlink(self, author_id: str) -> LinkUndo:
@@ -157,16 +160,22 @@ class PeopleDesk:
                                     "nothing to unlink.")
             before = people.link_rows(store, [author_id])
             people.unlink(store, author_id)
-            self.context.record("unlink_person", author_id, {})
+            self.context.record("unlink_person", self._subject(author_id), {})
         return LinkUndo("unlink", [author_id], before)
+
+    def _subject(self, author_id: str) -> str:
+        """The audit subject for an author id: its newest item (shown in that item's
+        history), never the id itself."""
+        item = people.newest_item(self.store, author_id)
+        return str(item) if item is not None else "person"
 
     def undo(self, record: LinkUndo) -> str:
         """Put the groups back as they were before a link or unlink."""
         self.context.require(access.Permission.UNDO)
         with self.store.write():
             people.restore_links(self.store, record.author_ids, record.before)
-            self.context.record(f"undo_{record.action}_person", record.author_ids[0],
-                                {"ids": record.author_ids})
+            self.context.record(f"undo_{record.action}_person",
+                                self._subject(record.author_ids[0]), {})
         return f"Undone: {record.describe()}."
 
     # ── safeguarding markers ─────────────────────────────────────────────────────────────

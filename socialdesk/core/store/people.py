@@ -108,6 +108,14 @@ def known_author(store: Store, author_id: str) -> bool:
         "select 1 from safeguarding_markers where author_id = ? limit 1"))
 
 
+def newest_item(store: Store, author_id: str) -> int | None:
+    """The newest public item of one author id (None: none left)."""
+    row = store.conn.execute(
+        "select id from items where author_id = ? and +from_page = 0 "
+        "order by created_at desc, id desc limit 1", (author_id,)).fetchone()
+    return int(row[0]) if row else None
+
+
 def author_name(store: Store, author_ids: list[str]) -> str | None:
     """The newest name the person wrote under (None: unknown or purged)."""
     row = store.conn.execute(

@@ -118,7 +118,8 @@ class PersonScreen(DeskScreen):
         head.append(", ".join(person["ids"]))
         for marker in person["markers"]:
             head.append("\n")
-            head.append_text(marker_banner(marker))
+            head.append_text(marker_banner(marker, utc_now().astimezone(
+                self.desk.config.team.zone).date().isoformat()))
         self.query_one("#person-head", Static).update(head)
         table = self.query_one(DataTable)
         keep = table.cursor_row

@@ -40,7 +40,7 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
         out.append("\n")
     person = item.get("person") or {}
     for marker in person.get("markers") or []:
-        out.append_text(marker_banner(marker))
+        out.append_text(marker_banner(marker, utc_now().astimezone(zone).date().isoformat()))
         out.append("\n")
     out.append(f"#{item['id']} {item['kind']} ", style="bold")
     out.append(f"from {one_line(item.get('author_name'), '(unknown)')} ", style="bold")
