@@ -13,6 +13,7 @@ from bench import (
     ensemble_cv,
     import_bench,
     ingest_bench,
+    people_bench,
     places_bench,
     places_eval,
     served_eval,
@@ -30,7 +31,8 @@ def main() -> int:
               "audit": audit_bench.run,
               "alerts": alerts_bench.run,
               "places": places_bench.run,
-              "places-eval": places_eval.run}
+              "places-eval": places_eval.run,
+              "people": people_bench.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()

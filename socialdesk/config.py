@@ -39,7 +39,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "view_closed": "3", "view_all": "4", "supervisor": "s", "posts": "t", "past_sla": "b",
     "notices": "N", "reply_library": "R", "snooze": "w", "note": "at", "view_mentioned": "5",
     "view_snoozed": "6", "handover": "H", "tag": "number_sign", "select": "space", "visual": "v",
-    "merge": "x", "timeline": "E", "places": "L",
+    "merge": "x", "timeline": "E", "places": "L", "person": "P", "markers": "M",
 }
 #: Textual key names; a capital letter is that letter with shift ("R" is shift+r).
 _KEY = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")

@@ -6,6 +6,7 @@ One module per group of commands (like pip's commands package), every command th
 - :mod:`.setup` — locate, config check
 - :mod:`.inbox` — import, reply, hide, outbox
 - :mod:`.followup` — snooze, unsnooze, note, handover
+- :mod:`.people` — person, marker, markers
 - :mod:`.tags` — tag, untag, tags, close, assign, merge (one item or several)
 - :mod:`.page` — sync, worker, fake-page
 - :mod:`.model` — classify, train, eval
@@ -35,6 +36,7 @@ from socialdesk.cli import (
     inbox,
     model,
     page,
+    people,
     places,
     replies,
     safety_posts,
@@ -48,8 +50,8 @@ from socialdesk.cli.base import Command, global_options
 from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
-GROUPS = (demo, setup, inbox, tags, followup, page, supervisor, timeline, places, team,
-          safety_posts, replies, model)
+GROUPS = (demo, setup, inbox, tags, followup, people, page, supervisor, timeline, places,
+          team, safety_posts, replies, model)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,8 +4,6 @@ self-contained printable HTML file (see :mod:`socialdesk.core.audit.timeline`)."
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import Any
 
 from socialdesk.cli.base import Command, open_desk
 from socialdesk.cli.output import printable, say
@@ -22,15 +20,6 @@ def item_list(text: str) -> list[int]:
     return [int(part) for part in parts]
 
 
-def _selector(desk: Desk, method: str, option: str) -> Callable[[str], list[dict[str, Any]]]:
-    """A person's or a place's items, when this build of the desk can find them."""
-    chosen = getattr(desk, method, None)
-    if not callable(chosen):
-        raise UserError(f"{option} is not available in this build; choose the items with "
-                        "--items or --author-of.")
-    return chosen
-
-
 def chosen_items(desk: Desk, options: argparse.Namespace) -> tuple[list[int], str]:
     """The item ids the options choose, and what the timeline covers (its title)."""
     if options.items:
@@ -44,12 +33,12 @@ def chosen_items(desk: Desk, options: argparse.Namespace) -> tuple[list[int], st
                             "given), so there is no person to make a timeline of.")
         return ids, f"the person who wrote item {item_id}"
     if options.person:
-        rows = _selector(desk, "person_items", "--person")(options.person)
+        rows = desk.person_items(options.person)
         # the person's id would undo the pseudonyms of a file without names
-        return [int(row["id"]) for row in rows], (f"person {options.person}" if options.names
+        return [int(str(row["id"])) for row in rows], (f"person {options.person}" if options.names
                                                   else "one person")
-    rows = _selector(desk, "place_items", "--place")(options.place)
-    return [int(row["id"]) for row in rows], f"place: {options.place}"
+    rows = desk.place_items(options.place)
+    return [int(str(row["id"])) for row in rows], f"place: {options.place}"
 
 
 class Timeline(Command):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -98,3 +99,24 @@ def full_time(value: str | None, zone: ZoneInfo) -> str:
     """"Mon 23 Nov 2026 14:05" in the team's zone (for the detail pane)."""
     moment = parse_time(value)
     return f"{moment.astimezone(zone):%a %d %b %Y %H:%M}" if moment else ""
+
+
+#: the safeguarding marker banner's look, everywhere a marker is shown
+MARKER_STYLE = "bold white on dark_magenta"
+#: the glyph of a marked person (inbox row, detail pane)
+MARKER_GLYPH = "◆"
+
+
+def marker_banner(marker: dict[str, Any], today: str | None = None) -> Text:
+    """A safeguarding marker as one banner line (the reason as plain text); ``today``
+    (YYYY-MM-DD, the team's zone): a review date that has come says so."""
+    out = Text()
+    out.append(f" {MARKER_GLYPH} SAFEGUARDING: {marker['kind']} ", style=MARKER_STYLE)
+    out.append(f" review {marker['review_on']}")
+    if today is not None and str(marker["review_on"]) <= today:
+        out.append(" (REVIEW DUE)", style="bold red")
+    out.append(f" · set by {marker['set_by']}")
+    if marker.get("reason"):
+        out.append(" — ")
+        out.append(one_line(str(marker["reason"])))
+    return out

@@ -72,7 +72,7 @@ def test_timeline_of_items_written_where_asked(cli, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "says"), [
-    (("--person", "7001"), "--person is not available in this build"),
+    (("--person", "nobody-known"), "There are no items for one person"),
     (("--place", "Nowhere-at-all"), "is not a place socialdesk knows"),
     (("--items", "1", "--names"), "Only a supervisor can export an evidence timeline with "
                                   "names"),

@@ -300,3 +300,83 @@ def test_places_screen(snap_compare, snap_desk: Desk, tmp_path: Path, size) -> N
         await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=open_places)
+
+
+def _people(desk: Desk, tmp_path: Path) -> None:
+    """Dave (the Amlwch neighbour) wrote twice before, once from another account, and has a
+    marker; Nia has a marker past its review date."""
+    from tests.people_helpers import add_items
+
+    table_ids = [row[0] for row in desk.store.conn.execute("select id from items order by id")]
+    dave, nia = (str(desk.store.conn.execute("select author_id from items where id = ?",
+                                             (table_ids[n],)).fetchone()[0]) for n in (2, 3))
+    old = add_items(desk, tmp_path, [
+        (dave, "Dave Roberts", "Her lights were off again last night, [b]no answer[/b] at the door",
+         NOW - timedelta(days=9)),
+        ("dave-2", "D Roberts", "It's Dave, on my wife's phone: still no sign of her",
+         NOW - timedelta(days=4)),
+        (nia, "Nia Parry", "Someone was in the yard again at 2am", NOW - timedelta(days=20))])
+    with desk.store.write():
+        desk.store.conn.execute(
+            "update items set status = 'answered', first_response_at = ?, "
+            "first_response_by = 'bryn' where id = ?",
+            ((NOW - timedelta(days=9) + timedelta(minutes=40)).isoformat(), old[0]))
+        desk.store.conn.execute(
+            "update items set status = 'closed', close_reason = 'answered elsewhere' "
+            "where id = ?", (old[1],))
+    with time_machine.travel(NOW - timedelta(days=40), tick=False):
+        desk.people.set_marker(nia, "repeat victim", "Third break-in at the farm this year",
+                               (NOW - timedelta(days=2)).date().isoformat())
+    with time_machine.travel(NOW - timedelta(days=8), tick=False):
+        desk.people.link(dave, "dave-2")
+        desk.people.set_marker(dave, "vulnerable adult", "Lives alone since his wife's "
+                               "stroke; rings [i]most nights[/i]", "2027-01-15")
+
+
+async def _open_person(pilot) -> None:
+    await settle(pilot, pilot.app)
+    table = pilot.app.screen.query_one(InboxTable)
+    dave = next(i for i in table.ids if (table.row(i) or {}).get("author_name")
+                == "Dave Roberts" and (table.row(i) or {}).get("earlier"))
+    table.set_cursor(table.ids.index(dave))
+    await settle(pilot, pilot.app)
+    await pilot.press("P")
+    await settle(pilot, pilot.app)
+
+
+async def _open_markers(pilot) -> None:
+    await settle(pilot, pilot.app)
+    await pilot.press("M")
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_person_screen(snap_compare, snap_desk: Desk, tmp_path: Path, size) -> None:
+    _people(snap_desk, tmp_path)
+    with time_machine.travel(NOW, tick=False):
+        assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_open_person)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_markers_screen(snap_compare, snap_desk: Desk, tmp_path: Path, size) -> None:
+    _people(snap_desk, tmp_path)
+    with time_machine.travel(NOW, tick=False):
+        assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_open_markers)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_inbox_with_a_marked_person(snap_compare, snap_desk: Desk, tmp_path: Path,
+                                    size) -> None:
+    _people(snap_desk, tmp_path)
+
+    async def dave_selected(pilot) -> None:
+        await settle(pilot, pilot.app)
+        table = pilot.app.screen.query_one(InboxTable)
+        # Nia's newest (Dave's item was claimed just now: its history would show the time)
+        nia = next(i for i in table.ids if (table.row(i) or {}).get("author_name")
+                   == "Nia Parry" and (table.row(i) or {}).get("earlier"))
+        table.set_cursor(table.ids.index(nia))
+        await settle(pilot, pilot.app)
+
+    with time_machine.travel(NOW, tick=False):
+        assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=dave_selected)

@@ -70,13 +70,18 @@ class Permission(StrEnum):
     HANDOVER = "write handover notes"
     TIMELINE = "export an evidence timeline"
     TIMELINE_NAMED = "export an evidence timeline with names"
+    LINK_PEOPLE = "link two identities of one person"
+    UNLINK_PEOPLE = "unlink an identity from a person"
+    SET_MARKER = "set or change a safeguarding marker"
+    REMOVE_MARKER = "remove a safeguarding marker"
 
 
 #: Actions only a supervisor may take.
 SUPERVISOR_ONLY = frozenset({Permission.ASSIGN, Permission.APPROVE, Permission.PAUSE,
                              Permission.RESUME, Permission.EXPORT, Permission.PURGE,
                              Permission.MANAGE_MEMBERS, Permission.SET_POLICY,
-                             Permission.EDIT_REPLIES, Permission.TIMELINE_NAMED})
+                             Permission.EDIT_REPLIES, Permission.TIMELINE_NAMED,
+                             Permission.REMOVE_MARKER})
 #: What read-only accounts may do: look.
 READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS})
 

@@ -29,6 +29,7 @@ from socialdesk.core.desk.followup import FollowUpDesk, HandoverDesk
 from socialdesk.core.desk.intake import ImportReport, Progress, import_file
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
+from socialdesk.core.desk.people import PeopleDesk
 from socialdesk.core.desk.places import Hotspot, PlacesDesk
 from socialdesk.core.desk.reply_library import ReplyLibraryDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
@@ -91,6 +92,8 @@ class Desk:
         self.handover = HandoverDesk(self.context)
         #: the places items name, and the hotspots by place and week
         self.places = PlacesDesk(self.context)
+        #: people: contact history across linked ids, links, safeguarding markers
+        self.people = PeopleDesk(self.context)
 
     @property
     def config(self) -> Config:
@@ -293,6 +296,10 @@ class Desk:
                                                   self.config.tags, set(item["tags"]))
             item["duplicates"] = item_tags.duplicates_of(self.store, item_id)
             item["places"] = self.places.of_item(item_id)
+            #: the person's earlier contacts and any safeguarding marker in force
+            item["person"] = self.people.contacts(
+                str(item["author_id"]) if item.get("author_id") else None,
+                str(item["created_at"]))
         return item
 
     # ── places ───────────────────────────────────────────────────────────────────────────
@@ -308,6 +315,13 @@ class Desk:
         category, urgent, language, text, status, first_response_at, first_response_by,
         assignee, close_reason)."""
         return self.places.items(place_id)
+
+    def person_items(self, author_id: str) -> list[dict[str, object]]:
+        """Every public item of the person ``author_id`` belongs to (all their linked ids),
+        newest first: id, created_at, kind, category, urgent, language, text, status,
+        first_response_at, first_response_by, assignee, close_reason, post_id, thread_id (and
+        author_id, author_name, purged_at, the first answer sent: answer, answer_by)."""
+        return self.people.items(author_id)
 
     # ── tags and bulk actions ────────────────────────────────────────────────────────────
 
@@ -495,8 +509,13 @@ class Desk:
     # ── evidence timelines ───────────────────────────────────────────────────────────────
 
     def items_of_author(self, item_id: int) -> list[int]:
-        """The public items of the person who wrote ``item_id``, newest first (by their
-        platform id, or their name for imported items); empty when the author is unknown."""
+        """The public items of the person who wrote ``item_id``, newest first: every linked id
+        of theirs (:meth:`person_items`), or — for imported items with no platform id — the
+        items under the same name; empty when the author is unknown."""
+        item = self.store.conn.execute("select author_id from items where id = ?",
+                                       (item_id,)).fetchone()
+        if item and item[0]:
+            return [int(str(row["id"])) for row in self.person_items(str(item[0]))]
         return items_of_author(self.store, item_id)
 
     def _timeline(self, item_ids: Sequence[int], title: str,

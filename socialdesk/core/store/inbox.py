@@ -28,6 +28,7 @@ from socialdesk.core.places import find_place_id
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.items import fts_query
 from socialdesk.core.store.page_posts import page_post_text
+from socialdesk.core.store.people import GROUP_OF, marked_author_ids
 
 #: Status views of the inbox and the statuses each holds.
 VIEWS: dict[str, tuple[str, ...]] = {
@@ -63,12 +64,22 @@ GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("closed",), "created_at desc"),
 )
 
-ROW_COLUMNS = (
+BASE_ROW_COLUMNS = (
     "id, created_at, kind, category, urgent, language, author_name, substr(text, 1, 300) as "
     "text, status, assignee, sla_due_at, first_response_at, deleted_at, confidence, "
     "model_version, purged_at, attachments, (select group_concat(tag, ' ') from (select tag "
     "from item_tags where item_tags.item_id = items.id order by tag)) as tags"
 )
+#: The person's earlier contacts (all their linked ids) and whether a safeguarding marker is
+#: in force on them: per screenful of rows, through idx_items_person and the link table.
+PERSON_COLUMNS = (
+    "(select count(*) from items p where p.author_id in ("
+    + GROUP_OF.format(author="items.author_id")
+    + ") and +p.from_page = 0 and p.created_at < items.created_at) as earlier, "
+    "exists (select 1 from safeguarding_markers m where m.removed_at is null and m.author_id "
+    "in (" + GROUP_OF.format(author="items.author_id") + ")) as marked"
+)
+ROW_COLUMNS = f"{BASE_ROW_COLUMNS}, {PERSON_COLUMNS}"
 #: Items carrying a tag (the tag filter, and "#scam" / "tag:scam" in the search box).
 TAGGED = "id in (select item_id from item_tags where tag = ?)"
 PLACED = "id in (select item_id from item_places where place_id = ?)"
@@ -130,7 +141,9 @@ def inbox_ids(store: Store, chosen: InboxFilter, actor: str) -> list[int]:
     """Ids of the items matching a filter, in inbox order.
 
     One indexed query per status group (open, answered, closed) instead of one query with a
-    computed sort key: each walks its covering index in order, with no sort at all.
+    computed sort key: each walks its covering index in order, with no sort at all. Open items
+    of a person with a safeguarding marker rise to just after the urgent ones: a small second
+    query finds them (by author, through idx_items_person) and they are moved up in the list.
     """
     wanted = set(VIEWS.get(chosen.view, VIEWS["all"]))
     ids: list[int] = []
@@ -139,10 +152,55 @@ def inbox_ids(store: Store, chosen: InboxFilter, actor: str) -> list[int]:
             continue
         where, params = where_clause(chosen, actor, statuses)
         if chosen.view == "snoozed":   # soonest back first
-            order = "snoozed_until, id"
-        ids.extend(row[0] for row in store.conn.execute(
-            f"select id from items where {where} order by {order}", params))
+            ids.extend(row[0] for row in store.conn.execute(
+                f"select id from items where {where} order by snoozed_until, id", params))
+            continue
+        found = [row[0] for row in store.conn.execute(
+            f"select id from items where {where} order by {order}", params)]
+        if "new" in statuses:
+            found = _marked_after_urgent(store, found, where, params, order)
+        ids.extend(found)
     return ids
+
+
+#: up to this many marked author ids, one ordered query finds their open items
+MARKED_IN_ONE_QUERY = 500
+
+
+def _marked_after_urgent(store: Store, ids: list[int], where: str, params: list[Any],
+                         order: str) -> list[int]:
+    """Open ids in inbox order with the marked people's non-urgent ones moved to just after
+    the urgent ones (in their own inbox order); unchanged, at no cost, without markers. The
+    urgent ones lead the list, so a count of them says where the rest begins."""
+    authors = marked_author_ids(store)
+    if not authors or len(authors) > MARKED_IN_ONE_QUERY:
+        return ids if not authors else _marked_by_scan(store, ids, where, params, authors)
+    # by the person index: the planner would otherwise walk the whole open index
+    marked = [row[0] for row in store.conn.execute(
+        f"select id from items indexed by idx_items_person where {where} "
+        f"and coalesce(urgent, 0) = 0 and author_id in ({marks(authors)}) order by {order}",
+        [*params, *authors])]
+    if not marked:
+        return ids
+    urgent = store.conn.execute(f"select count(*) from items where {where} and urgent > 0",
+                                params).fetchone()[0]
+    moved = set(marked)
+    return ids[:urgent] + marked + [i for i in ids[urgent:] if i not in moved]
+
+
+def _marked_by_scan(store: Store, ids: list[int], where: str, params: list[Any],
+                    authors: list[str]) -> list[int]:
+    """The same for a desk with very many marked ids (more than one query's parameters)."""
+    marked: set[int] = set()
+    for part in chunks(authors):
+        marked.update(row[0] for row in store.conn.execute(
+            f"select id from items indexed by idx_items_person where {where} "
+            f"and coalesce(urgent, 0) = 0 and author_id in ({marks(part)})", [*params, *part]))
+    urgent = store.conn.execute(f"select count(*) from items where {where} and urgent > 0",
+                                params).fetchone()[0]
+    calm = ids[urgent:]
+    return (ids[:urgent] + [i for i in calm if i in marked]
+            + [i for i in calm if i not in marked])
 
 
 def inbox_rows(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -272,6 +272,30 @@ def _v12_places(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_item_places_place ON item_places (place_id, item_id)")
 
 
+def _v13_people(db: sqlite_utils.Database) -> None:
+    """People: the page-scoped author ids an officer linked as one person (one row per linked
+    id; an id without a row is a person by itself), safeguarding markers on a person (set on
+    one of their ids; the reason is personal data, blanked by retention), and an index so a
+    person's contacts are counted and listed without reading the table (the inbox row counts
+    a person's earlier contacts per screenful)."""
+    db.table("person_links").create(
+        {"author_id": str, "person": str, "linked_by": str, "linked_at": str},
+        pk="author_id", not_null={"person", "linked_at"})
+    db.execute("CREATE INDEX idx_person_links_person ON person_links (person, author_id)")
+    db.table("safeguarding_markers").create(
+        {"id": int, "author_id": str, "kind": str, "reason": str, "set_by": str, "set_at": str,
+         "review_on": str, "updated_by": str, "updated_at": str, "removed_by": str,
+         "removed_at": str, "purged_at": str},
+        pk="id", not_null={"author_id", "kind", "set_by", "set_at", "review_on"})
+    db.execute("CREATE INDEX idx_markers_active ON safeguarding_markers (author_id) "
+               "WHERE removed_at IS NULL")
+    db.execute("CREATE INDEX idx_markers_review ON safeguarding_markers (review_on) "
+               "WHERE removed_at IS NULL")
+    db.execute("CREATE INDEX idx_items_person ON items (author_id, from_page, created_at)")
+    # the contact history shows the first answer sent to each item
+    db.execute("CREATE INDEX IF NOT EXISTS idx_outbox_item ON outbox (item_id, id)")
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
@@ -279,6 +303,6 @@ MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v4_close_notes_and_urgent_clock, _v5_team,
                                _v6_gone_posts_and_first_attempts, _v7_notifications,
                                _v8_reply_library, _v9_media, _v10_snooze_handover, _v11_tags,
-                               _v12_places]
+                               _v12_places, _v13_people]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from socialdesk.core.store.db import Store
+from socialdesk.core.store.people import GROUP_OF
 
 PURGEABLE = "from_page in (0, 1) and purged_at is null and created_at < ?"
 
@@ -32,6 +33,18 @@ def count_purgeable_notes(store: Store, before: str) -> int:
         (before,)).fetchone()[0]) for table, column in NOTES)
 
 
+#: A safeguarding marker whose person's data goes (one parameter, the cutoff, twice): set
+#: before the cutoff, and the person (every linked id) has no item from the cutoff on. While
+#: they keep writing the marker stays: it protects them, and its review date keeps it honest.
+MARKER_EXPIRED = ("purged_at is null and set_at < ? and not exists (select 1 from items i "
+                  "where +i.from_page = 0 and i.created_at >= ? and i.author_id in ("
+                  + GROUP_OF.format(author="safeguarding_markers.author_id") + "))")
+#: A link between a person's ids, made before the cutoff, of an id with no item from the
+#: cutoff on (one parameter, the cutoff, twice): the page-scoped id goes with its items.
+LINK_EXPIRED = ("linked_at < ? and not exists (select 1 from items i where i.author_id = "
+                "person_links.author_id and i.created_at >= ?)")
+
+
 def count_purgeable_traces(store: Store, before: str) -> int:
     """Rows older than ``before`` that still name a person without being an item or a note:
     who was acknowledged out of hours, and notices whose text quotes a note."""
@@ -39,7 +52,11 @@ def count_purgeable_traces(store: Store, before: str) -> int:
                               (before,)).fetchone()[0]
     notices = store.conn.execute("select count(*) from notifications where text != '' "
                                  "and created_at < ?", (before,)).fetchone()[0]
-    return int(acks) + int(notices)
+    markers = store.conn.execute(f"select count(*) from safeguarding_markers "
+                                 f"where {MARKER_EXPIRED}", (before, before)).fetchone()[0]
+    links = store.conn.execute(f"select count(*) from person_links where {LINK_EXPIRED}",
+                               (before, before)).fetchone()[0]
+    return int(acks) + int(notices) + int(markers) + int(links)
 
 
 def blank_personal_data(store: Store, before: str, at: str,
@@ -50,6 +67,12 @@ def blank_personal_data(store: Store, before: str, at: str,
     (``secure_delete`` is on for every connection) and the WAL is checkpointed and truncated,
     so neither the database nor its WAL holds the purged bytes."""
     with store.write():
+        # before the items lose their author ids (which say whose markers and links these are)
+        store.conn.execute(
+            "update safeguarding_markers set reason = '', author_id = '', purged_at = ?, "
+            "removed_at = coalesce(removed_at, ?), removed_by = coalesce(removed_by, 'system') "
+            f"where {MARKER_EXPIRED}", (at, at, before, before))
+        store.conn.execute(f"delete from person_links where {LINK_EXPIRED}", (before, before))
         store.conn.execute(
             f"update outbox set text = '' where item_id in "
             f"(select id from items where {PURGEABLE})", (before,))

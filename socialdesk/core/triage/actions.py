@@ -286,6 +286,14 @@ def describe_history(action: str, payload: str, zone: ZoneInfo | None = None) ->
         return f"duplicate of #{data.get('of')} (closed)"
     if action == "covered" and isinstance(data, dict):
         return f"covered by the answer to #{data.get('by')}"
+    if action == "link_person" and isinstance(data, dict):
+        other = data.get("with_item")
+        return ("linked with the person of " + (f"#{other}" if other else "another id")
+                + " (one person)")
+    if action == "unlink_person":
+        return "this author's id unlinked from the person it was linked into"
+    if action.startswith("undo_") and action.endswith("_person"):
+        return f"{action[5:-7]} of this person's ids undone"
     if action == "acknowledged":
         return "automatic out-of-hours acknowledgement queued (not a first response)"
     if action == "acknowledgement_skipped":

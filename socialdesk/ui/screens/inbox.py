@@ -352,6 +352,32 @@ class InboxScreen(BulkActions):
 
         self.app.push_screen(PostsScreen(self.desk))
 
+    def action_person(self) -> None:
+        """The selected item's person: every contact of theirs, newest first."""
+        from socialdesk.ui.screens.people import PersonScreen
+
+        item = self.query_one(DetailPane).item
+        if item is None or item.get("id") != self.query_one(InboxTable).selected_id:
+            self.notify("Select an item first.", markup=False)
+            return
+        if not item.get("author_id"):
+            self.notify("This item has no author on record (unknown, or purged).",
+                        markup=False)
+            return
+        self.app.push_screen(PersonScreen(self.desk, str(item["author_id"]), self.open_item))
+
+    def action_markers(self) -> None:
+        """The safeguarding markers in force, soonest review first."""
+        from socialdesk.ui.screens.people import MarkersScreen
+
+        self.app.push_screen(MarkersScreen(self.desk, self.open_item))
+
+    def open_item(self, item_id: int) -> None:
+        """Back to the inbox from any screen above it, with ``item_id`` selected."""
+        while self.app.screen is not self and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        self.show_item(item_id)
+
     def show_item(self, item_id: int) -> None:
         """Select an item wherever it is (every status, no filter or search)."""
         self._wanted = item_id

@@ -274,7 +274,7 @@ class ItemActions(DeskScreen):
         supervisor); the notification says where the file went."""
         if not (item := self.selected):
             return
-        item_id, author_id = int(item["id"]), item.get("author_id")
+        item_id = int(item["id"])
 
         def chosen(value: str | None) -> None:
             if value is None:
@@ -282,12 +282,7 @@ class ItemActions(DeskScreen):
             names = value == "names"
 
             def export() -> str:
-                # the people helper's selector when this build has it (by platform id)
-                person_items = getattr(self.desk, "person_items", None)
-                if callable(person_items) and author_id:
-                    ids = [int(row["id"]) for row in person_items(str(author_id))]
-                else:
-                    ids = self.desk.items_of_author(item_id)
+                ids = self.desk.items_of_author(item_id)   # linked ids included
                 if not ids:
                     raise UserError(f"The author of #{item_id} is not known (purged or never "
                                     "given), so there is no person to make a timeline of.")

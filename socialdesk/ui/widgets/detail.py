@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from socialdesk.core.desk.people import contact_line
 from socialdesk.core.media import (
     Attachment,
     attachment_lines,
@@ -21,7 +22,7 @@ from socialdesk.core.media import (
 from socialdesk.core.models import to_iso, utc_now
 from socialdesk.core.triage.actions import describe_history
 from socialdesk.core.triage.when import show_when
-from socialdesk.ui.format import full_time, one_line, user_text
+from socialdesk.ui.format import full_time, marker_banner, one_line, user_text
 
 LANGUAGE_NAME = {"en": "English", "cy": "Welsh (Cymraeg)", "mixed": "Welsh and English"}
 
@@ -37,6 +38,10 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
     if item.get("urgent") and item.get("status") in ("new", "claimed"):
         out.append(" URGENT — if someone is in danger now: 999 ", style="bold white on red")
         out.append("\n")
+    person = item.get("person") or {}
+    for marker in person.get("markers") or []:
+        out.append_text(marker_banner(marker, utc_now().astimezone(zone).date().isoformat()))
+        out.append("\n")
     out.append(f"#{item['id']} {item['kind']} ", style="bold")
     out.append(f"from {one_line(item.get('author_name'), '(unknown)')} ", style="bold")
     out.append(f"at {when}  ·  {item['status']}")
@@ -45,6 +50,12 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
     if item.get("deleted_at"):
         out.append("  ·  deleted on the page", style="yellow")
     out.append("\n")
+    if person and (person["total"] > 1 or len(person["ids"]) > 1):   # a first contact: quiet
+        out.append(f"{contact_line(person)}", style="bold" if person["earlier"] else "dim")
+        linked = len(person["ids"]) - 1
+        if linked:
+            out.append(f" (with {linked} linked id{'s' if linked != 1 else ''})", style="dim")
+        out.append("  ·  P: contact history\n", style="dim")
     out.append_text(_snoozed(item, zone))
     out.append_text(_classification(item))
     out.append_text(_tags(item))

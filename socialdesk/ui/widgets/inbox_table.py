@@ -26,7 +26,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from socialdesk.core.media import attachments_from_json, row_text
-from socialdesk.ui.format import age, local_time, one_line, sla_left
+from socialdesk.ui.format import MARKER_GLYPH, age, local_time, one_line, sla_left
 
 Row = dict[str, object]
 RowFetcher = Callable[[list[int]], dict[int, Row]]
@@ -79,6 +79,19 @@ def layout(width: int) -> list[tuple[Column, int]]:
         chosen.remove(min((c for c in chosen if c.width), key=lambda c: c.priority))
     rest = max(MIN_TEXT, width - fixed)
     return [(c, c.width or rest) for c in chosen]
+
+
+def author_cell(row: Row, width: int) -> str:
+    """The author's name fitted to ``width`` with the person's safeguarding marker glyph in
+    front and the number of their earlier contacts after it ("◆Glenys Ow…·4")."""
+    name = one_line(str(row.get("author_name") or ""), "(unknown)")
+    prefix = MARKER_GLYPH if row.get("marked") else ""
+    earlier = int(str(row.get("earlier") or 0))
+    suffix = f"·{earlier}" if earlier else ""
+    room = max(width - len(prefix) - len(suffix), 1)
+    if len(name) > room:
+        name = name[: room - 1] + "…"
+    return (prefix + name + suffix).ljust(width)
 
 
 class InboxHeader(Widget):
@@ -309,6 +322,8 @@ class InboxTable(ScrollView, can_focus=True):
                     (CLOSED_ROW if row.get("status") == "closed" else ""))
         for column, column_width in layout(width):
             value, style = cells[column.key]
+            if column.key == "author" and (row.get("marked") or row.get("earlier")):
+                value = author_cell(row, column_width)
             value = value[:column_width].ljust(column_width)
             line.append(value, style=None if open_urgent and column.key != "sla" else style)
             line.append(" " * GAP)
@@ -337,7 +352,8 @@ class InboxTable(ScrollView, can_focus=True):
             "kind": (KIND_LABEL.get(str(row.get("kind")), "?"), "dim"),
             "category": (category or "…", CATEGORY_STYLE.get(category, "dim italic")),
             "language": (LANGUAGE_LABEL.get(str(row.get("language") or ""), ""), ""),
-            "author": (one_line(str(row.get("author_name") or ""), "(unknown)"), ""),
+            "author": (one_line(str(row.get("author_name") or ""), "(unknown)"),
+                       "bold magenta" if row.get("marked") else ""),
             "text": (text, ""),
             "status": (str(row.get("status") or ""), ""),
             "assignee": (str(row.get("assignee") or ""), "italic"),
