@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from socialdesk.core.welsh import mutated_forms
@@ -164,6 +164,14 @@ class Gazetteer:
     places: dict[str, PlaceEntry]
     heads: dict[str, tuple[_Name, ...]]
     version: str
+    #: a place → its car park ("Benllech" → Benllech car park), for "X car park"
+    car_parks: dict[str, str] = field(default_factory=dict)
+    #: fuzzy matching: a deletion key → the name words it may come from (see :func:`fuzzy_word`)
+    near: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: every word of every name: such a word is never taken for a misspelling of another
+    name_words: frozenset[str] = frozenset()
+    #: typed word → the name word it is a misspelling of (None: none), as found so far
+    memo: dict[str, str | None] = field(default_factory=dict, compare=False)
 
     def entry(self, place_id: str) -> PlaceEntry | None:
         """The place with this id (None for an id the gazetteer no longer has)."""
@@ -260,7 +268,147 @@ def load_gazetteer() -> Gazetteer:
     ordered = {head: tuple(n for _, n in sorted(found, key=lambda f: -len(f[0])))
                for head, found in heads.items()}
     version = hashlib.sha256(raw).hexdigest()[:16]
-    return Gazetteer(places, ordered, version)
+    return Gazetteer(places, ordered, version, _car_parks(places, by_words),
+                     _near_index(places, ordered),
+                     frozenset(w for words in by_words for w in words))
+
+
+#: Words after which a road's number is a size of paper ("A5 paper", "taflen A5").
+PAPER_WORDS = frozenset({"paper", "papers", "papur", "size", "sized", "sheet", "sheets",
+                         "envelope", "envelopes", "leaflet", "leaflets", "flyer", "flyers",
+                         "poster", "posters", "notebook", "notepad", "booklet", "card",
+                         "print", "printed", "format", "amlen", "maint", "taflen", "taflenni"})
+#: The words that say "car park" after a place ("Benllech car park") or before it ("maes
+#: parcio Benllech", "car park at Benllech").
+CAR_PARK_AFTER = (("car", "park"), ("carpark",), ("car", "parc"))
+CAR_PARK_BEFORE = (("maes", "parcio"), ("maes", "parcio", "r"), ("car", "park"),
+                   ("car", "park", "at"), ("car", "park", "in"), ("car", "park", "by"),
+                   ("car", "park", "near"), ("car", "park", "of"), ("car", "park", "on"),
+                   ("maes", "parcio", "yn"), ("maes", "parcio", "ym"),
+                   ("maes", "parcio", "yng"), ("maes", "parcio", "ger"),
+                   ("maes", "parcio", "y"))
+
+
+def _car_parks(places: dict[str, PlaceEntry],
+               by_words: dict[tuple[str, ...], dict[str, bool]]) -> dict[str, str]:
+    """A place → the car park "X car park" means: the car park one of whose names is the
+    place's name with "car park" / "maes parcio" ("Newborough beach car park" for Newborough
+    beach). A place with no such car park stays itself ("Moelfre car park" is Moelfre)."""
+    found: dict[str, str] = {}
+    for park in places.values():
+        if park.kind != "car_park":
+            continue
+        for name in park.names:
+            words = words_of(name)
+            for before in sorted(CAR_PARK_BEFORE, key=len, reverse=True):
+                if words[:len(before)] == before:
+                    words = words[len(before):]
+                    break
+            for after in CAR_PARK_AFTER:
+                if words[-len(after):] == after:
+                    words = words[:-len(after)]
+            if words[:1] == ("the",):
+                words = words[1:]
+            for place_id in by_words.get(words, {}) if words else {}:
+                if place_id != park.id and places[place_id].kind not in ("street", "car_park"):
+                    found.setdefault(place_id, park.id)
+    return found
+
+
+# ── misspellings: a word within one edit (two for long words) of a place's name ─────────
+
+#: Kinds of place whose one-word names a misspelling may stand for ("Amlwck" → Amlwch), and
+#: places off the island (so that a misspelt "Bangorr" is never taken for an island place).
+FUZZY_KINDS = frozenset({"town", "village", "beach", "landmark", "outside"})
+#: Shortest word matched within one edit, and within two.
+FUZZY_MIN = 6
+FUZZY_MIN_TWO = 9
+#: Ordinary English and Welsh words one or two edits from a place's name: never a place.
+FUZZY_STOP = frozenset({
+    "allwch", "penman", "bangers", "banger", "hanger", "angles", "angler", "anglers", "single",
+    "dwyrain", "talwyn", "tavern", "valley", "valleys", "holyhe", "lemons", "mellech",
+    "moelfry", "dulais", "gaeren", "garden", "gardens", "caerau", "pentre", "pentref",
+    "pentrefi", "amlwg", "amlwyd", "newbury", "newborn", "newborns", "benches", "bentley",
+    "rhosyn", "stanley", "forest", "station", "beaches", "bridge", "bridges", "school",
+    "schools", "street", "streets", "castle", "castell", "ysgol", "traeth", "heddiw",
+    "neithiwr", "mynydd", "llanfair", "bodlon", "bodoli", "bordering", "borough",
+    "boroughs", "hollyhead", "talwrn", "llangollen", "llandudno", "llanberis",
+    "llandegai", "llanrwst", "caernarfon", "penmaen", "penmaenmawr", "pentrefoelas",
+    "gwynedd", "conwy", "dinorwig", "dwylo", "brynhyfryd", "wales", "welsh"})
+_DELETES_MAX = 2
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    """The word with up to ``depth`` letters left out, itself included."""
+    found = {word}
+    edge = {word}
+    for _ in range(depth):
+        edge = {w[:i] + w[i + 1:] for w in edge for i in range(len(w))}
+        found |= edge
+    return found
+
+
+def _near_index(places: dict[str, PlaceEntry],
+                heads: dict[str, tuple[_Name, ...]]) -> dict[str, tuple[str, ...]]:
+    """Deletion keys of every one-word, non-strict name of a place of :data:`FUZZY_KINDS`
+    (mutated forms included): a word within an edit of such a name shares a key with it."""
+    index: dict[str, set[str]] = {}
+    for head, names in heads.items():
+        if len(head) < FUZZY_MIN or not head.isalpha():
+            continue
+        if not any(not n.rest and not n.strict and
+                   all(places[i].kind in FUZZY_KINDS for i in n.ids) for n in names):
+            continue
+        depth = 2 if len(head) >= FUZZY_MIN_TWO else 1
+        for key in _deletes(head, depth):
+            index.setdefault(key, set()).add(head)
+    return {key: tuple(sorted(words)) for key, words in index.items()}
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau–Levenshtein distance (optimal string alignment): letters left out, added,
+    changed or two side by side swapped."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def fuzzy_word(word: str, gaz: Gazetteer) -> str | None:
+    """The place name ``word`` (folded) is a misspelling of: a one-word name of a town,
+    village, beach or landmark (not a strict one) within one edit — two for words of nine
+    letters or more — and nearer to it than to any other; None for a short word, an
+    ordinary word (:data:`FUZZY_STOP`) or a word of a place's name itself."""
+    if word in gaz.memo:
+        return gaz.memo[word]
+    found: str | None = None
+    if len(word) >= FUZZY_MIN and word.isalpha() and word not in FUZZY_STOP and \
+            word not in gaz.name_words:
+        depth = 2 if len(word) >= FUZZY_MIN_TWO else 1
+        candidates = {c for key in _deletes(word, depth) for c in gaz.near.get(key, ())}
+        best: dict[int, set[str]] = {}
+        for candidate in candidates:
+            allowed = 2 if len(word) >= FUZZY_MIN_TWO and len(candidate) >= FUZZY_MIN_TWO \
+                else 1
+            distance = edit_distance(word, candidate)
+            if distance <= allowed:
+                best.setdefault(distance, set()).add(candidate)
+        if best:
+            nearest = best[min(best)]
+            places = {ids for c in nearest for n in gaz.heads[c] if not n.rest
+                      for ids in [n.ids]}
+            if len(places) == 1:
+                found = min(nearest)
+    if len(gaz.memo) < 200_000:
+        gaz.memo[word] = found
+    return found
 
 
 def _strict_ok(text: str, words: list[re.Match[str]], start: int, end: int) -> bool:
@@ -285,20 +433,45 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
     found: list[tuple[str, ...]] = []
     at = 0
     while at < len(folded):
-        for name in gaz.heads.get(folded[at], ()):
-            end = at + 1 + len(name.rest)
-            if tuple(folded[at + 1:end]) != name.rest:
-                continue
-            if name.strict and not _strict_ok(text, original, at, end):
-                continue
-            if name.accented and all(m.group().isascii() for m in original[at:end]):
-                continue
-            found.append(name.ids)
-            at = end
-            break
-        else:
+        matched = _name_at(text, original, folded, at, gaz.heads.get(folded[at], ()))
+        if matched is None and folded[at] not in gaz.heads:
+            near = fuzzy_word(folded[at], gaz)
+            if near is not None:
+                matched = _name_at(text, original, folded, at,
+                                   tuple(n for n in gaz.heads[near] if not n.strict))
+        if matched is None:
             at += 1
+            continue
+        ids, end = matched
+        if end < len(folded) and folded[end] in PAPER_WORDS and \
+                all(gaz.places[i].kind == "road" for i in ids):
+            at = end                 # "A5 paper", "A5 papur": a size of paper, not the road
+            continue
+        if len(ids) == 1 and ids[0] in gaz.car_parks:
+            after = next((len(w) for w in CAR_PARK_AFTER
+                          if tuple(folded[end:end + len(w)]) == w), None)
+            if after is not None or any(tuple(folded[max(at - len(w), 0):at]) == w
+                                        for w in CAR_PARK_BEFORE):
+                ids = (gaz.car_parks[ids[0]],)
+                end += after or 0
+        found.append(ids)
+        at = end
     return found
+
+
+def _name_at(text: str, original: list[re.Match[str]], folded: list[str], at: int,
+             names: tuple[_Name, ...]) -> tuple[tuple[str, ...], int] | None:
+    """The places of the longest of ``names`` written at ``at``, and where it ends."""
+    for name in names:
+        end = at + 1 + len(name.rest)
+        if tuple(folded[at + 1:end]) != name.rest:
+            continue
+        if name.strict and not _strict_ok(text, original, at, end):
+            continue
+        if name.accented and all(m.group().isascii() for m in original[at:end]):
+            continue
+        return name.ids, end
+    return None
 
 
 def _resolve(found: list[tuple[str, ...]], named: set[str], gaz: Gazetteer) -> list[str]:
