@@ -246,6 +246,11 @@ def load_gazetteer() -> Gazetteer:
                 ids[place.id] = ids.get(place.id, False) or words_of(name) in strict_words
                 if words_of(name) in strict_words and not name.isascii():
                     accented.add(form)
+            joined = "".join(words_of(name))
+            if place.kind in JOINABLE_KINDS and len(words_of(name)) > 1 and \
+                    len(joined) >= FUZZY_MIN and joined.isalpha() and \
+                    words_of(name) not in strict_words:   # "Menai Bridge" as "Menaibridge"
+                by_words.setdefault((joined,), {}).setdefault(place.id, False)
             spelled.setdefault(words_of(name), []).append(place.id)
     for place in list(places.values()):
         town = places.get(place.town or "")
@@ -320,6 +325,12 @@ def _car_parks(places: dict[str, PlaceEntry],
 #: Kinds of place whose one-word names a misspelling may stand for ("Amlwck" → Amlwch), and
 #: places off the island (so that a misspelt "Bangorr" is never taken for an island place).
 FUZZY_KINDS = frozenset({"town", "village", "beach", "landmark", "outside"})
+#: English words that stay words before another ("a new borough", "the old mill").
+NOT_JOINED = frozenset({"new", "old", "the", "a", "an", "my", "our", "your", "their",
+                        "this", "that", "and", "or", "of", "in", "on", "at", "to"})
+#: Kinds whose names of several words are also found written as one ("Menaibridge") and
+#: whose one-word names are found written as two ("Caer gybi").
+JOINABLE_KINDS = FUZZY_KINDS | {"area"}
 #: Shortest word matched within one edit, and within two.
 FUZZY_MIN = 6
 FUZZY_MIN_TWO = 9
@@ -431,11 +442,17 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
     folded = [fold(m.group()) if not m.group().isascii() else m.group().lower()
               for m in original]
     found: list[tuple[str, ...]] = []
+    heads = gaz.heads
     at = 0
     while at < len(folded):
-        matched = _name_at(text, original, folded, at, gaz.heads.get(folded[at], ()))
-        if matched is None and folded[at] not in gaz.heads:
-            near = fuzzy_word(folded[at], gaz)
+        word = folded[at]
+        names = heads.get(word)
+        matched = _name_at(text, original, folded, at, names) if names else None
+        if matched is None and at + 1 < len(folded) and \
+                word + folded[at + 1] in heads:             # "Caer gybi", "Ben llech"
+            matched = _joined_at(folded, at, gaz)
+        if matched is None and names is None and len(word) >= FUZZY_MIN:
+            near = fuzzy_word(word, gaz)
             if near is not None:
                 matched = _name_at(text, original, folded, at,
                                    tuple(n for n in gaz.heads[near] if not n.strict))
@@ -457,6 +474,20 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
         found.append(ids)
         at = end
     return found
+
+
+def _joined_at(folded: list[str], at: int,
+               gaz: Gazetteer) -> tuple[tuple[str, ...], int] | None:
+    """A one-word name of a town, village, beach or landmark written as two words ("Caer
+    gybi", "Llan gefni"), and where it ends."""
+    joined = folded[at] + folded[at + 1]
+    if len(joined) < FUZZY_MIN + 1 or joined in FUZZY_STOP or folded[at] in NOT_JOINED:
+        return None
+    for name in gaz.heads.get(joined, ()):
+        if not name.rest and not name.strict and \
+                all(gaz.places[i].kind in JOINABLE_KINDS for i in name.ids):
+            return name.ids, at + 2
+    return None
 
 
 def _name_at(text: str, original: list[re.Match[str]], folded: list[str], at: int,

@@ -224,6 +224,10 @@ COVERAGE = [
     ("car stolen from Rhosnieger", ["rhosneigr"]),
     ("fire at Beaumris castle", ["beaumaris-castle"]),
     ("mae rhywun yn dwyn o siopau Llangenfi", ["llangefni"]),
+    # one name written as two words, and two as one
+    ("car keyed in Caer gybi", ["holyhead"]),
+    ("someone trying doors in Ben llech", ["benllech"]),
+    ("traffic on Menaibridge high street", ["menai-bridge", "high-street-menai-bridge"]),
 ]
 
 
@@ -237,7 +241,8 @@ FALSE_FRIENDS = [
     "walking up the valley", "a lovely garden", "moving to Bangor", "drove to Bangorr",
     "yng Nghaernarfon heddiw", "in the penman's hand", "gallwch chi helpu? allwch chi?",
     "a holiday in Wales", "the angles of the angler", "single bangers", "our neighbour",
-    "Ysbyty Gwynedd tonight", "a sandy beach", "Holyheads",
+    "Ysbyty Gwynedd tonight", "a sandy beach", "Holyheads", "a new borough council",
+    "the pen on the table",
 ]
 
 
