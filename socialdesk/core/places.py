@@ -123,6 +123,8 @@ PLACE_PREPOSITIONS = frozenset({
     "ger", "r", "y", "ac", "a", "drwy", "trwy", "heibio"})
 #: Written before a strict name, these make it an ordinary word ("the valley", "a star").
 _SENTENCE_END = frozenset(".!?\n:;(")
+#: Written between two words, these part them: no name runs across them.
+_BREAKS = frozenset(",;:!?()\n")
 UNKNOWN_TOWN = "town-unknown"
 
 
@@ -234,6 +236,9 @@ def load_gazetteer() -> Gazetteer:
     by_words: dict[tuple[str, ...], dict[str, bool]] = {}
     accented: set[tuple[str, ...]] = set()
     spelled: dict[tuple[str, ...], list[str]] = {}
+    listed = {n for e in data.get("place", []) if isinstance(e, dict)
+              for n in e.get("names", []) if isinstance(n, str)}
+    real: set[str] = set()      # one-word forms of names, not of misspellings: fuzzy targets
     for place, strict in _place_entries(data, path):
         if place.id in places:
             raise UserError(f"{path}: two places have the id {place.id!r}.")
@@ -242,6 +247,8 @@ def load_gazetteer() -> Gazetteer:
         for name in place.names:
             english = name == place.en and place.en != place.cy
             for form in _written_forms(name, english):
+                if len(form) == 1 and name in listed:
+                    real.add(form[0])
                 ids = by_words.setdefault(form, {})
                 ids[place.id] = ids.get(place.id, False) or words_of(name) in strict_words
                 if words_of(name) in strict_words and not name.isascii():
@@ -268,13 +275,15 @@ def load_gazetteer() -> Gazetteer:
                     "street", None, tuple(n for n in first.names))
     heads: dict[str, list[tuple[tuple[str, ...], _Name]]] = {}
     for words, ids in by_words.items():
+        if len(ids) > 1 and words in spelled:   # "Porth Wen" written, not Borth Wen mutated
+            ids = {i: ids[i] for i in ids if i in spelled[words]} or ids
         written = _Name(words[1:], tuple(ids), any(ids.values()), words in accented)
         heads.setdefault(words[0], []).append((words, written))
     ordered = {head: tuple(n for _, n in sorted(found, key=lambda f: -len(f[0])))
                for head, found in heads.items()}
     version = hashlib.sha256(raw).hexdigest()[:16]
     return Gazetteer(places, ordered, version, _car_parks(places, by_words),
-                     _near_index(places, ordered),
+                     _near_index(places, ordered, real),
                      frozenset(w for words in by_words for w in words))
 
 
@@ -359,13 +368,14 @@ def _deletes(word: str, depth: int) -> set[str]:
     return found
 
 
-def _near_index(places: dict[str, PlaceEntry],
-                heads: dict[str, tuple[_Name, ...]]) -> dict[str, tuple[str, ...]]:
+def _near_index(places: dict[str, PlaceEntry], heads: dict[str, tuple[_Name, ...]],
+                real: set[str]) -> dict[str, tuple[str, ...]]:
     """Deletion keys of every one-word, non-strict name of a place of :data:`FUZZY_KINDS`
-    (mutated forms included): a word within an edit of such a name shares a key with it."""
+    (mutated forms included; listed misspellings not: "schemes" is not a misspelling of
+    "chemes"): a word within an edit of such a name shares a key with it."""
     index: dict[str, set[str]] = {}
     for head, names in heads.items():
-        if len(head) < FUZZY_MIN or not head.isalpha():
+        if len(head) < FUZZY_MIN or not head.isalpha() or head not in real:
             continue
         if not any(not n.rest and not n.strict and
                    all(places[i].kind in FUZZY_KINDS for i in n.ids) for n in names):
@@ -449,8 +459,10 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
         names = heads.get(word)
         matched = _name_at(text, original, folded, at, names) if names else None
         if matched is None and at + 1 < len(folded) and \
-                word + folded[at + 1] in heads:             # "Caer gybi", "Ben llech"
-            matched = _joined_at(folded, at, gaz)
+                word + folded[at + 1] in heads and \
+                _name_at(text, original, folded, at + 1,
+                         heads.get(folded[at + 1], ())) is None:   # "Caer gybi", "Ben llech"
+            matched = _joined_at(folded, at, gaz)             # (not "ar ben Mynydd Twr")
         if matched is None and names is None and len(word) >= FUZZY_MIN:
             near = fuzzy_word(word, gaz)
             if near is not None:
@@ -466,14 +478,21 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
             continue
         if len(ids) == 1 and ids[0] in gaz.car_parks:
             after = next((len(w) for w in CAR_PARK_AFTER
-                          if tuple(folded[end:end + len(w)]) == w), None)
-            if after is not None or any(tuple(folded[max(at - len(w), 0):at]) == w
-                                        for w in CAR_PARK_BEFORE):
+                          if tuple(folded[end:end + len(w)]) == w), None) \
+                if end < len(folded) and not _parted(text, original, end - 1) else None
+            if after is not None or (at > 0 and not _parted(text, original, at - 1) and
+                                     any(tuple(folded[max(at - len(w), 0):at]) == w
+                                         for w in CAR_PARK_BEFORE)):
                 ids = (gaz.car_parks[ids[0]],)
                 end += after or 0
         found.append(ids)
         at = end
     return found
+
+
+def _parted(text: str, original: list[re.Match[str]], i: int) -> bool:
+    """Whether a comma or the like stands between word ``i`` and the next."""
+    return bool(_BREAKS & set(text[original[i].end():original[i + 1].start()]))
 
 
 def _joined_at(folded: list[str], at: int,
@@ -497,6 +516,8 @@ def _name_at(text: str, original: list[re.Match[str]], folded: list[str], at: in
         end = at + 1 + len(name.rest)
         if tuple(folded[at + 1:end]) != name.rest:
             continue
+        if name.rest and any(_parted(text, original, i) for i in range(at, end - 1)):
+            continue     # "Maes yr Ysgol, Pentraeth" is no "Ysgol Pentraeth"
         if name.strict and not _strict_ok(text, original, at, end):
             continue
         if name.accented and all(m.group().isascii() for m in original[at:end]):
@@ -512,6 +533,8 @@ def _resolve(found: list[tuple[str, ...]], named: set[str], gaz: Gazetteer) -> l
             mine = [c for c in candidates if gaz.places[c].town in named]
             if len(mine) == 1:
                 candidates = (mine[0],)
+            elif any(gaz.places[c].kind != "street" for c in candidates):
+                candidates = candidates[:1]   # two places, one's name another's mutated
             else:
                 first = gaz.places[candidates[0]]
                 candidates = (f"{_slug(first.en)}-{UNKNOWN_TOWN}",)
