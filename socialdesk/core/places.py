@@ -338,23 +338,24 @@ FUZZY_KINDS = frozenset({"town", "village", "beach", "landmark", "outside"})
 NOT_JOINED = frozenset({"new", "old", "the", "a", "an", "my", "our", "your", "their",
                         "this", "that", "and", "or", "of", "in", "on", "at", "to"})
 #: Kinds whose names of several words are also found written as one ("Menaibridge") and
-#: whose one-word names are found written as two ("Caer gybi").
-JOINABLE_KINDS = FUZZY_KINDS | {"area"}
+#: whose one-word names are found written as two ("Caer gybi"); not an area ("ynysmon" is
+#: the council's web address).
+JOINABLE_KINDS = FUZZY_KINDS
 #: Shortest word matched within one edit, and within two.
 FUZZY_MIN = 6
 FUZZY_MIN_TWO = 9
 #: Ordinary English and Welsh words one or two edits from a place's name: never a place.
 FUZZY_STOP = frozenset({
-    "allwch", "penman", "bangers", "banger", "hanger", "angles", "angler", "anglers", "single",
-    "dwyrain", "talwyn", "tavern", "valley", "valleys", "holyhe", "lemons", "mellech",
-    "moelfry", "dulais", "gaeren", "garden", "gardens", "caerau", "pentre", "pentref",
-    "pentrefi", "amlwg", "amlwyd", "newbury", "newborn", "newborns", "benches", "bentley",
-    "rhosyn", "stanley", "forest", "station", "beaches", "bridge", "bridges", "school",
-    "schools", "street", "streets", "castle", "castell", "ysgol", "traeth", "heddiw",
-    "neithiwr", "mynydd", "llanfair", "bodlon", "bodoli", "bordering", "borough",
-    "boroughs", "hollyhead", "talwrn", "llangollen", "llandudno", "llanberis",
-    "llandegai", "llanrwst", "caernarfon", "penmaen", "penmaenmawr", "pentrefoelas",
-    "gwynedd", "conwy", "dinorwig", "dwylo", "brynhyfryd", "wales", "welsh"})
+    "allwch", "amlach", "amlwg", "amlwyd", "angler", "anglers", "angles", "banger", "bangers",
+    "beaches", "benches", "bentley", "bodlon", "bodoli", "bordering", "borough", "boroughs",
+    "bridge", "bridges", "brynhyfryd", "caerau", "caernarfon", "castell", "castle", "conwy",
+    "ddwyrain", "dinorwig", "dulais", "dwylo", "dwyrain", "forest", "gaeren", "garden",
+    "gardens", "gwynedd", "hamlach", "hanger", "heddiw", "hollyhead", "holyhe", "lemons",
+    "llanberis", "llandegai", "llandudno", "llanfair", "llangollen", "llanrwst", "mellech",
+    "moelfry", "mynydd", "neithiwr", "newborn", "newborns", "newbury", "nwyrain", "penmaen",
+    "penmaenmawr", "penman", "pentre", "pentref", "pentrefi", "pentrefoelas", "rhosyn",
+    "school", "schools", "single", "stanley", "station", "street", "streets", "talwrn",
+    "talwyn", "tavern", "traeth", "valley", "valleys", "wales", "welsh", "ysgol"})
 _DELETES_MAX = 2
 
 

@@ -242,7 +242,8 @@ FALSE_FRIENDS = [
     "yng Nghaernarfon heddiw", "in the penman's hand", "gallwch chi helpu? allwch chi?",
     "a holiday in Wales", "the angles of the angler", "single bangers", "our neighbour",
     "Ysbyty Gwynedd tonight", "a sandy beach", "Holyheads", "a new borough council",
-    "the pen on the table", "Trusted Trader schemes",
+    "the pen on the table", "Trusted Trader schemes", "dewch heibio'r stad yn amlach",
+    "ar ynysmon.llyw.cymru",
 ]
 
 
