@@ -172,6 +172,8 @@ class Gazetteer:
     near: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: every word of every name: such a word is never taken for a misspelling of another
     name_words: frozenset[str] = frozenset()
+    #: first word → the names of several words a later misspelt word may stand in
+    rest_fuzzy: dict[str, tuple[_Name, ...]] = field(default_factory=dict)
     #: typed word → the name word it is a misspelling of (None: none), as found so far
     memo: dict[str, str | None] = field(default_factory=dict, compare=False)
 
@@ -284,7 +286,12 @@ def load_gazetteer() -> Gazetteer:
     version = hashlib.sha256(raw).hexdigest()[:16]
     return Gazetteer(places, ordered, version, _car_parks(places, by_words),
                      _near_index(places, ordered, real),
-                     frozenset(w for words in by_words for w in words))
+                     frozenset(w for words in by_words for w in words),
+                     {head: found for head, names in ordered.items()
+                      if head not in ("the", "y", "yr", "r") and (found := tuple(
+                          n for n in names if n.rest and not n.strict
+                          and any(len(w) >= FUZZY_MIN for w in n.rest)
+                          and all(places[i].kind in FUZZY_KINDS for i in n.ids)))})
 
 
 #: Words after which a road's number is a size of paper ("A5 paper", "taflen A5").
@@ -464,6 +471,11 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
                 _name_at(text, original, folded, at + 1,
                          heads.get(folded[at + 1], ())) is None:   # "Caer gybi", "Ben llech"
             matched = _joined_at(folded, at, gaz)             # (not "ar ben Mynydd Twr")
+        rest_names = gaz.rest_fuzzy.get(word)
+        if rest_names is not None:                         # "Menai Brigde", "Beaumaris Castel"
+            longer = _misspelt_rest_at(text, original, folded, at, rest_names, gaz)
+            if longer is not None and (matched is None or longer[1] > matched[1]):
+                matched = longer
         if matched is None and names is None and len(word) >= FUZZY_MIN:
             near = fuzzy_word(word, gaz)
             if near is not None:
@@ -494,6 +506,28 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
 def _parted(text: str, original: list[re.Match[str]], i: int) -> bool:
     """Whether a comma or the like stands between word ``i`` and the next."""
     return bool(_BREAKS & set(text[original[i].end():original[i + 1].start()]))
+
+
+def _misspelt_rest_at(text: str, original: list[re.Match[str]], folded: list[str], at: int,
+                      names: tuple[_Name, ...],
+                      gaz: Gazetteer) -> tuple[tuple[str, ...], int] | None:
+    """A name of several words of a town, village, beach or landmark written right but for
+    one later word of six letters or more, one edit off ("Menai Brigde")."""
+    for name in names:
+        end = at + 1 + len(name.rest)
+        typed = folded[at + 1:end]
+        if len(typed) < len(name.rest):
+            continue
+        wrong = [(t, r) for t, r in zip(typed, name.rest, strict=True) if t != r]
+        if len(wrong) != 1:
+            continue
+        t, r = wrong[0]
+        if len(t) < FUZZY_MIN or len(r) < FUZZY_MIN or t in FUZZY_STOP or \
+                t in gaz.name_words or edit_distance(t, r) > 1 or \
+                any(_parted(text, original, i) for i in range(at, end - 1)):
+            continue
+        return name.ids, end
+    return None
 
 
 def _joined_at(folded: list[str], at: int,

@@ -227,7 +227,11 @@ COVERAGE = [
     ("car keyed in Caer gybi", ["holyhead"]),
     ("someone trying doors in Ben llech", ["benllech"]),
     ("traffic on Menaibridge high street", ["menai-bridge", "high-street-menai-bridge"]),
-    ("mae o ar ben Mynydd Twr", ["holyhead-mountain"]),    # not "ben mynydd", Penmynydd
+    ("mae o ar ben Mynydd Twr", ["holyhead-mountain"]),
+    # a later word of a name one edit off
+    ("lorry stuck on Menai Brigde", ["menai-bridge"]),
+    ("graffiti on Beaumaris Castel", ["beaumaris-castle"]),
+    ("sbwriel ar Draeth Lligwi", ["lligwy-beach"]),    # not "ben mynydd", Penmynydd
 ]
 
 
@@ -243,7 +247,7 @@ FALSE_FRIENDS = [
     "a holiday in Wales", "the angles of the angler", "single bangers", "our neighbour",
     "Ysbyty Gwynedd tonight", "a sandy beach", "Holyheads", "a new borough council",
     "the pen on the table", "Trusted Trader schemes", "dewch heibio'r stad yn amlach",
-    "ar ynysmon.llyw.cymru",
+    "ar ynysmon.llyw.cymru", "the Menai Bridges",
 ]
 
 
