@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from socialdesk.core.welsh import mutated_forms
@@ -123,6 +123,8 @@ PLACE_PREPOSITIONS = frozenset({
     "ger", "r", "y", "ac", "a", "drwy", "trwy", "heibio"})
 #: Written before a strict name, these make it an ordinary word ("the valley", "a star").
 _SENTENCE_END = frozenset(".!?\n:;(")
+#: Written between two words, these part them: no name runs across them.
+_BREAKS = frozenset(",;:!?()\n")
 UNKNOWN_TOWN = "town-unknown"
 
 
@@ -164,6 +166,16 @@ class Gazetteer:
     places: dict[str, PlaceEntry]
     heads: dict[str, tuple[_Name, ...]]
     version: str
+    #: a place → its car park ("Benllech" → Benllech car park), for "X car park"
+    car_parks: dict[str, str] = field(default_factory=dict)
+    #: fuzzy matching: a deletion key → the name words it may come from (see :func:`fuzzy_word`)
+    near: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: every word of every name: such a word is never taken for a misspelling of another
+    name_words: frozenset[str] = frozenset()
+    #: first word → the names of several words a later misspelt word may stand in
+    rest_fuzzy: dict[str, tuple[_Name, ...]] = field(default_factory=dict)
+    #: typed word → the name word it is a misspelling of (None: none), as found so far
+    memo: dict[str, str | None] = field(default_factory=dict, compare=False)
 
     def entry(self, place_id: str) -> PlaceEntry | None:
         """The place with this id (None for an id the gazetteer no longer has)."""
@@ -226,6 +238,9 @@ def load_gazetteer() -> Gazetteer:
     by_words: dict[tuple[str, ...], dict[str, bool]] = {}
     accented: set[tuple[str, ...]] = set()
     spelled: dict[tuple[str, ...], list[str]] = {}
+    listed = {n for e in data.get("place", []) if isinstance(e, dict)
+              for n in e.get("names", []) if isinstance(n, str)}
+    real: set[str] = set()      # one-word forms of names, not of misspellings: fuzzy targets
     for place, strict in _place_entries(data, path):
         if place.id in places:
             raise UserError(f"{path}: two places have the id {place.id!r}.")
@@ -234,10 +249,17 @@ def load_gazetteer() -> Gazetteer:
         for name in place.names:
             english = name == place.en and place.en != place.cy
             for form in _written_forms(name, english):
+                if len(form) == 1 and name in listed:
+                    real.add(form[0])
                 ids = by_words.setdefault(form, {})
                 ids[place.id] = ids.get(place.id, False) or words_of(name) in strict_words
                 if words_of(name) in strict_words and not name.isascii():
                     accented.add(form)
+            joined = "".join(words_of(name))
+            if place.kind in JOINABLE_KINDS and len(words_of(name)) > 1 and \
+                    len(joined) >= FUZZY_MIN and joined.isalpha() and \
+                    words_of(name) not in strict_words:   # "Menai Bridge" as "Menaibridge"
+                by_words.setdefault((joined,), {}).setdefault(place.id, False)
             spelled.setdefault(words_of(name), []).append(place.id)
     for place in list(places.values()):
         town = places.get(place.town or "")
@@ -255,12 +277,167 @@ def load_gazetteer() -> Gazetteer:
                     "street", None, tuple(n for n in first.names))
     heads: dict[str, list[tuple[tuple[str, ...], _Name]]] = {}
     for words, ids in by_words.items():
+        if len(ids) > 1 and words in spelled:   # "Porth Wen" written, not Borth Wen mutated
+            ids = {i: ids[i] for i in ids if i in spelled[words]} or ids
         written = _Name(words[1:], tuple(ids), any(ids.values()), words in accented)
         heads.setdefault(words[0], []).append((words, written))
     ordered = {head: tuple(n for _, n in sorted(found, key=lambda f: -len(f[0])))
                for head, found in heads.items()}
     version = hashlib.sha256(raw).hexdigest()[:16]
-    return Gazetteer(places, ordered, version)
+    return Gazetteer(places, ordered, version, _car_parks(places, by_words),
+                     _near_index(places, ordered, real),
+                     frozenset(w for words in by_words for w in words),
+                     {head: found for head, names in ordered.items()
+                      if head not in ("the", "y", "yr", "r") and (found := tuple(
+                          n for n in names if n.rest and not n.strict
+                          and any(len(w) >= FUZZY_MIN for w in n.rest)
+                          and all(places[i].kind in FUZZY_KINDS for i in n.ids)))})
+
+
+#: Words after which a road's number is a size of paper ("A5 paper", "taflen A5").
+PAPER_WORDS = frozenset({"paper", "papers", "papur", "size", "sized", "sheet", "sheets",
+                         "envelope", "envelopes", "leaflet", "leaflets", "flyer", "flyers",
+                         "poster", "posters", "notebook", "notepad", "booklet", "card",
+                         "print", "printed", "format", "amlen", "maint", "taflen", "taflenni"})
+#: The words that say "car park" after a place ("Benllech car park") or before it ("maes
+#: parcio Benllech", "car park at Benllech").
+CAR_PARK_AFTER = (("car", "park"), ("carpark",), ("car", "parc"))
+CAR_PARK_BEFORE = (("maes", "parcio"), ("maes", "parcio", "r"), ("car", "park"),
+                   ("car", "park", "at"), ("car", "park", "in"), ("car", "park", "by"),
+                   ("car", "park", "near"), ("car", "park", "of"), ("car", "park", "on"),
+                   ("maes", "parcio", "yn"), ("maes", "parcio", "ym"),
+                   ("maes", "parcio", "yng"), ("maes", "parcio", "ger"),
+                   ("maes", "parcio", "y"))
+
+
+def _car_parks(places: dict[str, PlaceEntry],
+               by_words: dict[tuple[str, ...], dict[str, bool]]) -> dict[str, str]:
+    """A place → the car park "X car park" means: the car park one of whose names is the
+    place's name with "car park" / "maes parcio" ("Newborough beach car park" for Newborough
+    beach). A place with no such car park stays itself ("Moelfre car park" is Moelfre)."""
+    found: dict[str, str] = {}
+    for park in places.values():
+        if park.kind != "car_park":
+            continue
+        for name in park.names:
+            words = words_of(name)
+            for before in sorted(CAR_PARK_BEFORE, key=len, reverse=True):
+                if words[:len(before)] == before:
+                    words = words[len(before):]
+                    break
+            for after in CAR_PARK_AFTER:
+                if words[-len(after):] == after:
+                    words = words[:-len(after)]
+            if words[:1] == ("the",):
+                words = words[1:]
+            for place_id in by_words.get(words, {}) if words else {}:
+                if place_id != park.id and places[place_id].kind not in ("street", "car_park"):
+                    found.setdefault(place_id, park.id)
+    return found
+
+
+# ── misspellings: a word within one edit (two for long words) of a place's name ─────────
+
+#: Kinds of place whose one-word names a misspelling may stand for ("Amlwck" → Amlwch), and
+#: places off the island (so that a misspelt "Bangorr" is never taken for an island place).
+FUZZY_KINDS = frozenset({"town", "village", "beach", "landmark", "outside"})
+#: English words that stay words before another ("a new borough", "the old mill").
+NOT_JOINED = frozenset({"new", "old", "the", "a", "an", "my", "our", "your", "their",
+                        "this", "that", "and", "or", "of", "in", "on", "at", "to"})
+#: Kinds whose names of several words are also found written as one ("Menaibridge") and
+#: whose one-word names are found written as two ("Caer gybi"); not an area ("ynysmon" is
+#: the council's web address).
+JOINABLE_KINDS = FUZZY_KINDS
+#: Shortest word matched within one edit, and within two.
+FUZZY_MIN = 6
+FUZZY_MIN_TWO = 9
+#: Ordinary English and Welsh words one or two edits from a place's name: never a place.
+FUZZY_STOP = frozenset({
+    "allwch", "amlach", "amlwg", "amlwyd", "angler", "anglers", "angles", "banger", "bangers",
+    "beaches", "benches", "bentley", "bodlon", "bodoli", "bordering", "borough", "boroughs",
+    "bridge", "bridges", "brynhyfryd", "caerau", "caernarfon", "castell", "castle", "conwy",
+    "ddwyrain", "dinorwig", "dulais", "dwylo", "dwyrain", "forest", "gaeren", "garden",
+    "gardens", "gwynedd", "hamlach", "hanger", "heddiw", "hollyhead", "holyhe", "lemons",
+    "llanberis", "llandegai", "llandudno", "llanfair", "llangollen", "llanrwst", "mellech",
+    "moelfry", "mynydd", "neithiwr", "newborn", "newborns", "newbury", "nwyrain", "penmaen",
+    "penmaenmawr", "penman", "pentre", "pentref", "pentrefi", "pentrefoelas", "rhosyn",
+    "school", "schools", "single", "stanley", "station", "street", "streets", "talwrn",
+    "talwyn", "tavern", "traeth", "valley", "valleys", "wales", "welsh", "ysgol"})
+_DELETES_MAX = 2
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    """The word with up to ``depth`` letters left out, itself included."""
+    found = {word}
+    edge = {word}
+    for _ in range(depth):
+        edge = {w[:i] + w[i + 1:] for w in edge for i in range(len(w))}
+        found |= edge
+    return found
+
+
+def _near_index(places: dict[str, PlaceEntry], heads: dict[str, tuple[_Name, ...]],
+                real: set[str]) -> dict[str, tuple[str, ...]]:
+    """Deletion keys of every one-word, non-strict name of a place of :data:`FUZZY_KINDS`
+    (mutated forms included; listed misspellings not: "schemes" is not a misspelling of
+    "chemes"): a word within an edit of such a name shares a key with it."""
+    index: dict[str, set[str]] = {}
+    for head, names in heads.items():
+        if len(head) < FUZZY_MIN or not head.isalpha() or head not in real:
+            continue
+        if not any(not n.rest and not n.strict and
+                   all(places[i].kind in FUZZY_KINDS for i in n.ids) for n in names):
+            continue
+        depth = 2 if len(head) >= FUZZY_MIN_TWO else 1
+        for key in _deletes(head, depth):
+            index.setdefault(key, set()).add(head)
+    return {key: tuple(sorted(words)) for key, words in index.items()}
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau–Levenshtein distance (optimal string alignment): letters left out, added,
+    changed or two side by side swapped."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def fuzzy_word(word: str, gaz: Gazetteer) -> str | None:
+    """The place name ``word`` (folded) is a misspelling of: a one-word name of a town,
+    village, beach or landmark (not a strict one) within one edit — two for words of nine
+    letters or more — and nearer to it than to any other; None for a short word, an
+    ordinary word (:data:`FUZZY_STOP`) or a word of a place's name itself."""
+    if word in gaz.memo:
+        return gaz.memo[word]
+    found: str | None = None
+    if len(word) >= FUZZY_MIN and word.isalpha() and word not in FUZZY_STOP and \
+            word not in gaz.name_words:
+        depth = 2 if len(word) >= FUZZY_MIN_TWO else 1
+        candidates = {c for key in _deletes(word, depth) for c in gaz.near.get(key, ())}
+        best: dict[int, set[str]] = {}
+        for candidate in candidates:
+            allowed = 2 if len(word) >= FUZZY_MIN_TWO and len(candidate) >= FUZZY_MIN_TWO \
+                else 1
+            distance = edit_distance(word, candidate)
+            if distance <= allowed:
+                best.setdefault(distance, set()).add(candidate)
+        if best:
+            nearest = best[min(best)]
+            places = {ids for c in nearest for n in gaz.heads[c] if not n.rest
+                      for ids in [n.ids]}
+            if len(places) == 1:
+                found = min(nearest)
+    if len(gaz.memo) < 200_000:
+        gaz.memo[word] = found
+    return found
 
 
 def _strict_ok(text: str, words: list[re.Match[str]], start: int, end: int) -> bool:
@@ -283,22 +460,105 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
     folded = [fold(m.group()) if not m.group().isascii() else m.group().lower()
               for m in original]
     found: list[tuple[str, ...]] = []
+    heads = gaz.heads
     at = 0
     while at < len(folded):
-        for name in gaz.heads.get(folded[at], ()):
-            end = at + 1 + len(name.rest)
-            if tuple(folded[at + 1:end]) != name.rest:
-                continue
-            if name.strict and not _strict_ok(text, original, at, end):
-                continue
-            if name.accented and all(m.group().isascii() for m in original[at:end]):
-                continue
-            found.append(name.ids)
-            at = end
-            break
-        else:
+        word = folded[at]
+        names = heads.get(word)
+        matched = _name_at(text, original, folded, at, names) if names else None
+        if matched is None and at + 1 < len(folded) and \
+                word + folded[at + 1] in heads and \
+                _name_at(text, original, folded, at + 1,
+                         heads.get(folded[at + 1], ())) is None:   # "Caer gybi", "Ben llech"
+            matched = _joined_at(folded, at, gaz)             # (not "ar ben Mynydd Twr")
+        rest_names = gaz.rest_fuzzy.get(word)
+        if rest_names is not None:                         # "Menai Brigde", "Beaumaris Castel"
+            longer = _misspelt_rest_at(text, original, folded, at, rest_names, gaz)
+            if longer is not None and (matched is None or longer[1] > matched[1]):
+                matched = longer
+        if matched is None and names is None and len(word) >= FUZZY_MIN:
+            near = fuzzy_word(word, gaz)
+            if near is not None:
+                matched = _name_at(text, original, folded, at,
+                                   tuple(n for n in gaz.heads[near] if not n.strict))
+        if matched is None:
             at += 1
+            continue
+        ids, end = matched
+        if end < len(folded) and folded[end] in PAPER_WORDS and \
+                all(gaz.places[i].kind == "road" for i in ids):
+            at = end                 # "A5 paper", "A5 papur": a size of paper, not the road
+            continue
+        if len(ids) == 1 and ids[0] in gaz.car_parks:
+            after = next((len(w) for w in CAR_PARK_AFTER
+                          if tuple(folded[end:end + len(w)]) == w), None) \
+                if end < len(folded) and not _parted(text, original, end - 1) else None
+            if after is not None or (at > 0 and not _parted(text, original, at - 1) and
+                                     any(tuple(folded[max(at - len(w), 0):at]) == w
+                                         for w in CAR_PARK_BEFORE)):
+                ids = (gaz.car_parks[ids[0]],)
+                end += after or 0
+        found.append(ids)
+        at = end
     return found
+
+
+def _parted(text: str, original: list[re.Match[str]], i: int) -> bool:
+    """Whether a comma or the like stands between word ``i`` and the next."""
+    return bool(_BREAKS & set(text[original[i].end():original[i + 1].start()]))
+
+
+def _misspelt_rest_at(text: str, original: list[re.Match[str]], folded: list[str], at: int,
+                      names: tuple[_Name, ...],
+                      gaz: Gazetteer) -> tuple[tuple[str, ...], int] | None:
+    """A name of several words of a town, village, beach or landmark written right but for
+    one later word of six letters or more, one edit off ("Menai Brigde")."""
+    for name in names:
+        end = at + 1 + len(name.rest)
+        typed = folded[at + 1:end]
+        if len(typed) < len(name.rest):
+            continue
+        wrong = [(t, r) for t, r in zip(typed, name.rest, strict=True) if t != r]
+        if len(wrong) != 1:
+            continue
+        t, r = wrong[0]
+        if len(t) < FUZZY_MIN or len(r) < FUZZY_MIN or t in FUZZY_STOP or \
+                t in gaz.name_words or edit_distance(t, r) > 1 or \
+                any(_parted(text, original, i) for i in range(at, end - 1)):
+            continue
+        return name.ids, end
+    return None
+
+
+def _joined_at(folded: list[str], at: int,
+               gaz: Gazetteer) -> tuple[tuple[str, ...], int] | None:
+    """A one-word name of a town, village, beach or landmark written as two words ("Caer
+    gybi", "Llan gefni"), and where it ends."""
+    joined = folded[at] + folded[at + 1]
+    if len(joined) < FUZZY_MIN + 1 or joined in FUZZY_STOP or folded[at] in NOT_JOINED:
+        return None
+    for name in gaz.heads.get(joined, ()):
+        if not name.rest and not name.strict and \
+                all(gaz.places[i].kind in JOINABLE_KINDS for i in name.ids):
+            return name.ids, at + 2
+    return None
+
+
+def _name_at(text: str, original: list[re.Match[str]], folded: list[str], at: int,
+             names: tuple[_Name, ...]) -> tuple[tuple[str, ...], int] | None:
+    """The places of the longest of ``names`` written at ``at``, and where it ends."""
+    for name in names:
+        end = at + 1 + len(name.rest)
+        if tuple(folded[at + 1:end]) != name.rest:
+            continue
+        if name.rest and any(_parted(text, original, i) for i in range(at, end - 1)):
+            continue     # "Maes yr Ysgol, Pentraeth" is no "Ysgol Pentraeth"
+        if name.strict and not _strict_ok(text, original, at, end):
+            continue
+        if name.accented and all(m.group().isascii() for m in original[at:end]):
+            continue
+        return name.ids, end
+    return None
 
 
 def _resolve(found: list[tuple[str, ...]], named: set[str], gaz: Gazetteer) -> list[str]:
@@ -308,6 +568,8 @@ def _resolve(found: list[tuple[str, ...]], named: set[str], gaz: Gazetteer) -> l
             mine = [c for c in candidates if gaz.places[c].town in named]
             if len(mine) == 1:
                 candidates = (mine[0],)
+            elif any(gaz.places[c].kind != "street" for c in candidates):
+                candidates = candidates[:1]   # two places, one's name another's mutated
             else:
                 first = gaz.places[candidates[0]]
                 candidates = (f"{_slug(first.en)}-{UNKNOWN_TOWN}",)

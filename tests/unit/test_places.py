@@ -11,8 +11,11 @@ import pytest
 
 from bench import places_eval
 from socialdesk.core.places import (
+    FUZZY_STOP,
     KINDS,
+    edit_distance,
     find_place_id,
+    fuzzy_word,
     item_places,
     load_gazetteer,
     place_label,
@@ -177,3 +180,116 @@ def test_the_scorer_command_line_prints_json(tmp_path: Path,
     assert places_eval.main([str(path), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["overall"]["precision"] == 0.8 and result["cy"]["items"] == 2
+
+
+# ── recall: more of the island's streets, schools, beaches, car parks and landmarks, and
+# misspellings within an edit ────────────────────────────────────────────────────────────
+
+COVERAGE = [
+    # streets and squares of the towns, English and Welsh
+    ("shoplifting on Boston Street again", ["boston-street-holyhead"]),
+    ("ceir yn rasio ar Sgwâr Bulkeley", ["bulkeley-square-llangefni"]),
+    ("youths gathering in Dinorben Square", ["dinorben-square-amlwch"]),
+    ("parcio ar Stryd Wexham", ["wexham-street-beaumaris"]),
+    ("speeding down Telford Road", ["telford-road-menai-bridge"]),
+    ("cars racing along the Holyhead road", ["holyhead"]),   # the road to Holyhead
+    ("smashed window on Queen Street, Amlwch", ["queen-street-amlwch", "amlwch"]),
+    ("bins set alight in Maeshyfryd", ["maeshyfryd"]),
+    # schools, hospitals, estates, landmarks, roads
+    ("ceir yn goryrru tu allan i Ysgol Gynradd Biwmares", ["ysgol-gynradd-beaumaris"]),
+    ("vapes sold near Pentraeth Primary School", ["ysgol-gynradd-pentraeth"]),
+    ("taken to Cefni Hospital last night", ["ysbyty-cefni"]),
+    ("van broken into at Bryn Cefni Industrial Estate", ["bryn-cefni-industrial-estate"]),
+    ("divers off Point Lynas", ["point-lynas"]),
+    ("tractor shed its load on the B5110", ["b5110"]),
+    ("bad parking at Pili Palas", ["pili-palas"]),
+    ("jet skis off Traeth Lleiniog", ["traeth-lleiniog"]),
+    # "car park" next to a known place: its car park, else the place
+    ("fly tipping in the Benllech beach car park", ["benllech-car-park"]),
+    ("cars broken into in Cemaes car park", ["cemaes-car-park"]),
+    ("ceir wedi eu difrodi ym maes parcio Traeth Niwbwrch", ["llanddwyn-car-park"]),
+    ("ceir wedi eu difrodi ym maes parcio Niwbwrch", ["newborough"]),
+    ("vans parked overnight in the car park at Red Wharf Bay", ["red-wharf-bay-car-park"]),
+    ("Moelfre car park full of campervans", ["moelfre"]),
+    ("walking on Llanddwyn island, car park at Newborough", ["llanddwyn", "newborough"]),
+    # misspelt: one edit (two in a long word), mutated too
+    ("bikes on the pavement in Amlwck", ["amlwch"]),
+    ("lladrad yng Nghaergybu neithiwr", ["holyhead"]),
+    ("drag racing in Rhosnegir", ["rhosneigr"]),
+    ("scam calls round llanfairpwl", ["llanfairpwll"]),
+    ("dogs off the lead at trearddyr", ["trearddur-bay"]),
+    ("quad bikes in the dunes at Newborugh", ["newborough"]),
+    ("someone knocking doors in Benlech", ["benllech"]),
+    ("car stolen from Rhosnieger", ["rhosneigr"]),
+    ("fire at Beaumris castle", ["beaumaris-castle"]),
+    ("mae rhywun yn dwyn o siopau Llangenfi", ["llangefni"]),
+    # one name written as two words, and two as one
+    ("car keyed in Caer gybi", ["holyhead"]),
+    ("someone trying doors in Ben llech", ["benllech"]),
+    ("traffic on Menaibridge high street", ["menai-bridge", "high-street-menai-bridge"]),
+    ("mae o ar ben Mynydd Twr", ["holyhead-mountain"]),
+    # a later word of a name one edit off
+    ("lorry stuck on Menai Brigde", ["menai-bridge"]),
+    ("graffiti on Beaumaris Castel", ["beaumaris-castle"]),
+    ("sbwriel ar Draeth Lligwi", ["lligwy-beach"]),    # not "ben mynydd", Penmynydd
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), COVERAGE)
+def test_more_places_are_found(text: str, expected: list[str]) -> None:
+    assert places_in(text) == expected
+
+
+FALSE_FRIENDS = [
+    "you're a star", "the valley floor", "a bull in the field", "print it on A5 paper",
+    "walking up the valley", "a lovely garden", "moving to Bangor", "drove to Bangorr",
+    "yng Nghaernarfon heddiw", "in the penman's hand", "gallwch chi helpu? allwch chi?",
+    "a holiday in Wales", "the angles of the angler", "single bangers", "our neighbour",
+    "Ysbyty Gwynedd tonight", "a sandy beach", "Holyheads", "a new borough council",
+    "the pen on the table", "Trusted Trader schemes", "dewch heibio'r stad yn amlach",
+    "ar ynysmon.llyw.cymru", "the Menai Bridges",
+]
+
+
+@pytest.mark.parametrize("text", FALSE_FRIENDS)
+def test_words_near_a_place_are_not_places(text: str) -> None:
+    found = places_in(text)
+    assert found == [] or (text == "Holyheads" and found == ["holyhead"])
+
+
+def test_the_misspelling_rule_is_one_edit_two_for_long_words_and_guarded() -> None:
+    gaz = load_gazetteer()
+    assert edit_distance("amlwck", "amlwch") == 1
+    assert edit_distance("trearddyr", "trearddur") == 1
+    assert edit_distance("rhosnegir", "rhosneigr") == 1      # two letters swapped
+    assert fuzzy_word("amlwck", gaz) == "amlwch"
+    assert fuzzy_word("moelf", gaz) is None                  # five letters: too short
+    assert fuzzy_word("amlwxy", gaz) is None                 # two edits in a short word
+    assert fuzzy_word("llangrstolus", gaz) == "llangristiolus"  # two edits in a long word
+    assert fuzzy_word("amlwchxy", gaz) is None               # two edits in a short word
+    for word in FUZZY_STOP:                                  # the stop list holds
+        assert fuzzy_word(word, gaz) is None, word
+    assert "allwch" in FUZZY_STOP                            # Welsh "(g)allwch", not Amlwch
+    # strict names and streets are never reached by a misspelling
+    assert places_in("lights out in Valey") == []
+    assert places_in("cars on Stanly Street") == []
+    # a misspelling of a place off the island stays off it
+    assert places_in("on the train from Bangr to Holyhead") == ["holyhead"]
+
+
+def test_new_entries_follow_the_schema() -> None:
+    gaz = load_gazetteer()
+    kinds: dict[str, int] = {}
+    for place in gaz.places.values():
+        kinds[place.kind] = kinds.get(place.kind, 0) + 1
+    assert kinds["street"] >= 25 and kinds["school"] >= 35 and kinds["beach"] >= 25
+    assert gaz.car_parks["benllech"] == "benllech-car-park"
+    assert gaz.car_parks["llanddwyn-beach"] == "llanddwyn-car-park"
+    assert "holyhead" not in gaz.car_parks       # no "Holyhead car park": the town
+    assert places_in("Holyhead car park") == ["holyhead"]
+    # no name runs across a comma
+    assert places_in("Mwg o'r tŷ, Maes yr Ysgol, Pentraeth") == ["pentraeth"]
+    assert places_in("outside Ysgol Pentraeth") == ["ysgol-gynradd-pentraeth"]
+    # a road's number before a word for paper is a size of paper; the road otherwise
+    assert places_in("taflenni A5 papur") == []
+    assert places_in("crash on the A5 at Gwalchmai") == ["a5", "gwalchmai"]
