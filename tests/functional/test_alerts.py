@@ -135,10 +135,9 @@ def test_an_unclassified_message_waits_for_the_model_then_is_acknowledged(night_
         assert night_desk.alerts.run().acknowledged == [item]
 
 
-def test_the_acknowledgement_is_sent_to_the_page_and_is_no_first_response(
-        tmp_path: Path, config: Config, fake_page) -> None:
-    """Over loopback: queued, sent, found again by sync — the item keeps no first response,
-    stays To do, and the officer's later answer is its first response."""
+def _live_night_desk(tmp_path: Path, config: Config, fake_page) -> tuple[Desk, object, int]:
+    """A desk on the fake page whose staff are never on now, with one message acknowledged
+    (queued, not sent)."""
     never_now = {day: (Shift(time(0, 0), time(0, 1)),) for day in WEEKDAYS}
     config = replace(members_config(config), page=page_config(config, fake_page),
                      staffed_hours=StaffedHours(never_now, frozenset()))
@@ -152,6 +151,14 @@ def test_the_acknowledgement_is_sent_to_the_page_and_is_no_first_response(
         desk.store.conn.execute("update items set category = 'report', urgent = 0, "
                                 "language = 'en' where id = ?", (item,))
     assert desk.alerts.run().acknowledged == [item]
+    return desk, client, item
+
+
+def test_the_acknowledgement_is_sent_to_the_page_and_is_no_first_response(
+        tmp_path: Path, config: Config, fake_page) -> None:
+    """Over loopback: queued, sent, found again by sync — the item keeps no first response,
+    stays To do, and the officer's later answer is its first response."""
+    desk, client, item = _live_night_desk(tmp_path, config, fake_page)
     assert desk.send_outbox(client).sent == 1
     assert any("[Automatic reply]" in m.text for m in fake_page.state.conversations[-1].messages)
     assert desk.sync_once(client=client).ok       # the page's message comes back
@@ -399,25 +406,6 @@ def test_cli_lists_notices_and_shows_the_acknowledgement_policy(run_cli, tmp_pat
 
 
 # ── the corners a review found ───────────────────────────────────────────────────────────
-
-def _live_night_desk(tmp_path: Path, config: Config, fake_page) -> tuple[Desk, object, int]:
-    """A desk on the fake page whose staff are never on now, with one message acknowledged
-    (queued, not sent)."""
-    never_now = {day: (Shift(time(0, 0), time(0, 1)),) for day in WEEKDAYS}
-    config = replace(members_config(config), page=page_config(config, fake_page),
-                     staffed_hours=StaffedHours(never_now, frozenset()))
-    desk = Desk(config, tmp_path / "live.db", actor="ann")
-    client = client_for(fake_page)
-    message = fake_page.state.add_message(None, datetime.now(UTC).timestamp() - 300)
-    message.text = "Someone is trying the doors of the cars on our street"
-    assert desk.sync_once(client=client).ok
-    item = desk.find_item(message.id)
-    with desk.store.write():
-        desk.store.conn.execute("update items set category = 'report', urgent = 0, "
-                                "language = 'en' where id = ?", (item,))
-    assert desk.alerts.run().acknowledged == [item]
-    return desk, client, item
-
 
 def test_an_acknowledgement_never_goes_out_once_the_team_is_back(tmp_path: Path,
                                                                  config: Config,

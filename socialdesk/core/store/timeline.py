@@ -38,43 +38,35 @@ def timeline_items(store: Store, item_ids: Sequence[int]) -> list[dict[str, Any]
     return sorted(rows, key=lambda row: (row["created_at"], row["id"]))
 
 
+def _by_item(store: Store, item_ids: Sequence[int], select: str, key: str,
+             as_text: bool = False) -> dict[int, list[dict[str, Any]]]:
+    """Rows of ``select`` (a query ending in "where <key> in") whose ``key`` is one of the
+    items, grouped by item, in id order; ``as_text``: the key column holds the id as text."""
+    found: dict[int, list[dict[str, Any]]] = {int(i): [] for i in item_ids}
+    keys: list[Any] = [str(i) if as_text else i for i in found]
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        for row in as_dicts(store.conn.execute(f"{select} ({_in(chunk)}) order by id", chunk)):
+            found[int(row[key])].append(row)
+    return found
+
+
 def timeline_history(store: Store, item_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     """The audit rows whose subject is one of the items, by item, in chain order."""
-    history: dict[int, list[dict[str, Any]]] = {int(i): [] for i in item_ids}
-    subjects = [str(i) for i in history]
-    for start in range(0, len(subjects), 500):
-        chunk = subjects[start:start + 500]
-        for row in as_dicts(store.conn.execute(
-                f"select id, at, actor, action, subject, payload from audit_log "
-                f"where subject in ({_in(chunk)}) order by id", chunk)):
-            history[int(row["subject"])].append(row)
-    return history
+    return _by_item(store, item_ids, "select id, at, actor, action, subject, payload from "
+                    "audit_log where subject in", "subject", as_text=True)
 
 
 def timeline_notes(store: Store, item_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     """The officers' notes on the items, by item, oldest first."""
-    notes: dict[int, list[dict[str, Any]]] = {int(i): [] for i in item_ids}
-    ids = list(notes)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for row in as_dicts(store.conn.execute(
-                f"select id, item_id, author, at, text, purged_at from item_notes "
-                f"where item_id in ({_in(chunk)}) order by id", chunk)):
-            notes[int(row["item_id"])].append(row)
-    return notes
+    return _by_item(store, item_ids, "select id, item_id, author, at, text, purged_at from "
+                    "item_notes where item_id in", "item_id")
 
 
 def timeline_answers(store: Store, item_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     """The outbox entries of the items (the answers the team wrote), by item, oldest first."""
-    answers: dict[int, list[dict[str, Any]]] = {int(i): [] for i in item_ids}
-    ids = list(answers)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for row in as_dicts(store.conn.execute(
-                f"select id, item_id, action, status, text, created_by, created_at, sent_at, "
-                f"automatic from outbox where item_id in ({_in(chunk)}) order by id", chunk)):
-            answers[int(row["item_id"])].append(row)
-    return answers
+    return _by_item(store, item_ids, "select id, item_id, action, status, text, created_by, "
+                    "created_at, sent_at, automatic from outbox where item_id in", "item_id")
 
 
 def items_of_author(store: Store, item_id: int) -> list[int]:

@@ -85,17 +85,10 @@ class BulkActions(ItemActions):
         if not ids:
             super().action_assign()
             return
-        members = self.desk.members()
-        if not members:
-            self.notify("No members are configured ([members] in the config).", markup=False)
-            return
-
-        def chosen(officer: str | None) -> None:
-            if officer:
-                self.act(f"{ids_text(ids)} assigned to {officer}.",
-                         lambda: self.desk.assign_items(ids, officer))
-        self.app.push_screen(ChoiceDialog(f"Assign {len(ids)} items to",
-                                          [(m, m) for m in members]), chosen)
+        def chosen(officer: str) -> None:
+            self.act(f"{ids_text(ids)} assigned to {officer}.",
+                     lambda: self.desk.assign_items(ids, officer))
+        self.pick_officer(f"Assign {len(ids)} items to", chosen)
 
     # ── tags ─────────────────────────────────────────────────────────────────────────────
 

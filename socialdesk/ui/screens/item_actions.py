@@ -147,6 +147,14 @@ class ItemActions(DeskScreen):
         """Give the selected item to an officer (supervisors)."""
         if not (item := self.selected):
             return
+
+        def chosen(officer: str) -> None:
+            self.act(f"#{item['id']} assigned to {officer}.",
+                     lambda: self.desk.assign(item["id"], officer))
+        self.pick_officer(f"Assign #{item['id']} to", chosen)
+
+    def pick_officer(self, title: str, then: Callable[[str], None]) -> None:
+        """Ask which member (one of the desk's members), then call ``then`` with them."""
         members = self.desk.members()
         if not members:
             self.notify("No members are configured ([members] in the config).", markup=False)
@@ -154,10 +162,8 @@ class ItemActions(DeskScreen):
 
         def chosen(officer: str | None) -> None:
             if officer:
-                self.act(f"#{item['id']} assigned to {officer}.",
-                         lambda: self.desk.assign(item["id"], officer))
-        self.app.push_screen(ChoiceDialog(f"Assign #{item['id']} to",
-                                          [(m, m) for m in members]), chosen)
+                then(officer)
+        self.app.push_screen(ChoiceDialog(title, [(m, m) for m in members]), chosen)
 
     def action_reply(self) -> None:
         """Answer publicly (comment) or in the conversation (message)."""
