@@ -364,6 +364,10 @@ FUZZY_STOP = frozenset({
     "school", "schools", "single", "stanley", "station", "street", "streets", "talwrn",
     "talwyn", "tavern", "traeth", "valley", "valleys", "wales", "welsh", "ysgol"})
 _DELETES_MAX = 2
+#: No place name is near this long, so a longer word is no misspelling of one (and its
+#: deletion keys — O(n²) strings of n letters — are never built: a 3,000-letter "word" in a
+#: hostile import would need gigabytes).
+FUZZY_MAX = 64
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -418,8 +422,8 @@ def fuzzy_word(word: str, gaz: Gazetteer) -> str | None:
     if word in gaz.memo:
         return gaz.memo[word]
     found: str | None = None
-    if len(word) >= FUZZY_MIN and word.isalpha() and word not in FUZZY_STOP and \
-            word not in gaz.name_words:
+    if FUZZY_MIN <= len(word) <= FUZZY_MAX and word.isalpha() and word not in FUZZY_STOP \
+            and word not in gaz.name_words:
         depth = 2 if len(word) >= FUZZY_MIN_TWO else 1
         candidates = {c for key in _deletes(word, depth) for c in gaz.near.get(key, ())}
         best: dict[int, set[str]] = {}
@@ -435,7 +439,7 @@ def fuzzy_word(word: str, gaz: Gazetteer) -> str | None:
                       for ids in [n.ids]}
             if len(places) == 1:
                 found = min(nearest)
-    if len(gaz.memo) < 200_000:
+    if len(gaz.memo) < 200_000 and len(word) <= FUZZY_MAX:
         gaz.memo[word] = found
     return found
 

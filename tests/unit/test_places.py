@@ -293,3 +293,17 @@ def test_new_entries_follow_the_schema() -> None:
     # a road's number before a word for paper is a size of paper; the road otherwise
     assert places_in("taflenni A5 papur") == []
     assert places_in("crash on the A5 at Gwalchmai") == ["a5", "gwalchmai"]
+
+
+def test_a_huge_word_costs_nothing() -> None:
+    """A hostile import may hold a 'word' of thousands of letters: its misspelling search
+    must not build O(n²) deletion keys (it took 24 GB and the OOM killer once)."""
+    import resource
+    import time
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    varied = "".join(chr(97 + (i * 7 + i // 26) % 26) for i in range(3000))   # no repeats
+    assert places_in(varied + " Caergybu " + varied.upper()) == ["holyhead"]
+    assert time.perf_counter() - start < 2
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KiB
