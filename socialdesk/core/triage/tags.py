@@ -17,7 +17,7 @@ sentence and nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +122,20 @@ def resolve_tags(known: TagsConfig, typed: Sequence[str], removing: bool = False
     return names
 
 
+def _public_items(store: Store, batch: Sequence[int], skipped: list[tuple[int, str]]
+                  ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(id, triage fields) of the batch's items that exist and were written by the public;
+    the others are added to ``skipped`` with why."""
+    for item_id in batch:
+        item = triage_fields(store, item_id)
+        if item is None:
+            skipped.append((item_id, "no such item"))
+        elif item["from_page"]:
+            skipped.append((item_id, "written by the page itself"))
+        else:
+            yield item_id, item
+
+
 def _each(store: Store, actor: str, action: str, item_ids: Sequence[int],
           decide: Callable[[dict[str, Any]], dict[str, Any]],
           extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
@@ -132,14 +146,7 @@ def _each(store: Store, actor: str, action: str, item_ids: Sequence[int],
     changes: list[Undo] = []
     skipped: list[tuple[int, str]] = []
     now = to_iso(utc_now())
-    for item_id in batch:
-        item = triage_fields(store, item_id)
-        if item is None:
-            skipped.append((item_id, "no such item"))
-            continue
-        if item["from_page"]:
-            skipped.append((item_id, "written by the page itself"))
-            continue
+    for item_id, item in _public_items(store, batch, skipped):
         try:
             updates = decide(item)
         except Skip as why:
@@ -219,14 +226,7 @@ def tag_items(store: Store, actor: str, item_ids: Sequence[int], tags: Sequence[
     skipped: list[tuple[int, str]] = []
     now = to_iso(utc_now())
     with store.write():
-        for item_id in batch:
-            item = triage_fields(store, item_id)
-            if item is None:
-                skipped.append((item_id, "no such item"))
-                continue
-            if item["from_page"]:
-                skipped.append((item_id, "written by the page itself"))
-                continue
+        for item_id, _item in _public_items(store, batch, skipped):
             new = [tag for tag in tags if add_tag(store, item_id, tag, actor, now)]
             if new:
                 added.extend((item_id, tag) for tag in new)
