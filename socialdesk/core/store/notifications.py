@@ -26,25 +26,29 @@ def add_notice(store: Store, key: str, recipient: str, kind: str, text: str, at:
             (key, recipient, kind, item_id, text, at)).rowcount == 1
 
 
-def notices_after(store: Store, after_id: int, user: str, supervisor: bool,
-                  limit: int = 50) -> list[dict[str, Any]]:
-    """The notices for ``user`` newer than ``after_id``, oldest first: theirs, everyone's and,
-    for a supervisor, the supervisors'."""
+def _for(store: Store, user: str, supervisor: bool, after_id: int, newest_first: bool,
+         limit: int) -> list[dict[str, Any]]:
+    """The notices for ``user`` (theirs, everyone's and, for a supervisor, the
+    supervisors') with an id above ``after_id``."""
     recipients = [user, EVERYONE] + ([SUPERVISORS] if supervisor else [])
     return as_dicts(store.conn.execute(
         "select id, recipient, kind, item_id, text, created_at from notifications "
         f"where id > ? and recipient in ({', '.join('?' * len(recipients))}) "
-        "order by id limit ?", (after_id, *recipients, limit)))
+        f"order by id {'desc' if newest_first else ''} limit ?",
+        (after_id, *recipients, limit)))
+
+
+def notices_after(store: Store, after_id: int, user: str, supervisor: bool,
+                  limit: int = 50) -> list[dict[str, Any]]:
+    """The notices for ``user`` newer than ``after_id``, oldest first: theirs, everyone's and,
+    for a supervisor, the supervisors'."""
+    return _for(store, user, supervisor, after_id, False, limit)
 
 
 def recent_notices(store: Store, user: str, supervisor: bool,
                    limit: int = 50) -> list[dict[str, Any]]:
     """The newest notices for ``user``, newest first."""
-    recipients = [user, EVERYONE] + ([SUPERVISORS] if supervisor else [])
-    return as_dicts(store.conn.execute(
-        "select id, recipient, kind, item_id, text, created_at from notifications "
-        f"where recipient in ({', '.join('?' * len(recipients))}) order by id desc limit ?",
-        (*recipients, limit)))
+    return _for(store, user, supervisor, 0, True, limit)
 
 
 def last_notice_id(store: Store) -> int:
