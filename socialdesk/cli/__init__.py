@@ -47,6 +47,7 @@ from socialdesk.cli import (
     timeline,
 )
 from socialdesk.cli.base import Command, global_options
+from socialdesk.cli.output import Stopped
 from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
@@ -78,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"socialdesk: {exc}", file=sys.stderr)
         return 1
+    except Stopped as exc:   # Ctrl-C in long work: what was kept and what is left
+        print(f"socialdesk: {exc}", file=sys.stderr)
+        return 130
     except sqlite3.Error as exc:  # met outside a write (a read on a failing disk)
         print(f"socialdesk: {storage_error(getattr(options, 'db', None), exc)}",
               file=sys.stderr)

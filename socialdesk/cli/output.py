@@ -4,9 +4,12 @@ progress bars."""
 from __future__ import annotations
 
 import sys
+import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 def printable(text: str, width: int | None = None) -> str:
@@ -39,20 +42,79 @@ def note(message: str) -> None:
     print(f"socialdesk: {message}", file=sys.stderr, flush=True)
 
 
+class Stopped(Exception):
+    """Long work stopped by the person (Ctrl-C) after keeping what was done; the message says
+    what is done and what is left. The command exits 130."""
+
+
+class WorkProgress:
+    """Progress of one long piece of work on stderr, and what to say if it is stopped.
+
+    Called with (done, total) by the core after each committed batch. On a terminal: a bar.
+    Otherwise (a log, CI): one line at most every ``every`` seconds, so the work is never
+    silent. Use it through :func:`long_work`.
+    """
+
+    def __init__(self, label: str, unit: str, every: float = 5.0) -> None:
+        self.label, self.unit, self.every = label, unit, every
+        self.done = self.total = 0
+        self._bar: Any = None
+        self._last_line = time.monotonic()
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=0, unit=f" {unit}", desc=label, file=sys.stderr,
+                             dynamic_ncols=True)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+        if self._bar is not None:
+            self._bar.total = total
+            self._bar.n = done
+            self._bar.refresh()
+        elif time.monotonic() - self._last_line >= self.every:
+            self._last_line = time.monotonic()
+            note(f"{self.label}: {self.counted()}")
+
+    def counted(self) -> str:
+        """"40,000 of 100,000 lines (40%)"."""
+        share = f" ({self.done / self.total:.0%})" if self.total else ""
+        return f"{self.done:,} of {self.total:,} {self.unit}{share}"
+
+    def close(self) -> None:
+        """Take the bar off the terminal."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+@contextmanager
+def long_work(label: str, unit: str,
+              again: str = "run the same command again to do the rest") -> Iterator[WorkProgress]:
+    """Run long work with progress on stderr; Ctrl-C becomes :class:`Stopped` saying what was
+    kept and what is left (the work commits as it goes, so nothing done is lost)."""
+    progress = WorkProgress(label, unit)
+    try:
+        yield progress
+    except KeyboardInterrupt:
+        progress.close()
+        left = max(progress.total - progress.done, 0)
+        raise Stopped(f"stopped: {label} kept {progress.done:,} of {progress.total:,} "
+                      f"{unit} done, {left:,} left; {again}.") from None
+    finally:
+        progress.close()
+
+
 def line_progress(path: Path) -> Callable[[int, int], None] | None:
     """A progress bar for reading a file's lines, on a terminal only."""
     if not sys.stderr.isatty():
         return None
-    from tqdm import tqdm
-
-    bar = tqdm(total=0, unit=" lines", desc=f"importing {path.name}", file=sys.stderr)
+    progress = WorkProgress(f"importing {path.name}", "lines")
 
     def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
+        progress(done, total)
         if done >= total:
-            bar.close()
+            progress.close()
 
     return update
 

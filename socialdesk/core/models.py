@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from socialdesk.core.media import Attachment, attachments_to_json
+
+#: Progress of long work (import, classifying a backlog, a report, verify, purge): called with
+#: (done, total) after each committed batch. Shown by whoever runs the work: the CLI's bar, the
+#: dashboard's status line. Work that reports progress commits as it goes, so a stop (Ctrl-C)
+#: keeps what is done.
+Progress = Callable[[int, int], None]
 
 
 class Kind(StrEnum):

@@ -26,7 +26,7 @@ from socialdesk.core.desk.alerts import AlertsDesk
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.followup import FollowUpDesk, HandoverDesk
-from socialdesk.core.desk.intake import ImportReport, Progress, import_file
+from socialdesk.core.desk.intake import ImportReport, import_file
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
 from socialdesk.core.desk.people import PeopleDesk
@@ -36,7 +36,14 @@ from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.desk.team import TeamDesk
 from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
-from socialdesk.core.models import DeskCounts, FacetCounts, InboxFilter, to_iso, utc_now
+from socialdesk.core.models import (
+    DeskCounts,
+    FacetCounts,
+    InboxFilter,
+    Progress,
+    to_iso,
+    utc_now,
+)
 from socialdesk.core.outbox import sender as outbox
 from socialdesk.core.store import Store, inbox, settings
 from socialdesk.core.store import tags as item_tags

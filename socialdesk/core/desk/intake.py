@@ -4,7 +4,6 @@ own transaction, retention applied on the way in. (The page's items come in thro
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -12,13 +11,10 @@ from pathlib import Path
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.ingest.importer import ParsedLine, SkippedLine, read_import_file
-from socialdesk.core.models import Item, to_iso, utc_now
+from socialdesk.core.models import Item, Progress, to_iso, utc_now
 from socialdesk.core.store.items import insert_new_items
 
 IMPORT_BATCH = 2_000
-
-#: Called with (lines done, lines in total) while a long job runs.
-Progress = Callable[[int, int], None]
 
 
 @dataclass
