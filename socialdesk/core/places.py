@@ -120,12 +120,62 @@ REPLY_KINDS = frozenset({"town", "village", "area", "beach", "landmark", "outsid
 PLACE_PREPOSITIONS = frozenset({
     "in", "at", "to", "from", "near", "nr", "around", "round", "through", "past", "outside",
     "into", "towards", "toward", "via", "by", "between", "and", "yn", "ym", "yng", "i", "o",
-    "ger", "r", "y", "ac", "a", "drwy", "trwy", "heibio"})
+    "ger", "r", "y", "ac", "a", "drwy", "trwy", "heibio", "on", "onto", "off", "over",
+    "across", "along", "ar", "dros", "rhwng", "wrth", "tua", "tuag", "hyd"})
+#: Written right before a place's name, these make it a person's or a pet's ("Mr Valley",
+#: "Dai Llanfair", "our kitten Gwalchmai", "a dog called Cybi").
+NOT_PLACE_BEFORE = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "dr", "cllr", "councillor", "pc", "pcso", "sgt", "insp",
+    "rev", "revd", "prof", "nurse", "yncl", "anti", "called", "named", "enw", "kitten",
+    "kittens", "cat", "dog", "puppy", "pup", "pony", "horse", "parrot", "budgie", "tortoise",
+    "rabbit", "hamster", "ci", "gi", "cath", "gath"})
+#: After a strict name first in a sentence, these make it a person or a chapel ("Menai said").
+NOT_PLACE_AFTER = frozenset({
+    "said", "says", "told", "tells", "asked", "asks", "rang", "rings", "phoned", "messaged",
+    "texted", "wrote", "replied", "thinks", "thought", "reckons", "knows", "saw", "heard",
+    "chapel", "church", "capel", "eglwys", "meddai", "ddywedodd", "welodd"})
+#: Given names: written with a capital right before a place's name (no comma between), the
+#: place is a person's byname ("Dai Llanfair", "Rhys Benllech"), not where something is.
+GIVEN_NAMES = frozenset({
+    "dai", "dafydd", "dewi", "rhys", "gareth", "gwyn", "glyn", "huw", "hugh", "ifan", "ieuan",
+    "emyr", "elfed", "alun", "aled", "gethin", "dylan", "iwan", "owain", "owen", "sion",
+    "twm", "wil", "meirion", "meilir", "geraint", "hywel", "ioan", "tomos", "gruffydd",
+    "llew", "osian", "cai", "elis", "ellis", "idris", "arwel", "bryn", "cledwyn", "dilwyn",
+    "eifion", "emlyn", "gwilym", "islwyn", "ithel", "mabon", "tudur", "wyn", "mared",
+    "megan", "nia", "catrin", "ffion", "sian", "bethan", "eleri", "elin", "gwen", "gwenno",
+    "heledd", "lowri", "mali", "manon", "mererid", "nerys", "rhian", "rhiannon", "sioned",
+    "tegan", "menna", "ceri", "carys", "angharad", "anwen", "buddug", "dilys", "eirlys",
+    "glenys", "gwyneth", "mair", "olwen", "nain", "taid", "john", "dave", "david", "steve",
+    "mike", "chris", "paul", "gary", "kevin", "ian", "tony", "pete", "peter", "jim", "bob",
+    "tom", "sam", "ben", "jack", "harry", "sarah", "sue", "karen", "julie", "lisa", "emma",
+    "kate", "jo", "jane", "mary", "ann", "anne", "linda", "helen", "claire", "rachel",
+    "laura", "amy", "beth", "liz", "jenny", "alan", "keith", "colin", "brian", "derek",
+    "nigel", "wayne", "darren", "lee", "carl", "craig", "dean", "jason", "scott", "ryan",
+    "liam", "callum", "tyler", "kyle", "josh", "jamie", "danny", "dan", "matt", "andy",
+    "nick", "rich", "richard", "robert", "william", "james", "thomas", "george", "edward",
+    "charles", "michael", "stephen", "martin", "simon", "phil", "gwynfor", "eurig", "iolo",
+    "meinir", "nesta", "morfudd", "siwan", "elen", "ela", "cerys", "gwenllian", "branwen"})
+#: The words after which a strict name in lower case counts, in a text with no capitals
+#: ("in valley"; not "to", as in "to soar").
+LOWER_CASE_PREPOSITIONS = frozenset({"in", "at", "near", "nr", "from", "around", "outside",
+                                     "past", "through", "thru", "via", "yn", "ger"})
+#: A capital letter after a lower-case word (not "I"): the writer capitalises names.
+_MID_SENTENCE_CAPITAL = re.compile(r"[a-z0-9,)] +(?!I\b)[A-Z]")
 #: Written before a strict name, these make it an ordinary word ("the valley", "a star").
 _SENTENCE_END = frozenset(".!?\n:;(")
 #: Written between two words, these part them: no name runs across them.
 _BREAKS = frozenset(",;:!?()\n")
 UNKNOWN_TOWN = "town-unknown"
+#: Marks a street name that is also ordinary words, written in lower case ("high street",
+#: "the beach road"): a street only when the text or its post names one of its towns.
+LOWER_CASE = "(lower case)"
+#: A street name made only of these, written in lower case, may be ordinary words ("high
+#: street banks", "the beach road", "the green edge of the field", "y stryd fawr").
+ORDINARY_STREET_WORDS = frozenset({
+    "high", "street", "st", "road", "rd", "lane", "square", "beach", "station", "green",
+    "edge", "wood", "water", "field", "church", "bridge", "castle", "market", "queen",
+    "stryd", "ffordd", "lon", "fawr", "y", "yr", "bont", "eglwys", "castell", "farchnad",
+    "cae", "orsaf", "traeth", "dwr", "coed", "frenhines"})
 
 
 @dataclass(frozen=True)
@@ -141,6 +191,9 @@ class PlaceEntry:
     names: tuple[str, ...]
     #: a street's town as shown ("Llangefni"), so that two High Streets read apart
     town_name: str | None = None
+    #: False for the whole island ("Anglesey", "Ynys Môn"): every item is on it, so naming
+    #: it says nothing of where (``tagged = false`` in places.toml)
+    tagged: bool = True
 
     @property
     def label(self) -> str:
@@ -206,7 +259,8 @@ def _place_entries(data: dict[str, object], path: object) -> list[tuple[PlaceEnt
                                                          else names[1])),
                            names[0], names[1] if len(names) > 1 else names[0], kind,
                            town if isinstance(town, str) else None,
-                           tuple(dict.fromkeys([*names, *misspellings])))
+                           tuple(dict.fromkeys([*names, *misspellings])),
+                           tagged=entry.get("tagged", True) is not False)
         entries.append((place, {n for n in strict}))
     single = data.get("one_name", {})
     for name in single.get("names", []) if isinstance(single, dict) else []:
@@ -228,6 +282,42 @@ def _written_forms(name: str, english: bool) -> list[tuple[str, ...]]:
     return list(forms)
 
 
+#: Street words and how people shorten them ("Stanley St", "London Rd").
+STREET_ABBREVIATIONS = {"street": ("st",), "road": ("rd",), "avenue": ("ave", "av"),
+                        "square": ("sq",), "terrace": ("tce", "terr"), "lane": ("ln",)}
+
+
+def _abbreviated(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A street name with its last word shortened, as people type it ("london rd")."""
+    return [(*words[:-1], short) for short in STREET_ABBREVIATIONS.get(words[-1], ())
+            if len(words) > 1]
+
+
+def _misspelt_heads(places: dict[str, PlaceEntry],
+                    by_words: dict[tuple[str, ...], dict[str, bool]],
+                    data: dict[str, object]) -> None:
+    """A listed one-word misspelling of a place stands for it at the head of longer names
+    too: "Beaumauris castle" is Beaumaris Castle, not Beaumaris and a word."""
+    raw = data.get("place", [])
+    swaps: dict[str, set[str]] = {}       # a real first word -> its listed misspellings
+    for entry in raw if isinstance(raw, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        real = [words_of(n) for n in entry.get("names", []) if isinstance(n, str)]
+        for wrong in entry.get("misspellings", []):
+            typed = words_of(wrong) if isinstance(wrong, str) else ()
+            if len(typed) == 1:
+                for name in real:
+                    if len(name) == 1 and name[0] != typed[0]:
+                        swaps.setdefault(name[0], set()).add(typed[0])
+    for words, ids in list(by_words.items()):
+        if len(words) < 2 or words[0] not in swaps:
+            continue
+        for misspelt in swaps[words[0]]:
+            if (misspelt, *words[1:]) not in by_words:   # never over a name of its own
+                by_words[(misspelt, *words[1:])] = dict(ids)
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer of prompts/places.toml, ready to tag text (read once per process)."""
@@ -247,7 +337,8 @@ def load_gazetteer() -> Gazetteer:
         places[place.id] = place
         strict_words = {words_of(s) for s in strict}
         for name in place.names:
-            english = name == place.en and place.en != place.cy
+            english = name == place.en and place.en != place.cy and \
+                words_of(place.cy)[1:] != words_of(name)   # "Gaerwen" of "Y Gaerwen" is Welsh
             for form in _written_forms(name, english):
                 if len(form) == 1 and name in listed:
                     real.add(form[0])
@@ -261,6 +352,10 @@ def load_gazetteer() -> Gazetteer:
                     words_of(name) not in strict_words:   # "Menai Bridge" as "Menaibridge"
                 by_words.setdefault((joined,), {}).setdefault(place.id, False)
             spelled.setdefault(words_of(name), []).append(place.id)
+            if place.kind == "street":       # "Stanley St", "London Rd"
+                for short in _abbreviated(words_of(name)):
+                    by_words.setdefault(short, {}).setdefault(place.id, False)
+    _misspelt_heads(places, by_words, data)
     for place in list(places.values()):
         town = places.get(place.town or "")
         if place.kind == "street" and town is not None:
@@ -302,12 +397,10 @@ PAPER_WORDS = frozenset({"paper", "papers", "papur", "size", "sized", "sheet", "
 #: The words that say "car park" after a place ("Benllech car park") or before it ("maes
 #: parcio Benllech", "car park at Benllech").
 CAR_PARK_AFTER = (("car", "park"), ("carpark",), ("car", "parc"))
+#: Not "the car park in Benllech" / "maes parcio ym Menllech": which of the place's car
+#: parks is not said, so that is the place.
 CAR_PARK_BEFORE = (("maes", "parcio"), ("maes", "parcio", "r"), ("car", "park"),
-                   ("car", "park", "at"), ("car", "park", "in"), ("car", "park", "by"),
-                   ("car", "park", "near"), ("car", "park", "of"), ("car", "park", "on"),
-                   ("maes", "parcio", "yn"), ("maes", "parcio", "ym"),
-                   ("maes", "parcio", "yng"), ("maes", "parcio", "ger"),
-                   ("maes", "parcio", "y"))
+                   ("car", "park", "of"), ("maes", "parcio", "y"))
 
 
 def _car_parks(places: dict[str, PlaceEntry],
@@ -446,15 +539,48 @@ def fuzzy_word(word: str, gaz: Gazetteer) -> str | None:
 
 def _strict_ok(text: str, words: list[re.Match[str]], start: int, end: int) -> bool:
     """A strict name ("Valley") counts written with a capital, first in a sentence or after
-    a word such as "in" or "yn"."""
+    a word such as "in" or "yn"; in lower case only right after "in", "at", "near"... in a
+    text whose writer capitalises nothing ("got stopped in valley again")."""
     if not words[end - 1].group()[:1].isupper():
-        return False
-    if start == 0:
-        return True
-    before = text[words[start - 1].end():words[start].start()]
-    if any(ch in _SENTENCE_END for ch in before):
-        return True
+        return start > 0 and fold(words[start - 1].group()) in LOWER_CASE_PREPOSITIONS and \
+            fold(words[start].group()) not in ("the", "y", "yr") and \
+            not _MID_SENTENCE_CAPITAL.search(text) and \
+            not _BREAKS & set(text[words[start - 1].end():words[start].start()])
+    if start == 0 or any(ch in _SENTENCE_END
+                         for ch in text[words[start - 1].end():words[start].start()]):
+        return not _someone_first(text, words, end)
     return fold(words[start - 1].group()) in PLACE_PREPOSITIONS
+
+
+def _proper_after(text: str, original: list[re.Match[str]], folded: list[str],
+                  at: int) -> bool:
+    """Whether a one-word strict name runs on into another proper name ("Star Wars", "Menai
+    Jones", "Elim Pentecostal"): a capital word right after it that begins no place's name.
+    Not in Title Case Writing, where every word has a capital."""
+    end = at + 1
+    if end >= len(original) or not original[end].group()[:1].isupper() or \
+            text[original[at].end():original[end].start()] != " " or \
+            folded[end] in load_gazetteer().heads:
+        return False
+    title_case = at > 1 and original[at - 1].group()[:1].isupper() and not any(
+        ch in _SENTENCE_END for ch in text[original[at - 2].end():original[at - 1].start()])
+    return not title_case
+
+
+def _someone_first(text: str, words: list[re.Match[str]], end: int) -> bool:
+    """Whether a strict name first in a sentence is a person's or a chapel's by the word
+    after it ("Menai said", "Carmel and I", "Seiriol's mum", "Bethel chapel")."""
+    if end >= len(words):
+        return False
+    between = text[words[end - 1].end():words[end].start()]
+    after = fold(words[end].group())
+    if between in ("'", "’") and after == "s":
+        return True
+    if between.strip():
+        return False
+    if after in ("and", "a", "ac") and end + 1 < len(words):
+        return fold(words[end + 1].group()) in ("i", "me", "myself", "fi", "minnau")
+    return after in NOT_PLACE_AFTER
 
 
 def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
@@ -493,6 +619,13 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
                 all(gaz.places[i].kind == "road" for i in ids):
             at = end                 # "A5 paper", "A5 papur": a size of paper, not the road
             continue
+        if at > 0 and _a_name_of_someone(text, original, folded, at):
+            at = end                 # "Dai Llanfair", "Mr Valley", "our kitten Gwalchmai"
+            continue
+        if all(w in ORDINARY_STREET_WORDS for w in folded[at:end]) and \
+                all(gaz.places[i].kind == "street" for i in ids) and \
+                all(m.group().islower() for m in original[at:end]):
+            ids = (*ids, LOWER_CASE)     # "high street banks": a street only if a town says so
         if len(ids) == 1 and ids[0] in gaz.car_parks:
             after = next((len(w) for w in CAR_PARK_AFTER
                           if tuple(folded[end:end + len(w)]) == w), None) \
@@ -505,6 +638,22 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
         found.append(ids)
         at = end
     return found
+
+
+def _a_name_of_someone(text: str, original: list[re.Match[str]], folded: list[str],
+                       at: int) -> bool:
+    """Whether the word before a place's name (no comma between) makes it a person's or a
+    pet's: a title or a pet ("Mr", "kitten"), or a given name written with a capital before
+    a name written with one ("Rhys Benllech")."""
+    before = folded[at - 1]
+    if before not in NOT_PLACE_BEFORE and before not in GIVEN_NAMES:
+        return False
+    if _parted(text, original, at - 1) or "'" in text[original[at - 1].end():
+                                                       original[at].start()]:
+        return False
+    if before in NOT_PLACE_BEFORE:
+        return True
+    return original[at - 1].group()[:1].isupper() and original[at].group()[:1].isupper()
 
 
 def _parted(text: str, original: list[re.Match[str]], i: int) -> bool:
@@ -557,7 +706,8 @@ def _name_at(text: str, original: list[re.Match[str]], folded: list[str], at: in
             continue
         if name.rest and any(_parted(text, original, i) for i in range(at, end - 1)):
             continue     # "Maes yr Ysgol, Pentraeth" is no "Ysgol Pentraeth"
-        if name.strict and not _strict_ok(text, original, at, end):
+        if name.strict and (not _strict_ok(text, original, at, end) or
+                            (not name.rest and _proper_after(text, original, folded, at))):
             continue
         if name.accented and all(m.group().isascii() for m in original[at:end]):
             continue
@@ -565,20 +715,26 @@ def _name_at(text: str, original: list[re.Match[str]], folded: list[str], at: in
     return None
 
 
-def _resolve(found: list[tuple[str, ...]], named: set[str], gaz: Gazetteer) -> list[str]:
+def _resolve(found: list[tuple[str, ...]], named: set[str], gaz: Gazetteer,
+             untagged: bool = False) -> list[str]:
     ids: list[str] = []
     for candidates in found:
-        if len(candidates) > 1:   # a street several towns have: the named town's, or unknown
+        lower = candidates[-1] == LOWER_CASE
+        candidates = candidates[:-1] if lower else candidates
+        if len(candidates) > 1 or lower:   # a street several towns have: the named town's
             mine = [c for c in candidates if gaz.places[c].town in named]
             if len(mine) == 1:
                 candidates = (mine[0],)
+            elif lower or (gaz.places[candidates[0]].kind == "street" and any(
+                    gaz.places[n].kind == "outside" for n in named)):
+                continue          # "the high street banks"; "High Street, Bangor"
             elif any(gaz.places[c].kind != "street" for c in candidates):
                 candidates = candidates[:1]   # two places, one's name another's mutated
             else:
                 first = gaz.places[candidates[0]]
                 candidates = (f"{_slug(first.en)}-{UNKNOWN_TOWN}",)
         place = gaz.places[candidates[0]]
-        if place.kind != "outside" and place.id not in ids:
+        if place.kind != "outside" and (place.tagged or untagged) and place.id not in ids:
             ids.append(place.id)
     return ids
 
@@ -624,5 +780,7 @@ def find_place_id(typed: str) -> str | None:
     key = typed.strip().lower()
     if key in gaz.places:
         return key
-    found = places_in(typed.replace("-", " "))
-    return found[0] if found else None
+    found = _found(typed.replace("-", " "), gaz)
+    named = {i for ids in found for i in ids if len(ids) == 1}
+    ids = _resolve(found, named, gaz, untagged=True)   # "Ynys Môn" too, never tagged
+    return ids[0] if ids else None

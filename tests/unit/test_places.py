@@ -64,7 +64,7 @@ EXTRACTION = [
     ("on the train from Bangor to Holyhead", ["holyhead"]),
     ("o Fangor i Langefni", ["llangefni"]),
     ("Happy birthday to my nan, love you loads", []),
-    ("Diolch i bawb ym Môn ac ar Ynys Môn", ["anglesey"]),
+    ("Diolch i bawb ym Môn ac ar Ynys Môn yng Nghaergybi", ["holyhead"]),  # not the island
     ("open from Mon to Fri", []),
     ("mae'r drws yn y borth", []),
     ("siopa yn y Borth heddiw", ["menai-bridge"]),
@@ -209,8 +209,8 @@ COVERAGE = [
     ("cars broken into in Cemaes car park", ["cemaes-car-park"]),
     ("ceir wedi eu difrodi ym maes parcio Traeth Niwbwrch", ["llanddwyn-car-park"]),
     ("ceir wedi eu difrodi ym maes parcio Niwbwrch", ["newborough"]),
-    ("vans parked overnight in the car park at Red Wharf Bay", ["red-wharf-bay-car-park"]),
-    ("Moelfre car park full of campervans", ["moelfre"]),
+    ("vans parked overnight in the car park at Red Wharf Bay", ["red-wharf-bay"]),  # which?
+    ("Moelfre car park full of campervans", ["moelfre-car-park"]),
     ("walking on Llanddwyn island, car park at Newborough", ["llanddwyn", "newborough"]),
     # misspelt: one edit (two in a long word), mutated too
     ("bikes on the pavement in Amlwck", ["amlwch"]),
