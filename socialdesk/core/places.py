@@ -134,6 +134,17 @@ NOT_PLACE_AFTER = frozenset({
     "said", "says", "told", "tells", "asked", "asks", "rang", "rings", "phoned", "messaged",
     "texted", "wrote", "replied", "thinks", "thought", "reckons", "knows", "saw", "heard",
     "chapel", "church", "capel", "eglwys", "meddai", "ddywedodd", "welodd"})
+#: After a strict name, these keep it a place: a business there is named after it ("Valley
+#: Hotel", "Star Garage").
+BUSINESS_WORDS = frozenset({
+    "hotel", "inn", "arms", "garage", "stores", "store", "shop", "surgery", "kennels",
+    "motors", "cafe", "chippy", "pharmacy", "post", "school", "primary", "crossing", "station",
+    "road", "rd", "street", "st", "lane", "estate", "farm", "hall", "gwesty", "siop", "ysgol",
+    "fferm"})
+#: Before a given name, these make it part of an address ("Ffordd Tudur", "Stad Glyn").
+ADDRESS_WORDS = frozenset({"ffordd", "stryd", "lon", "heol", "maes", "bro", "stad", "ystad",
+                           "cae", "rhes", "teras", "street", "road", "lane", "avenue", "st",
+                           "rd", "y", "yr", "no", "number", "rhif"})
 #: Given names: written with a capital right before a place's name (no comma between), the
 #: place is a person's byname ("Dai Llanfair", "Rhys Benllech"), not where something is.
 GIVEN_NAMES = frozenset({
@@ -172,10 +183,8 @@ LOWER_CASE = "(lower case)"
 #: A street name made only of these, written in lower case, may be ordinary words ("high
 #: street banks", "the beach road", "the green edge of the field", "y stryd fawr").
 ORDINARY_STREET_WORDS = frozenset({
-    "high", "street", "st", "road", "rd", "lane", "square", "beach", "station", "green",
-    "edge", "wood", "water", "field", "church", "bridge", "castle", "market", "queen",
-    "stryd", "ffordd", "lon", "fawr", "y", "yr", "bont", "eglwys", "castell", "farchnad",
-    "cae", "orsaf", "traeth", "dwr", "coed", "frenhines"})
+    "high", "street", "st", "road", "rd", "beach", "station", "green", "edge", "stryd",
+    "ffordd", "fawr", "y", "yr", "orsaf", "traeth"})
 
 
 @dataclass(frozen=True)
@@ -221,12 +230,20 @@ class Gazetteer:
     version: str
     #: a place → its car park ("Benllech" → Benllech car park), for "X car park"
     car_parks: dict[str, str] = field(default_factory=dict)
+    #: a town or village → its one school, for "X school" ("Llangoed school")
+    schools: dict[str, str] = field(default_factory=dict)
     #: fuzzy matching: a deletion key → the name words it may come from (see :func:`fuzzy_word`)
     near: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: every word of every name: such a word is never taken for a misspelling of another
     name_words: frozenset[str] = frozenset()
     #: first word → the names of several words a later misspelt word may stand in
     rest_fuzzy: dict[str, tuple[_Name, ...]] = field(default_factory=dict)
+    #: every word a one-word name begins with, a letter or more short of it: "caer" of
+    #: "caergybi" (a name written as two words: "Caer gybi")
+    split_starts: frozenset[str] = frozenset()
+    #: the first two words of every street name ("high", "street"): a longer name whose last
+    #: word begins one of them, followed by the rest, gives way to the street
+    street_starts: frozenset[tuple[str, str]] = frozenset()
     #: typed word → the name word it is a misspelling of (None: none), as found so far
     memo: dict[str, str | None] = field(default_factory=dict, compare=False)
 
@@ -380,13 +397,18 @@ def load_gazetteer() -> Gazetteer:
                for head, found in heads.items()}
     version = hashlib.sha256(raw).hexdigest()[:16]
     return Gazetteer(places, ordered, version, _car_parks(places, by_words),
-                     _near_index(places, ordered, real),
+                     _schools(places), _near_index(places, ordered, real),
                      frozenset(w for words in by_words for w in words),
                      {head: found for head, names in ordered.items()
                       if head not in ("the", "y", "yr", "r") and (found := tuple(
                           n for n in names if n.rest and not n.strict
                           and any(len(w) >= FUZZY_MIN for w in n.rest)
-                          and all(places[i].kind in FUZZY_KINDS for i in n.ids)))})
+                          and all(places[i].kind in FUZZY_KINDS for i in n.ids)))},
+                     frozenset(head[:cut] for head in ordered
+                               for cut in range(1, len(head))),
+                     frozenset((words[0], words[1]) for words, ids in by_words.items()
+                               if len(words) > 1 and
+                               any(places[i].kind == "street" for i in ids)))
 
 
 #: Words after which a road's number is a size of paper ("A5 paper", "taflen A5").
@@ -401,6 +423,21 @@ CAR_PARK_AFTER = (("car", "park"), ("carpark",), ("car", "parc"))
 #: parks is not said, so that is the place.
 CAR_PARK_BEFORE = (("maes", "parcio"), ("maes", "parcio", "r"), ("car", "park"),
                    ("car", "park", "of"), ("maes", "parcio", "y"))
+
+
+#: The words after a place that say its school ("Llangoed school", "Llangoed primary").
+SCHOOL_AFTER = (("primary", "school"), ("school",), ("primary",))
+
+
+def _schools(places: dict[str, PlaceEntry]) -> dict[str, str]:
+    """A town or village → its school, when the gazetteer has exactly one there ("Llangoed
+    school" is Ysgol Gynradd Llangoed; "Holyhead school" is no one school)."""
+    found: dict[str, list[str]] = {}
+    for place in places.values():
+        if place.kind == "school" and place.town:
+            found.setdefault(place.town, []).append(place.id)
+    return {town: ids[0] for town, ids in found.items()
+            if len(ids) == 1 and places[town].kind in ("town", "village")}
 
 
 def _car_parks(places: dict[str, PlaceEntry],
@@ -549,7 +586,11 @@ def _strict_ok(text: str, words: list[re.Match[str]], start: int, end: int) -> b
     if start == 0 or any(ch in _SENTENCE_END
                          for ch in text[words[start - 1].end():words[start].start()]):
         return not _someone_first(text, words, end)
-    return fold(words[start - 1].group()) in PLACE_PREPOSITIONS
+    before = fold(words[start - 1].group())
+    if before in ("the", "y", "yr", "r") and end < len(words) and \
+            words[end].group()[:1].isupper() and fold(words[end].group()) in BUSINESS_WORDS:
+        return True      # "the Valley Hotel", "the Star Inn": a business named after it
+    return before in PLACE_PREPOSITIONS
 
 
 def _proper_after(text: str, original: list[re.Match[str]], folded: list[str],
@@ -560,7 +601,7 @@ def _proper_after(text: str, original: list[re.Match[str]], folded: list[str],
     end = at + 1
     if end >= len(original) or not original[end].group()[:1].isupper() or \
             text[original[at].end():original[end].start()] != " " or \
-            folded[end] in load_gazetteer().heads:
+            folded[end] in load_gazetteer().heads or folded[end] in BUSINESS_WORDS:
         return False
     title_case = at > 1 and original[at - 1].group()[:1].isupper() and not any(
         ch in _SENTENCE_END for ch in text[original[at - 2].end():original[at - 1].start()])
@@ -587,16 +628,22 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
     """The places each name in ``text`` may be (several for a shared street name), in the
     order written; leftmost, then longest name first."""
     original = list(WORD.finditer(text))
-    folded = [fold(m.group()) if not m.group().isascii() else m.group().lower()
-              for m in original]
+    folded = [w.lower() if w.isascii() else fold(w) for w in map(re.Match.group, original)]
     found: list[tuple[str, ...]] = []
     heads = gaz.heads
+    split_starts = gaz.split_starts
     at = 0
-    while at < len(folded):
+    count = len(folded)
+    while at < count:
         word = folded[at]
         names = heads.get(word)
         matched = _name_at(text, original, folded, at, names) if names else None
-        if matched is None and at + 1 < len(folded) and \
+        if matched is not None and word in ("the", "y", "yr") and at + 1 < len(folded):
+            instead = _name_at(text, original, folded, at + 1, heads.get(folded[at + 1], ()))
+            if instead is not None and instead[1] > matched[1]:
+                at += 1          # "the Breakwater Country Park", not "the breakwater"
+                matched = instead
+        if matched is None and word in split_starts and at + 1 < count and \
                 word + folded[at + 1] in heads and \
                 _name_at(text, original, folded, at + 1,
                          heads.get(folded[at + 1], ())) is None:   # "Caer gybi", "Ben llech"
@@ -622,6 +669,10 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
         if at > 0 and _a_name_of_someone(text, original, folded, at):
             at = end                 # "Dai Llanfair", "Mr Valley", "our kitten Gwalchmai"
             continue
+        if end < len(folded) and all(gaz.places[i].kind == "street" for i in ids) and \
+                _off_the_island(text, original, folded, end, gaz):
+            at = end + 1             # "High Street, Bangor": a street off the island
+            continue
         if all(w in ORDINARY_STREET_WORDS for w in folded[at:end]) and \
                 all(gaz.places[i].kind == "street" for i in ids) and \
                 all(m.group().islower() for m in original[at:end]):
@@ -635,9 +686,23 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
                                          for w in CAR_PARK_BEFORE)):
                 ids = (gaz.car_parks[ids[0]],)
                 end += after or 0
+        elif len(ids) == 1 and ids[0] in gaz.schools and end < len(folded) and \
+                not _parted(text, original, end - 1):
+            after = next((len(w) for w in SCHOOL_AFTER
+                          if tuple(folded[end:end + len(w)]) == w), None)
+            if after is not None:          # "Llangoed school": the village's one school
+                ids = (gaz.schools[ids[0]],)
+                end += after
         found.append(ids)
         at = end
     return found
+
+
+def _off_the_island(text: str, original: list[re.Match[str]], folded: list[str], at: int,
+                    gaz: Gazetteer) -> bool:
+    """Whether the words at ``at`` name a place off the island ("Bangor")."""
+    found = _name_at(text, original, folded, at, gaz.heads.get(folded[at], ()))
+    return found is not None and all(gaz.places[i].kind == "outside" for i in found[0])
 
 
 def _a_name_of_someone(text: str, original: list[re.Match[str]], folded: list[str],
@@ -653,12 +718,21 @@ def _a_name_of_someone(text: str, original: list[re.Match[str]], folded: list[st
         return False
     if before in NOT_PLACE_BEFORE:
         return True
+    if at > 1 and folded[at - 2] in ADDRESS_WORDS:
+        return False     # "Ffordd Tudur Llangefni": a street named after someone, then a town
     return original[at - 1].group()[:1].isupper() and original[at].group()[:1].isupper()
 
 
 def _parted(text: str, original: list[re.Match[str]], i: int) -> bool:
     """Whether a comma or the like stands between word ``i`` and the next."""
     return bool(_BREAKS & set(text[original[i].end():original[i + 1].start()]))
+
+
+@lru_cache(maxsize=65_536)
+def _one_edit(typed: str, name_word: str) -> bool:
+    """Whether a typed word is within one edit of a name's word (remembered: the same
+    ordinary words come back in every text)."""
+    return edit_distance(typed, name_word) <= 1
 
 
 def _misspelt_rest_at(text: str, original: list[re.Match[str]], folded: list[str], at: int,
@@ -668,15 +742,15 @@ def _misspelt_rest_at(text: str, original: list[re.Match[str]], folded: list[str
     one later word of six letters or more, one edit off ("Menai Brigde")."""
     for name in names:
         end = at + 1 + len(name.rest)
-        typed = folded[at + 1:end]
-        if len(typed) < len(name.rest):
+        if end > len(folded):
             continue
+        typed = folded[at + 1:end]
         wrong = [(t, r) for t, r in zip(typed, name.rest, strict=True) if t != r]
         if len(wrong) != 1:
             continue
         t, r = wrong[0]
-        if len(t) < FUZZY_MIN or len(r) < FUZZY_MIN or t in FUZZY_STOP or \
-                t in gaz.name_words or edit_distance(t, r) > 1 or \
+        if len(t) < FUZZY_MIN or len(r) < FUZZY_MIN or abs(len(t) - len(r)) > 1 or \
+                t in FUZZY_STOP or t in gaz.name_words or not _one_edit(t, r) or \
                 any(_parted(text, original, i) for i in range(at, end - 1)):
             continue
         return name.ids, end
@@ -700,7 +774,10 @@ def _joined_at(folded: list[str], at: int,
 def _name_at(text: str, original: list[re.Match[str]], folded: list[str], at: int,
              names: tuple[_Name, ...]) -> tuple[tuple[str, ...], int] | None:
     """The places of the longest of ``names`` written at ``at``, and where it ends."""
+    following = folded[at + 1] if at + 1 < len(folded) else None
     for name in names:
+        if name.rest and name.rest[0] != following:
+            continue
         end = at + 1 + len(name.rest)
         if tuple(folded[at + 1:end]) != name.rest:
             continue
@@ -711,6 +788,9 @@ def _name_at(text: str, original: list[re.Match[str]], folded: list[str], at: in
             continue
         if name.accented and all(m.group().isascii() for m in original[at:end]):
             continue
+        if name.rest and end < len(folded) and \
+                (folded[end - 1], folded[end]) in load_gazetteer().street_starts:
+            continue     # "Holyhead High Street" is Holyhead and High Street, not a school
         return name.ids, end
     return None
 
@@ -725,9 +805,8 @@ def _resolve(found: list[tuple[str, ...]], named: set[str], gaz: Gazetteer,
             mine = [c for c in candidates if gaz.places[c].town in named]
             if len(mine) == 1:
                 candidates = (mine[0],)
-            elif lower or (gaz.places[candidates[0]].kind == "street" and any(
-                    gaz.places[n].kind == "outside" for n in named)):
-                continue          # "the high street banks"; "High Street, Bangor"
+            elif lower:
+                continue          # "the high street banks", "the beach road": no town's
             elif any(gaz.places[c].kind != "street" for c in candidates):
                 candidates = candidates[:1]   # two places, one's name another's mutated
             else:
