@@ -177,6 +177,8 @@ _SENTENCE_END = frozenset(".!?\n:;(")
 #: Written between two words, these part them: no name runs across them.
 _BREAKS = frozenset(",;:!?()\n")
 UNKNOWN_TOWN = "town-unknown"
+#: A small letter then a capital inside a word: two words run together ("#MenaiBridge").
+_JOINED_WORDS = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 #: Marks a street name that is also ordinary words, written in lower case ("high street",
 #: "the beach road"): a street only when the text or its post names one of its towns.
 LOWER_CASE = "(lower case)"
@@ -627,6 +629,8 @@ def _someone_first(text: str, words: list[re.Match[str]], end: int) -> bool:
 def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
     """The places each name in ``text`` may be (several for a shared street name), in the
     order written; leftmost, then longest name first."""
+    if _JOINED_WORDS.search(text):
+        text = _JOINED_WORDS.sub(" ", text)      # "#MenaiBridge", "HolyheadPort"
     original = list(WORD.finditer(text))
     folded = [w.lower() if w.isascii() else fold(w) for w in map(re.Match.group, original)]
     found: list[tuple[str, ...]] = []

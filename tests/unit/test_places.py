@@ -428,6 +428,9 @@ LONGEST_AND_NEAREST = [
     ("kids fighting outside Llangoed school", ["ysgol-gynradd-llangoed"]),
     ("lost my phone at the Anglesey Show", ["anglesey-showground"]),
     ("hanner y pentref yn Sioe Môn heddiw", ["anglesey-showground"]),
+    # words run together in a hashtag
+    ("#TrearddurBay #RhosneigrBeach #HolyheadPort", ["trearddur-bay", "rhosneigr-beach",
+                                                     "holyhead-port"]),
 ]
 
 
