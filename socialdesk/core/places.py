@@ -126,9 +126,12 @@ PLACE_PREPOSITIONS = frozenset({
 #: "Dai Llanfair", "our kitten Gwalchmai", "a dog called Cybi").
 NOT_PLACE_BEFORE = frozenset({
     "mr", "mrs", "ms", "miss", "mx", "dr", "cllr", "councillor", "pc", "pcso", "sgt", "insp",
-    "rev", "revd", "prof", "nurse", "yncl", "anti", "called", "named", "enw", "kitten",
-    "kittens", "cat", "dog", "puppy", "pup", "pony", "horse", "parrot", "budgie", "tortoise",
-    "rabbit", "hamster", "ci", "gi", "cath", "gath"})
+    "rev", "revd", "prof", "yncl", "anti", "called", "named", "enw"})
+#: A pet, after "my", "our"... ("our kitten Gwalchmai"; not "lost dog Holyhead area").
+PETS = frozenset({"kitten", "cat", "dog", "puppy", "pup", "pony", "horse", "parrot", "budgie",
+                  "tortoise", "rabbit", "hamster", "ci", "gi", "cath", "gath"})
+POSSESSIVES = frozenset({"my", "our", "your", "his", "her", "their", "fy", "ein", "eich",
+                         "ei", "eu", "mums", "nans", "dads"})
 #: After a strict name first in a sentence, these make it a person or a chapel ("Menai said").
 NOT_PLACE_AFTER = frozenset({
     "said", "says", "told", "tells", "asked", "asks", "rang", "rings", "phoned", "messaged",
@@ -715,12 +718,13 @@ def _a_name_of_someone(text: str, original: list[re.Match[str]], folded: list[st
     pet's: a title or a pet ("Mr", "kitten"), or a given name written with a capital before
     a name written with one ("Rhys Benllech")."""
     before = folded[at - 1]
-    if before not in NOT_PLACE_BEFORE and before not in GIVEN_NAMES:
+    if before not in NOT_PLACE_BEFORE and before not in GIVEN_NAMES and \
+            not (before in PETS and at > 1 and folded[at - 2] in POSSESSIVES):
         return False
     if _parted(text, original, at - 1) or "'" in text[original[at - 1].end():
                                                        original[at].start()]:
         return False
-    if before in NOT_PLACE_BEFORE:
+    if before in NOT_PLACE_BEFORE or before in PETS:
         return True
     if at > 1 and folded[at - 2] in ADDRESS_WORDS:
         return False     # "Ffordd Tudur Llangefni": a street named after someone, then a town

@@ -437,3 +437,9 @@ LONGEST_AND_NEAREST = [
 @pytest.mark.parametrize(("text", "expected"), LONGEST_AND_NEAREST)
 def test_the_nearest_reading_of_a_name_wins(text: str, expected: list[str]) -> None:
     assert places_in(text) == expected
+
+
+def test_a_lost_pet_near_a_place_is_still_at_the_place() -> None:
+    assert places_in("Lost dog Holyhead area, please share") == ["holyhead"]
+    assert places_in("my dog Cemaes is a rescue") == []
+    assert places_in("dog fouling on the Belgian Prom again") == ["belgian-promenade"]
