@@ -342,6 +342,8 @@ MORE_COVERAGE = [
     ("mae'r tonnau dros y Cob yn y Fali", ["stanley-embankment", "valley"]),
     ("cars racing outside Holyhead High every afternoon", ["ysgol-uwchradd-caergybi"]),
     ("jet ski nearly hit a swimmer in the Straits", ["menai-strait"]),
+    ("speed camera van parked up in the fali again", ["valley"]),     # English "the" + Welsh
+    ("queues all the way through the borth", ["menai-bridge"]),
     # forms: a shortened street word, a misspelt town heading a longer name, lower case
     ("car parked on the pavement on Stanley St again", ["stanley-street-holyhead"]),
     ("speeding on london rd every night", ["london-road-town-unknown"]),
