@@ -165,7 +165,7 @@ GIVEN_NAMES = frozenset({
     "kate", "jo", "jane", "mary", "ann", "anne", "linda", "helen", "claire", "rachel",
     "laura", "amy", "beth", "liz", "jenny", "alan", "keith", "colin", "brian", "derek",
     "nigel", "wayne", "darren", "lee", "carl", "craig", "dean", "jason", "scott", "ryan",
-    "liam", "callum", "tyler", "kyle", "josh", "jamie", "danny", "dan", "matt", "andy",
+    "liam", "callum", "tyler", "kyle", "josh", "jamie", "danny", "matt", "andy",
     "nick", "rich", "richard", "robert", "william", "james", "thomas", "george", "edward",
     "charles", "michael", "stephen", "martin", "simon", "phil", "gwynfor", "eurig", "iolo",
     "meinir", "nesta", "morfudd", "siwan", "elen", "ela", "cerys", "gwenllian", "branwen"})
