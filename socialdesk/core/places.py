@@ -34,12 +34,27 @@ def words_of(text: str) -> tuple[str, ...]:
     return tuple(WORD.findall(fold(text)))
 
 
+def _shared_names(data: dict[str, object]) -> set[str]:
+    """The other names (beyond the Welsh and English ones) several places share ("Lifeboat
+    Station"): the tagger takes one where its town is named; search and replies leave them."""
+    seen: dict[str, int] = {}
+    raw = data.get("place", [])
+    for entry in raw if isinstance(raw, list) else []:
+        names = entry.get("names") if isinstance(entry, dict) else None
+        for name in names[2:] if isinstance(names, list) else []:
+            if isinstance(name, str):
+                seen[name] = seen.get(name, 0) + 1
+    return {name for name, count in seen.items() if count > 1}
+
+
 @lru_cache(maxsize=1)
 def place_names() -> tuple[tuple[tuple[str, ...], ...], ...]:
     """Every place as its names, each name as folded words (longest names first)."""
     path = prompt_file(PLACES_FILE)
     places = []
-    for entry in read_prompt_toml(path, "the place names").get("place", []):
+    data = read_prompt_toml(path, "the place names")
+    shared = _shared_names(data)
+    for entry in data.get("place", []):
         names = entry.get("names") if isinstance(entry, dict) else None
         if not isinstance(names, list) or not names or \
                 not all(isinstance(n, str) and words_of(n) for n in names):
@@ -48,7 +63,12 @@ def place_names() -> tuple[tuple[tuple[str, ...], ...], ...]:
             continue
         if isinstance(entry, dict) and entry.get("kind") == "street":
             continue         # "High Street" is no alias of "Stryd Fawr" in another town
-        places.append(tuple(sorted((words_of(n) for n in names), key=len, reverse=True)))
+        strict = set(entry.get("strict", [])) if isinstance(entry, dict) else set()
+        names = [n for i, n in enumerate(names) if i < 2 or (n not in strict and
+                                                             n not in shared)]
+        if len(names) > 1:   # not "Menai", a given name too: no alias of Porthaethwy
+            places.append(tuple(sorted((words_of(n) for n in names), key=len,
+                                       reverse=True)))
     return tuple(places)
 
 
@@ -82,11 +102,13 @@ def gazetteer() -> tuple[Place, ...]:
     """Every place a reply may name, longest names first within each: the places of
     ``[[place]]`` of a kind in :data:`REPLY_KINDS` (the first name Welsh, the second English;
     one name for both) and the one-name places of ``[one_name]``. A reply finds a place by
-    any name but the ``strict`` ones (ordinary words: "Star", "Môn") beyond its Welsh and
-    English names, since it looks without the tagger's guards."""
+    any name but the ``strict`` ones (ordinary words: "Star", "Môn") and those several
+    places share ("Lifeboat Station") beyond its Welsh and English names, since it looks
+    without the tagger's guards."""
     path = prompt_file(PLACES_FILE)
     data = read_prompt_toml(path, "the place names")
     found = []
+    shared = _shared_names(data)
     for entry in data.get("place", []):
         names = entry.get("names") if isinstance(entry, dict) else None
         if not isinstance(entry, dict) or not isinstance(names, list) or not names or \
@@ -94,7 +116,8 @@ def gazetteer() -> tuple[Place, ...]:
             continue
         strict = set(entry.get("strict", []))
         usable = [n for i, n in enumerate(names)
-                  if n not in strict or (i < 2 and len(names) > 1)]
+                  if (n not in strict or (i < 2 and len(names) > 1)) and
+                  (i < 2 or n not in shared)]   # not "Lifeboat Station": whose?
         if usable:
             found.append(Place(names[0], names[-1] if len(names) < 2 else names[1],
                                tuple(sorted((words_of(n) for n in usable), key=len,
@@ -169,6 +192,22 @@ GIVEN_NAMES = frozenset({
     "nick", "rich", "richard", "robert", "william", "james", "thomas", "george", "edward",
     "charles", "michael", "stephen", "martin", "simon", "phil", "gwynfor", "eurig", "iolo",
     "meinir", "nesta", "morfudd", "siwan", "elen", "ela", "cerys", "gwenllian", "branwen"})
+#: Street words written with a capital right after a place's name ("Pentraeth Road", "Cemlyn
+#: Road"): a street named after the place, which is seldom in it.
+STREET_AFTER = frozenset({"Road", "Rd", "Street", "Lane", "Avenue", "Terrace", "Close",
+                          "Drive", "Crescent", "Way", "ROAD", "STREET", "LANE"})
+#: Welsh street words one street name may be written with for another ("Lôn Kingsland" for
+#: Ffordd Kingsland): a street's name beginning with one is also found with the others.
+STREET_SWAPS = ("ffordd", "lon", "heol")
+#: Words before "to" / "i" that make a strict name after them a person ("thanks to Menai",
+#: "llongyfarchiadau i Menai ac Alaw").
+TO_SOMEONE = frozenset({"thanks", "thank", "congratulations", "congrats", "done", "birthday",
+                        "diolch", "llongyfarchiadau", "penblwydd", "hapus"})
+#: Words that follow a name of an endearment ("Cemlyn bach ni": our little Cemlyn).
+ENDEARMENTS = frozenset({"bach", "fach"})
+#: After a name that is also a given name, these make it a neighbour ("Mona from next door").
+NEXT_DOOR = (("from", "next", "door"), ("next", "door"), ("drws", "nesa"), ("drws", "nesaf"),
+             ("o", "drws", "nesa"), ("o", "drws", "nesaf"))
 #: The words after which a strict name in lower case counts, in a text with no capitals
 #: ("in valley"; not "to", as in "to soar").
 LOWER_CASE_PREPOSITIONS = frozenset({"in", "at", "near", "nr", "from", "around", "outside",
@@ -249,6 +288,9 @@ class Gazetteer:
     #: the first two words of every street name ("high", "street"): a longer name whose last
     #: word begins one of them, followed by the rest, gives way to the street
     street_starts: frozenset[tuple[str, str]] = frozenset()
+    #: the landmarks of a name several have, not an ordinary word ("Lifeboat Station"): one
+    #: only where its town is named
+    shared: frozenset[tuple[str, ...]] = frozenset()
     #: typed word → the name word it is a misspelling of (None: none), as found so far
     memo: dict[str, str | None] = field(default_factory=dict, compare=False)
 
@@ -304,15 +346,31 @@ def _written_forms(name: str, english: bool) -> list[tuple[str, ...]]:
     return list(forms)
 
 
-#: Street words and how people shorten them ("Stanley St", "London Rd").
+#: Street words and how people shorten them ("Stanley St", "London Rd"), and mountains
+#: ("Parys mtn").
 STREET_ABBREVIATIONS = {"street": ("st",), "road": ("rd",), "avenue": ("ave", "av"),
-                        "square": ("sq",), "terrace": ("tce", "terr"), "lane": ("ln",)}
+                        "square": ("sq",), "terrace": ("tce", "terr"), "lane": ("ln",),
+                        "mountain": ("mtn", "mt")}
 
 
 def _abbreviated(words: tuple[str, ...]) -> list[tuple[str, ...]]:
     """A street name with its last word shortened, as people type it ("london rd")."""
     return [(*words[:-1], short) for short in STREET_ABBREVIATIONS.get(words[-1], ())
             if len(words) > 1]
+
+
+def _other_forms(words: tuple[str, ...], kind: str) -> list[tuple[str, ...]]:
+    """Other ways a name is written: an English name with "the" after a Welsh article ("i'r
+    Dingle", "yn y Sea Zoo"); a street's Welsh street word swapped for another ("Lôn
+    Kingsland" for Ffordd Kingsland; not "Lôn y Felin" for Ffordd y Felin, two names many
+    villages each have)."""
+    if len(words) < 2:
+        return []
+    if words[0] == "the":
+        return [(article, *words[1:]) for article in ("y", "yr", "r")]
+    if kind == "street" and words[0] in STREET_SWAPS and words[1] not in ("y", "yr", "r"):
+        return [(other, *words[1:]) for other in STREET_SWAPS if other != words[0]]
+    return []
 
 
 def _misspelt_heads(places: dict[str, PlaceEntry],
@@ -352,6 +410,7 @@ def load_gazetteer() -> Gazetteer:
     spelled: dict[tuple[str, ...], list[str]] = {}
     listed = {n for e in data.get("place", []) if isinstance(e, dict)
               for n in e.get("names", []) if isinstance(n, str)}
+    listed_words = {words_of(n) for n in listed}
     real: set[str] = set()      # one-word forms of names, not of misspellings: fuzzy targets
     for place, strict in _place_entries(data, path):
         if place.id in places:
@@ -360,7 +419,10 @@ def load_gazetteer() -> Gazetteer:
         strict_words = {words_of(s) for s in strict}
         for name in place.names:
             english = name == place.en and place.en != place.cy and \
-                words_of(place.cy)[1:] != words_of(name)   # "Gaerwen" of "Y Gaerwen" is Welsh
+                words_of(place.cy)[1:] != words_of(name) and \
+                (len(words_of(name)) < 2 or place.kind == "street")
+            # "Gaerwen" of "Y Gaerwen" is Welsh; an English name of two words or more is
+            # mutated too when Welsh is spoken around it ("i Gable Bay")
             for form in _written_forms(name, english):
                 if len(form) == 1 and name in listed:
                     real.add(form[0])
@@ -374,9 +436,12 @@ def load_gazetteer() -> Gazetteer:
                     words_of(name) not in strict_words:   # "Menai Bridge" as "Menaibridge"
                 by_words.setdefault((joined,), {}).setdefault(place.id, False)
             spelled.setdefault(words_of(name), []).append(place.id)
-            if place.kind == "street":       # "Stanley St", "London Rd"
-                for short in _abbreviated(words_of(name)):
-                    by_words.setdefault(short, {}).setdefault(place.id, False)
+            for short in _abbreviated(words_of(name)):   # "Stanley St", "Parys mtn"
+                by_words.setdefault(short, {}).setdefault(place.id, False)
+            for other in _other_forms(words_of(name), place.kind):
+                if other not in listed_words:   # "i'r Dingle", "Lôn Kingsland"
+                    ids = by_words.setdefault(other, {})
+                    ids[place.id] = ids.get(place.id, False) or words_of(name) in strict_words
     _misspelt_heads(places, by_words, data)
     for place in list(places.values()):
         town = places.get(place.town or "")
@@ -393,10 +458,14 @@ def load_gazetteer() -> Gazetteer:
                     unknown_id, f"{first.cy} (tref anhysbys)", f"{first.en} (town unknown)",
                     "street", None, tuple(n for n in first.names))
     heads: dict[str, list[tuple[tuple[str, ...], _Name]]] = {}
+    shared: set[tuple[str, ...]] = set()
     for words, ids in by_words.items():
         if len(ids) > 1 and words in spelled:   # "Porth Wen" written, not Borth Wen mutated
             ids = {i: ids[i] for i in ids if i in spelled[words]} or ids
         written = _Name(words[1:], tuple(ids), any(ids.values()), words in accented)
+        if len(ids) > 1 and not written.strict and words in spelled and \
+                all(places[i].kind == "landmark" for i in ids):
+            shared.add(written.ids)
         heads.setdefault(words[0], []).append((words, written))
     ordered = {head: tuple(n for _, n in sorted(found, key=lambda f: -len(f[0])))
                for head, found in heads.items()}
@@ -413,7 +482,8 @@ def load_gazetteer() -> Gazetteer:
                                for cut in range(1, len(head))),
                      frozenset((words[0], words[1]) for words, ids in by_words.items()
                                if len(words) > 1 and
-                               any(places[i].kind == "street" for i in ids)))
+                               any(places[i].kind == "street" for i in ids)),
+                     frozenset(shared))
 
 
 #: Words after which a road's number is a size of paper ("A5 paper", "taflen A5").
@@ -645,7 +715,7 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
         word = folded[at]
         names = heads.get(word)
         matched = _name_at(text, original, folded, at, names) if names else None
-        if matched is not None and word in ("the", "y", "yr") and at + 1 < len(folded):
+        if matched is not None and word in ("the", "y", "yr", "r") and at + 1 < len(folded):
             instead = _name_at(text, original, folded, at + 1, heads.get(folded[at + 1], ()))
             if instead is not None and instead[1] > matched[1]:
                 at += 1          # "the Breakwater Country Park", not "the breakwater"
@@ -676,10 +746,16 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
         if at > 0 and _a_name_of_someone(text, original, folded, at):
             at = end                 # "Dai Llanfair", "Mr Valley", "our kitten Gwalchmai"
             continue
-        if end < len(folded) and all(gaz.places[i].kind == "street" for i in ids) and \
-                _off_the_island(text, original, folded, end, gaz):
-            at = end + 1             # "High Street, Bangor": a street off the island
+        if _not_the_place(text, original, folded, at, end, ids, gaz):
+            at = end                 # "Pentraeth Road", "Gwalchmai the kitten", "diolch i Menai"
             continue
+        if end < len(folded) and all(gaz.places[i].kind == "street" for i in ids):
+            if _off_the_island(text, original, folded, end, gaz):
+                at = end + 1         # "High Street, Bangor": a street off the island
+                continue
+            if len(ids) == 1 and _another_town(text, original, folded, end, ids, gaz):
+                at = end             # "Market Street Amlwch": not Holyhead's Market Street
+                continue
         if all(w in ORDINARY_STREET_WORDS for w in folded[at:end]) and \
                 all(gaz.places[i].kind == "street" for i in ids) and \
                 all(m.group().islower() for m in original[at:end]):
@@ -710,6 +786,59 @@ def _off_the_island(text: str, original: list[re.Match[str]], folded: list[str],
     """Whether the words at ``at`` name a place off the island ("Bangor")."""
     found = _name_at(text, original, folded, at, gaz.heads.get(folded[at], ()))
     return found is not None and all(gaz.places[i].kind == "outside" for i in found[0])
+
+
+def _not_the_place(text: str, original: list[re.Match[str]], folded: list[str], at: int,
+                   end: int, ids: tuple[str, ...], gaz: Gazetteer) -> bool:
+    """Whether a place's name, by the words around it, names no place: a street named after
+    it ("Pentraeth Road": a street seldom in the place it leads to), a pet ("Gwalchmai the
+    kitten"), or, for a name that is also a given name (strict), a person ("Cemlyn bach ni",
+    "Mona from next door", "thanks to Menai", "llongyfarchiadau i Menai")."""
+    count = len(folded)
+    if end < count and not _parted(text, original, end - 1):
+        if original[end].group() in STREET_AFTER or \
+                (folded[end] == "the" and end + 1 < count and folded[end + 1] in PETS):
+            return _not_a_street(ids, gaz)
+        if folded[end] in ENDEARMENTS and end + 1 < count and \
+                folded[end + 1] in ("ni", "fi", "i") and _strict_here(folded, at, end, gaz):
+            return True
+        if any(tuple(folded[end:end + len(w)]) == w for w in NEXT_DOOR) and \
+                _strict_here(folded, at, end, gaz):
+            return True
+    return at > 1 and folded[at - 1] in ("to", "i") and folded[at - 2] in TO_SOMEONE and \
+        not _parted(text, original, at - 2) and _strict_here(folded, at, end, gaz)
+
+
+def _not_a_street(ids: tuple[str, ...], gaz: Gazetteer) -> bool:
+    """Whether none of the places is a street, a road or a part of a town (a street named
+    after a part of a town, "Llanfawr Road", is in it)."""
+    return all(gaz.places[i].kind not in ("street", "road") and
+               not (gaz.places[i].kind == "area" and gaz.places[i].town) for i in ids)
+
+
+def _strict_here(folded: list[str], at: int, end: int, gaz: Gazetteer) -> bool:
+    """Whether the words at ``at:end`` are a strict name (one that is also a word or a
+    given name: "Menai", "Cemlyn")."""
+    rest = tuple(folded[at + 1:end])
+    return any(n.strict and n.rest == rest for n in gaz.heads.get(folded[at], ()))
+
+
+def _another_town(text: str, original: list[re.Match[str]], folded: list[str], at: int,
+                  ids: tuple[str, ...], gaz: Gazetteer) -> bool:
+    """Whether a town or village right after a street's name (no comma, or one) is none of
+    the street's towns: "Market Street Amlwch" is not Holyhead's Market Street."""
+    found = _name_at(text, original, folded, at, gaz.heads.get(folded[at], ()))
+    if found is None or len(found[0]) != 1:
+        return False
+    town = gaz.places[found[0][0]]
+    if town.kind not in ("town", "village"):
+        return False
+    homes: set[str | None] = set()
+    for i in ids:
+        home = gaz.places[i].town
+        parent = gaz.places.get(home or "")
+        homes.update((home, parent.town if parent else None))
+    return town.id not in homes
 
 
 def _a_name_of_someone(text: str, original: list[re.Match[str]], folded: list[str],
@@ -815,6 +944,8 @@ def _resolve(found: list[tuple[str, ...]], named: set[str], gaz: Gazetteer,
                 candidates = (mine[0],)
             elif lower:
                 continue          # "the high street banks", "the beach road": no town's
+            elif candidates in gaz.shared:
+                continue          # "the Lifeboat Station": which town's, none says
             elif any(gaz.places[c].kind != "street" for c in candidates):
                 candidates = candidates[:1]   # two places, one's name another's mutated
             else:
