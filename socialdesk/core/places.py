@@ -457,6 +457,7 @@ def load_gazetteer() -> Gazetteer:
                 places[unknown_id] = PlaceEntry(
                     unknown_id, f"{first.cy} (tref anhysbys)", f"{first.en} (town unknown)",
                     "street", None, tuple(n for n in first.names))
+    _facilities(places, by_words)
     heads: dict[str, list[tuple[tuple[str, ...], _Name]]] = {}
     shared: set[tuple[str, ...]] = set()
     for words, ids in by_words.items():
@@ -498,6 +499,41 @@ CAR_PARK_AFTER = (("car", "park"), ("carpark",), ("car", "parc"))
 #: parks is not said, so that is the place.
 CAR_PARK_BEFORE = (("maes", "parcio"), ("maes", "parcio", "r"), ("car", "park"),
                    ("car", "park", "of"), ("maes", "parcio", "y"))
+
+
+#: Kinds of place whose car park, named after it, is a place of its own though the gazetteer
+#: lists none ("Malltraeth car park"): villages, beaches, landmarks (not a town, which has
+#: several).
+CAR_PARK_KINDS = frozenset({"village", "beach", "landmark"})
+
+
+def _facilities(places: dict[str, PlaceEntry],
+                by_words: dict[tuple[str, ...], dict[str, bool]]) -> None:
+    """A car park of every village, beach and landmark with none listed ("maes parcio Traeth
+    Crigyll"), and a school of every village with none listed ("Ysgol Rhoscolyn"): a text
+    that names one says it is there, and the place it is named after is not what it names.
+    Not for a place with car parks of its own: "maes parcio Niwbwrch" says not which."""
+    parked = set(_car_parks(places, by_words)) | \
+        {p.town for p in places.values() if p.kind == "car_park"}   # "maes parcio Niwbwrch"
+    schooled = {p.town for p in places.values() if p.kind == "school"}
+    for place in list(places.values()):
+        if not place.tagged or place.kind == "street":
+            continue
+        if place.kind in CAR_PARK_KINDS and place.id not in parked and \
+                f"{place.id}-car-park" not in places:
+            park_id = f"{place.id}-car-park"
+            names = [n for n in dict.fromkeys([place.cy, place.en, *place.names])]
+            places[park_id] = PlaceEntry(
+                park_id, f"Maes parcio {place.cy}", f"{place.en} car park", "car_park",
+                place.town or place.id,
+                (f"Maes parcio {place.cy}", f"{place.en} car park",
+                 *(f"{n} car park" for n in names[2:])))
+        if place.kind == "village" and place.id not in schooled and \
+                f"ysgol-{place.id}" not in places:
+            school_id = f"ysgol-{place.id}"
+            places[school_id] = PlaceEntry(school_id, f"Ysgol {place.cy}", f"{place.en} school",
+                                           "school", place.id,
+                                           (f"Ysgol {place.cy}", f"{place.en} school"))
 
 
 #: The words after a place that say its school ("Llangoed school", "Llangoed primary").
@@ -769,13 +805,15 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
                                          for w in CAR_PARK_BEFORE)):
                 ids = (gaz.car_parks[ids[0]],)
                 end += after or 0
-        elif len(ids) == 1 and ids[0] in gaz.schools and end < len(folded) and \
-                not _parted(text, original, end - 1):
+        if len(ids) == 1 and ids[0] in gaz.schools:
             after = next((len(w) for w in SCHOOL_AFTER
-                          if tuple(folded[end:end + len(w)]) == w), None)
-            if after is not None:          # "Llangoed school": the village's one school
-                ids = (gaz.schools[ids[0]],)
-                end += after
+                          if tuple(folded[end:end + len(w)]) == w), None) \
+                if end < len(folded) and not _parted(text, original, end - 1) else None
+            if after is not None or (at > 0 and folded[at - 1] in ("ysgol", "gynradd") and
+                                     not _parted(text, original, at - 1) and
+                                     "ysgol" in folded[max(at - 2, 0):at]):
+                ids = (gaz.schools[ids[0]],)   # "Llangoed school", "Ysgol Rhoscolyn": the
+                end += after or 0              # village's one school
         found.append(ids)
         at = end
     return found

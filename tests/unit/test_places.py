@@ -534,3 +534,22 @@ def test_search_and_replies_leave_given_names_and_shared_names() -> None:
     assert ("menai",) not in aliases and ("menai", "bridge") in aliases
     assert ("lifeboat", "station") not in aliases
     assert not [p for p in gazetteer() if ("lifeboat", "station") in p.names]
+
+
+FACILITIES = [
+    # the car park or school of a place the gazetteer lists none for is a place of its own
+    ("window smashed in the Llys Rhosyr car park", ["llys-rhosyr-car-park"]),
+    ("ceir wedi eu difrodi ym maes parcio Traeth Crigyll", ["rhosneigr-beach-car-park"]),
+    ("cars racing past Ysgol Rhoscolyn", ["ysgol-rhoscolyn"]),
+    ("kids fighting outside Rhoscolyn school", ["ysgol-rhoscolyn"]),
+    # a place with a car park listed keeps "X school" for its school
+    ("stickers at Cemaes school", ["ysgol-gynradd-cemaes"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FACILITIES)
+def test_a_car_park_or_school_named_after_a_place_is_its_own(text: str,
+                                                             expected: list[str]) -> None:
+    assert places_in(text) == expected
+    for place_id in expected:
+        assert " / " in place_label(place_id) or place_label(place_id) != place_id
