@@ -203,6 +203,11 @@ STREET_SWAPS = ("ffordd", "lon", "heol")
 #: "llongyfarchiadau i Menai ac Alaw").
 TO_SOMEONE = frozenset({"thanks", "thank", "congratulations", "congrats", "done", "birthday",
                         "diolch", "llongyfarchiadau", "penblwydd", "hapus"})
+#: Places' names that are also given names ("Menai", "Carmel"): strict, and a person's after
+#: "thanks to", before "bach ni" or "from next door" (not "congratulations to Valley").
+GIVEN_PLACE_NAMES = frozenset({"menai", "alaw", "cefni", "trefor", "eilian", "seiriol",
+                               "carmel", "mona", "cemlyn", "cybi", "dwynwen", "elim",
+                               "bethel", "hermon", "nebo", "soar", "tudno"})
 #: Words that follow a name of an endearment ("Cemlyn bach ni": our little Cemlyn).
 ENDEARMENTS = frozenset({"bach", "fach"})
 #: After a name that is also a given name, these make it a neighbour ("Mona from next door").
@@ -855,10 +860,11 @@ def _not_a_street(ids: tuple[str, ...], gaz: Gazetteer) -> bool:
 
 
 def _strict_here(folded: list[str], at: int, end: int, gaz: Gazetteer) -> bool:
-    """Whether the words at ``at:end`` are a strict name (one that is also a word or a
-    given name: "Menai", "Cemlyn")."""
-    rest = tuple(folded[at + 1:end])
-    return any(n.strict and n.rest == rest for n in gaz.heads.get(folded[at], ()))
+    """Whether the words at ``at:end`` are a strict name that is also a given name ("Menai",
+    "Cemlyn"; not "Valley")."""
+    if end != at + 1 or folded[at] not in GIVEN_PLACE_NAMES:
+        return False
+    return any(n.strict and not n.rest for n in gaz.heads.get(folded[at], ()))
 
 
 def _another_town(text: str, original: list[re.Match[str]], folded: list[str], at: int,

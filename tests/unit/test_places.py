@@ -523,6 +523,7 @@ def test_the_new_readings_leave_what_they_should_alone() -> None:
     assert places_in("the lifeboat station is open on Sunday") == []
     assert places_in("Mona said the shop was shut") == []
     assert places_in("ar Ffordd y Felin eto") != ["lon-y-felin-town-unknown"]
+    assert places_in("Congratulations to Valley on the tidy village award") == ["valley"]
 
 
 def test_search_and_replies_leave_given_names_and_shared_names() -> None:
