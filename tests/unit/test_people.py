@@ -134,13 +134,17 @@ def test_marked_person_rises_right_after_urgent(desk: Desk, tmp_path: Path, monk
     ], urgent=(0,))
     u, c1, c2, m1, m2 = ids
     before = desk.inbox_ids(InboxFilter(view="todo"))
+    before_all = desk.inbox_ids(InboxFilter(view="all"))
     assert before[0] == u and set(before[-2:]) == {m1, m2}
     desk.people.link("m1", "m2")
     desk.people.set_marker("m1", "child at risk", "x", review())
     after = desk.inbox_ids(InboxFilter(view="todo"))
     assert after == [u, *[i for i in before if i in (m1, m2)], *[i for i in before
                                                                   if i in (c1, c2)]]
-    assert desk.inbox_ids(InboxFilter(view="all"))[:3] == [u, m2, m1]
+    # in their own inbox order (by due time, the same moment for both out of staffed hours,
+    # then by id): the expectation is read from the view, not from the clock's hour
+    assert desk.inbox_ids(InboxFilter(view="all"))[:3] == [
+        u, *[i for i in before_all if i in (m1, m2)]]
     assert desk.inbox_rows([m2])[m2]["marked"] == 1 and not desk.inbox_rows([c1])[c1]["marked"]
 
 
