@@ -560,12 +560,14 @@ class Desk:
                 "bytes": len(document)})
         return target
 
-    def verify_audit(self, anchor_files: Sequence[Path] = ()) -> chain.Verification:
+    def verify_audit(self, anchor_files: Sequence[Path] = (),
+                     progress: Progress | None = None) -> chain.Verification:
         """Walk the audit chain, checking it against the desk's anchor file and any others
-        given; an intact chain is anchored again (so the next check knows its length)."""
+        given; an intact chain is anchored again (so the next check knows its length).
+        ``progress`` gets (rows checked, rows) as the walk goes."""
         anchors = [a for path in (anchor_file(self.db_path), *anchor_files)
                    for a in read_anchors(path)]
-        result = chain.verify(self.store, anchors)
+        result = chain.verify(self.store, anchors, progress)
         if result.ok:
             self.anchor_audit_chain()
         return result
