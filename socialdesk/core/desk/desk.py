@@ -495,12 +495,13 @@ class Desk:
 
     def report(self, since: datetime | None = None, until: datetime | None = None,
                by: Iterable[str] = metrics.DIMENSIONS, now: datetime | None = None,
-               ) -> metrics.Report:
-        """Response-time report for a window (anyone with access may look)."""
+               progress: Progress | None = None) -> metrics.Report:
+        """Response-time report for a window (anyone with access may look); ``progress``
+        gets (items read, items in the window)."""
         if self.role == access.NO_ACCESS:
             self.require("see reports")
         self.fill_due_times()
-        return metrics.build_report(self.store, self.config, since, until, now, by)
+        return metrics.build_report(self.store, self.config, since, until, now, by, progress)
 
     def export_report(self, report: metrics.Report, path: str | Path) -> int:
         """Write a report as CSV (supervisors; spreadsheet-formula safe); return rows."""
