@@ -580,21 +580,23 @@ class Desk:
         return record_anchor(rows, head, anchor_file(self.db_path))
 
     def purge(self, dry_run: bool = False, now: datetime | None = None,
-              ) -> retention.PurgeReport:
-        """Blank personal data older than the retention period (supervisors)."""
+              progress: Progress | None = None) -> retention.PurgeReport:
+        """Blank personal data older than the retention period (supervisors), in committed
+        batches; ``progress`` gets (items purged, items to purge)."""
         self.require("purge")
-        return self._purge(self.actor, dry_run, now)
+        return self._purge(self.actor, dry_run, now, progress)
 
     def purge_expired(self) -> retention.PurgeReport:
         """The scheduled retention job (acts as "system", whoever runs the worker), with the
         database's retention policy."""
         return self._purge("system", False, None)
 
-    def _purge(self, actor: str, dry_run: bool, now: datetime | None) -> retention.PurgeReport:
-        def recorded(result: retention.PurgeReport) -> None:   # in the purge's transaction
+    def _purge(self, actor: str, dry_run: bool, now: datetime | None,
+               progress: Progress | None = None) -> retention.PurgeReport:
+        def recorded(result: retention.PurgeReport) -> None:   # in each batch's transaction
             self.context.record("purge", "items", {
                 "items": result.items, "answers": result.answers, "notes": result.notes,
                 "cutoff": to_iso(result.cutoff)}, actor=actor)
 
         return retention.purge(self.store, self.policy.retention_days, now or utc_now(),
-                               dry_run, recorded)
+                               dry_run, recorded, progress)

@@ -304,7 +304,7 @@ def _v14_supervisor(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_items_past_sla ON items (sla_due_at) "
                "WHERE from_page = 0 AND first_response_at IS NULL "
                "AND status IN ('new', 'claimed')")
-    db.execute("CREATE INDEX IF NOT EXISTS idx_items_unpurged ON items (created_at) "
+    db.execute("CREATE INDEX IF NOT EXISTS idx_items_unpurged ON items (created_at, from_page) "
                "WHERE purged_at IS NULL")
 
 
