@@ -219,3 +219,14 @@ def test_reading_a_report_in_batches_reports_progress(sup: Desk,
     seen: list[tuple[int, int]] = []
     sup.report(progress=lambda done, total: seen.append((done, total)))
     assert seen == [(min(n, public), public) for n in range(20, public + 20, 20)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_median_and_p90_are_numpys_to_the_last_bit(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for n in [1, 2, 3, 4, 5, 9, 10, 11, 21, 100, 101, 1001, *rng.integers(1, 3000, 30)]:
+        for values in (rng.exponential(240, n), rng.integers(0, 5, n).astype(float),
+                       np.round(rng.normal(0, 1e6, n), 3), np.full(n, 7.25)):
+            expected = tuple(float(v) for v in np.percentile(values, [50, 90]))
+            assert metrics._percentiles(values.copy()) == expected, (n, values)
+    assert metrics._percentiles(np.zeros(0)) == (None, None)

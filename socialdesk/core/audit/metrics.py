@@ -20,6 +20,7 @@ total), and items with no tag form the "(no tag)" group.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -156,10 +157,25 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 
 def _percentiles(values: np.ndarray) -> tuple[float | None, float | None]:
-    if values.size == 0:
+    """Median and p90 exactly as ``np.percentile(values, [50, 90])`` (its default "linear"
+    method, same interpolation in the same order of operations), from one partition: without
+    numpy's general machinery, which cost 0.25 ms a call, 430 calls a report."""
+    n = int(values.size)
+    if n == 0:
         return None, None
-    median, p90 = np.percentile(values, [50, 90])
-    return float(median), float(p90)
+    places = [(n - 1) * 0.5, (n - 1) * 0.9]
+    bounds = [(n - 1, n - 1) if place >= n - 1 else (math.floor(place), math.floor(place) + 1)
+              for place in places]
+    ordered = np.partition(values, sorted({index for pair in bounds for index in pair}))
+    median, p90 = (_lerp(float(ordered[low]), float(ordered[high]), place - low)
+                   for place, (low, high) in zip(places, bounds, strict=True))
+    return median, p90
+
+
+def _lerp(a: float, b: float, t: float) -> float:
+    """numpy's linear interpolation (``_lerp``): from the nearer end, so that t = 1 gives b."""
+    diff = b - a
+    return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
 
 @dataclass
