@@ -189,3 +189,16 @@ def test_ctrl_c_in_the_purge_command_says_what_is_kept_and_left(
     left = sqlite3.connect(tmp_path / "cli.db").execute(
         "select count(*) from items where text != '' and purged_at is null").fetchone()[0]
     assert left == 0
+
+
+def test_stopping_a_check_or_report_says_how_far_it_read_and_that_nothing_changed() -> None:
+    from socialdesk.cli.output import Stopped
+    from socialdesk.cli.supervisor import reading
+
+    with pytest.raises(Stopped) as stopped, \
+            reading("checking the audit log", "rows", "the whole check") as progress:
+        progress(200_000, 1_000_000)
+        raise KeyboardInterrupt
+    assert str(stopped.value) == ("stopped: checking the audit log had read 200,000 of "
+                                  "1,000,000 rows (20%); nothing was changed; run the same "
+                                  "command again for the whole check.")
