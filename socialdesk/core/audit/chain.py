@@ -14,7 +14,7 @@ from socialdesk.core.store.audit_log import GENESIS, chain_batches, chain_head, 
 from socialdesk.core.store.db import Store
 
 #: Rows read and hashed between two progress calls.
-BATCH = 50_000
+BATCH = 10_000
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def tagged_items(store: Store) -> list[tuple[str, np.ndarray]]:
 
 
 #: Items read between two progress calls of the report.
-BATCH = 50_000
+BATCH = 10_000
 COLUMNS = 5
 
 
