@@ -230,10 +230,12 @@ def run() -> None:
             rows.append(result)
             print(size, {k: v for k, v in result.items() if k != "size"}, flush=True)
         conn.close()
-    write_section("Supervisor report and audit log (issue 8)", body(rows, bool(before)))
+    write_section("Supervisor report and audit log (issue 8)",
+                  body(rows, bool(before), os.getloadavg()[2]))
 
 
-def body(rows: list[dict[str, object]], before: bool) -> str:
+def body(rows: list[dict[str, object]], before: bool,
+         load: float | None = None) -> str:
     """The section's text: one table per measurement kind, growth and goals."""
     def t(row: dict[str, object], key: str) -> tuple[float, float, object]:
         value = row[key]
@@ -244,7 +246,9 @@ def body(rows: list[dict[str, object]], before: bool) -> str:
              "and an audit log of as many rows, in one DB file grown through the sizes; each "
              "figure is a fresh process (best of 2; purge once, on a copy), its peak RSS "
              "(VmHWM). Python start and imports are not in the seconds but are in the RSS "
-             "(first column).", "",
+             "(first column)."
+             + (f" Load average over the run's last 15 minutes: {load:.1f} on "
+                f"{os.cpu_count()} cores." if load is not None else ""), "",
              "| rows | open desk RSS | report s | aggregate s | report / aggregate | report RSS "
              "| verify s | chain walk s | verify / walk | verify RSS | purge s (items) "
              "| purge RSS |",
@@ -260,14 +264,21 @@ def body(rows: list[dict[str, object]], before: bool) -> str:
             f"{pur[1]:.0f} MB |")
     small, large = rows[0], rows[-1]
     grow = large["size"] / small["size"]  # type: ignore[operator]
+    extra = large["size"] - small["size"]  # type: ignore[operator]
     lines += ["", f"Growth from {small['size']:,} to {large['size']:,} rows ({grow:.0f}× the "
-              "rows): "
+              "rows), time and peak RSS: "
               + "; ".join(f"{name} {t(large, key)[0] / t(small, key)[0]:.1f}× the time, "
-                          f"+{t(large, key)[1] - t(small, key)[1]:.0f} MB"
-                          for name, key in (("report", "report"), ("verify", "verify"),
+                          f"{t(small, key)[1]:.0f} → {t(large, key)[1]:.0f} MB "
+                          f"({max(t(large, key)[1] - t(small, key)[1], 0) * 2**20 / extra:.0f} bytes "
+                          "per extra row)"
+                          for name, key in (("report", "report"), ("aggregate", "aggregate"),
+                                            ("verify", "verify"), ("walk", "walk"),
                                             ("purge", "purge")))
-              + ". Time grows linearly; memory: the report holds a few integer arrays per item "
-              "(about 100 bytes an item), verify and purge stream in batches (flat).", ""]
+              + ". The report holds its items as integer and float arrays (no Python object "
+              "per item), so its memory grows with the items in the window; verify and purge "
+              "stream in batches of 10,000 and stay flat. Time should grow in step with the "
+              "rows; on a shared machine compare each figure with the minimal program beside "
+              "it, not across sizes.", ""]
     if before:
         lines += ["| rows | report before s | report now s | verify before s | verify now s |",
                   "|---:|---:|---:|---:|---:|"]
