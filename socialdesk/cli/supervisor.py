@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from socialdesk.cli.base import Command, Group, open_desk
-from socialdesk.cli.output import say
+from socialdesk.cli.output import Stopped, WorkProgress, long_work, say
 from socialdesk.core.audit.metrics import (
     DIMENSIONS,
     GroupStats,
@@ -32,6 +34,21 @@ def _day(value: str | None, desk: Desk, end: bool = False) -> datetime | None:
     if end:
         day += timedelta(days=1)
     return datetime.combine(day, time(), tzinfo=desk.config.team.zone)
+
+
+@contextmanager
+def reading(label: str, unit: str, whole: str) -> Iterator[WorkProgress]:
+    """Progress of read-only work (a report, a check); Ctrl-C says how far it got and that
+    nothing changed (exit 130)."""
+    progress = WorkProgress(label, unit)
+    try:
+        yield progress
+    except KeyboardInterrupt:
+        progress.close()
+        raise Stopped(f"stopped: {label} had read {progress.counted()}; nothing was changed; "
+                      f"run the same command again for {whole}.") from None
+    finally:
+        progress.close()
 
 
 def _row(group: GroupStats) -> str:
@@ -106,7 +123,8 @@ class ReportCommand(Command):
         if since and until and since >= until:
             raise UserError(f"--since {options.since} is after --until {options.until}; give "
                             "the earlier date first.")
-        report = desk.report(since, until, by)
+        with reading("reading items", "items", "the whole report") as progress:
+            report = desk.report(since, until, by, progress=progress)
         if options.items:
             for item_id in _drill(report, options.items):
                 say(str(item_id))
@@ -135,7 +153,9 @@ class AuditVerify(Command):
 
     def run(self, options: argparse.Namespace) -> int:
         """Rows and head when intact; exit 1 naming the first broken row otherwise."""
-        result = open_desk(options).verify_audit([Path(p) for p in options.anchor or []])
+        desk = open_desk(options)
+        with reading("checking the audit log", "rows", "the whole check") as progress:
+            result = desk.verify_audit([Path(p) for p in options.anchor or []], progress)
         if result.ok:
             say(f"audit log OK: {result.rows:,} rows, head {result.head}")
             return 0
@@ -165,7 +185,11 @@ class Purge(Command):
     def run(self, options: argparse.Namespace) -> int:
         """Purge (or count) and say how much, and before when."""
         desk = open_desk(options)
-        result = desk.purge(dry_run=options.dry_run)
+        if options.dry_run:
+            result = desk.purge(dry_run=True)
+        else:   # committed in batches: Ctrl-C keeps what is purged, a second run does the rest
+            with long_work("purging", "items") as progress:
+                result = desk.purge(progress=progress)
         verb = "would purge" if result.dry_run else "purged"
         notes = f" and the text of {result.notes:,} officers' notes" if result.notes else ""
         say(f"{verb} {result.items:,} items and {result.answers:,} answers{notes} created "

@@ -18,6 +18,18 @@ from socialdesk.config import WEEKDAYS, StaffedHours
 #: How far ahead :meth:`StaffedClock.add` looks for staffed time before giving up.
 HORIZON_DAYS = 400
 Interval = tuple[datetime, datetime]
+MICROS_PER_MINUTE = 60_000_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(moment: datetime) -> int:
+    """Whole microseconds since the epoch (exact, unlike ``timestamp()``)."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def from_micros(value: int) -> datetime:
+    """The moment ``value`` microseconds after the epoch (UTC)."""
+    return EPOCH + timedelta(microseconds=value)
 
 
 class StaffedClock:
@@ -65,6 +77,45 @@ class StaffedClock:
                     return begin + left
                 left -= end - begin
         return start + timedelta(days=HORIZON_DAYS)
+
+    def add_many(self, starts: np.ndarray, minutes: np.ndarray) -> np.ndarray:
+        """:meth:`add` for many starts at once, in whole microseconds since the epoch (UTC):
+        the same moments, found with binary searches over the cumulative staffed time of the
+        whole span instead of a walk over the days of each start (500,000 due times: minutes
+        → about a second)."""
+        begin = np.asarray(starts, dtype=np.int64)
+        left = np.asarray(minutes, dtype=np.int64) * MICROS_PER_MINUTE
+        if begin.size == 0 or self.never_staffed:
+            return begin + left
+        first = from_micros(int(begin.min())).astimezone(self.zone).date()
+        last = from_micros(int(begin.max())).astimezone(self.zone).date()
+        days = [first + timedelta(days=n)
+                for n in range((last - first).days + HORIZON_DAYS + 1)]
+        # local midnights: the local day of each start, as add() counts its horizon from it
+        midnights = np.array([micros(datetime.combine(day, datetime.min.time(),
+                                                       tzinfo=self.zone)) for day in days])
+        spans = [(n, micros(b), micros(e)) for n, day in enumerate(days)
+                 for b, e in self.intervals_on(day)]
+        horizon = begin + HORIZON_DAYS * 24 * 60 * MICROS_PER_MINUTE
+        if not spans:
+            return horizon
+        day_of = np.array([n for n, _, _ in spans])
+        lo = np.array([b for _, b, _ in spans], dtype=np.int64)
+        hi = np.array([e for _, _, e in spans], dtype=np.int64)
+        before = np.concatenate(([0], np.cumsum(hi - lo)[:-1]))
+        ends = before + (hi - lo)
+        index = np.searchsorted(lo, begin, side="right") - 1
+        safe = np.clip(index, 0, lo.size - 1)
+        done = np.where(index < 0, 0, before[safe] + np.clip(begin - lo[safe], 0,
+                                                              hi[safe] - lo[safe]))
+        target = done + left
+        # the first stretch that ends after the start and holds the target's minute
+        at = np.maximum(np.searchsorted(hi, begin, side="right"),
+                        np.searchsorted(ends, target, side="left"))
+        found = np.clip(at, 0, lo.size - 1)
+        start_day = np.searchsorted(midnights, begin, side="right") - 1
+        valid = (at < lo.size) & (day_of[found] < start_day + HORIZON_DAYS)
+        return np.where(valid, lo[found] + (target - before[found]), horizon)
 
     def minutes_between(self, start: datetime, end: datetime) -> float:
         """Staffed minutes from ``start`` to ``end`` (0 when end is not after start).

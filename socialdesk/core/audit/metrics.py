@@ -20,6 +20,7 @@ total), and items with no tag form the "(no tag)" group.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ import numpy as np
 
 from socialdesk.config import Config
 from socialdesk.core.audit.hours import StaffedClock, staffed_seconds_between
-from socialdesk.core.models import to_iso
+from socialdesk.core.models import Progress, to_iso
 from socialdesk.core.store.audit_log import chain_head
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.reports import (
@@ -42,7 +43,7 @@ from socialdesk.core.store.reports import (
     MISSED,
     past_sla_now,
     report_rows,
-    tag_pairs,
+    tagged_items,
 )
 
 DIMENSIONS = ("category", "urgent", "officer", "language", "kind", "week", "tag")
@@ -70,10 +71,18 @@ class GroupStats:
     resolution_p90: float | None
     sla_met: int
     sla_missed: int
-    item_ids: list[int] = field(repr=False, default_factory=list)
+    #: the group's item ids as an array (a Python list of 500,000 ints per group, for every
+    #: group of every dimension, cost more than the figures); see :attr:`item_ids`
+    ids: np.ndarray = field(repr=False, compare=False,
+                            default_factory=lambda: np.zeros(0, dtype=np.int64))
     #: closed as answered by phone or in person: no first response on the page, left out of
     #: FRT and SLA like "no reply needed"
     answered_elsewhere: int = 0
+
+    @property
+    def item_ids(self) -> list[int]:
+        """The ids of the group's items (for drill-down), made when asked for."""
+        return list(self.ids.tolist())
 
     @property
     def sla_share(self) -> float | None:
@@ -148,10 +157,25 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 
 def _percentiles(values: np.ndarray) -> tuple[float | None, float | None]:
-    if values.size == 0:
+    """Median and p90 exactly as ``np.percentile(values, [50, 90])`` (its default "linear"
+    method, same interpolation in the same order of operations), from one partition: without
+    numpy's general machinery, which cost 0.25 ms a call, 430 calls a report."""
+    n = int(values.size)
+    if n == 0:
         return None, None
-    median, p90 = np.percentile(values, [50, 90])
-    return float(median), float(p90)
+    places = [(n - 1) * 0.5, (n - 1) * 0.9]
+    bounds = [(n - 1, n - 1) if place >= n - 1 else (math.floor(place), math.floor(place) + 1)
+              for place in places]
+    ordered = np.partition(values, sorted({index for pair in bounds for index in pair}))
+    median, p90 = (_lerp(float(ordered[low]), float(ordered[high]), place - low)
+                   for place, (low, high) in zip(places, bounds, strict=True))
+    return median, p90
+
+
+def _lerp(a: float, b: float, t: float) -> float:
+    """numpy's linear interpolation (``_lerp``): from the nearer end, so that t = 1 gives b."""
+    diff = b - a
+    return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
 
 @dataclass
@@ -191,13 +215,14 @@ def summarise(key: str, table: ItemTable, chosen: np.ndarray | None = None) -> G
         frt_staffed_p90=s_p90, resolution_median=r_med, resolution_p90=r_p90,
         sla_met=int(np.count_nonzero(verdict == MET)),
         sla_missed=int(np.count_nonzero(verdict == MISSED)),
-        item_ids=table.ids[pick].tolist())
+        ids=table.ids[pick])
 
 
 def item_table(store: Store, config: Config, since: datetime | None, until: datetime | None,
-               now: datetime) -> ItemTable:
-    """Every public item created in [since, until) with its times and SLA verdict."""
-    rows = report_rows(store, since, until, now)
+               now: datetime, progress: Progress | None = None) -> ItemTable:
+    """Every public item created in [since, until) with its times and SLA verdict
+    (``progress``: items read, items in the window)."""
+    rows = report_rows(store, since, until, now, progress)
     answered = rows.first >= 0
     clock = StaffedClock(config.staffed_hours, config.team.zone)
     staffed = np.full(rows.ids.size, np.nan)
@@ -222,7 +247,15 @@ def _weeks(created: np.ndarray, config: Config) -> tuple[list[str], np.ndarray]:
     """ISO week ("2026-W48") of each time in the team's zone: one zone lookup per hour."""
     if created.size == 0:
         return [], np.zeros(0, dtype=np.int64)
-    hours, inverse = np.unique(created // 3600, return_inverse=True)
+    hour = created // 3600
+    first = int(hour.min())
+    if int(hour.max()) - first < 10_000_000:   # a lookup table over the span: no sort
+        seen = np.flatnonzero(np.bincount(hour - first))
+        position = np.zeros(int(seen[-1]) + 1, dtype=np.int64)
+        position[seen] = np.arange(seen.size)
+        hours, inverse = seen + first, position[hour - first]
+    else:
+        hours, inverse = np.unique(hour, return_inverse=True)
     names = [f"{y}-W{w:02d}" for y, w, _ in
              (datetime.fromtimestamp(int(h) * 3600, config.team.zone).isocalendar()
               for h in hours)]
@@ -233,29 +266,37 @@ def _weeks(created: np.ndarray, config: Config) -> tuple[list[str], np.ndarray]:
 def group_stats(table: ItemTable, dimension: str) -> list[GroupStats]:
     """One GroupStats per value of a dimension that has items, in label order."""
     codes = table.codes[dimension]
-    order = np.argsort(codes, kind="stable")
-    present, starts = np.unique(codes[order], return_index=True)
-    bounds = [*starts.tolist(), int(codes.size)]
+    # codes are small label positions: a stable sort of 16-bit ints is a radix sort, and the
+    # groups' bounds come from counting (500,000 items: 7 sorts 0.16 → 0.03 s)
+    narrow = codes.astype(np.uint16) if codes.size and codes.max() < 2**16 else codes
+    order = np.argsort(narrow, kind="stable")
+    counts = np.bincount(codes) if codes.size else np.zeros(0, dtype=np.int64)
+    present = np.flatnonzero(counts)
+    ends = np.cumsum(counts)
+    bounds = [0, *ends[present].tolist()]
     labels = table.labels[dimension]
     groups = [summarise(labels[int(code)], table, order[bounds[n]:bounds[n + 1]])
               for n, code in enumerate(present)]
     return sorted(groups, key=lambda g: g.key)
 
 
-def tag_groups(store: Store, table: ItemTable, since: datetime | None,
-               until: datetime | None) -> list[GroupStats]:
-    """One GroupStats per tag (an item with two tags is in both), then "(no tag)"."""
-    pair_ids, labels, pair_codes = tag_pairs(store, since, until)
+def tag_groups(store: Store, table: ItemTable) -> list[GroupStats]:
+    """One GroupStats per tag (an item with two tags is in both), then "(no tag)".
+
+    Each tag's item ids are looked up among the table's (sorted once), so tags on items outside
+    the window, or on the page's own items, simply find nothing."""
     order = np.argsort(table.ids, kind="stable")
-    found = np.searchsorted(table.ids[order], pair_ids)
-    known = found < table.ids.size
-    known[known] = table.ids[order][found[known]] == pair_ids[known]
-    positions, codes = order[found[known]], pair_codes[known]
-    groups = [summarise(label, table, np.sort(positions[codes == n]))
-              for n, label in enumerate(labels)]
-    untagged = np.ones(table.ids.size, dtype=bool)
-    untagged[positions] = False
-    untagged = np.flatnonzero(untagged)
+    known_ids = table.ids[order]
+    tagged = np.zeros(table.ids.size, dtype=bool)
+    groups = []
+    for label, item_ids in tagged_items(store):
+        found = np.searchsorted(known_ids, item_ids)
+        inside = found < known_ids.size
+        inside[inside] = known_ids[found[inside]] == item_ids[inside]
+        positions = np.sort(order[found[inside]])
+        tagged[positions] = True
+        groups.append(summarise(label, table, positions))
+    untagged = np.flatnonzero(~tagged)
     if untagged.size:
         groups.append(summarise(NO_TAG, table, untagged))
     return [g for g in groups if g.count]
@@ -263,11 +304,12 @@ def tag_groups(store: Store, table: ItemTable, since: datetime | None,
 
 def build_report(store: Store, config: Config, since: datetime | None = None,
                  until: datetime | None = None, now: datetime | None = None,
-                 by: Iterable[str] = DIMENSIONS) -> Report:
-    """The supervisor's report for a window (all time when no bounds are given)."""
+                 by: Iterable[str] = DIMENSIONS, progress: Progress | None = None) -> Report:
+    """The supervisor's report for a window (all time when no bounds are given);
+    ``progress`` gets (items read, items in the window) as the items are read."""
     now = now or datetime.now(UTC)
-    table = item_table(store, config, since, until, now)
-    groups = {dimension: tag_groups(store, table, since, until) if dimension == "tag"
+    table = item_table(store, config, since, until, now, progress)
+    groups = {dimension: tag_groups(store, table) if dimension == "tag"
               else group_stats(table, dimension) for dimension in by}
     past = past_sla_now(store, to_iso(now))
     by_language = {g.key: g for g in groups.get("language") or group_stats(table, "language")}

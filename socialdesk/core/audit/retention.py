@@ -15,13 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from socialdesk.core.models import to_iso
+from socialdesk.core.models import Progress, to_iso
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.retention import (
-    blank_personal_data,
+    blank_items,
+    blank_notes_and_traces,
     count_purgeable,
     count_purgeable_notes,
     count_purgeable_traces,
+    sweep,
+    sweep_pending,
 )
 
 
@@ -39,16 +42,46 @@ class PurgeReport:
     traces: int = 0
 
 
+#: Items blanked per transaction: a stopped purge keeps every batch it committed.
+BATCH = 10_000
+
+
 def purge(store: Store, days: int, now: datetime, dry_run: bool = False,
-          recorded: Callable[[PurgeReport], None] | None = None) -> PurgeReport:
-    """Blank personal data of items created more than ``days`` ago; ``recorded`` (the audit
-    row) runs in the same transaction when anything was purged."""
+          recorded: Callable[[PurgeReport], None] | None = None,
+          progress: Progress | None = None) -> PurgeReport:
+    """Blank personal data of items created more than ``days`` ago.
+
+    The work commits in batches, each with its audit row (``recorded`` runs in the batch's
+    transaction with what that batch blanked): first the notes and other traces, then the
+    items, oldest first, ``BATCH`` at a time, ``progress`` getting (items purged, items to
+    purge) after each. Stopped midway (Ctrl-C), every committed batch stays purged and the next
+    run does the rest — and the last step (the words swept from the full-text index and the
+    WAL), even when no item is left to blank. Returns the totals counted at the start.
+    """
     cutoff = now - timedelta(days=days)
-    items, answers = count_purgeable(store, to_iso(cutoff))
-    notes = count_purgeable_notes(store, to_iso(cutoff))
-    traces = count_purgeable_traces(store, to_iso(cutoff))
+    before, at = to_iso(cutoff), to_iso(now)
+    items, answers = count_purgeable(store, before)
+    notes = count_purgeable_notes(store, before)
+    traces = count_purgeable_traces(store, before)
     report = PurgeReport(cutoff, items, answers, dry_run, notes, traces)
-    if not dry_run and (items or notes or traces):
-        blank_personal_data(store, to_iso(cutoff), to_iso(now),
-                            (lambda: recorded(report)) if recorded else None)
+    if dry_run:
+        return report
+    if items or notes or traces:
+        with store.write():
+            blank_notes_and_traces(store, before, at)
+            if recorded is not None and (notes or traces):
+                recorded(PurgeReport(cutoff, 0, 0, False, notes, traces))
+        done = 0
+        while done < items:
+            with store.write():
+                blanked, answered = blank_items(store, before, at, BATCH)
+                if blanked and recorded is not None:
+                    recorded(PurgeReport(cutoff, blanked, answered, False))
+            if not blanked:
+                break
+            done += blanked
+            if progress is not None:
+                progress(done, items)
+    if items or notes or traces or sweep_pending(store):
+        sweep(store)
     return report

@@ -495,12 +495,13 @@ class Desk:
 
     def report(self, since: datetime | None = None, until: datetime | None = None,
                by: Iterable[str] = metrics.DIMENSIONS, now: datetime | None = None,
-               ) -> metrics.Report:
-        """Response-time report for a window (anyone with access may look)."""
+               progress: Progress | None = None) -> metrics.Report:
+        """Response-time report for a window (anyone with access may look); ``progress``
+        gets (items read, items in the window)."""
         if self.role == access.NO_ACCESS:
             self.require("see reports")
         self.fill_due_times()
-        return metrics.build_report(self.store, self.config, since, until, now, by)
+        return metrics.build_report(self.store, self.config, since, until, now, by, progress)
 
     def export_report(self, report: metrics.Report, path: str | Path) -> int:
         """Write a report as CSV (supervisors; spreadsheet-formula safe); return rows."""
@@ -560,12 +561,14 @@ class Desk:
                 "bytes": len(document)})
         return target
 
-    def verify_audit(self, anchor_files: Sequence[Path] = ()) -> chain.Verification:
+    def verify_audit(self, anchor_files: Sequence[Path] = (),
+                     progress: Progress | None = None) -> chain.Verification:
         """Walk the audit chain, checking it against the desk's anchor file and any others
-        given; an intact chain is anchored again (so the next check knows its length)."""
+        given; an intact chain is anchored again (so the next check knows its length).
+        ``progress`` gets (rows checked, rows) as the walk goes."""
         anchors = [a for path in (anchor_file(self.db_path), *anchor_files)
                    for a in read_anchors(path)]
-        result = chain.verify(self.store, anchors)
+        result = chain.verify(self.store, anchors, progress)
         if result.ok:
             self.anchor_audit_chain()
         return result
@@ -577,21 +580,23 @@ class Desk:
         return record_anchor(rows, head, anchor_file(self.db_path))
 
     def purge(self, dry_run: bool = False, now: datetime | None = None,
-              ) -> retention.PurgeReport:
-        """Blank personal data older than the retention period (supervisors)."""
+              progress: Progress | None = None) -> retention.PurgeReport:
+        """Blank personal data older than the retention period (supervisors), in committed
+        batches; ``progress`` gets (items purged, items to purge)."""
         self.require("purge")
-        return self._purge(self.actor, dry_run, now)
+        return self._purge(self.actor, dry_run, now, progress)
 
     def purge_expired(self) -> retention.PurgeReport:
         """The scheduled retention job (acts as "system", whoever runs the worker), with the
         database's retention policy."""
         return self._purge("system", False, None)
 
-    def _purge(self, actor: str, dry_run: bool, now: datetime | None) -> retention.PurgeReport:
-        def recorded(result: retention.PurgeReport) -> None:   # in the purge's transaction
+    def _purge(self, actor: str, dry_run: bool, now: datetime | None,
+               progress: Progress | None = None) -> retention.PurgeReport:
+        def recorded(result: retention.PurgeReport) -> None:   # in each batch's transaction
             self.context.record("purge", "items", {
                 "items": result.items, "answers": result.answers, "notes": result.notes,
                 "cutoff": to_iso(result.cutoff)}, actor=actor)
 
         return retention.purge(self.store, self.policy.retention_days, now or utc_now(),
-                               dry_run, recorded)
+                               dry_run, recorded, progress)

