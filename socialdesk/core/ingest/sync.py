@@ -15,16 +15,17 @@ still run. A post the page no longer has (code 100, subcode 33 on its comments) 
 — kept, with its comments, ``deleted_at`` set — and never asked for again. Only a refused
 token or a rate limit, which hold for the whole page, end the pass.
 
-Every page of results is committed in one transaction together with the cursor that follows
-it, so a crash never advances a cursor past uncommitted rows. The page's own replies and
-messages are stored too (``from_page = 1``, closed) and set the first response of what they
-answer, without changing the status of a thread's messages or of an urgent comment
-(see :func:`~socialdesk.core.store.items.link_page_replies`). Comments without ``from`` are
-kept with the author unknown; comments without ``id`` get a stable id from their post, time,
-author and text. Photos, stickers, shared links and files come with each comment and message
-(:mod:`~socialdesk.core.graph.attachments`), with the comment's permalink or the conversation's
-link on the page; a malformed attachment is dropped, never the item. A page reply that is
-socialdesk's own automatic out-of-hours acknowledgement is no response (see
+Results are committed together with the cursor that follows them (each page of conversations;
+comment pages together until they hold :data:`COMMIT_ITEMS` items), so a crash or a stop
+(Ctrl-C) never advances a cursor past uncommitted rows and the next pass goes on from there.
+The page's own replies and messages are stored too (``from_page = 1``, closed) and set the
+first response of what they answer, without changing the status of a thread's messages or of an
+urgent comment (see :func:`~socialdesk.core.store.items.link_page_replies`). Comments without
+``from`` are kept with the author unknown; comments without ``id`` get a stable id from their
+post, time, author and text. Photos, stickers, shared links and files come with each comment
+and message (:mod:`~socialdesk.core.graph.attachments`), with the comment's permalink or the
+conversation's link on the page; a malformed attachment is dropped, never the item. A page
+reply that is socialdesk's own automatic out-of-hours acknowledgement is no response (see
 :data:`~socialdesk.core.store.items.PERSON_WROTE`); every other page reply is.
 """
 
@@ -34,7 +35,8 @@ import hashlib
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -58,7 +60,7 @@ from socialdesk.core.graph.client import (
     parse_fb_time,
 )
 from socialdesk.core.media import conversation_link
-from socialdesk.core.models import Item, Kind, Status, to_iso, utc_now
+from socialdesk.core.models import Item, Kind, Progress, Status, to_iso, utc_now
 from socialdesk.core.store.cursors import get_state, save_state
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.items import link_page_replies, mark_deleted, upsert_platform_items
@@ -159,10 +161,27 @@ class _PostFailed:
 
 
 _CommentsEvent = _CommentsPage | _PostDone | _PostFailed
+
+
+@dataclass
+class _CommentsBatch:
+    """Comment pages read and not yet written: their items, the cursor after each post's
+    last page among them, the posts whose last page is among them, and the comment ids
+    each post had in them."""
+
+    items: list[Item] = field(default_factory=list)
+    cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    finished: list[str] = field(default_factory=list)
+    seen: dict[str, set[str]] = field(default_factory=dict)
+
+
+#: Comment pages are written together until they hold this many items: one transaction (and
+#: one fsync) per ~10 pages instead of per page.
+COMMIT_ITEMS = 1_000
 T = TypeVar("T")
 
 
-def fetched_ahead(source: Iterator[T]) -> Iterator[T]:
+def fetched_ahead(source: Iterator[T]) -> Generator[T, None, None]:
     """The values of ``source``, produced in a thread one value ahead of the caller.
 
     The thread asks for value n+1 once value n is handed over, and for n+2 only when the
@@ -210,6 +229,9 @@ def fetched_ahead(source: Iterator[T]) -> Iterator[T]:
 class PageSync:
     """Sync one page into one database with one client (single thread)."""
 
+    #: comment pages are written together until they hold this many items
+    commit_items = COMMIT_ITEMS
+
     def __init__(self, store: Store, client: GraphClient, page: PageConfig,
                  clock: Callable[[], datetime] = utc_now,
                  retention_days: int | None = None) -> None:
@@ -219,14 +241,23 @@ class PageSync:
         self.clock = clock
         #: items older than this many days are stored without their words or author
         self.retention_days = retention_days
+        self._progress: Progress | None = None
+        self._posts_done = 0
+        #: comment ids read this pass of a post whose pages span batches (full passes mark
+        #: the ones not read as deleted)
+        self._seen: dict[str, set[str]] = {}
 
     # ── the pass ─────────────────────────────────────────────────────────────────────────
 
     def run(self, full: bool | None = None,
-            finished: Callable[[SyncReport], None] | None = None) -> SyncReport:
+            finished: Callable[[SyncReport], None] | None = None,
+            progress: Progress | None = None) -> SyncReport:
         """One sync pass; errors are recorded and returned in the report, not raised.
         ``finished`` runs in the transaction that records the pass's outcome (the audit row
-        of the pass is written with it, or not at all)."""
+        of the pass is written with it, or not at all). ``progress`` hears (posts done,
+        posts in the window) after each committed write of comments: a stop (Ctrl-C) keeps
+        every committed page with its cursor, and the next pass goes on from there."""
+        self._progress = progress
         state = get_state(self.store, PAGE_STATE)
         report = SyncReport()
         now = self.clock()
@@ -310,6 +341,8 @@ class PageSync:
         time and SQLite's work overlap instead of adding up (13,731 items over loopback:
         the pass took about as long as the requests and the writes together)."""
         posts = self._posts_in_window()
+        self._posts_done, self._seen = 0, {}
+        self._report_progress(len(posts))
         cursors = {post_id: {} if report.full else get_state(self.store, f"comments:{post_id}")
                    .cursor for post_id, _ in posts}
         unread: list[str] = []
@@ -327,8 +360,10 @@ class PageSync:
                 report.deleted += mark_post_gone(self.store, posts[start - 1][0],
                                                  to_iso(self.clock()))
                 report.gone_posts += 1
+                self._post_done(len(posts))
                 continue
             unread.append(f"{exc}")
+            self._post_done(len(posts))
             in_a_row = in_a_row + 1 if isinstance(exc, TransientError) else 0
             if in_a_row >= MAX_FAILING_POSTS:
                 break
@@ -339,31 +374,70 @@ class PageSync:
     def _sync_posts_comments(self, posts: list[tuple[str, str]],
                              cursors: dict[str, dict[str, Any]],
                              report: SyncReport) -> tuple[int, GraphError] | None:
-        """The comments of these posts in order, page by page, each page committed with the
-        cursor after it; stops at the first post whose comments fail and returns (its
-        position, the error) — nothing more is asked of the page after a failure."""
+        """The comments of these posts in order; stops at the first post whose comments fail
+        and returns (its position, the error) — nothing more is asked of the page after a
+        failure. Pages are written a few at a time (:class:`_CommentsBatch`), each write one
+        transaction holding the pages' items, the cursor after the last page of each post in
+        it and the deletions found for each post finished in it."""
         texts = dict(posts)
-        seen: set[str] = set()
-        for event in fetched_ahead(self._comment_pages(posts, cursors)):
-            if isinstance(event, _PostFailed):
-                return event.position, event.error
-            if isinstance(event, _PostDone):
-                if report.full:
-                    report.deleted += mark_deleted(self.store, event.post_id, seen,
-                                                   to_iso(self.clock()))
-                seen = set()
-                continue
-            post_id, page = event.post_id, event.page
-            items = [self._comment_item(node, post_id, texts[post_id]) for node in page.data]
-            kept = [item for item in items if item is not None]
-            seen.update(item.platform_id for item in kept)
-            if page.after:
-                cursors[post_id] = {"after": page.after}
-            with self.store.write():
-                self._store_batch(kept, report)
-                save_state(self.store, f"comments:{post_id}", cursor=cursors[post_id],
-                           success=True)
+        total = self._posts_done + len(posts)
+        batch = _CommentsBatch()
+        with closing(fetched_ahead(self._comment_pages(posts, cursors))) as events:
+            for event in events:
+                if isinstance(event, _PostFailed):
+                    self._write_comments(batch, report, total)
+                    return event.position, event.error
+                if isinstance(event, _PostDone):
+                    batch.finished.append(event.post_id)
+                else:
+                    post_id, page = event.post_id, event.page
+                    for node in page.data:
+                        item = self._comment_item(node, post_id, texts[post_id])
+                        if item is not None:
+                            batch.items.append(item)
+                            batch.seen.setdefault(post_id, set()).add(item.platform_id)
+                    if page.after:
+                        cursors[post_id] = {"after": page.after}
+                    batch.cursors[post_id] = cursors[post_id]
+                if len(batch.items) >= self.commit_items:
+                    batch = self._write_comments(batch, report, total)
+        self._write_comments(batch, report, total)
         return None
+
+    def _write_comments(self, batch: _CommentsBatch, report: SyncReport,
+                        total: int) -> _CommentsBatch:
+        """Write one batch of comment pages in one transaction; returns an empty batch."""
+        if not (batch.items or batch.cursors or batch.finished):
+            return batch
+        with self.store.write():
+            self._store_batch(batch.items, report)
+            for post_id, cursor in batch.cursors.items():
+                save_state(self.store, f"comments:{post_id}", cursor=cursor, success=True)
+            if report.full:
+                for post_id in batch.finished:
+                    report.deleted += mark_deleted(self.store, post_id,
+                                                   self._seen_of(post_id, batch),
+                                                   to_iso(self.clock()))
+        for post_id in batch.finished:
+            self._seen.pop(post_id, None)
+        for post_id, ids in batch.seen.items():
+            if post_id not in batch.finished:
+                self._seen.setdefault(post_id, set()).update(ids)
+        self._posts_done += len(batch.finished)
+        self._report_progress(total)
+        return _CommentsBatch()
+
+    def _seen_of(self, post_id: str, batch: _CommentsBatch) -> set[str]:
+        """The comment ids of a post read this pass (earlier batches and this one)."""
+        return self._seen.get(post_id, set()) | batch.seen.get(post_id, set())
+
+    def _post_done(self, total: int) -> None:
+        self._posts_done += 1
+        self._report_progress(total)
+
+    def _report_progress(self, total: int) -> None:
+        if self._progress is not None:
+            self._progress(self._posts_done, total)
 
     def _comment_pages(self, posts: list[tuple[str, str]],
                        cursors: dict[str, dict[str, Any]]) -> Iterator[_CommentsEvent]:
