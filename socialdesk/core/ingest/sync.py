@@ -178,6 +178,7 @@ class _CommentsBatch:
 #: Comment pages are written together until they hold this many items: one transaction (and
 #: one fsync) per ~10 pages instead of per page.
 COMMIT_ITEMS = 1_000
+
 T = TypeVar("T")
 
 
@@ -227,7 +228,9 @@ def fetched_ahead(source: Iterator[T]) -> Generator[T, None, None]:
 
 
 class PageSync:
-    """Sync one page into one database with one client (single thread)."""
+    """Sync one page into one database with one client. Not for two threads at once: the
+    store is used by the caller's thread only, the client by one thread at a time (the
+    comments' pages are fetched by a helper thread, see :func:`fetched_ahead`)."""
 
     #: comment pages are written together until they hold this many items
     commit_items = COMMIT_ITEMS
