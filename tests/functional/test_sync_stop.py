@@ -33,31 +33,36 @@ def test_a_stopped_pass_keeps_its_pages_and_the_next_pass_brings_the_rest(
     store = open_store(tmp_path / "stop.db")
     heard: list[tuple[int, int]] = []
 
-    def stop_after_three_writes(done: int, total: int) -> None:
+    def stop_once_two_posts_are_done(done: int, total: int) -> None:
         heard.append((done, total))
-        if len(heard) == 4:   # (0, 6), then three committed writes
+        if done >= 2:
             raise KeyboardInterrupt
 
     try:
         first = syncer(store, fake, config, page_size=10)
         first.commit_items = 20   # two pages of ten a write
         with pytest.raises(KeyboardInterrupt):
-            first.run(progress=stop_after_three_writes)
-        assert heard[0] == (0, 6) and all(total == 6 for _, total in heard)
+            first.run(progress=stop_once_two_posts_are_done)
+        assert heard[0] == (0, 6) and heard[-1] == (2, 6) and len(heard) > 3
         kept = store.conn.execute("select count(*) from items where kind = 'comment'"
                                   ).fetchone()[0]
-        assert 60 <= kept < 90   # three committed writes of at least 20 items, no more
+        stats = fake.stats()
+        assert 0 < kept < stats["comments"]
         first_post = store.conn.execute(
             "select post_id from items where kind = 'comment' limit 1").fetchone()[0]
         assert get_state(store, f"comments:{first_post}").cursor.get("after")
 
-        again = syncer(store, fake, config, page_size=10).run(full=False)
-        assert again.ok, again.error
+        # the first pass ever is a full one, and so is the next: it resumes the stopped one
+        again = syncer(store, fake, config, page_size=10).run()
+        assert again.ok and again.full, again.error
         assert db_ids(store) == page_ids(fake)
         total = store.conn.execute("select count(*), count(distinct platform_id) from items"
                                    ).fetchone()
-        stats = fake.stats()
         assert total[0] == total[1] == stats["comments"] + stats["messages"]
+        whole = syncer(store, fake, config, page_size=10).run(full=True)
+        assert whole.ok and whole.new == [] and whole.deleted == 0
+        # the two posts read whole before the stop cost one request each, not all their pages
+        assert again.requests <= whole.requests - 2 * 3
     finally:
         store.close()
         fake.stop()

@@ -8,7 +8,9 @@ arrive — is never held up by the rest:
 3. for each post in the window, its comments (``filter=stream``: replies too, with ``parent``).
    Incremental passes continue from the cursor saved after the last committed page, so a
    no-change re-sync costs one request per post; a *full* pass (the first one, one an hour, or
-   ``--full``) re-reads every comment to catch late-arriving items, edits and deletions.
+   ``--full``) re-reads every comment to catch late-arriving items, edits and deletions; a
+   full pass that was stopped (Ctrl-C, a crash) less than an hour ago is resumed by the next
+   one, which reads on from their cursors the posts it had read whole.
 
 Errors are per part: a failing step is recorded (:attr:`SyncReport.problems`) and the others
 still run. A post the page no longer has (code 100, subcode 33 on its comments) is marked gone
@@ -35,6 +37,7 @@ import hashlib
 import logging
 import queue
 import threading
+import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -74,6 +77,8 @@ MESSAGE_FIELDS = f"id,message,from,created_time,{MESSAGE_MEDIA_FIELDS}"
 NESTED_MESSAGES = 25
 FULL_PASS_EVERY = timedelta(hours=1)
 PAGE_STATE = "page"
+#: sync_state of full passes: the last one's success, and when a stopped one began
+FULL_STATE = "full"
 #: Graph's answer for an object that does not exist (any more): code 100, subcode 33.
 GONE = (100, 33)
 #: Posts in a row whose comments fail with a server error before the step gives up.
@@ -249,6 +254,10 @@ class PageSync:
         #: comment ids read this pass of a post whose pages span batches (full passes mark
         #: the ones not read as deleted)
         self._seen: dict[str, set[str]] = {}
+        #: posts whose comments this full pass reads whole (and marks deleted what is gone),
+        #: and when the full pass began (a stopped one is resumed: see _full_pass_started)
+        self._full_reads: set[str] = set()
+        self._full_started = ""
 
     # ── the pass ─────────────────────────────────────────────────────────────────────────
 
@@ -268,7 +277,7 @@ class PageSync:
             report.error = f"rate limited by Facebook until {state.backoff_until}"
             report.backoff_until = state.backoff_until
             return report
-        last_full = get_state(self.store, "full").last_success_at
+        last_full = get_state(self.store, FULL_STATE).last_success_at
         report.full = full if full is not None else (
             last_full is None or last_full < to_iso(now - FULL_PASS_EVERY))
         before = self.client.stats.requests
@@ -286,7 +295,7 @@ class PageSync:
             if report.error is None:
                 save_state(self.store, PAGE_STATE, success=True)
                 if report.full:
-                    save_state(self.store, "full", success=True)
+                    save_state(self.store, FULL_STATE, success=True)
             elif report.backoff_until is None:  # a back-off already recorded its own error
                 save_state(self.store, PAGE_STATE, error=report.error)
             if finished is not None:
@@ -346,8 +355,16 @@ class PageSync:
         posts = self._posts_in_window()
         self._posts_done, self._seen = 0, {}
         self._report_progress(len(posts))
-        cursors = {post_id: {} if report.full else get_state(self.store, f"comments:{post_id}")
-                   .cursor for post_id, _ in posts}
+        cursors = {post_id: get_state(self.store, f"comments:{post_id}").cursor
+                   for post_id, _ in posts}
+        self._full_reads = set()
+        if report.full:
+            started = self._full_started = self._full_pass_started()
+            # a post read whole by the stopped pass this one resumes goes on from its cursor
+            self._full_reads = {post_id for post_id, _ in posts
+                                if cursors[post_id].get("full") != started}
+            for post_id in self._full_reads:
+                cursors[post_id] = {}
         unread: list[str] = []
         in_a_row = 0
         start = 0
@@ -373,6 +390,23 @@ class PageSync:
         if unread:
             report.unread_posts = len(unread)
             report.problems["comments"] = unread[-1]
+        if report.full:   # read to the end: the next full pass starts afresh
+            save_state(self.store, FULL_STATE, cursor={})
+
+    def _full_pass_started(self) -> str:
+        """The id of the full pass that is running: a full pass stopped (Ctrl-C, a crash)
+        less than :data:`FULL_PASS_EVERY` ago is resumed — the posts it read whole are only
+        read on from their cursors — else a new one begins now."""
+        stopped = get_state(self.store, FULL_STATE).cursor
+        started, pass_id = stopped.get("started"), stopped.get("pass")
+        since = to_iso(self.clock() - FULL_PASS_EVERY)
+        if (isinstance(started, str) and isinstance(pass_id, str)
+                and since <= started <= to_iso(self.clock())):
+            return pass_id
+        pass_id = uuid.uuid4().hex
+        save_state(self.store, FULL_STATE,
+                   cursor={"started": to_iso(self.clock()), "pass": pass_id})
+        return pass_id
 
     def _sync_posts_comments(self, posts: list[tuple[str, str]],
                              cursors: dict[str, dict[str, Any]],
@@ -392,6 +426,9 @@ class PageSync:
                     return event.position, event.error
                 if isinstance(event, _PostDone):
                     batch.finished.append(event.post_id)
+                    if event.post_id in self._full_reads:   # read whole in this full pass
+                        batch.cursors[event.post_id] = {**cursors[event.post_id],
+                                                        "full": self._full_started}
                 else:
                     post_id, page = event.post_id, event.page
                     for node in page.data:
@@ -416,8 +453,8 @@ class PageSync:
             self._store_batch(batch.items, report)
             for post_id, cursor in batch.cursors.items():
                 save_state(self.store, f"comments:{post_id}", cursor=cursor, success=True)
-            if report.full:
-                for post_id in batch.finished:
+            for post_id in batch.finished:
+                if post_id in self._full_reads:
                     report.deleted += mark_deleted(self.store, post_id,
                                                    self._seen_of(post_id, batch),
                                                    to_iso(self.clock()))
