@@ -4,13 +4,16 @@ The fake page runs in its own process (`socialdesk fake-page`), as a real server
 Measured in the same run:
 - baseline: a minimal loop — httpx GETs following `next`, rows written with one executemany
   per page into a bare table (no parsing of authors/parents, no first responses, no cursors);
-- socialdesk: `PageSync.run()` — full pass, then a no-change incremental re-sync.
+- socialdesk: `PageSync.run()` — full pass, then a no-change incremental re-sync, in its own
+  process (its peak RSS); then both again on a page of about 100,000 items, and both again with
+  the databases on a RAM disk (no fsync: the CPU's work alone).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -19,6 +22,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -30,12 +34,17 @@ from socialdesk.core.ingest.sync import PageSync
 from socialdesk.core.store import open_store
 
 POSTS, COMMENTS, CONVERSATIONS = 100, 10_000, 1_000
+#: The bigger page (posts, comments, conversations): about 100,000 items with the page's replies.
+BIG = (600, 80_000, 6_000)
+#: A RAM-backed folder: the same runs with no fsync show the CPU's share alone.
+RAM_DISK = Path("/dev/shm")
 
 
-def start_page() -> tuple[subprocess.Popen[str], dict[str, str]]:
+def start_page(posts: int = POSTS, comments: int = COMMENTS, conversations: int = CONVERSATIONS
+               ) -> tuple[subprocess.Popen[str], dict[str, str]]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "socialdesk", "fake-page", "--seed", "3", "--posts", str(POSTS),
-         "--comments", str(COMMENTS), "--conversations", str(CONVERSATIONS)],
+        [sys.executable, "-m", "socialdesk", "fake-page", "--seed", "3", "--posts", str(posts),
+         "--comments", str(comments), "--conversations", str(conversations)],
         stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     return proc, json.loads(proc.stdout.readline())
@@ -86,39 +95,121 @@ def socialdesk_sync(info: dict[str, str], db: Path) -> dict[str, float]:
     elapsed = time.perf_counter() - start
     assert first.ok, first.error
     stored = store.conn.execute("select count(*) from items").fetchone()[0]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KiB on Linux
     start = time.perf_counter()
     again = PageSync(store, client, page).run(full=False)
     resync = time.perf_counter() - start
     posts = store.conn.execute("select count(*) from posts").fetchone()[0]
     return {"seconds": elapsed, "stored": stored, "requests": first.requests,
-            "resync_requests": again.requests, "resync_seconds": resync, "posts": posts}
+            "resync_requests": again.requests, "resync_seconds": resync, "posts": posts,
+            "rss_mib": rss}
+
+
+def sync_in_subprocess(info: dict[str, str], db: Path) -> dict[str, float]:
+    """:func:`socialdesk_sync` in a fresh process, so its peak RSS is the sync's own."""
+    code = ("import json, sys; from pathlib import Path; from bench.ingest_bench import "
+            "socialdesk_sync; print(json.dumps(socialdesk_sync(json.loads(sys.argv[1]), "
+            "Path(sys.argv[2]))))")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(info), str(db)], cwd=root,
+                         env={**os.environ, "PYTHONPATH": str(root)}, check=True,
+                         capture_output=True, text=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def measure(sizes: tuple[int, int, int], rounds: int, folder: str | None = None
+            ) -> dict[str, Any]:
+    """Baseline and socialdesk against one fake page, alternating; the best of ``rounds``
+    (the databases in ``folder``, default the system's temporary folder)."""
+    proc, info = start_page(*sizes)
+    try:
+        stats = httpx.get(f"{info['url']}/_fake/stats").json()
+        base: list[tuple[float, int, int]] = []
+        ours: list[dict[str, float]] = []
+        with tempfile.TemporaryDirectory(dir=folder) as tmp:
+            for turn in range(rounds):
+                base.append(baseline(info, Path(tmp) / f"base{turn}.db"))
+                ours.append(sync_in_subprocess(info, Path(tmp) / f"desk{turn}.db"))
+    finally:
+        proc.send_signal(signal.SIGINT if os.name != "nt" else signal.SIGTERM)
+        proc.wait(30)
+    best_base = min(base)
+    best = min(ours, key=lambda run: run["seconds"])
+    return {"stats": stats, "base": best_base, "ours": best,
+            "rate": best["stored"] / best["seconds"], "base_rate": best_base[1] / best_base[0]}
+
+
+def cpu_only(memory: dict[str, Any] | None) -> str:
+    """The same page with both databases on a RAM disk: no fsync, the CPU's work alone."""
+    if memory is None:
+        return ""
+    ratio = memory["rate"] / memory["base_rate"]
+    return (f"Both databases on a RAM disk ({RAM_DISK}; no fsync, best of 2): baseline "
+            f"{memory['base_rate']:,.0f} items/s, socialdesk {memory['rate']:,.0f} items/s, "
+            f"**{ratio:.2f}×**. On a disk the baseline pays more per page than socialdesk (its "
+            f"rollback journal syncs several times a commit, socialdesk's WAL once, and "
+            f"socialdesk commits ~10 pages at a time); in memory only the work counts: every "
+            f"socialdesk item goes into ~20 indexes and the full-text index, the baseline's "
+            f"into one.")
 
 
 def run() -> None:
     """Run the ingest benchmark and record it in BENCHMARKS.md."""
-    proc, info = start_page()
-    try:
-        stats = httpx.get(f"{info['url']}/_fake/stats").json()
-        with tempfile.TemporaryDirectory() as tmp:
-            base_s, base_rows, base_req = baseline(info, Path(tmp) / "base.db")
-            ours = socialdesk_sync(info, Path(tmp) / "desk.db")
-    finally:
-        proc.send_signal(signal.SIGINT if os.name != "nt" else signal.SIGTERM)
-        proc.wait(10)
-    rate, base_rate = ours["stored"] / ours["seconds"], base_rows / base_s
+    small = measure((POSTS, COMMENTS, CONVERSATIONS), rounds=3)
+    big = measure(BIG, rounds=1)
+    memory = measure((POSTS, COMMENTS, CONVERSATIONS), rounds=2, folder=str(RAM_DISK)) \
+        if RAM_DISK.is_dir() else None
+    stats, ours = small["stats"], small["ours"]
+    base_s, base_rows, base_req = small["base"]
+    rate, base_rate = small["rate"], small["base_rate"]
+    ratio = rate / base_rate
+    budget = ours["posts"] + 3
+    bstats, bours = big["stats"], big["ours"]
     body = f"""\
 Page: {stats['posts']} posts, {stats['comments']:,} comments (incl. {stats['page_replies']:,} replies by the
 page), {stats['conversations']:,} conversations with {stats['messages']:,} messages; fake page in its own process.
+Best of 3 runs each, baseline and socialdesk alternating against the same page; socialdesk runs in its
+own process (peak RSS is the whole process: Python, httpx, SQLite and the sync).
 
-| run | seconds | items | items/s | HTTP requests |
+| run | seconds | items | items/s | HTTP requests | peak RSS |
+|---|---:|---:|---:|---:|---:|
+| baseline: minimal httpx + sqlite loop | {base_s:.2f} | {base_rows:,} | {base_rate:,.0f} | {base_req} | — |
+| socialdesk full sync (`PageSync`) | {ours['seconds']:.2f} | {ours['stored']:,.0f} | {rate:,.0f} | {ours['requests']:.0f} | {ours['rss_mib']:.0f} MiB |
+| socialdesk no-change re-sync | {ours['resync_seconds']:.2f} | 0 new | — | {ours['resync_requests']:.0f} | — |
+
+socialdesk / baseline throughput: **{ratio:.2f}×** (issue 22's goal ≥ 0.7×: {'met' if ratio >= 0.7 else 'NOT met'}).
+{cpu_only(memory)}
+No-change re-sync: {ours['resync_requests']:.0f} requests, budget {budget:.0f} = one per post in the window ({ours['posts']:.0f})
++ one per page of the posts list (2: a full page of 100 is followed by the API's empty final page
+`{{"data": []}}`) + one conversations page: {'within' if ours['resync_requests'] <= budget else 'OVER'} budget.
+
+Bigger page: {bstats['posts']} posts, {bstats['comments']:,} comments, {bstats['messages']:,} messages
+(one run each):
+
+| run | seconds | items | items/s | peak RSS |
 |---|---:|---:|---:|---:|
-| baseline: minimal httpx + sqlite loop | {base_s:.2f} | {base_rows:,} | {base_rate:,.0f} | {base_req} |
-| socialdesk full sync (`PageSync`) | {ours['seconds']:.2f} | {ours['stored']:,} | {rate:,.0f} | {ours['requests']:.0f} |
-| socialdesk no-change re-sync | {ours['resync_seconds']:.2f} | 0 new | — | {ours['resync_requests']:.0f} |
+| baseline | {big['base'][0]:.2f} | {big['base'][1]:,} | {big['base_rate']:,.0f} | — |
+| socialdesk full sync | {bours['seconds']:.2f} | {bours['stored']:,.0f} | {big['rate']:,.0f} | {bours['rss_mib']:.0f} MiB |
 
-socialdesk / baseline throughput: {rate / base_rate:.2f}×. Goal ≥ 2,000 items/s: {'met' if rate >= 2000 else 'NOT met'}.
-No-change re-sync: {ours['resync_requests']:.0f} requests = one per post in the window ({ours['posts']:.0f}) + one per
-page of the posts list (2: a full page of 100 is followed by the API's empty final page `{{"data": []}}`)
-+ one conversations page — the issue's budget of "one request per post plus one per endpoint page".
+Growth from {ours['stored']:,.0f} to {bours['stored']:,.0f} items ({bours['stored'] / ours['stored']:.1f}× the items): time
+{bours['seconds'] / ours['seconds']:.1f}×, peak RSS {bours['rss_mib'] / ours['rss_mib']:.2f}× (socialdesk / baseline throughput
+{big['rate'] / big['base_rate']:.2f}× at the bigger size). Memory stays flat: one write's worth of comments (~1,000
+items) and the page fetched ahead are held at a time. Time grows faster than the items: each
+item goes into ~20 indexes and the full-text index, and the bigger the table, the more distinct
+pages each write touches (and copies to the WAL); the baseline's bare table has one index.
+
+What issue 22's changes bought (profiled `PageSync.run()` in-process against the recorded page;
+before: 0.20–0.31× here, 4,231–6,133 items/s on a quiet machine):
+- items written by multi-row INSERTs (up to 500 rows a statement) instead of sqlite-utils' `insert_all` (which
+  spent more time building statements than SQLite running them), cursors saved by one upsert
+  statement instead of sqlite-utils' `upsert` (three schema queries a page);
+- the first-response queries kept on their indexes (without ANALYZE SQLite read every page
+  reply, or every public item, per page of 100: 3.9 → 0.2 ms a page at 13,731 items, and
+  growing with the table before);
+- a page comment's permalink checked by a regex fast path instead of `urlsplit`;
+- the next comments page fetched in a thread while this one is stored (one request ahead at
+  most; nothing is asked after a failure), so the page's answer time and SQLite's work overlap;
+- comment pages written ~1,000 items to a transaction (each with its cursor) instead of one
+  transaction and fsync per page of 100.
 """
     write_section("Ingest (issue 4)", body)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from socialdesk.cli.base import Command, open_desk, stop_event, wait_for_stop
 from socialdesk.cli.inbox import send_summary
 from socialdesk.cli.model import classify_if_model, ready_classifier
-from socialdesk.cli.output import fail, printable, say
+from socialdesk.cli.output import fail, long_work, printable, say
 from socialdesk.core.desk.access import Permission
 from socialdesk.core.desk.events import (
     Alerted,
@@ -93,7 +93,10 @@ class Sync(Command):
         """One pass (--once), or a pass every sync interval until Ctrl-C."""
         desk = open_desk(options, create=True)
         if options.once:
-            report = desk.sync_once(full=True if options.full else None)
+            with long_work("sync", "posts", again="run the same command again to sync the "
+                           "rest (no item is stored twice)") as progress:
+                report = desk.sync_once(full=True if options.full else None,
+                                        progress=progress)
             say(sync_summary(report))
             classify_if_model(desk)
             return fail(report.error) if report.error else 0

@@ -57,12 +57,19 @@ def clean_text(value: Any, limit: int = MAX_NAME) -> str | None:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: An http(s) URL with a plain host, all printable ASCII: what urlsplit below would keep, told
+#: at a fraction of its cost (a sync checks a permalink on every comment).
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?", re.IGNORECASE)
+
+
 def clean_url(value: Any) -> str | None:
     """An ``http(s)`` URL from the page, or None: anything else (``javascript:``, a
     relative path, a URL with spaces or control characters) is not kept."""
     if not isinstance(value, str):
         return None
     url = value.strip()
+    if len(url) <= MAX_URL and _PLAIN_URL.fullmatch(url):
+        return url
     if not url or len(url) > MAX_URL or _CONTROL.search(url) or _SPACE.search(url):
         return None
     try:

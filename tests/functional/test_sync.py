@@ -98,8 +98,10 @@ def test_cursor_never_passes_uncommitted_rows(store, config, monkeypatch) -> Non
             return real(*args, **kwargs)
 
         monkeypatch.setattr(sync_module, "upsert_platform_items", crash_on_third_page)
+        crashing = syncer(store, fake, config, page_size=10)
+        crashing.commit_items = 10   # a write per page (a real pass writes ~10 pages at once)
         with pytest.raises(RuntimeError):
-            syncer(store, fake, config, page_size=10).run(full=False)
+            crashing.run(full=False)
         stored = store.conn.execute("select count(*) from items").fetchone()[0]
         assert stored == 20  # two pages committed, the third rolled back
         (post_id,) = store.conn.execute("select id from posts").fetchone()

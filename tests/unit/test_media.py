@@ -211,3 +211,35 @@ def test_no_answer_from_the_page_breaks_the_reading(attachment: Any, attachments
     words = [*attachment_lines(found), row_text("", found), conversation_link(link, "1") or ""]
     for line in words:
         assert "\n" not in line and "\x1b" not in line
+
+
+def _kept_by_urlsplit(value: str) -> str | None:
+    """What clean_url keeps, decided the long way (urlsplit) for every URL."""
+    from urllib.parse import urlsplit
+
+    url = value.strip()
+    if (not url or len(url) > 2000 or any(ch.isspace() for ch in url)
+            or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in url)):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.facebook.com/123_456?comment_id=789", "HTTP://Example.COM", "http://x",
+    "https://a.b:/", "https://./x", "http://a:99999999/", "https://:80/", "http:///path",
+    "https://user@host/", "https://[::1]/", "https://[::1/", "http:/x", "https//x",
+    "https://host/with[brackets]", "ftp://host/", "https://hóst/", "https://ok.example/#frag",
+])
+def test_the_quick_check_keeps_exactly_the_urls_urlsplit_keeps(url: str) -> None:
+    assert clean_url(url) == _kept_by_urlsplit(url)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["http://", "https://", "hTtPs://", ""]),
+       st.text(alphabet="aZ09.-:/?#[]@% é", max_size=20))
+def test_the_quick_check_agrees_with_urlsplit_on_made_up_urls(scheme: str, rest: str) -> None:
+    assert clean_url(scheme + rest) == _kept_by_urlsplit(scheme + rest)

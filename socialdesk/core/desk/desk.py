@@ -165,9 +165,11 @@ class Desk:
 
     # ── the page ─────────────────────────────────────────────────────────────────────────
 
-    def sync_once(self, full: bool | None = None,
-                  client: GraphClient | None = None) -> SyncReport:
-        """One sync pass of the page into the DB (recorded in the audit log); members only."""
+    def sync_once(self, full: bool | None = None, client: GraphClient | None = None,
+                  progress: Progress | None = None) -> SyncReport:
+        """One sync pass of the page into the DB (recorded in the audit log); members only.
+        ``progress`` hears (posts done, posts in the window) as their comments are
+        committed; a stop keeps them (see :meth:`PageSync.run`)."""
         self.require(access.Permission.RUN_JOBS)
 
         def recorded(report: SyncReport) -> None:   # with the pass's outcome, atomically
@@ -178,7 +180,8 @@ class Desk:
 
         with self.context.graph(client) as graph:
             report = PageSync(self.store, graph, self.config.page,
-                              retention_days=self.policy.retention_days).run(full, recorded)
+                              retention_days=self.policy.retention_days).run(full, recorded,
+                                                                             progress)
         if self.model.auto_classify and report.new:
             self.model.classify_pending(train_if_missing=True)
         self.fill_due_times()

@@ -52,5 +52,12 @@ def save_state(store: Store, key: str, *, cursor: dict[str, Any] | None = None,
         "backoff_until": backoff_until,
         "updated_at": now,
     }
-    with store.write() as db:
-        db.table("sync_state").upsert(row, pk="key")
+    # plain SQL: sqlite-utils' upsert reads the table's schema on every call (two
+    # sqlite_master queries and a table_info), and a sync saves a cursor after every page
+    with store.write():
+        store.conn.execute(
+            "insert into sync_state (key, cursor, last_success_at, last_error, backoff_until, "
+            "updated_at) values (:key, :cursor, :last_success_at, :last_error, :backoff_until, "
+            ":updated_at) on conflict (key) do update set cursor = excluded.cursor, "
+            "last_success_at = excluded.last_success_at, last_error = excluded.last_error, "
+            "backoff_until = excluded.backoff_until, updated_at = excluded.updated_at", row)
