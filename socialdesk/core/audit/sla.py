@@ -41,6 +41,11 @@ class SlaPolicy:
             return self.clock.add(created_at, minutes)
         return created_at + timedelta(minutes=minutes)
 
+    def new_item_due(self, created_at: str) -> str:
+        """The due time :func:`fill_due_times` gives a new, unclassified public item created at
+        ``created_at`` (stored form), for writers that set it as they insert."""
+        return to_iso(self.due_at(datetime.fromisoformat(created_at), None, False))
+
 
 def fill_due_times(store: Store, policy: SlaPolicy, batch: int = 5_000) -> int:
     """Set ``sla_due_at`` on the public's items that have none yet; return how many.
