@@ -4,6 +4,10 @@ own transaction, retention applied on the way in. (The page's items come in thro
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -43,6 +47,25 @@ def _count_lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C waits for the end of the block (then stops as usual): a batch, its commit and
+    the progress report saying it is kept go together, so "kept N lines" is exactly what the
+    database holds. Only the main thread hears Ctrl-C; elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    heard: list[int] = []
+    signal.signal(signal.SIGINT, lambda number, _frame: heard.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if heard:
+        raise KeyboardInterrupt
+
+
 def import_file(context: DeskContext, path: Path,
                 progress: Progress | None = None) -> ImportReport:
     """Import a JSONL or CSV file: new items inserted, duplicates counted, bad lines listed.
@@ -67,6 +90,10 @@ def import_file(context: DeskContext, path: Path,
     skipped_before = batches = 0
 
     def flush() -> None:   # one batch and its audit row, in one transaction
+        with _uninterrupted():
+            commit()
+
+    def commit() -> None:
         nonlocal skipped_before, batches
         with store.write():
             new = insert_new_items(store, batch, cutoff, to_iso(utc_now()),
