@@ -131,3 +131,34 @@ def test_ctrl_c_keeps_committed_batches_says_what_is_left_and_a_second_run_finis
         == (LINES, LINES)
     conn.close()
     assert assert_search_finds_every_item(tmp_path / "d.db") == LINES
+
+
+def test_other_writers_items_are_indexed_while_an_import_runs(
+        tmp_path: Path, team_config_file: Path) -> None:
+    from datetime import UTC, datetime
+
+    from socialdesk.core.models import Item, Kind
+    from socialdesk.core.store.items import upsert_platform_items
+
+    source = write_file(tmp_path / "beside.jsonl")
+    proc = subprocess.Popen([sys.executable, "-c", RUNNER, "import", str(source)],
+                            env=env(tmp_path, team_config_file), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while items_stored(tmp_path / "d.db") < 100:
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.01)
+    store = open_store(tmp_path / "d.db")   # a sync writing between the import's batches
+    for n in range(40):
+        upsert_platform_items(store, [Item(
+            platform_id=f"page-{n}", kind=Kind.COMMENT, source="graph",
+            text=f"Seen in Amlwch {word(90_000 + n)}", created_at=datetime.now(UTC))], now="now")
+    store.close()
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert f"imported {LINES}, duplicate 0" in out
+    conn = sqlite3.connect(tmp_path / "d.db")   # the page's items went in between batches
+    assert conn.execute("select max(id) from items where source = 'import'").fetchone()[0] > \
+        conn.execute("select max(id) from items where source = 'graph'").fetchone()[0]
+    conn.close()
+    assert assert_search_finds_every_item(tmp_path / "d.db") == LINES + 40
