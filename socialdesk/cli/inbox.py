@@ -8,7 +8,7 @@ from pathlib import Path
 
 from socialdesk.cli.base import Command, open_desk
 from socialdesk.cli.model import classify_if_model
-from socialdesk.cli.output import fail, line_progress, printable, say
+from socialdesk.cli.output import fail, long_work, printable, say
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.desk import ImportReport
 from socialdesk.core.outbox.sender import Action, SendReport
@@ -61,10 +61,12 @@ class Import(Command):
 
     def run(self, options: argparse.Namespace) -> int:
         """Import, list the skipped lines, classify when a model exists; exit 1 if any line
-        was skipped (every other line is imported)."""
+        was skipped (every other line is imported). Progress on stderr; Ctrl-C keeps the
+        batches committed, says how many lines are done and left, and exits 130."""
         desk = open_desk(options, create=True)
         path = Path(options.file)
-        report = desk.import_file(path, progress=line_progress(path))
+        with long_work(f"importing {path.name}", "lines") as progress:
+            report = desk.import_file(path, progress=progress)
         _print_import_report(report)
         classify_if_model(desk)
         if report.skipped:

@@ -190,3 +190,24 @@ def test_every_commit_is_on_the_disk_before_it_returns(tmp_path) -> None:
     store = open_store(tmp_path / "sync.db")
     assert store.conn.execute("pragma synchronous").fetchone()[0] == 2  # FULL
     store.close()
+
+
+def test_bulk_inserts_index_their_words_and_leave_the_trigger_for_other_writers(
+        tmp_path: Path) -> None:
+    from socialdesk.core.store.items import upsert_platform_items
+
+    store = open_store(tmp_path / "desk.db")
+    trigger = "select sql from sqlite_master where type = 'trigger' and name = 'items_ai'"
+    before = store.conn.execute(trigger).fetchone()
+    assert insert_new_items(store, [item("a", "Beic wedi ei ddwyn yn Amlwch"),
+                                    item("b", "Car doors tried in Holyhead")]) == 2
+    assert store.conn.execute(trigger).fetchone() == before   # put back as it was
+    # another writer (the sync) inserts through the trigger: its rows are indexed too
+    upsert_platform_items(store, [item("c", "Speeding through Amlwch again")], now="now")
+    with pytest.raises(RuntimeError), store.write():   # a failed batch rolls back whole
+        insert_new_items(store, [item("d", "never kept Amlwch")])
+        raise RuntimeError("the batch fails after its insert")
+    assert store.conn.execute(trigger).fetchone() == before
+    assert sorted(r["platform_id"] for r in search_items(store, "amlwch")) == ["a", "c"]
+    assert [r["platform_id"] for r in search_items(store, "caergybi")] == ["b"]
+    store.conn.execute("insert into items_fts(items_fts, rank) values('integrity-check', 1)")

@@ -44,6 +44,11 @@ class SlaPolicy:
             return self.clock.add(created_at, minutes)
         return created_at + timedelta(minutes=minutes)
 
+    def new_item_due(self, created_at: str) -> str:
+        """The due time :func:`fill_due_times` gives a new, unclassified public item created at
+        ``created_at`` (stored form), for writers that set it as they insert."""
+        return to_iso(self.due_at(datetime.fromisoformat(created_at), None, False))
+
 
 def due_times(policy: SlaPolicy, rows: Sequence[tuple[str, str | None, int | None]]
               ) -> list[str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from socialdesk.core.media import attachments_to_json
@@ -57,32 +57,64 @@ def _row(item: Item, purge_before: str | None, now: str) -> dict[str, object]:
     return row
 
 
-def _insert_items(store: Store, rows: list[dict[str, object]]) -> None:
-    """Insert item rows (each with the keys of :meth:`Item.to_row`, and ``purged_at`` or not),
-    a few hundred to a statement: FTS5 writes out its pending index at the end of each
-    statement, so a row per statement would cost an index segment per row, and sqlite-utils'
-    insert_all spends more building its statements than SQLite spends running them (a 13,731-item
-    sync: 4.1 s of 12.4 s in insert_all under the profiler)."""
+#: The columns an item's new row is written with, in order (:meth:`Item.to_row`'s, the
+#: purge mark, and the first-response due time when the caller knows it).
+NEW_ROW_COLUMNS = ("platform_id", "kind", "page_id", "post_id", "thread_id", "parent_id",
+                   "author_id", "author_name", "text", "post_text", "from_page", "source",
+                   "created_at", "ingested_at", "language", "category", "urgent", "confidence",
+                   "status", "assignee", "closed_at", "close_reason", "attachments",
+                   "permalink_url", "purged_at", "sla_due_at")
+_NEW_ROW = itemgetter(*NEW_ROW_COLUMNS)
+_NO_VALUES: dict[str, object] = dict.fromkeys(NEW_ROW_COLUMNS)
+_CREATED_AT = itemgetter(1 + NEW_ROW_COLUMNS.index("created_at"))
+_INSERT_NEW = (f"insert into items (id, {', '.join(NEW_ROW_COLUMNS)}) "
+               f"values ({', '.join('?' * (len(NEW_ROW_COLUMNS) + 1))})")
+
+
+def insert_rows_indexed(store: Store, rows: Sequence[dict[str, object]]) -> None:
+    """Insert new item rows (keys of :data:`NEW_ROW_COLUMNS`; a missing one is NULL) and
+    index their words with ONE statement, in the caller's write transaction.
+
+    The full-text trigger indexes a row at a time, and merely having it fire (even to do
+    nothing) cost over half of an import of 100,000 lines. So inside the transaction the
+    insert trigger is set aside, the rows go in (ids in the given order, written in order of
+    time: most of the table's indexes lead with it), one ``INSERT … SELECT`` indexes their
+    words, and the trigger is put back as it was, all before the commit. No other connection
+    can write meanwhile nor ever sees the table without its trigger, and a crash rolls the
+    whole lot back: the index matches the table at every commit, whoever wrote.
+    """
     if not rows:
         return
-    columns = [*(column for column in rows[0] if column != "purged_at"), "purged_at"]
-    limit = store.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # 999 before SQLite 3.32
-    per_statement = max(1, min(500, limit // len(columns)))
-    names = ", ".join(f"[{column}]" for column in columns)
-    one = "(" + ", ".join("?" * len(columns)) + ")"
-    for chunk in chunks(rows, per_statement):
-        store.conn.execute(
-            f"insert into items ({names}) values {', '.join([one] * len(chunk))}",
-            [row.get(column) for row in chunk for column in columns])
+    if not store.conn.in_transaction:
+        raise RuntimeError("insert_rows_indexed runs inside a write transaction")
+    first = int(store.conn.execute("select coalesce(max(id), 0) + 1 from items").fetchone()[0])
+    values = [(first + n, *_NEW_ROW(_NO_VALUES | row)) for n, row in enumerate(rows)]
+    values.sort(key=_CREATED_AT)
+    trigger = store.conn.execute("select sql from sqlite_master where type = 'trigger' "
+                                 "and name = 'items_ai'").fetchone()
+    dropped = False
+    try:
+        if trigger:
+            store.conn.execute('DROP TRIGGER "items_ai"')
+            dropped = True
+        store.conn.executemany(_INSERT_NEW, values)
+        store.conn.execute("insert into items_fts (rowid, text, author_name) "
+                           "select id, text, author_name from items where id between ? and ?",
+                           (first, first + len(rows) - 1))
+    finally:   # on an error too, should the caller not roll back
+        if dropped and store.conn.in_transaction:
+            store.conn.execute(trigger[0])
 
 
 def insert_new_items(store: Store, items: Iterable[Item], purge_before: str | None = None,
-                     now: str = "") -> int:
+                     now: str = "", due: Callable[[str], str] | None = None) -> int:
     """Insert items whose platform id is not in the DB yet; return how many were new.
 
     Existing rows are left untouched (importing a file twice adds nothing); a platform id
     repeated within ``items`` counts once; an item older than ``purge_before`` keeps no
-    personal data. Runs inside the caller's transaction if there is one.
+    personal data; ``due`` gives a public item's first-response due time from its stored
+    ``created_at`` (else the next fill of due times does). Runs inside the caller's
+    transaction if there is one.
     """
     batch = list(items)
     if not batch:
@@ -93,10 +125,11 @@ def insert_new_items(store: Store, items: Iterable[Item], purge_before: str | No
         for item in batch:
             if item.platform_id not in seen:
                 seen.add(item.platform_id)
-                rows.append(_row(item, purge_before, now))
-        # sqlite-utils' multi-row INSERTs: measured ~35% faster on 100,000 items than one
-        # executemany, whose per-row statements each pay the FTS trigger's set-up.
-        store.db.table("items").insert_all(rows, batch_size=500)
+                row = _row(item, purge_before, now)
+                if due is not None and not item.from_page:
+                    row["sla_due_at"] = due(str(row["created_at"]))
+                rows.append(row)
+        insert_rows_indexed(store, rows)
         return len(rows)
 
 
@@ -179,7 +212,7 @@ def upsert_platform_items(store: Store, items: list[Item], now: str,
                     or known[pid][2] is not None
                     or _media_changed(item, known[pid][4], known[pid][5]))]
     with store.write():
-        _insert_items(store, [_row(item, purge_before, now) for item in new])
+        insert_rows_indexed(store, [_row(item, purge_before, now) for item in new])
         # attachments and the permalink are only ever replaced by something: a pass whose
         # answer lacked them (not asked for, or malformed) never blanks what was stored
         store.conn.executemany(
