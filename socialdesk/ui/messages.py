@@ -30,6 +30,19 @@ class InboxLoaded(Message):
         self.snooze_back = snooze_back
 
 
+class InboxIdsLoaded(Message):
+    """The first load's item ids, sent ahead of its counts so that the rows paint sooner."""
+
+    def __init__(self, chosen: InboxFilter, ids: list[int]) -> None:
+        super().__init__()
+        self.chosen, self.ids = chosen, ids
+
+
+class InboxPainted(Message):
+    """The inbox's first rows reached the screen: what the first screen does not need (the
+    model, the background jobs, the handover notes) may start now."""
+
+
 class DetailLoaded(Message):
     """One item's detail was read."""
 

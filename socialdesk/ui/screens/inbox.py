@@ -31,7 +31,7 @@ from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.dialogs.choice import WideChoiceDialog
 from socialdesk.ui.dialogs.handover import HandoverDialog
 from socialdesk.ui.format import full_time
-from socialdesk.ui.messages import DetailLoaded, InboxLoaded
+from socialdesk.ui.messages import DetailLoaded, InboxIdsLoaded, InboxLoaded, InboxPainted
 from socialdesk.ui.screens.bulk_actions import BulkActions
 from socialdesk.ui.widgets.banner import UrgentBanner
 from socialdesk.ui.widgets.detail import DetailPane
@@ -76,6 +76,8 @@ class InboxScreen(BulkActions):
         #: when the next snoozed item is back in To do (a reload then shows it)
         self._snooze_back: str | None = None
         self._shown = 0
+        #: whether the first load has reached the screen (then the rest of the start-up runs)
+        self._painted = False
 
     def compose(self) -> ComposeResult:
         """Header, banner, search, sidebar + table + detail, status bar, footer."""
@@ -102,7 +104,6 @@ class InboxScreen(BulkActions):
         self.reload()
         self.set_interval(POLL_SECONDS, self.check_for_changes)
         self.set_interval(RETICK_SECONDS, self.query_one(InboxTable).refresh)
-        self.load_handover(on_start=True)
 
     # ── loading ──────────────────────────────────────────────────────────────────────────
 
@@ -126,6 +127,8 @@ class InboxScreen(BulkActions):
         """Worker: ids, facet counts, desk counts and sync state of a filter."""
         with self.desk.session():
             ids = self.desk.inbox_ids(chosen)
+            if not self._painted:   # the first screen: its rows first, the counts after
+                self.post_message(InboxIdsLoaded(chosen, ids))
             counts = self.desk.facet_counts(chosen)
             desk_counts = self.desk.desk_counts()
             sync = self.desk.sync_view()
@@ -138,6 +141,12 @@ class InboxScreen(BulkActions):
         if not get_current_worker().is_cancelled:
             self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, posts,
                                           notices, snooze_back))
+
+    @on(InboxIdsLoaded)
+    def show_first_rows(self, message: InboxIdsLoaded) -> None:
+        """The first load's rows, before its counts arrive (then :meth:`show_inbox`)."""
+        if message.chosen == self.chosen and not self._painted:
+            self.query_one(InboxTable).set_ids(message.ids)
 
     @on(InboxLoaded)
     def show_inbox(self, message: InboxLoaded) -> None:
@@ -166,6 +175,15 @@ class InboxScreen(BulkActions):
         self._note_filters()
         if table.selected_id is not None:
             self.load_detail(table.selected_id)
+        if not self._painted:
+            self._painted = True
+            self.call_after_refresh(self._first_painted)
+
+    def _first_painted(self) -> None:
+        """The first rows are on screen: now the handover notes, and the app's model and
+        jobs (started earlier, they slowed the first paint down by seconds)."""
+        self.load_handover(on_start=True)
+        self.app.post_message(InboxPainted())
 
     def _announce_urgent(self, urgent: set[int]) -> None:
         """A new urgent item rings the bell every time; one toast at a time says so (several
