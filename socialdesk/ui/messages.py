@@ -31,7 +31,8 @@ class InboxLoaded(Message):
 
 
 class InboxIdsLoaded(Message):
-    """The first load's item ids, sent ahead of its counts so that the rows paint sooner."""
+    """The head of the first load's list (a screenful and more), sent ahead of the whole list
+    and its counts so that the first rows paint sooner."""
 
     def __init__(self, chosen: InboxFilter, ids: list[int]) -> None:
         super().__init__()

@@ -40,6 +40,8 @@ from socialdesk.ui.widgets.sidebar import FilterSidebar, describe
 from socialdesk.ui.widgets.status import StatusBar
 
 POLL_SECONDS = 1.0
+#: the first load reads this many ids first (more than a screen holds), to paint them at once
+FIRST_ROWS = 200
 #: how long the urgent toast stays (and how long later arrivals ring without a second one)
 URGENT_TOAST_SECONDS = 30.0
 RETICK_SECONDS = 30.0
@@ -126,9 +128,10 @@ class InboxScreen(BulkActions):
     def load_inbox(self, chosen: InboxFilter) -> None:
         """Worker: ids, facet counts, desk counts and sync state of a filter."""
         with self.desk.session():
+            if not self._painted:   # the first screen: its rows first, whatever the size
+                self.post_message(InboxIdsLoaded(chosen, self.desk.inbox_ids(chosen,
+                                                                             FIRST_ROWS)))
             ids = self.desk.inbox_ids(chosen)
-            if not self._painted:   # the first screen: its rows first, the counts after
-                self.post_message(InboxIdsLoaded(chosen, ids))
             counts = self.desk.facet_counts(chosen)
             desk_counts = self.desk.desk_counts()
             sync = self.desk.sync_view()
@@ -144,7 +147,8 @@ class InboxScreen(BulkActions):
 
     @on(InboxIdsLoaded)
     def show_first_rows(self, message: InboxIdsLoaded) -> None:
-        """The first load's rows, before its counts arrive (then :meth:`show_inbox`)."""
+        """The first screenful of the first load, before the whole list and its counts
+        (then :meth:`show_inbox`)."""
         if message.chosen == self.chosen and not self._painted:
             self.query_one(InboxTable).set_ids(message.ids)
 
