@@ -30,15 +30,6 @@ class InboxLoaded(Message):
         self.snooze_back = snooze_back
 
 
-class InboxIdsLoaded(Message):
-    """The head of the first load's list (a screenful and more), sent ahead of the whole list
-    and its counts so that the first rows paint sooner."""
-
-    def __init__(self, chosen: InboxFilter, ids: list[int]) -> None:
-        super().__init__()
-        self.chosen, self.ids = chosen, ids
-
-
 class InboxPainted(Message):
     """The inbox's first rows reached the screen: what the first screen does not need (the
     model, the background jobs, the handover notes) may start now."""

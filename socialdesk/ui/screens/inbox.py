@@ -31,7 +31,7 @@ from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.dialogs.choice import WideChoiceDialog
 from socialdesk.ui.dialogs.handover import HandoverDialog
 from socialdesk.ui.format import full_time
-from socialdesk.ui.messages import DetailLoaded, InboxIdsLoaded, InboxLoaded, InboxPainted
+from socialdesk.ui.messages import DetailLoaded, InboxLoaded, InboxPainted
 from socialdesk.ui.screens.bulk_actions import BulkActions
 from socialdesk.ui.widgets.banner import UrgentBanner
 from socialdesk.ui.widgets.detail import DetailPane
@@ -40,7 +40,7 @@ from socialdesk.ui.widgets.sidebar import FilterSidebar, describe
 from socialdesk.ui.widgets.status import StatusBar
 
 POLL_SECONDS = 1.0
-#: the first load reads this many ids first (more than a screen holds), to paint them at once
+#: the first frame shows the head of the list: this many ids (more than a screen holds)
 FIRST_ROWS = 200
 #: how long the urgent toast stays (and how long later arrivals ring without a second one)
 URGENT_TOAST_SECONDS = 30.0
@@ -103,6 +103,9 @@ class InboxScreen(BulkActions):
         self.sub_title = "inbox"
         self.query_one(InboxTable).focus()
         self.check_for_changes()  # remember the DB's version before the first read
+        # the first screenful now, so that the first frame has its rows (the head of the list:
+        # an indexed read of FIRST_ROWS ids, whatever the inbox's size); the rest in a worker
+        self.query_one(InboxTable).set_ids(self.desk.inbox_ids(self.chosen, FIRST_ROWS))
         self.reload()
         self.set_interval(POLL_SECONDS, self.check_for_changes)
         self.set_interval(RETICK_SECONDS, self.query_one(InboxTable).refresh)
@@ -128,9 +131,6 @@ class InboxScreen(BulkActions):
     def load_inbox(self, chosen: InboxFilter) -> None:
         """Worker: ids, facet counts, desk counts and sync state of a filter."""
         with self.desk.session():
-            if not self._painted:   # the first screen: its rows first, whatever the size
-                self.post_message(InboxIdsLoaded(chosen, self.desk.inbox_ids(chosen,
-                                                                             FIRST_ROWS)))
             ids = self.desk.inbox_ids(chosen)
             counts = self.desk.facet_counts(chosen)
             desk_counts = self.desk.desk_counts()
@@ -144,13 +144,6 @@ class InboxScreen(BulkActions):
         if not get_current_worker().is_cancelled:
             self.post_message(InboxLoaded(chosen, ids, counts, desk_counts, sync, posts,
                                           notices, snooze_back))
-
-    @on(InboxIdsLoaded)
-    def show_first_rows(self, message: InboxIdsLoaded) -> None:
-        """The first screenful of the first load, before the whole list and its counts
-        (then :meth:`show_inbox`)."""
-        if message.chosen == self.chosen and not self._painted:
-            self.query_one(InboxTable).set_ids(message.ids)
 
     @on(InboxLoaded)
     def show_inbox(self, message: InboxLoaded) -> None:
