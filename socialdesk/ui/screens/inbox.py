@@ -78,7 +78,8 @@ class InboxScreen(BulkActions):
         #: when the next snoozed item is back in To do (a reload then shows it)
         self._snooze_back: str | None = None
         self._shown = 0
-        #: whether the first load has reached the screen (then the rest of the start-up runs)
+        #: whether the first whole load (list and counts) has reached the screen: then the
+        #: rest of the start-up runs (the handover, the model, the jobs)
         self._painted = False
 
     def compose(self) -> ComposeResult:
@@ -177,7 +178,7 @@ class InboxScreen(BulkActions):
             self.call_after_refresh(self._first_painted)
 
     def _first_painted(self) -> None:
-        """The first rows are on screen: now the handover notes, and the app's model and
+        """The first screen is complete: now the handover notes, and the app's model and
         jobs (started earlier, they slowed the first paint down by seconds)."""
         self.load_handover(on_start=True)
         self.app.post_message(InboxPainted())
