@@ -78,6 +78,8 @@ class InboxScreen(BulkActions):
         #: when the next snoozed item is back in To do (a reload then shows it)
         self._snooze_back: str | None = None
         self._shown = 0
+        #: whether the first frame is drawn (the detail and the whole list are read after it)
+        self._framed = False
         #: whether the first whole load (list and counts) has reached the screen: then the
         #: rest of the start-up runs (the handover, the model, the jobs)
         self._painted = False
@@ -107,9 +109,15 @@ class InboxScreen(BulkActions):
         # the first screenful now, so that the first frame has its rows (the head of the list:
         # an indexed read of FIRST_ROWS ids, whatever the inbox's size); the rest in a worker
         self.query_one(InboxTable).set_ids(self.desk.inbox_ids(self.chosen, FIRST_ROWS))
-        self.reload()
+        self.call_after_refresh(self._first_frame_drawn)
         self.set_interval(POLL_SECONDS, self.check_for_changes)
         self.set_interval(RETICK_SECONDS, self.query_one(InboxTable).refresh)
+
+    def _first_frame_drawn(self) -> None:
+        """The first frame (with the head's rows) is drawn: now the workers may read the rest
+        (started before it, they shared the GIL with its drawing)."""
+        self._framed = True
+        self.reload()
 
     # ── loading ──────────────────────────────────────────────────────────────────────────
 
@@ -228,7 +236,10 @@ class InboxScreen(BulkActions):
 
     @on(InboxTable.Selected)
     def selection_moved(self, message: InboxTable.Selected) -> None:
-        """Show the selected item in the detail pane."""
+        """Show the selected item in the detail pane (from the first frame on: the first
+        load shows the selected item's detail itself)."""
+        if not self._framed:
+            return
         if message.item_id is None:
             self.query_one(DetailPane).show(None)
         else:
