@@ -369,6 +369,14 @@ Runs: socialdesk {", ".join(f"{x:.2f}" for x in mine)} s; peer
 {", ".join(f"{x:.2f}" for x in peers)} s.
 Goal: ≤ 0.6 s where the peer paints in 0.33 s (1.8× the peer).
 
+What the start-up work of issue 22 bought, measured once in one run on 2026-12-07 (tmux,
+medians of 5 / 3 runs, a loaded machine where the peer took ~1 s, not 0.33 s): 100,000 items
+4.43 s → 1.93 s (peer 0.95 s: 4.7× → 2.0×), 1,000,000 items 10.07 s → 2.14 s (peer 1.08 s);
+the last change (the workers after the first frame) then 2.0× → 1.7×. Before, the model and
+the jobs started before the first frame and held the GIL, numpy / httpx / APScheduler /
+sqlite-utils were imported at start, and the first frame waited for the whole list of ids and
+every count. CPU time of the process at the first rows: 1.36 s → 0.47 s.
+
 Headless Textual at 160×50 (no model), each run a fresh process; medians of 3 runs:
 
 | measure | socialdesk (virtual inbox) | peer: DataTable with every row |
