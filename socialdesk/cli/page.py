@@ -24,7 +24,6 @@ from socialdesk.core.desk.events import (
     Sent,
     Synced,
 )
-from socialdesk.core.desk.jobs import BackgroundJobs
 from socialdesk.core.ingest.sync import SyncReport
 from socialdesk.errors import UserError
 
@@ -100,6 +99,8 @@ class Sync(Command):
             say(sync_summary(report))
             classify_if_model(desk)
             return fail(report.error) if report.error else 0
+        from socialdesk.core.desk.jobs import BackgroundJobs  # APScheduler: not for every command
+
         jobs = BackgroundJobs(desk, listener=print_event)
         say(f"syncing every {jobs.sync_interval:g} s; Ctrl-C to stop")
         stop = stop_event()
@@ -124,6 +125,8 @@ class Worker(Command):
         desk.context.graph_client().close()  # no page, no token
         desk.model.auto_classify = True
         ready_classifier(desk)
+        from socialdesk.core.desk.jobs import BackgroundJobs
+
         jobs = BackgroundJobs(desk, listener=print_event)
         jobs.start()
         say(f"worker running (sync every {jobs.sync_interval:g} s, safety posts when due, "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -36,16 +36,19 @@ from socialdesk.core.desk.events import (
     SyncPhase,
     SyncView,
 )
-from socialdesk.core.desk.jobs import BackgroundJobs
 from socialdesk.core.models import utc_now
 from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.errors import UserError
 from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.dialogs.key_help import KeyHelp
-from socialdesk.ui.messages import JobReported, ModelReady, ModelStateChanged
+from socialdesk.ui.messages import InboxPainted, JobReported, ModelReady, ModelStateChanged
 from socialdesk.ui.screens.base import DeskScreen
 from socialdesk.ui.screens.inbox import InboxScreen
 from socialdesk.ui.widgets.status import DeskState
+
+if TYPE_CHECKING:
+    # imported when the jobs start, after the first paint (it brings in APScheduler and httpx)
+    from socialdesk.core.desk.jobs import BackgroundJobs
 
 CLASSIFY_EVERY_SECONDS = 10.0
 
@@ -71,27 +74,44 @@ class SocialDeskApp(App[None]):
     desk_state: reactive[DeskState] = reactive(DeskState)
 
     def __init__(self, desk: Desk, *, jobs: BackgroundJobs | None = None,
-                 load_model: bool = True, clock: Callable[[], datetime] = utc_now) -> None:
+                 background: bool = False, load_model: bool = True,
+                 clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
         self.desk = desk
+        #: the page sync and sending (``background``: built when they start)
         self.jobs = jobs
+        self.background = background
         self.load_model = load_model
         self.clock = clock
+        self._started = False
 
     def update_state(self, **changes: Any) -> None:
         """Change some fields of the status bars' state (they redraw themselves)."""
         self.desk_state = replace(self.desk_state, **changes)
 
     def on_mount(self) -> None:
-        """Apply the configured keys, show the inbox, start the model and the jobs."""
+        """Apply the configured keys and show the inbox (the model and the jobs start once
+        its first rows are on screen: :meth:`inbox_painted`)."""
         self.set_keymap(dict(self.desk.config.keys))
         self.update_state(user=self.desk.actor, role=self.desk.role,
                           sync=self.desk.sync_view())
         self.push_screen(InboxScreen(self.desk, self.clock))
+        if not self.load_model:
+            self.update_state(model=ModelState(ModelPhase.OFF))
+
+    @on(InboxPainted)
+    def inbox_painted(self) -> None:
+        """The inbox is on screen: load the model and start the jobs (once). Both take the
+        CPU (and the GIL) for seconds: started before the first frame, they delayed it."""
+        if self._started:
+            return
+        self._started = True
         if self.load_model:
             self.start_model()
-        else:
-            self.update_state(model=ModelState(ModelPhase.OFF))
+        if self.jobs is None and self.background:
+            from socialdesk.core.desk.jobs import BackgroundJobs
+
+            self.jobs = BackgroundJobs(self.desk)
         if self.jobs is not None:
             self.jobs.listener = self._job_listener
             self.jobs.start()
@@ -259,6 +279,5 @@ def build_app(desk: Desk, *, background: bool = True, load_model: bool = True,
               clock: Callable[[], datetime] = utc_now) -> SocialDeskApp:
     """The dashboard for a desk; background jobs run when a page is configured."""
     members = (Role.OFFICER, Role.SUPERVISOR)
-    jobs = BackgroundJobs(desk) if background and desk.config.page.id and \
-        desk.role in members else None
-    return SocialDeskApp(desk, jobs=jobs, load_model=load_model, clock=clock)
+    jobs = background and bool(desk.config.page.id) and desk.role in members
+    return SocialDeskApp(desk, background=jobs, load_model=load_model, clock=clock)

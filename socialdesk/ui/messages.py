@@ -30,6 +30,11 @@ class InboxLoaded(Message):
         self.snooze_back = snooze_back
 
 
+class InboxPainted(Message):
+    """The inbox's first rows reached the screen: what the first screen does not need (the
+    model, the background jobs, the handover notes) may start now."""
+
+
 class DetailLoaded(Message):
     """One item's detail was read."""
 

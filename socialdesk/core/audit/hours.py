@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import numpy as np
-
 from socialdesk.config import WEEKDAYS, StaffedHours
+from socialdesk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
 
 #: How far ahead :meth:`StaffedClock.add` looks for staffed time before giving up.
 HORIZON_DAYS = 400

@@ -24,9 +24,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from socialdesk.config import Config
 from socialdesk.core.audit.hours import StaffedClock, staffed_seconds_between
@@ -45,6 +43,12 @@ from socialdesk.core.store.reports import (
     report_rows,
     tagged_items,
 )
+from socialdesk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
 
 DIMENSIONS = ("category", "urgent", "officer", "language", "kind", "week", "tag")
 #: The tag group of items that carry no tag.

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from socialdesk.config import Config
 from socialdesk.core.audit.hours import MICROS_PER_MINUTE, StaffedClock, from_micros, micros
 from socialdesk.core.models import Category, to_iso
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.items import items_missing_due_time, set_due_times
+from socialdesk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
 
 UNCLASSIFIED_TARGET = Category.REPORT.value
 

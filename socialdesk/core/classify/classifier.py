@@ -15,8 +15,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from socialdesk.core.classify.cues import Cue, load_cues, match_cues
 from socialdesk.core.classify.data import CATEGORIES, Example
@@ -24,7 +23,13 @@ from socialdesk.core.classify.encoder import post_embeddings
 from socialdesk.core.classify.gloss import encoder_texts, with_posts
 from socialdesk.core.classify.heads import ServingHead
 from socialdesk.core.classify.language import detect_language
+from socialdesk.lazy import lazy_module
 from socialdesk.prompts import prompt_file
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
 
 #: How much the full model trusts the fine-tuned network against the fused model, by language.
 FINETUNED_WEIGHT: Mapping[str, float] = {"en": 0.5, "cy": 0.25, "mixed": 0.25}

@@ -12,11 +12,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol
 
 from socialdesk.core.classify.data import Example
+from socialdesk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

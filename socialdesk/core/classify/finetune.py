@@ -12,9 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from socialdesk.core.classify.data import CATEGORIES, Example
 from socialdesk.core.classify.encoder import (
@@ -26,6 +24,12 @@ from socialdesk.core.classify.encoder import (
     quantize_int8,
 )
 from socialdesk.core.classify.heads import sigmoid, softmax
+from socialdesk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
 
 EPOCHS, BATCH, LEARNING_RATE, SEED = 4, 16, 5e-5, 20261123
 

@@ -17,11 +17,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from socialdesk.core.classify.signals import Signal, parse_signals, signal_matrix
+from socialdesk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
 
 WHITESPACE = re.compile(r"\s\s+")
 

@@ -11,11 +11,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from socialdesk.errors import UserError
+from socialdesk.lazy import lazy_module
 from socialdesk.prompts import read_prompt_toml
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
 
 SIGNAL_FILE = "category_signals.toml"
 

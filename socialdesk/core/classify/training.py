@@ -21,8 +21,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from socialdesk import paths
 from socialdesk.core.classify.classifier import Classifier, cue_file
@@ -33,7 +32,13 @@ from socialdesk.core.classify.finetune import EPOCHS
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss, with_posts
 from socialdesk.core.classify.heads import ServingHead
 from socialdesk.core.classify.signals import SIGNAL_FILE, load_signals
+from socialdesk.lazy import lazy_module
 from socialdesk.prompts import prompt_file
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
 
 MODEL_KIND = "minilm-int8+ngrams+signals-lr"
 #: 4 added gloss.json; 5: the fine-tuned network reads Welsh glossed, as the encoder does,

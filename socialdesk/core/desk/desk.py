@@ -279,9 +279,10 @@ class Desk:
 
     # ── the inbox and triage ─────────────────────────────────────────────────────────────
 
-    def inbox_ids(self, chosen: InboxFilter) -> list[int]:
-        """Ids of the items an inbox filter shows, in inbox order (urgent, then SLA risk)."""
-        return inbox.inbox_ids(self.store, chosen, self.actor)
+    def inbox_ids(self, chosen: InboxFilter, limit: int | None = None) -> list[int]:
+        """Ids of the items an inbox filter shows, in inbox order (urgent, then SLA risk);
+        with ``limit``, the first ones only (as fast at a million items as at a hundred)."""
+        return inbox.inbox_ids(self.store, chosen, self.actor, limit)
 
     def inbox_rows(self, ids: list[int]) -> dict[int, dict[str, object]]:
         """Table rows of the given items, by id."""

@@ -26,12 +26,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from socialdesk.core.graph.token import PageToken
 from socialdesk.errors import UserError
+from socialdesk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import httpx
+else:   # imported on first use: the dashboard paints without it
+    httpx = lazy_module("httpx")
 
 log = logging.getLogger("socialdesk.graph")
 

@@ -9,11 +9,16 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-
 from socialdesk.errors import UserError
+from socialdesk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import httpx
+else:   # imported on first use: the dashboard paints without it
+    httpx = lazy_module("httpx")
 
 TIMEOUT_SECONDS = 10.0
 

@@ -11,18 +11,21 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence, Sized
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from socialdesk.core.store.migrations import LATEST_VERSION, MIGRATIONS
 from socialdesk.errors import StoreError, storage_error
+from socialdesk.lazy import without_modules
 from socialdesk.paths import private_dir
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
@@ -52,7 +55,15 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils on this connection, for the writes that use it (imported on first
+        use: reading, as the dashboard does before its first paint, needs only sqlite3)."""
+        if self._db is None:
+            self._db = _sqlite_utils().Database(self.conn)
+        return self._db
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
@@ -102,6 +113,19 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+
+def _sqlite_utils() -> Any:
+    """The sqlite_utils module. When it is first imported it would import numpy (and pandas)
+    if installed, only to map their types to column types, which socialdesk never stores:
+    numpy alone is a fifth of the dashboard's start-up. So they look absent to it, while no
+    other thread could be importing them (the hiding is process-wide)."""
+    if "sqlite_utils" not in sys.modules and threading.active_count() == 1:
+        with without_modules("numpy", "pandas"):
+            import sqlite_utils
+    else:
+        import sqlite_utils
+    return sqlite_utils
 
 
 def as_dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:

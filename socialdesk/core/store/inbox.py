@@ -137,30 +137,43 @@ def where_clause(chosen: InboxFilter, actor: str,
     return " and ".join(parts), params
 
 
-def inbox_ids(store: Store, chosen: InboxFilter, actor: str) -> list[int]:
-    """Ids of the items matching a filter, in inbox order.
+def inbox_ids(store: Store, chosen: InboxFilter, actor: str,
+              limit: int | None = None) -> list[int]:
+    """Ids of the items matching a filter, in inbox order; with ``limit``, only the first
+    ones (the same as the whole list's head, read in time independent of the inbox's size:
+    the dashboard's first screen).
 
     One indexed query per status group (open, answered, closed) instead of one query with a
     computed sort key: each walks its covering index in order, with no sort at all. Open items
     of a person with a safeguarding marker rise to just after the urgent ones: a small second
     query finds them (by author, through idx_items_person) and they are moved up in the list.
     """
+    if limit is not None and len(marked_author_ids(store)) > MARKED_IN_ONE_QUERY:
+        return inbox_ids(store, chosen, actor)[:limit]   # the rare desk the head cannot serve
     wanted = set(VIEWS.get(chosen.view, VIEWS["all"]))
     ids: list[int] = []
     for statuses, order in GROUPS:
         if wanted.isdisjoint(statuses):
             continue
+        if limit is not None and len(ids) >= limit:
+            break
         where, params = where_clause(chosen, actor, statuses)
         if chosen.view == "snoozed":   # soonest back first
             ids.extend(row[0] for row in store.conn.execute(
-                f"select id from items where {where} order by snoozed_until, id", params))
+                f"select id from items where {where} order by snoozed_until, id{_limit(limit)}",
+                params))
             continue
+        # the head is enough: marked items moved up only push others further down
         found = [row[0] for row in store.conn.execute(
-            f"select id from items where {where} order by {order}", params)]
+            f"select id from items where {where} order by {order}{_limit(limit)}", params)]
         if "new" in statuses:
-            found = _marked_after_urgent(store, found, where, params, order)
+            found = _marked_after_urgent(store, found, where, params, order, limit)
         ids.extend(found)
-    return ids
+    return ids if limit is None else ids[:limit]
+
+
+def _limit(limit: int | None) -> str:
+    return "" if limit is None else f" limit {int(limit)}"
 
 
 #: up to this many marked author ids, one ordered query finds their open items
@@ -168,18 +181,19 @@ MARKED_IN_ONE_QUERY = 500
 
 
 def _marked_after_urgent(store: Store, ids: list[int], where: str, params: list[Any],
-                         order: str) -> list[int]:
+                         order: str, limit: int | None = None) -> list[int]:
     """Open ids in inbox order with the marked people's non-urgent ones moved to just after
     the urgent ones (in their own inbox order); unchanged, at no cost, without markers. The
-    urgent ones lead the list, so a count of them says where the rest begins."""
+    urgent ones lead the list, so a count of them says where the rest begins. With ``limit``
+    (``ids`` then the first ``limit`` of the order), the first ``limit`` of that list."""
     authors = marked_author_ids(store)
     if not authors or len(authors) > MARKED_IN_ONE_QUERY:
         return ids if not authors else _marked_by_scan(store, ids, where, params, authors)
     # by the person index: the planner would otherwise walk the whole open index
     marked = [row[0] for row in store.conn.execute(
         f"select id from items indexed by idx_items_person where {where} "
-        f"and coalesce(urgent, 0) = 0 and author_id in ({marks(authors)}) order by {order}",
-        [*params, *authors])]
+        f"and coalesce(urgent, 0) = 0 and author_id in ({marks(authors)}) order by {order}"
+        f"{_limit(limit)}", [*params, *authors])]
     if not marked:
         return ids
     urgent = store.conn.execute(f"select count(*) from items where {where} and urgent > 0",

@@ -7,8 +7,10 @@ Each runs inside the caller's write transaction together with the version bump.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:   # the migrations get the Database from Store.db (sqlite-utils loads late)
+    import sqlite_utils
 
 ITEM_COLUMNS: dict[str, type] = {
     "id": int,
@@ -308,7 +310,7 @@ def _v14_supervisor(db: sqlite_utils.Database) -> None:
                "WHERE purged_at IS NULL")
 
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[["sqlite_utils.Database"], None]
 
 #: Position + 1 is the schema version the migration produces.
 MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,

@@ -7,11 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from socialdesk.core.models import ANSWERED_ELSEWHERE, NO_REPLY_NEEDED, Progress, to_iso
 from socialdesk.core.store.db import Store
+from socialdesk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
 
 #: SLA verdicts: not yet due and unanswered, answered in time, missed, exempt (no reply
 #: needed), answered elsewhere (a phone call, in person: no first response on the page).

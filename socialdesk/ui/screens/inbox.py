@@ -31,7 +31,7 @@ from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.dialogs.choice import WideChoiceDialog
 from socialdesk.ui.dialogs.handover import HandoverDialog
 from socialdesk.ui.format import full_time
-from socialdesk.ui.messages import DetailLoaded, InboxLoaded
+from socialdesk.ui.messages import DetailLoaded, InboxLoaded, InboxPainted
 from socialdesk.ui.screens.bulk_actions import BulkActions
 from socialdesk.ui.widgets.banner import UrgentBanner
 from socialdesk.ui.widgets.detail import DetailPane
@@ -40,6 +40,8 @@ from socialdesk.ui.widgets.sidebar import FilterSidebar, describe
 from socialdesk.ui.widgets.status import StatusBar
 
 POLL_SECONDS = 1.0
+#: the first frame shows the head of the list: this many ids (more than a screen holds)
+FIRST_ROWS = 200
 #: how long the urgent toast stays (and how long later arrivals ring without a second one)
 URGENT_TOAST_SECONDS = 30.0
 RETICK_SECONDS = 30.0
@@ -76,6 +78,11 @@ class InboxScreen(BulkActions):
         #: when the next snoozed item is back in To do (a reload then shows it)
         self._snooze_back: str | None = None
         self._shown = 0
+        #: whether the first frame is drawn (the detail and the whole list are read after it)
+        self._framed = False
+        #: whether the first whole load (list and counts) has reached the screen: then the
+        #: rest of the start-up runs (the handover, the model, the jobs)
+        self._painted = False
 
     def compose(self) -> ComposeResult:
         """Header, banner, search, sidebar + table + detail, status bar, footer."""
@@ -99,10 +106,18 @@ class InboxScreen(BulkActions):
         self.sub_title = "inbox"
         self.query_one(InboxTable).focus()
         self.check_for_changes()  # remember the DB's version before the first read
-        self.reload()
+        # the first screenful now, so that the first frame has its rows (the head of the list:
+        # an indexed read of FIRST_ROWS ids, whatever the inbox's size); the rest in a worker
+        self.query_one(InboxTable).set_ids(self.desk.inbox_ids(self.chosen, FIRST_ROWS))
+        self.call_after_refresh(self._first_frame_drawn)
         self.set_interval(POLL_SECONDS, self.check_for_changes)
         self.set_interval(RETICK_SECONDS, self.query_one(InboxTable).refresh)
-        self.load_handover(on_start=True)
+
+    def _first_frame_drawn(self) -> None:
+        """The first frame (with the head's rows) is drawn: now the workers may read the rest
+        (started before it, they shared the GIL with its drawing)."""
+        self._framed = True
+        self.reload()
 
     # ── loading ──────────────────────────────────────────────────────────────────────────
 
@@ -166,6 +181,15 @@ class InboxScreen(BulkActions):
         self._note_filters()
         if table.selected_id is not None:
             self.load_detail(table.selected_id)
+        if not self._painted:
+            self._painted = True
+            self.call_after_refresh(self._first_painted)
+
+    def _first_painted(self) -> None:
+        """The first screen is complete: now the handover notes, and the app's model and
+        jobs (started earlier, they slowed the first paint down by seconds)."""
+        self.load_handover(on_start=True)
+        self.app.post_message(InboxPainted())
 
     def _announce_urgent(self, urgent: set[int]) -> None:
         """A new urgent item rings the bell every time; one toast at a time says so (several
@@ -212,7 +236,10 @@ class InboxScreen(BulkActions):
 
     @on(InboxTable.Selected)
     def selection_moved(self, message: InboxTable.Selected) -> None:
-        """Show the selected item in the detail pane."""
+        """Show the selected item in the detail pane (from the first frame on: the first
+        load shows the selected item's detail itself)."""
+        if not self._framed:
+            return
         if message.item_id is None:
             self.query_one(DetailPane).show(None)
         else:

@@ -159,7 +159,8 @@ class InboxTable(ScrollView, can_focus=True):
         keep, screen_row = self.selected_id, self.cursor - int(self.scroll_offset.y)
         at_top = int(self.scroll_offset.y) == 0
         self.ids = ids
-        self.marked &= set(ids)   # a mark never acts on an item out of sight
+        if self.marked:           # a mark never acts on an item out of sight
+            self.marked &= set(ids)   # (a set of every id: only when something is marked)
         self._rows.clear()
         self.virtual_size = Size(self.size.width, len(ids))
         if keep is not None and keep in ids:
