@@ -13,6 +13,7 @@ from socialdesk.cli.output import fail, printable, say
 from socialdesk.core.desk.access import Permission
 from socialdesk.core.desk.events import (
     Alerted,
+    Classifying,
     JobEvent,
     JobFailed,
     JobRecovered,
@@ -68,6 +69,8 @@ def event_line(event: JobEvent) -> str:
             return f"{job}: working again"
         case ModelChanged(state):
             return state.text()
+        case Classifying():
+            return event.text()
     return repr(event)
 
 
@@ -121,7 +124,7 @@ class Worker(Command):
         desk.context.graph_client().close()  # no page, no token
         desk.model.auto_classify = True
         ready_classifier(desk)
-        jobs = BackgroundJobs(desk, listener=print_event)
+        jobs = BackgroundJobs(desk, listener=print_event, classify_backlog=True)
         jobs.start()
         say(f"worker running (sync every {jobs.sync_interval:g} s, safety posts when due, "
             f"outbox every {jobs.send_interval:g} s); Ctrl-C to stop")
