@@ -242,12 +242,12 @@ class BackgroundJobs:
 
         def progress(done: int, total: int) -> None:
             nonlocal last
-            if self._closing.is_set():
-                raise ClassifyingCancelled
             if time.monotonic() - last >= CLASSIFY_PROGRESS_SECONDS:
                 last = time.monotonic()
                 said.append(last)
                 self.listener(Classifying(done, total))
+            if self._closing.is_set():
+                raise ClassifyingCancelled
 
         try:
             done = self.desk.model.classify_pending(progress=progress)
