@@ -191,3 +191,30 @@ def test_the_worker_classifies_a_backlog_with_progress_and_quitting_stops_it(
     assert events[-1].text() == f"classified {ITEMS - PAGE} waiting items"
     assert events[0].text() == f"classifying {PAGE} of {ITEMS - PAGE} waiting items"
     jobs.shutdown()
+
+
+async def test_the_dashboard_classifies_its_backlog_with_progress_in_the_status_bar(
+        backlog, team_config_file):
+    import asyncio
+    from zoneinfo import ZoneInfo
+
+    from socialdesk.ui.app import build_app
+    from socialdesk.ui.widgets.status import DeskState, status_line
+
+    desk = _desk(backlog, team_config_file)
+    app = build_app(desk, background=False, load_model=True)
+    shown: list[str] = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.watch(app, "desk_state", lambda state: shown.append(state.backlog))
+        for _ in range(1200):   # the model loads, then the backlog is classified page by page
+            if f"Classified {ITEMS} waiting item(s)." in [n.message for n in app._notifications]:
+                break
+            await asyncio.sleep(0.1)
+        await pilot.pause()
+        assert app.desk_state.backlog == ""                  # done: the bar is back to normal
+    progress = [text for text in shown if text]
+    assert progress[0] == f"classifying {PAGE} of {ITEMS} waiting items", shown
+    assert progress[-1] == f"classifying {ITEMS} of {ITEMS} waiting items"
+    assert _classified(backlog, team_config_file) == ITEMS
+    line = status_line(DeskState(backlog=progress[0]), ZoneInfo("Europe/London")).plain
+    assert f"· classifying {PAGE} of {ITEMS} waiting items" in line
