@@ -132,7 +132,15 @@ class SocialDeskApp(App[None]):
         self.post_message(ModelReady(model.version if model else "none", 0,
                                      full=model is not None and model.finetuned is not None))
 
-    @work(thread=True, exclusive=True, group="classify", exit_on_error=False)
+    def classify_waiting(self) -> None:
+        """Start classifying what waits, unless that is already running (a new worker must
+        not cancel one that is half-way through a backlog)."""
+        if not any(w.group == "classify" and w.state in (WorkerState.PENDING,
+                                                          WorkerState.RUNNING)
+                   for w in self.workers):
+            self.classify_backlog()
+
+    @work(thread=True, group="classify", exit_on_error=False)
     def classify_backlog(self) -> None:
         """Worker: classify the items waiting for the model (an import, another process's
         sync), a committed page at a time with progress in the status bar; quitting stops it
@@ -170,8 +178,8 @@ class SocialDeskApp(App[None]):
         self.update_state(model=ModelState(ModelPhase.READY, full=message.full)
                           if message.version != "none" else ModelState(ModelPhase.NONE))
         if message.version != "none":
-            self.classify_backlog()
-        self.set_interval(CLASSIFY_EVERY_SECONDS, self.classify_backlog)
+            self.classify_waiting()
+        self.set_interval(CLASSIFY_EVERY_SECONDS, self.classify_waiting)
 
     @on(BacklogProgress)
     def backlog_progress(self, message: BacklogProgress) -> None:

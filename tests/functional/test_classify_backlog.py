@@ -194,13 +194,17 @@ def test_the_worker_classifies_a_backlog_with_progress_and_quitting_stops_it(
 
 
 async def test_the_dashboard_classifies_its_backlog_with_progress_in_the_status_bar(
-        backlog, team_config_file):
+        backlog, team_config_file, monkeypatch):
     import asyncio
     from zoneinfo import ZoneInfo
 
+    from socialdesk.ui import app as app_module
     from socialdesk.ui.app import build_app
     from socialdesk.ui.widgets.status import DeskState, status_line
 
+    # the timer that looks for waiting items fires many times while the backlog runs: it must
+    # neither cancel the running classification nor start a second one
+    monkeypatch.setattr(app_module, "CLASSIFY_EVERY_SECONDS", 0.05)
     desk = _desk(backlog, team_config_file)
     app = build_app(desk, background=False, load_model=True)
     shown: list[str] = []
@@ -212,9 +216,11 @@ async def test_the_dashboard_classifies_its_backlog_with_progress_in_the_status_
             await asyncio.sleep(0.1)
         await pilot.pause()
         assert app.desk_state.backlog == ""                  # done: the bar is back to normal
-    progress = [text for text in shown if text]
-    assert progress[0] == f"classifying {PAGE} of {ITEMS} waiting items", shown
-    assert progress[-1] == f"classifying {ITEMS} of {ITEMS} waiting items"
+        notices = [n.message for n in app._notifications if "waiting item" in n.message]
+    progress = [text for n, text in enumerate(shown) if text and text not in shown[:n]]
+    assert progress == [f"classifying {done} of {ITEMS} waiting items"
+                        for done in (*range(PAGE, ITEMS, PAGE), ITEMS)], shown
+    assert notices == [f"Classified {ITEMS} waiting item(s)."]
     assert _classified(backlog, team_config_file) == ITEMS
     line = status_line(DeskState(backlog=progress[0]), ZoneInfo("Europe/London")).plain
     assert f"· classifying {PAGE} of {ITEMS} waiting items" in line
