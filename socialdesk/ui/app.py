@@ -152,8 +152,7 @@ class SocialDeskApp(App[None]):
             if worker.is_cancelled:
                 raise BacklogStopped
             shown.append(done)
-            self.post_message(BacklogProgress(f"classifying {done:,} of {total:,} waiting "
-                                              "items"))
+            self.post_message(BacklogProgress(f"classifying {done:,} of {total:,}"))
 
         with self.desk.session(), contextlib.suppress(BacklogStopped):
             done = self.desk.model.classify_pending(progress=progress)

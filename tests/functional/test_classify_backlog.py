@@ -218,9 +218,9 @@ async def test_the_dashboard_classifies_its_backlog_with_progress_in_the_status_
         assert app.desk_state.backlog == ""                  # done: the bar is back to normal
         notices = [n.message for n in app._notifications if "waiting item" in n.message]
     progress = [text for n, text in enumerate(shown) if text and text not in shown[:n]]
-    assert progress == [f"classifying {done} of {ITEMS} waiting items"
+    assert progress == [f"classifying {done} of {ITEMS}"
                         for done in (*range(PAGE, ITEMS, PAGE), ITEMS)], shown
     assert notices == [f"Classified {ITEMS} waiting item(s)."]
     assert _classified(backlog, team_config_file) == ITEMS
     line = status_line(DeskState(backlog=progress[0]), ZoneInfo("Europe/London")).plain
-    assert f"· classifying {PAGE} of {ITEMS} waiting items" in line
+    assert f"· classifying {PAGE} of {ITEMS}" in line

@@ -30,7 +30,7 @@ class DeskState:
     posts_alarm: bool = False
     problem: str = ""        # a background job failing (a full disk…), until it works again
     problem_job: str = ""
-    backlog: str = ""        # "classifying 2,048 of 100,000 waiting items" while it runs
+    backlog: str = ""        # "classifying 2,048 of 100,000" while the backlog is classified
 
 
 def status_line(state: DeskState, zone: ZoneInfo) -> Text:
