@@ -154,10 +154,13 @@ class SocialDeskApp(App[None]):
             shown.append(done)
             self.post_message(BacklogProgress(f"classifying {done:,} of {total:,}"))
 
+        done = 0
         with self.desk.session(), contextlib.suppress(BacklogStopped):
-            done = self.desk.model.classify_pending(progress=progress)
-            if shown:
-                self.post_message(BacklogProgress("", done))
+            try:
+                done = self.desk.model.classify_pending(progress=progress)
+            finally:  # the bar is cleared however it ends; a backlog (not the odd item
+                if shown:  # another process synced) is announced when done
+                    self.post_message(BacklogProgress("", done if len(shown) > 1 else 0))
 
     def _train_progress(self, text: str, fraction: float) -> None:
         self.post_message(ModelStateChanged(ModelState(ModelPhase.LOADING,
