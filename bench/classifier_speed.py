@@ -231,7 +231,7 @@ def backlog_rows(items, fast_dir: Path, full_dir: Path,  # type: ignore[no-untyp
     growth = (f"From {BACKLOG_FAST[0]:,} to {BACKLOG_FAST[1]:,} waiting items ({ratio:.0f}× more) "
               f"the fast model's time grew {big['run'] / small['run']:.1f}× and its peak RSS "
               f"{big['rss_mib'] / small['rss_mib']:.2f}× (pages of the backlog are read from "
-              "the pending index and committed one by one: time linear, memory flat). "
+              "the pending index and committed one by one, so memory stays flat). "
               "Extrapolated on that line, not measured: 500,000 items "
               f"≈ {500_000 / BACKLOG_FAST[1] * big['run'] / 60:.0f} min, 1,000,000 ≈ "
               f"{1_000_000 / BACKLOG_FAST[1] * big['run'] / 60:.0f} min, "
