@@ -9,17 +9,30 @@ from pathlib import Path
 from typing import Any
 
 from socialdesk.cli.base import Command, open_desk
-from socialdesk.cli.output import note, say, train_progress
+from socialdesk.cli.output import long_work, note, say, train_progress
 from socialdesk.core.classify.classifier import Classifier
 from socialdesk.core.classify.data import ExampleFileError
 from socialdesk.core.classify.training import current_model_dir
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import Permission
+from socialdesk.errors import UserError
+
+#: What a stopped classification says is left to do.
+CLASSIFY_REST = ("'socialdesk classify --pending' classifies the rest (so do the dashboard and "
+                 "the worker)")
+
+
+def classify_waiting(desk: Desk, train_if_missing: bool = False) -> int:
+    """Classify the items waiting for the model, with progress on stderr; Ctrl-C keeps every
+    committed page and says what is left. Returns how many were classified."""
+    with long_work("classifying", "items", again=CLASSIFY_REST) as progress:
+        return desk.model.classify_pending(train_if_missing=train_if_missing,
+                                           progress=progress)
 
 
 def classify_if_model(desk: Desk) -> None:
     """Classify new items when a model exists; otherwise say how to get one."""
-    done = desk.model.classify_pending(train_if_missing=False)
+    done = classify_waiting(desk)
     if done:
         say(f"classified {done} new items")
     waiting = desk.model.pending_count()
@@ -72,9 +85,15 @@ class Classify(Command):
         parser.add_argument("text", nargs="?", metavar="TEXT")
         parser.add_argument("--post", help="the post a comment sits under (context)")
         parser.add_argument("--kind", choices=("comment", "message"))
+        parser.add_argument("--pending", action="store_true",
+                            help="classify the items in the database that wait for the model "
+                            "(after an import or sync that was stopped), with progress")
 
     def run(self, options: argparse.Namespace) -> int:
-        """One JSON prediction, or each stdin record with its prediction added."""
+        """One JSON prediction, or each stdin record with its prediction added; with
+        --pending, the database's waiting items."""
+        if options.pending:
+            return self._pending(options)
         model = ready_classifier(open_desk(options))
         if options.text not in (None, "-"):  # "-" reads stdin, as elsewhere on Unix
             (prediction,) = model.classify([options.text], [options.post], [options.kind])
@@ -86,6 +105,17 @@ class Classify(Command):
                                      [r.get("kind") for r in records])
         for record, prediction in zip(records, predictions, strict=True):
             print(json.dumps({**record, **prediction.as_dict()}, ensure_ascii=False))
+        return 0
+
+    def _pending(self, options: argparse.Namespace) -> int:
+        if options.text is not None:
+            raise UserError("classify --pending takes no TEXT: it classifies the items "
+                             "waiting in the database.")
+        desk = open_desk(options)
+        desk.require(Permission.IMPORT)
+        ready_classifier(desk)
+        done = classify_waiting(desk)
+        say(f"classified {done:,} waiting items" if done else "no items were waiting")
         return 0
 
 
@@ -112,9 +142,11 @@ class Train(Command):
             f"({meta['corrections']} officer corrections) in {meta['trained_seconds']} s")
         if not desk.context.database_exists():
             return 0
-        done = desk.model.classify_pending()
+        done = classify_waiting(desk)
         say(f"classified {done} waiting items" if done else "no items were waiting")
-        again = desk.model.reclassify_untouched(model)
+        with long_work("classifying again", "items", again="run 'socialdesk train' again to "
+                       "classify the rest with a new model") as progress:
+            again = desk.model.reclassify_untouched(model, progress)
         if again:
             say(f"classified again {again} items nobody has touched yet")
         return 0

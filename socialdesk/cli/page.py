@@ -13,6 +13,7 @@ from socialdesk.cli.output import fail, long_work, printable, say
 from socialdesk.core.desk.access import Permission
 from socialdesk.core.desk.events import (
     Alerted,
+    Classifying,
     JobEvent,
     JobFailed,
     JobRecovered,
@@ -67,6 +68,8 @@ def event_line(event: JobEvent) -> str:
             return f"{job}: working again"
         case ModelChanged(state):
             return state.text()
+        case Classifying():
+            return event.text()
     return repr(event)
 
 
@@ -127,7 +130,7 @@ class Worker(Command):
         ready_classifier(desk)
         from socialdesk.core.desk.jobs import BackgroundJobs
 
-        jobs = BackgroundJobs(desk, listener=print_event)
+        jobs = BackgroundJobs(desk, listener=print_event, classify_backlog=True)
         jobs.start()
         say(f"worker running (sync every {jobs.sync_interval:g} s, safety posts when due, "
             f"outbox every {jobs.send_interval:g} s); Ctrl-C to stop")

@@ -7,6 +7,7 @@ first use) in a worker, and the sync runs in :class:`BackgroundJobs` threads und
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -17,7 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import Role
@@ -41,7 +42,13 @@ from socialdesk.core.schedule.publisher import PublishReport
 from socialdesk.errors import UserError
 from socialdesk.ui.actions import ACTIONS
 from socialdesk.ui.dialogs.key_help import KeyHelp
-from socialdesk.ui.messages import InboxPainted, JobReported, ModelReady, ModelStateChanged
+from socialdesk.ui.messages import (
+    BacklogProgress,
+    InboxPainted,
+    JobReported,
+    ModelReady,
+    ModelStateChanged,
+)
 from socialdesk.ui.screens.base import DeskScreen
 from socialdesk.ui.screens.inbox import InboxScreen
 from socialdesk.ui.widgets.status import DeskState
@@ -51,6 +58,10 @@ if TYPE_CHECKING:
     from socialdesk.core.desk.jobs import BackgroundJobs
 
 CLASSIFY_EVERY_SECONDS = 10.0
+
+
+class BacklogStopped(Exception):
+    """Classifying the backlog stopped because the dashboard is quitting."""
 
 
 class SocialDeskApp(App[None]):
@@ -133,20 +144,44 @@ class SocialDeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="model", exit_on_error=False)
     def start_model(self) -> None:
-        """Worker: load the classifier (train it on first use), then classify the backlog."""
+        """Worker: load the classifier (train it on first use); the backlog is classified
+        after, by :meth:`classify_backlog`, with its progress in the status bar."""
         with self.desk.session():
             self.post_message(ModelStateChanged(ModelState(ModelPhase.LOADING)))
             model = self.desk.model.classifier(progress=self._train_progress)
             self.desk.model.auto_classify = True
-            done = self.desk.model.classify_pending() if model is not None else 0
-        self.post_message(ModelReady(model.version if model else "none", done,
+        self.post_message(ModelReady(model.version if model else "none", 0,
                                      full=model is not None and model.finetuned is not None))
 
-    @work(thread=True, exclusive=True, group="classify", exit_on_error=False)
+    def classify_waiting(self) -> None:
+        """Start classifying what waits, unless that is already running (a new worker must
+        not cancel one that is half-way through a backlog)."""
+        if not any(w.group == "classify" and w.state in (WorkerState.PENDING,
+                                                          WorkerState.RUNNING)
+                   for w in self.workers):
+            self.classify_backlog()
+
+    @work(thread=True, group="classify", exit_on_error=False)
     def classify_backlog(self) -> None:
-        """Worker: classify items other processes stored without classifying."""
-        with self.desk.session():
-            self.desk.model.classify_pending()
+        """Worker: classify the items waiting for the model (an import, another process's
+        sync), a committed page at a time with progress in the status bar; quitting stops it
+        after the page in hand (the rest waits for the next start)."""
+        worker = get_current_worker()
+        shown: list[int] = []
+
+        def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise BacklogStopped
+            shown.append(done)
+            self.post_message(BacklogProgress(f"classifying {done:,} of {total:,}"))
+
+        done = 0
+        with self.desk.session(), contextlib.suppress(BacklogStopped):
+            try:
+                done = self.desk.model.classify_pending(progress=progress)
+            finally:  # the bar is cleared however it ends; a backlog (not the odd item
+                if shown:  # another process synced) is announced when done
+                    self.post_message(BacklogProgress("", done if len(shown) > 1 else 0))
 
     def _train_progress(self, text: str, fraction: float) -> None:
         self.post_message(ModelStateChanged(ModelState(ModelPhase.LOADING,
@@ -165,9 +200,19 @@ class SocialDeskApp(App[None]):
         """Model loaded: say so and keep classifying what others store."""
         self.update_state(model=ModelState(ModelPhase.READY, full=message.full)
                           if message.version != "none" else ModelState(ModelPhase.NONE))
-        if message.classified:
-            self.notify(f"Classified {message.classified:,} waiting item(s).", markup=False)
-        self.set_interval(CLASSIFY_EVERY_SECONDS, self.classify_backlog)
+        if message.version != "none":
+            self.classify_waiting()
+        self.set_interval(CLASSIFY_EVERY_SECONDS, self.classify_waiting)
+
+    @on(BacklogProgress)
+    def backlog_progress(self, message: BacklogProgress) -> None:
+        """The backlog being classified: progress in the status bar; when it is done, the
+        items are in the inbox with their categories."""
+        self.update_state(backlog=message.text)
+        if message.finished:
+            self.notify(f"Classified {message.finished:,} waiting item(s).", markup=False)
+        if self.inbox is not None:
+            self.inbox.reload()
 
     # ── background jobs ──────────────────────────────────────────────────────────────────
 

@@ -68,6 +68,15 @@ class ModelReady(Message):
         self.version, self.classified, self.full = version, classified, full
 
 
+class BacklogProgress(Message):
+    """Classifying the waiting items: ``text`` for the status bar ("" when done) and, once
+    done, how many were classified (``finished``)."""
+
+    def __init__(self, text: str, finished: int = 0) -> None:
+        super().__init__()
+        self.text, self.finished = text, finished
+
+
 class JobReported(Message):
     """A background job reported (a sync pass, sends, publishing, a stop, the model)."""
 

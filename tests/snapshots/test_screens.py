@@ -380,3 +380,15 @@ def test_inbox_with_a_marked_person(snap_compare, snap_desk: Desk, tmp_path: Pat
 
     with time_machine.travel(NOW, tick=False):
         assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=dave_selected)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)])
+def test_inbox_while_a_backlog_is_classified(snap_compare, snap_desk: Desk,
+                                             size: tuple[int, int]) -> None:
+    """The status bar while the waiting items are classified in the background (issue 22)."""
+    async def classifying(pilot) -> None:
+        await settle(pilot, pilot.app)
+        pilot.app.update_state(backlog="classifying 20,480 of 100,000")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=classifying)

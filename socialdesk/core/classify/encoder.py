@@ -10,7 +10,8 @@ Batches are sorted by length and padded only to their own longest text. No hub, 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -136,31 +137,68 @@ class TorchEncoder:
             opset_version=17, dynamo=False)
 
 
-def onnx_session(graph: Path, threads: int | None = None) -> Any:
-    """An ONNX Runtime session on the CPU for a MiniLM graph: every core unless ``threads``,
-    all graph optimisations (the encoder and the fine-tuned network share this set-up)."""
+def onnx_session(graph: Path, threads: int = 1) -> Any:
+    """An ONNX Runtime session on the CPU for a MiniLM graph, all graph optimisations, one
+    thread per run unless ``threads`` (the encoder and the fine-tuned network share this
+    set-up; :class:`ParallelBatches` runs one batch per core instead)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or os.cpu_count() or 1
+    options.intra_op_num_threads = threads
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+
+
+class ParallelBatches:
+    """Length-sorted batches through one ONNX Runtime session, a batch per core at a time.
+
+    Each run uses one thread and the batches run side by side (ONNX Runtime releases the GIL),
+    rather than each batch split over every core: the batches are small (32 texts of ~28
+    tokens), so splitting one costs a hand-over between threads per operator, and ORT's
+    waiting threads spin — on 2 shared cores that made the encoder 1.5–1.9× slower and burn
+    1.6× the CPU for the same work (BENCHMARKS.md, "Classifier speed"). The output is the same
+    to the bit: each batch is the same and runs the same kernels.
+    """
+
+    def __init__(self, graph: Path, batch_size: int = BATCH, workers: int | None = None) -> None:
+        self.session = onnx_session(graph)
+        self.tokenizer = fast_tokenizer()
+        self.batch_size = batch_size
+        self.workers = workers or os.cpu_count() or 1
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="onnx") \
+            if self.workers > 1 else None
+
+    def run(self, texts: Sequence[str], outputs: list[str],
+            use: Callable[[list[int], dict[str, np.ndarray], list[np.ndarray]], None]) -> None:
+        """Run every batch of ``texts``; ``use(indices, feeds, outputs)`` takes each batch's
+        results (from the worker threads: it writes only its own rows)."""
+        def one(batch: tuple[list[int], dict[str, np.ndarray]]) -> None:
+            indices, feeds = batch
+            use(indices, feeds, self.session.run(outputs, feeds))
+
+        batches = onnx_batches(self.tokenizer, texts, self.batch_size)
+        if self._pool is None:
+            for batch in batches:
+                one(batch)
+        else:
+            list(self._pool.map(one, batches))  # re-raises a batch's error
 
 
 class OnnxEncoder:
     """MiniLM through ONNX Runtime (the served path)."""
 
     def __init__(self, graph: Path, batch_size: int = BATCH, threads: int | None = None) -> None:
-        self.session = onnx_session(graph, threads)
-        self.tokenizer = fast_tokenizer()
-        self.batch_size = batch_size
+        self.runner = ParallelBatches(graph, batch_size, threads)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings in the input order."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for batch, feeds in onnx_batches(self.tokenizer, texts, self.batch_size):
-            hidden = self.session.run(["last_hidden_state"], feeds)[0]
-            out[batch] = _pool(hidden, feeds["attention_mask"])
+
+        def pooled(batch: list[int], feeds: dict[str, np.ndarray],
+                   results: list[np.ndarray]) -> None:
+            out[batch] = _pool(results[0], feeds["attention_mask"])
+
+        self.runner.run(texts, ["last_hidden_state"], pooled)
         return out
 
 

@@ -17,10 +17,8 @@ from typing import TYPE_CHECKING, Any
 from socialdesk.core.classify.data import CATEGORIES, Example
 from socialdesk.core.classify.encoder import (
     MAX_TOKENS,
-    fast_tokenizer,
+    ParallelBatches,
     model_path,
-    onnx_batches,
-    onnx_session,
     quantize_int8,
 )
 from socialdesk.core.classify.heads import sigmoid, softmax
@@ -122,16 +120,18 @@ class FineTunedModel:
     """The exported fine-tuned network on ONNX Runtime."""
 
     def __init__(self, graph: Path, batch_size: int = 32) -> None:
-        self.session = onnx_session(graph)
-        self.tokenizer = fast_tokenizer()
-        self.batch_size = batch_size
+        self.runner = ParallelBatches(graph, batch_size)
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(category probabilities (n, 3), urgent probabilities (n,))."""
         probs = np.zeros((len(texts), len(CATEGORIES)))
         urgent = np.zeros(len(texts))
-        for batch, feeds in onnx_batches(self.tokenizer, texts, self.batch_size):
-            logits, urgent_logit = self.session.run(["category_logits", "urgent_logit"], feeds)
+
+        def scores(batch: list[int], _feeds: dict[str, np.ndarray],
+                   results: list[np.ndarray]) -> None:
+            logits, urgent_logit = results
             probs[batch] = softmax(logits)
             urgent[batch] = sigmoid(urgent_logit)
+
+        self.runner.run(texts, ["category_logits", "urgent_logit"], scores)
         return probs, urgent

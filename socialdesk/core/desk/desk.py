@@ -27,7 +27,7 @@ from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.followup import FollowUpDesk, HandoverDesk
 from socialdesk.core.desk.intake import ImportReport, import_file
-from socialdesk.core.desk.model import ModelDesk
+from socialdesk.core.desk.model import CLASSIFY_BATCH, ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
 from socialdesk.core.desk.people import PeopleDesk
 from socialdesk.core.desk.places import Hotspot, PlacesDesk
@@ -182,8 +182,9 @@ class Desk:
             report = PageSync(self.store, graph, self.config.page,
                               retention_days=self.policy.retention_days).run(full, recorded,
                                                                              progress)
-        if self.model.auto_classify and report.new:
-            self.model.classify_pending(train_if_missing=True)
+        if self.model.auto_classify and report.new:   # a page now (urgent first); a bigger
+            self.model.classify_pending(train_if_missing=True,  # backlog is classified by
+                                        limit=CLASSIFY_BATCH)    # its own job, with progress
         self.fill_due_times()
         self.places.tag_new()
         if report.new:   # someone who wrote again brings their snoozed item back

@@ -132,6 +132,22 @@ class Alerted(JobEvent):
 
 
 @dataclass(frozen=True)
+class Classifying(JobEvent):
+    """The items waiting for the model are being classified in the background: ``done`` of
+    ``total`` so far (``finished`` once the backlog is done)."""
+
+    done: int
+    total: int
+    finished: bool = False
+
+    def text(self) -> str:
+        """What the worker's log says."""
+        if self.finished:
+            return f"classified {self.done:,} waiting items"
+        return f"classifying {self.done:,} of {self.total:,} waiting items"
+
+
+@dataclass(frozen=True)
 class RunElsewhere(JobEvent):
     """Another process holds the jobs' lease: this one skips its turn."""
 

@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from socialdesk.core.desk.alerts import AlertReport
 from socialdesk.core.desk.desk import Desk
 from socialdesk.core.desk.events import (
     Alerted,
+    Classifying,
     JobEvent,
     JobFailed,
     JobRecovered,
@@ -67,8 +69,19 @@ ALERTS_EVERY_SECONDS = 30.0
 T = TypeVar("T")
 
 
+#: how often the worker looks for items waiting for the model (another process's import,
+#: one that was stopped), and how often at most it reports its progress on a backlog
+CLASSIFY_EVERY_SECONDS = 10.0
+CLASSIFY_PROGRESS_SECONDS = 5.0
+
+
 class TrainingCancelled(Exception):
     """The background model build was stopped because the process is quitting."""
+
+
+class ClassifyingCancelled(Exception):
+    """Classifying the backlog was stopped (after its last committed page) because the process
+    is quitting."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,7 @@ MODEL = JobRules("model", runs_when_stopped=True)
 #: alerts need no token (an acknowledgement waits in the outbox like any answer)
 ALERTS = JobRules("alerts", runs_when_stopped=True)
 SNOOZES = JobRules("snoozes", runs_when_stopped=True)
+BACKLOG = JobRules("classifying", runs_when_stopped=True)
 #: how often snoozed items whose time has come are handed back (and their snoozers told)
 SNOOZE_EVERY_SECONDS = 30.0
 
@@ -101,8 +115,12 @@ class BackgroundJobs:
 
     def __init__(self, desk: Desk, listener: Listener | None = None,
                  sync_interval: float | None = None,
-                 send_interval: float = SEND_EVERY_SECONDS) -> None:
+                 send_interval: float = SEND_EVERY_SECONDS,
+                 classify_backlog: bool = False) -> None:
         self.desk = desk
+        #: classify what waits for the model as a job of its own (the worker; the dashboard
+        #: has its own worker for it)
+        self.classify_backlog = classify_backlog
         self.listener: Listener = listener or (lambda event: None)
         self.sync_interval = sync_interval or desk.config.page.sync_interval_seconds
         self.send_interval = send_interval
@@ -210,6 +228,35 @@ class BackgroundJobs:
         person wrote again, go back to To do and whoever snoozed each is told, once."""
         return self._turn(SNOOZES, self.desk.followup.wake)
 
+    def run_classify(self) -> int | None:
+        """Every ~10 s (if we hold the lease and the model classifies here): classify the items
+        waiting for it, a committed page at a time, with a :class:`Classifying` event every
+        few seconds and one when done; quitting stops it after the page in hand."""
+        if not self.desk.model.auto_classify:
+            return None
+        return self._turn(BACKLOG, self._classify)
+
+    def _classify(self) -> int:
+        said: list[float] = []
+        last = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            if time.monotonic() - last >= CLASSIFY_PROGRESS_SECONDS:
+                last = time.monotonic()
+                said.append(last)
+                self.listener(Classifying(done, total))
+            if self._closing.is_set():
+                raise ClassifyingCancelled
+
+        try:
+            done = self.desk.model.classify_pending(progress=progress)
+        except ClassifyingCancelled:
+            return 0
+        if said:
+            self.listener(Classifying(done, done, finished=True))
+        return done
+
     def run_anchor(self) -> None:
         """Hourly: the audit chain's row count and head to the anchor file and the system log
         (if we hold the lease)."""
@@ -268,6 +315,10 @@ class BackgroundJobs:
                                 next_run_time=utc_now(), **every)
         self._scheduler.add_job(self.run_snoozes, "interval", seconds=SNOOZE_EVERY_SECONDS,
                                 id="snoozes", next_run_time=utc_now(), **every)
+        if self.classify_backlog:
+            self._scheduler.add_job(self.run_classify, "interval", id="classify",
+                                    seconds=CLASSIFY_EVERY_SECONDS, next_run_time=utc_now(),
+                                    **every)
         if self.desk.config.model.fine_tune_in_background:
             self._scheduler.add_job(self.run_improve_model, "interval", id="improve-model",
                                     seconds=IMPROVE_MODEL_CHECK_SECONDS, **every)

@@ -21,9 +21,12 @@ from socialdesk.core.classify.training import (
     train,
 )
 from socialdesk.core.desk.context import DeskContext
+from socialdesk.core.models import Progress
 from socialdesk.core.store import predictions
 
-CLASSIFY_BATCH = 256
+#: Items classified and committed together (a backlog's page). Bigger pages share the
+#: per-page costs (the write, the due times, the posts' embeddings); measured in BENCHMARKS.md.
+CLASSIFY_BATCH = 1024
 
 
 class ModelDesk:
@@ -38,6 +41,7 @@ class ModelDesk:
         self.auto_classify = False
         self._classifier: Classifier | None = None
         self._lock = threading.Lock()
+        self._classifying = threading.Lock()
 
     def classifier(self, progress: TrainProgress | None = None,
                    train_if_missing: bool = True) -> Classifier | None:
@@ -83,32 +87,57 @@ class ModelDesk:
             self._classifier = model
         return model
 
-    def classify_pending(self, train_if_missing: bool = False) -> int:
-        """Classify items no model has seen yet; return how many. Officers' choices stay."""
-        model = self.classifier(train_if_missing=train_if_missing)
-        if model is None:
-            return 0
-        done = 0
-        while True:
-            rows = predictions.pending_items(self.context.store, CLASSIFY_BATCH)
-            if not rows:
-                return done
-            self._store(model, rows, predictions.FIRST_PREDICTION)
-            done += len(rows)
-            self.context.fill_due_times()
+    def classify_pending(self, train_if_missing: bool = False,
+                         progress: Progress | None = None, limit: int | None = None) -> int:
+        """Classify items no model has seen yet (at most ``limit``), urgent ones first; return
+        how many. Officers' choices stay.
 
-    def reclassify_untouched(self, model: Classifier) -> int:
+        A page at a time: each page's predictions and due times are committed before the
+        next is read, then ``progress(done, total)`` is called — raising from it (Ctrl-C, a
+        dashboard quitting) stops the work with every committed page kept; the rest waits for
+        the next run. One thread of a process classifies at a time: another call returns 0 at
+        once (the running one takes whatever arrives meanwhile)."""
+        model = self.classifier(train_if_missing=train_if_missing)
+        if model is None or not self._classifying.acquire(blocking=False):
+            return 0
+        try:
+            store = self.context.store
+            total = predictions.pending_count(store)
+            done = 0
+            while limit is None or done < limit:
+                page = CLASSIFY_BATCH if limit is None else min(CLASSIFY_BATCH, limit - done)
+                rows = predictions.pending_items(store, page)
+                if not rows:
+                    break
+                self._store(model, rows, predictions.FIRST_PREDICTION)
+                self.context.fill_due_times()
+                done += len(rows)
+                if done >= total:  # more arrived meanwhile
+                    total = done + predictions.pending_count(store)
+                if progress is not None:
+                    progress(done, total if limit is None else min(total, limit))
+            return done
+        finally:
+            self._classifying.release()
+
+    def reclassify_untouched(self, model: Classifier, progress: Progress | None = None) -> int:
         """Classify again, with ``model``, items still new, unclaimed and never corrected.
 
         An urgent flag is never taken away (only officers do that); a changed category gets
         its first-response due time again (the clock still runs from the item's arrival).
+        Read a page at a time in id order; ``progress`` as in :meth:`classify_pending`.
         """
-        rows = predictions.untouched_items(self.context.store, model.version)
-        for start in range(0, len(rows), CLASSIFY_BATCH):
-            self._store(model, rows[start:start + CLASSIFY_BATCH],   # checked again as it
-                        predictions.NEW_PREDICTION, only_untouched=True)  # writes: officers act
-        self.context.fill_due_times()
-        return len(rows)
+        store = self.context.store
+        total = predictions.untouched_count(store, model.version)
+        done, after = 0, 0
+        while rows := predictions.untouched_items(store, model.version, after, CLASSIFY_BATCH):
+            self._store(model, rows, predictions.NEW_PREDICTION,  # checked again as it
+                        only_untouched=True)                       # writes: officers act
+            self.context.fill_due_times()
+            done, after = done + len(rows), rows[-1][0]
+            if progress is not None:
+                progress(done, max(total, done))
+        return done
 
     def pending_count(self) -> int:
         """Items waiting for the classifier."""

@@ -14,6 +14,9 @@ PENDING = "model_version is null and from_page = 0 and purged_at is null"
 #: Items no officer has touched: a later model may classify them again.
 UNTOUCHED = ("status = 'new' and assignee is null and "
              "id not in (select item_id from corrections)")
+#: Untouched items a model other than the one given (?) classified.
+_UNTOUCHED_BY_ANOTHER = (f"from_page = 0 and purged_at is null and {UNTOUCHED} and "
+                         "model_version is not null and model_version != ?")
 #: What every prediction writes, whichever way the category and due time are decided (an
 #: urgent flag is only ever raised by a model, never lowered).
 PREDICTION_COLUMNS = ("urgent = max(coalesce(urgent, 0), :urgent), urgent_cues = :cues, "
@@ -30,24 +33,31 @@ ItemText = tuple[int, str, str | None, str]
 
 
 def pending_items(store: Store, limit: int) -> list[ItemText]:
-    """Up to ``limit`` items no model has seen, urgent ones (by cue) first."""
+    """Up to ``limit`` items no model has seen, urgent ones (by cue) first, then the oldest:
+    read from the pending index (a page, not a sort of every waiting item)."""
     return store.conn.execute(
-        f"select id, text, post_text, kind from items where {PENDING} "
-        "order by urgent desc, id limit ?", (limit,)).fetchall()
+        f"select id, text, post_text, kind from items indexed by idx_items_pending "
+        f"where {PENDING} order by urgent desc, id limit ?", (limit,)).fetchall()
 
 
 def pending_count(store: Store) -> int:
-    """How many items wait for the classifier."""
-    return int(store.conn.execute(f"select count(*) from items where {PENDING}").fetchone()[0])
+    """How many items wait for the classifier (counted in the pending index)."""
+    return int(store.conn.execute(
+        f"select count(*) from items indexed by idx_items_pending where {PENDING}").fetchone()[0])
 
 
-def untouched_items(store: Store, version: str) -> list[ItemText]:
-    """Items still new, unclaimed and never corrected, classified by another model than
-    ``version``."""
+def untouched_items(store: Store, version: str, after: int, limit: int) -> list[ItemText]:
+    """Up to ``limit`` items after id ``after`` (in id order) still new, unclaimed and never
+    corrected, classified by another model than ``version``."""
     return store.conn.execute(
-        "select id, text, post_text, kind from items where from_page = 0 and "
-        f"purged_at is null and {UNTOUCHED} and "
-        "model_version is not null and model_version != ?", (version,)).fetchall()
+        f"select id, text, post_text, kind from items where {_UNTOUCHED_BY_ANOTHER} "
+        "and id > ? order by id limit ?", (version, after, limit)).fetchall()
+
+
+def untouched_count(store: Store, version: str) -> int:
+    """How many items :func:`untouched_items` would go through."""
+    return int(store.conn.execute(f"select count(*) from items where {_UNTOUCHED_BY_ANOTHER}",
+                                  (version,)).fetchone()[0])
 
 
 def write_predictions(store: Store, rows: list[dict[str, Any]], assignments: str,

@@ -30,6 +30,7 @@ class DeskState:
     posts_alarm: bool = False
     problem: str = ""        # a background job failing (a full disk…), until it works again
     problem_job: str = ""
+    backlog: str = ""        # "classifying 2,048 of 100,000" while the backlog is classified
 
 
 def status_line(state: DeskState, zone: ZoneInfo) -> Text:
@@ -48,6 +49,8 @@ def status_line(state: DeskState, zone: ZoneInfo) -> Text:
     line.append(" │ ")
     line.append(state.model.text(),
                 style="" if state.model.phase is ModelPhase.READY else "italic")
+    if state.backlog:
+        line.append(f" · {state.backlog}", style="italic")
     if state.open_count is not None:
         line.append(f" │ to do {state.open_count:,} · mine {state.mine_count:,}")
     if state.posts and not state.posts_alarm:
