@@ -68,11 +68,15 @@ class DeskContext:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
             store = open_store(self.db_path, create=self.create, mode=paths.file_mode())
-            self._local.store = store
             if not self._config_recorded:
+                try:   # both are idempotent: a failed first try (a full disk) is tried again
+                    self._seed_team(store)
+                    self._record_config(store)
+                except BaseException:
+                    store.close()
+                    raise
                 self._config_recorded = True
-                self._seed_team(store)
-                self._record_config(store)
+            self._local.store = store
         return store
 
     # ── the team: roles and policy, held by the database ─────────────────────────────────
