@@ -296,7 +296,7 @@ meaningful):
   ORT's threads spinning between operators). 2,000 items, bare model: fast 58 → 94–104
   items/s (CPU 13.0 → 7.8 s), full 44 → 76 items/s (CPU 15.7 → 9.5 s); predictions
   byte-identical. The encoder alone on 1,000 texts: 46–56 → 76–101 texts/s.
-- The backlog's pages read from a partial index of the waiting items (schema v14) instead of
+- The backlog's pages read from a partial index of the waiting items (schema v15) instead of
   sorting every waiting item for each page: with 100,000 waiting, 0.27 s → 0.5 ms a page and
   the count 0.26 s → 16 ms (before, the reads alone grew with the square of the backlog).
 - Pages of 1,024 instead of 256: writing a page's predictions costs 0.38 ms an item at 256 and
