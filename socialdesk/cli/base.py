@@ -13,11 +13,13 @@ from __future__ import annotations
 import argparse
 import signal
 import threading
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
 from socialdesk.cli.output import note
 from socialdesk.config import Config, load_config
 from socialdesk.core.desk import Desk, access
+from socialdesk.errors import UserError
 
 
 class Command:
@@ -80,6 +82,20 @@ def global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
 def config_of(options: argparse.Namespace) -> Config:
     """The validated configuration the options point to."""
     return load_config(options.config)
+
+
+def local_day(value: str | None, desk: Desk, end: bool = False) -> datetime | None:
+    """A YYYY-MM-DD date as local midnight in the team's zone (``end``: the midnight after it,
+    for an inclusive --until); None without a value."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"'{value}' is not a date like 2026-11-23.") from None
+    if end:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(), tzinfo=desk.config.team.zone)
 
 
 def open_desk(options: argparse.Namespace, create: bool = False) -> Desk:

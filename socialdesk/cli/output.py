@@ -8,7 +8,6 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 
@@ -90,33 +89,23 @@ class WorkProgress:
 
 @contextmanager
 def long_work(label: str, unit: str,
-              again: str = "run the same command again to do the rest") -> Iterator[WorkProgress]:
+              again: str = "run the same command again to do the rest",
+              stopped: Callable[[WorkProgress], str] | None = None) -> Iterator[WorkProgress]:
     """Run long work with progress on stderr; Ctrl-C becomes :class:`Stopped` saying what was
-    kept and what is left (the work commits as it goes, so nothing done is lost)."""
+    kept and what is left (the work commits as it goes, so nothing done is lost), or what
+    ``stopped`` says of the progress (read-only work: how far it read)."""
     progress = WorkProgress(label, unit)
     try:
         yield progress
     except KeyboardInterrupt:
         progress.close()
+        if stopped is not None:
+            raise Stopped(stopped(progress)) from None
         left = max(progress.total - progress.done, 0)
         raise Stopped(f"stopped: {label} kept {progress.done:,} of {progress.total:,} "
                       f"{unit} done, {left:,} left; {again}.") from None
     finally:
         progress.close()
-
-
-def line_progress(path: Path) -> Callable[[int, int], None] | None:
-    """A progress bar for reading a file's lines, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-    progress = WorkProgress(f"importing {path.name}", "lines")
-
-    def update(done: int, total: int) -> None:
-        progress(done, total)
-        if done >= total:
-            progress.close()
-
-    return update
 
 
 def train_progress() -> Callable[[str, float], None]:

@@ -6,24 +6,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, time
 
-from socialdesk.cli.base import Command, open_desk
+from socialdesk.cli.base import Command, local_day, open_desk
 from socialdesk.cli.output import printable, say
-from socialdesk.core.desk import Desk
 from socialdesk.core.desk.places import CATEGORIES, DEFAULT_PERIOD, change_text, spark_line
 from socialdesk.core.models import utc_now
 from socialdesk.errors import UserError
-
-
-def _since(value: str | None, desk: Desk) -> datetime | None:
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"'{value}' is not a date like 2026-11-23.") from None
-    return datetime.combine(day, time(), tzinfo=desk.config.team.zone)
 
 
 class PlacesCommand(Command):
@@ -47,7 +35,7 @@ class PlacesCommand(Command):
         """A ranked table, JSON, or a CSV file."""
         desk = open_desk(options)
         until = utc_now()
-        since = _since(options.since, desk) or until - DEFAULT_PERIOD
+        since = local_day(options.since, desk) or until - DEFAULT_PERIOD
         if since >= until:
             raise UserError(f"--since {options.since} is not in the past.")
         spots = desk.hotspots(since, until, options.category)

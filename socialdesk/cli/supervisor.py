@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from contextlib import AbstractContextManager
+from datetime import timedelta
 from pathlib import Path
 
-from socialdesk.cli.base import Command, Group, open_desk
-from socialdesk.cli.output import Stopped, WorkProgress, long_work, say
+from socialdesk.cli.base import Command, Group, local_day, open_desk
+from socialdesk.cli.output import WorkProgress, long_work, say
 from socialdesk.core.audit.metrics import (
     DIMENSIONS,
     GroupStats,
@@ -19,36 +18,15 @@ from socialdesk.core.audit.metrics import (
     minutes_text,
     share_text,
 )
-from socialdesk.core.desk import Desk
 from socialdesk.errors import UserError
 
 
-def _day(value: str | None, desk: Desk, end: bool = False) -> datetime | None:
-    """A YYYY-MM-DD date as local midnight in the team's zone (--until is inclusive)."""
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"'{value}' is not a date like 2026-11-23.") from None
-    if end:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(), tzinfo=desk.config.team.zone)
-
-
-@contextmanager
-def reading(label: str, unit: str, whole: str) -> Iterator[WorkProgress]:
+def reading(label: str, unit: str, whole: str) -> AbstractContextManager[WorkProgress]:
     """Progress of read-only work (a report, a check); Ctrl-C says how far it got and that
     nothing changed (exit 130)."""
-    progress = WorkProgress(label, unit)
-    try:
-        yield progress
-    except KeyboardInterrupt:
-        progress.close()
-        raise Stopped(f"stopped: {label} had read {progress.counted()}; nothing was changed; "
-                      f"run the same command again for {whole}.") from None
-    finally:
-        progress.close()
+    return long_work(label, unit, stopped=lambda progress: (
+        f"stopped: {label} had read {progress.counted()}; nothing was changed; "
+        f"run the same command again for {whole}."))
 
 
 def _row(group: GroupStats) -> str:
@@ -119,7 +97,7 @@ class ReportCommand(Command):
         """Tables, JSON, a CSV export (supervisors) or the item ids behind one figure."""
         desk = open_desk(options)
         by = options.by or list(DIMENSIONS)
-        since, until = _day(options.since, desk), _day(options.until, desk, end=True)
+        since, until = local_day(options.since, desk), local_day(options.until, desk, end=True)
         if since and until and since >= until:
             raise UserError(f"--since {options.since} is after --until {options.until}; give "
                             "the earlier date first.")
