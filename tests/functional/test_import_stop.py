@@ -22,6 +22,16 @@ LINES = 3_000
 RUNNER = ("import sys; import socialdesk.core.desk.intake as intake; "
           "intake.FIRST_BATCH = intake.IMPORT_BATCH = 25; "
           "from socialdesk.cli import main; raise SystemExit(main(sys.argv[1:]))")
+#: The same, pausing 10 ms after each batch's commit (in the progress call that follows it),
+#: as a slower disk would: SQLite's busy wait polls, so a writer waiting beside an import that
+#: commits back to back could otherwise wait until the import ended (the test below then saw
+#: no batch after the sync's writes, about one run in ten)
+PAUSING_RUNNER = RUNNER.replace(
+    "from socialdesk.cli import main;",
+    "import time; import socialdesk.cli.output as out; shown = out.WorkProgress.__call__; "
+    "out.WorkProgress.__call__ = lambda self, done, total: "
+    "(shown(self, done, total), time.sleep(0.01))[0]; "
+    "from socialdesk.cli import main;")
 
 
 def word(n: int) -> str:
@@ -141,7 +151,7 @@ def test_other_writers_items_are_indexed_while_an_import_runs(
     from socialdesk.core.store.items import upsert_platform_items
 
     source = write_file(tmp_path / "beside.jsonl")
-    proc = subprocess.Popen([sys.executable, "-c", RUNNER, "import", str(source)],
+    proc = subprocess.Popen([sys.executable, "-c", PAUSING_RUNNER, "import", str(source)],
                             env=env(tmp_path, team_config_file), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
