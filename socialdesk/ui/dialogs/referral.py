@@ -45,12 +45,12 @@ class ReferralDialog(ModalScreen[ReferralRequest | None]):
     ]
     DEFAULT_CSS = """
     ReferralDialog { align: center middle; }
-    ReferralDialog > Vertical { width: 100; max-width: 98%; height: auto; max-height: 96%;
+    ReferralDialog > Vertical { width: 100; max-width: 100%; height: 42; max-height: 100%;
                                 border: thick $accent; background: $surface; padding: 0 1; }
     ReferralDialog #referral-title { text-style: bold; width: 1fr; }
     ReferralDialog #referral-about { color: $text-muted; width: 1fr; }
-    ReferralDialog #parts { height: auto; max-height: 32; }
-    ReferralDialog .heading { text-style: bold; margin-top: 1; }
+    ReferralDialog #parts { height: 1fr; }
+    ReferralDialog .heading { text-style: bold; }
     ReferralDialog #part-what { height: 5; }
     ReferralDialog #grade-meaning { height: auto; }
     ReferralDialog Checkbox { border: none; padding: 0; }
