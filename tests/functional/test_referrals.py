@@ -240,3 +240,21 @@ async def test_escape_writes_nothing_and_read_only_accounts_are_told(
                    "refer an item to a partner agency." in n.message
                    for n in app._notifications)
     visitor.close()
+
+
+async def test_the_supervisor_screen_counts_the_periods_referrals(
+        team_desk: Desk, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOCIALDESK_DATA_DIR", str(tmp_path / "data"))
+    item = team_desk.seeded[1]
+    draft = team_desk.referrals.draft(item)
+    for n, key in enumerate(("coastguard", "anglesey-asb", "coastguard")):
+        team_desk.referrals.create(item, key, draft, tmp_path / f"{n}.txt")
+    team_desk.referrals.acknowledge(1)
+    app = make_app(team_desk, clock=utc_now)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        headline = str(app.screen.query_one("#headline").render())
+        assert ("Referrals: HM Coastguard, Holyhead 2 (1 awaiting ack)  ·  Isle of Anglesey "
+                "County Council, ASB team 1 (1 awaiting ack)") in headline

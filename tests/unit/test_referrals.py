@@ -240,7 +240,7 @@ def test_what_cannot_be_written_is_refused_before_anything_is(ref_desk: Desk,
         ref_desk.referrals.create(item, "btp", draft, tmp_path / "r.eml")
     with pytest.raises(ReferralError, match="the \"what\" is empty"):
         ref_desk.referrals.create(item, "coastguard", replace(draft, what="  "))
-    with pytest.raises(ReferralError, match="'r.pdf' is neither"):
+    with pytest.raises(ReferralError, match=r"'r\.pdf' is neither"):
         ref_desk.referrals.create(item, "coastguard", draft, tmp_path / "r.pdf")
     with pytest.raises(ReferralError, match="is not a partner agency here; refer to one of: "
                                             "btp, dyfed-powys"):
