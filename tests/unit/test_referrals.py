@@ -24,7 +24,7 @@ from socialdesk.core.desk.referrals import (
     parse_grading,
     parse_reference,
 )
-from socialdesk.errors import ConfigError
+from socialdesk.errors import ConfigError, UserError
 from tests.conftest import BUNDLED_CONFIG
 from tests.ui_helpers import members_config, seed_items
 
@@ -317,3 +317,30 @@ def test_the_report_counts_referrals_by_agency_and_state(ref_desk: Desk,
     # the response-time figures are not touched
     assert report.overall.as_dict() == before.overall.as_dict()
     assert before.referrals == []
+
+
+def test_a_referral_the_audit_chain_cannot_take_leaves_no_file(ref_desk: Desk,
+                                                               tmp_path: Path) -> None:
+    item = _item(ref_desk, DRUGS)
+    with ref_desk.store.write():   # the audit row fails as a full disk would, after the file
+        ref_desk.store.conn.execute(
+            "create trigger no_room before insert on audit_log when new.action = 'referral' "
+            "begin select raise(abort, 'database or disk is full'); end")
+    with pytest.raises(UserError, match="full"):
+        ref_desk.referrals.create(item, "coastguard", ref_desk.referrals.draft(item))
+    assert list((tmp_path / "data" / "exports").iterdir()) == []
+    assert ref_desk.store.conn.execute("select count(*) from referrals").fetchone()[0] == 0
+
+
+def test_a_referral_never_replaces_a_file(ref_desk: Desk, tmp_path: Path) -> None:
+    item = _item(ref_desk, DRUGS)
+    kept = tmp_path / "kept.txt"
+    kept.write_text("an earlier referral", encoding="utf-8")
+    with pytest.raises(ReferralError, match=r"kept\.txt already exists; a referral never "
+                                            "replaces a file"):
+        ref_desk.referrals.create(item, "coastguard", ref_desk.referrals.draft(item), kept)
+    assert kept.read_text(encoding="utf-8") == "an earlier referral"
+    draft = ref_desk.referrals.draft(item)   # two in the same second: two files
+    first = ref_desk.referrals.create(item, "coastguard", draft)
+    second = ref_desk.referrals.create(item, "coastguard", draft)
+    assert first.path != second.path and first.path.name.startswith("referral-R1-item")

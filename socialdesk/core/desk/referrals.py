@@ -282,11 +282,14 @@ class ReferralDesk:
         return prefill(self._item(item_id), config.team.name, config.team.zone,
                        include_author)
 
-    def export_path(self, item_id: int, agency: Agency, file_format: str,
+    @staticmethod
+    def export_path(referral_id: int, item_id: int, agency: Agency, file_format: str,
                     at: datetime) -> Path:
-        """Where a referral goes by default: the data dir's exports/ folder."""
+        """Where a referral goes by default: the data dir's exports/ folder, named by its
+        number (so two referrals never share a file)."""
         folder = paths.private_dir(paths.data_dir() / "exports")
-        return folder / f"referral-item{item_id}-{agency.key}-{at:%Y%m%dT%H%M%S}.{file_format}"
+        return folder / (f"referral-{reference(referral_id)}-item{item_id}-{agency.key}-"
+                         f"{at:%Y%m%dT%H%M%S}.{file_format}")
 
     def create(self, item_id: int, agency_key: str, draft: ReferralDraft,
                out: str | Path | None = None, file_format: str | None = None,
@@ -308,35 +311,46 @@ class ReferralDesk:
         if chosen == "eml" and not config.referral.sender:
             raise ReferralError(f"[referral] sender (the team's mailbox, the From of an .eml) "
                                 f"is not set in {config.source}; set it or write a .txt.")
+        if target is not None and target.exists():
+            raise ReferralError(f"{target} already exists; a referral never replaces a file "
+                                "(choose another --out).")
         moment = at or utc_now()
-        with store.write():
-            self._item(item_id)
-            referral_id = rows.add_referral(store, item_id, agency.key, agency.name_en,
-                                            agency.email, draft.grading, chosen, actor,
-                                            to_iso(moment))
-            text = format_referral(referral_id, agency, draft, grade, config.team.name, actor,
-                                   item_id, moment, config.team.zone)
-            if chosen == "eml":
-                subject = (f"Intelligence referral {reference(referral_id)} from "
-                           f"{config.team.name} (North Wales Police)")
-                document = build_eml(text, agency, config.referral.sender, subject, moment,
-                                     referral_id).as_bytes()
-            else:
-                document = text.encode("utf-8")
-            path = target or self.export_path(item_id, agency, chosen, moment)
-            try:
-                with os.fdopen(paths.write_private(path), "wb") as handle:
-                    handle.write(document)
-            except OSError as exc:
-                raise ReferralError(f"Cannot write {path}: {exc.strerror}.") from None
-            digest = hashlib.sha256(document).hexdigest()
-            rows.set_file(store, referral_id, path.name, digest)
-            self.context.record("referral", str(item_id), {
-                "referral": referral_id, "agency": agency.key, "format": chosen,
-                "grading": draft.grading, "fields": [f for f in agency.fields
-                                                     if draft.part(f).strip()],
-                "file": path.name, "sha256": digest, "bytes": len(document)})
-        return Made(referral_id, path, text, agency)
+        path: Path | None = None
+        try:
+            with store.write():
+                self._item(item_id)
+                referral_id = rows.add_referral(store, item_id, agency.key, agency.name_en,
+                                                agency.email, draft.grading, chosen, actor,
+                                                to_iso(moment))
+                text = format_referral(referral_id, agency, draft, grade, config.team.name,
+                                       actor, item_id, moment, config.team.zone)
+                if chosen == "eml":
+                    subject = (f"Intelligence referral {reference(referral_id)} from "
+                               f"{config.team.name} (North Wales Police)")
+                    document = build_eml(text, agency, config.referral.sender, subject,
+                                         moment, referral_id).as_bytes()
+                else:
+                    document = text.encode("utf-8")
+                target = target or self.export_path(referral_id, item_id, agency, chosen,
+                                                    moment)
+                try:
+                    with os.fdopen(paths.write_private(target), "wb") as handle:
+                        path = target
+                        handle.write(document)
+                except OSError as exc:
+                    raise ReferralError(f"Cannot write {target}: {exc.strerror}.") from None
+                digest = hashlib.sha256(document).hexdigest()
+                rows.set_file(store, referral_id, target.name, digest)
+                self.context.record("referral", str(item_id), {
+                    "referral": referral_id, "agency": agency.key, "format": chosen,
+                    "grading": draft.grading, "fields": [f for f in agency.fields
+                                                         if draft.part(f).strip()],
+                    "file": target.name, "sha256": digest, "bytes": len(document)})
+        except BaseException:
+            if path is not None:   # not recorded, so not kept: no referral nobody tracks
+                path.unlink(missing_ok=True)
+            raise
+        return Made(referral_id, target, text, agency)
 
     def _referral(self, referral_id: int) -> dict[str, Any]:
         found = rows.get_referral(self.context.store, referral_id)
