@@ -40,6 +40,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "notices": "N", "reply_library": "R", "snooze": "w", "note": "at", "view_mentioned": "5",
     "view_snoozed": "6", "handover": "H", "tag": "number_sign", "select": "space", "visual": "v",
     "merge": "x", "timeline": "E", "places": "L", "person": "P", "markers": "M",
+    "refer": "F",
 }
 #: Textual key names; a capital letter is that letter with shift ("R" is shift+r).
 _KEY = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")
@@ -205,6 +206,53 @@ class TagsConfig:
         return None
 
 
+#: The parts of a referral to a partner agency, in the order most agencies expect them.
+REFERRAL_FIELDS = ("what", "where", "when", "who", "source", "grading")
+#: How an agency grades intelligence: the UK "3x5x2" (source 1-3, intelligence A-E,
+#: handling P or C), the older "5x5x5" (source A-E, intelligence 1-5, handling 1-5), or
+#: "none" (a partner that does not grade: the council, social services, the Coastguard).
+GRADING_SCHEMES = ("3x5x2", "5x5x5", "none")
+AGENCY_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,29}")
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+")
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A partner agency items may be referred to: how it is named in English and Welsh, where
+    referrals go, the order it wants a referral's parts in and how it grades intelligence."""
+
+    key: str
+    name_en: str
+    name_cy: str
+    email: str
+    phone: str = ""
+    fields: tuple[str, ...] = REFERRAL_FIELDS
+    grading: str = "none"
+
+    @property
+    def label(self) -> str:
+        """Both names, as shown ("HM Coastguard / Gwylwyr y Glannau EF")."""
+        return self.name_en if self.name_en == self.name_cy else \
+            f"{self.name_en} / {self.name_cy}"
+
+
+@dataclass(frozen=True)
+class ReferralConfig:
+    """[referral]: the partner agencies and the team's own address on a referral."""
+
+    #: the team's mailbox, the From of a referral's .eml (nothing is ever sent by socialdesk)
+    sender: str = ""
+    agencies: tuple[Agency, ...] = ()
+
+    def find(self, typed: str) -> Agency | None:
+        """The agency a person named: its key or either name, in any case."""
+        wanted = " ".join(typed.strip().lower().split())
+        for agency in self.agencies:
+            if wanted in (agency.key, agency.name_en.lower(), agency.name_cy.lower()):
+                return agency
+        return None
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole validated configuration."""
@@ -223,6 +271,7 @@ class Config:
     out_of_hours: OutOfHoursConfig = OutOfHoursConfig()
     keys: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_KEYS))
     tags: TagsConfig = TagsConfig()
+    referral: ReferralConfig = ReferralConfig()
 
 
 class _Section:
@@ -470,8 +519,66 @@ def _tags(s: _Section) -> TagsConfig:
     return TagsConfig(tuple(tags))
 
 
+def _agency(s: _Section, entry: Any, taken: set[str]) -> Agency:
+    """One [[referral.agencies]] entry, checked key by key."""
+    required = ("key", "name_en", "name_cy", "email")
+    allowed = (*required, "phone", "fields", "grading")
+    if not isinstance(entry, dict):
+        s.fail(f"[[referral.agencies]] must be tables with {', '.join(required)}, got "
+               f"{_show(entry)}")
+    name = entry.get("key")
+    where = f"[[referral.agencies]] {_show(name)}" if isinstance(name, str) else \
+        "[[referral.agencies]]"
+    for key in entry:
+        if key not in allowed:
+            s.fail(f"{where} has an unknown key '{key}' (allowed: {', '.join(allowed)})")
+    for key in required:
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.strip():
+            s.fail(f"{where} needs {key}, a non-empty string, got {_show(value)}")
+    if not AGENCY_KEY.fullmatch(entry["key"]):
+        s.fail(f"{where} key must be lower-case letters, digits and hyphens (at most 30), "
+               f"like \"btp\"")
+    if entry["key"] in taken:
+        s.fail(f"[[referral.agencies]] names the agency {_show(entry['key'])} twice")
+    if not _EMAIL.fullmatch(entry["email"].strip()):
+        s.fail(f"{where} email must be one address like \"intel@example.invalid\", got "
+               f"{_show(entry['email'])}")
+    phone = entry.get("phone", "")
+    if not isinstance(phone, str):
+        s.fail(f"{where} phone must be a string, got {_show(phone)}")
+    fields = entry.get("fields", list(REFERRAL_FIELDS))
+    if not isinstance(fields, list) or not fields or \
+            any(f not in REFERRAL_FIELDS for f in fields) or len(set(fields)) != len(fields) \
+            or "what" not in fields:
+        s.fail(f"{where} fields must list, in the agency's order and once each, some of "
+               f"{', '.join(REFERRAL_FIELDS)} (\"what\" at least), got {_show(fields)}")
+    grading = entry.get("grading", "none")
+    if grading not in GRADING_SCHEMES:
+        s.fail(f"{where} grading must be one of {', '.join(repr(g) for g in GRADING_SCHEMES)}"
+               f", got {_show(grading)}")
+    if grading != "none" and "grading" not in fields:
+        fields = [*fields, "grading"]   # graded intelligence always carries its grade
+    return Agency(entry["key"], entry["name_en"].strip(), entry["name_cy"].strip(),
+                  entry["email"].strip(), phone.strip(), tuple(fields), grading)
+
+
+def _referral(s: _Section) -> ReferralConfig:
+    s.only(("sender", "agencies"))
+    sender = s.text("sender", "", _EMAIL.pattern, 'one e-mail address like '
+                    '"team@example.invalid"')
+    entries = s.table.get("agencies", [])
+    if not isinstance(entries, list):
+        s.fail(f"[referral] agencies must be a list of [[referral.agencies]] tables, got "
+               f"{_show(entries)}")
+    agencies: list[Agency] = []
+    for entry in entries:
+        agencies.append(_agency(s, entry, {a.key for a in agencies}))
+    return ReferralConfig(sender, tuple(agencies))
+
+
 SECTIONS = ("team", "page", "database", "staffed_hours", "sla", "members", "access",
-            "retention", "posts", "model", "alerts", "out_of_hours", "keys", "tags")
+            "retention", "posts", "model", "alerts", "out_of_hours", "keys", "tags", "referral")
 
 
 def parse_config(data: dict[str, Any], source: Path) -> Config:
@@ -508,6 +615,7 @@ def parse_config(data: dict[str, Any], source: Path) -> Config:
         out_of_hours=_out_of_hours(section("out_of_hours")),
         keys=_keys(section("keys")),
         tags=_tags(section("tags")),
+        referral=_referral(section("referral")),
     )
 
 

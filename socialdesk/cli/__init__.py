@@ -7,6 +7,7 @@ One module per group of commands (like pip's commands package), every command th
 - :mod:`.inbox` — import, reply, hide, outbox
 - :mod:`.followup` — snooze, unsnooze, note, handover
 - :mod:`.people` — person, marker, markers
+- :mod:`.referrals` — refer (referrals to partner agencies: write, sent, ack, list)
 - :mod:`.tags` — tag, untag, tags, close, assign, merge (one item or several)
 - :mod:`.page` — sync, worker, fake-page
 - :mod:`.model` — classify, train, eval
@@ -38,6 +39,7 @@ from socialdesk.cli import (
     page,
     people,
     places,
+    referrals,
     replies,
     safety_posts,
     setup,
@@ -51,8 +53,8 @@ from socialdesk.cli.output import Stopped
 from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
-GROUPS = (demo, setup, inbox, tags, followup, people, page, supervisor, timeline, places,
-          team, safety_posts, replies, model)
+GROUPS = (demo, setup, inbox, tags, followup, people, referrals, page, supervisor, timeline,
+          places, team, safety_posts, replies, model)
 
 
 def build_parser() -> argparse.ArgumentParser:

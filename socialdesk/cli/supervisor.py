@@ -59,6 +59,13 @@ def print_report(report: Report) -> None:
     say(f"Past SLA right now, unanswered: {len(report.past_sla_now)}"
           + (f" (items {', '.join(map(str, report.past_sla_now[:20]))}"
              f"{' …' if len(report.past_sla_now) > 20 else ''})" if report.past_sla_now else ""))
+    if report.referrals:
+        say(f"\nReferrals to partner agencies ({sum(c.total for c in report.referrals):,}; "
+            f"{sum(c.awaiting for c in report.referrals):,} not acknowledged yet)")
+        say(f"{'':<44} {'drafted':>7} {'sent':>7} {'acknd':>7} {'total':>7}")
+        for count in report.referrals:
+            say(f"{count.name[:44]:<44} {count.drafted:>7,} {count.sent:>7,} "
+                f"{count.acknowledged:>7,} {count.total:>7,}")
     say(f"Audit chain: {report.audit_rows:,} rows, head {report.audit_head}")
 
 

@@ -60,4 +60,7 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
      "Handover notes for the next shift: read the recent ones, write one"),
     ("timeline", "timeline", "Timeline", False,
      "Evidence timeline of the item's author as an HTML file (with names: supervisors)"),
+    ("refer", "refer", "Refer", False,
+     "Refer the item to a partner agency (.eml or .txt to send); mark a referral sent or "
+     "acknowledged"),
 ]

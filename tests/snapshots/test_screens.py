@@ -275,6 +275,22 @@ def test_timeline_dialog(snap_compare, snap_desk: Desk, size) -> None:
     assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_timeline_dialog)
 
 
+async def _referral_dialog(pilot) -> None:
+    """F on the urgent item, British Transport Police chosen, a grade typed."""
+    await settle(pilot, pilot.app)
+    await pilot.press("F")
+    await settle(pilot, pilot.app)
+    await pilot.press("enter")
+    await settle(pilot, pilot.app)
+    await pilot.press(*"2bp")
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_referral_dialog(snap_compare, snap_desk: Desk, size) -> None:
+    assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_referral_dialog)
+
+
 #: reports and concerns over seven weeks, so that the spark lines rise and fall
 PLACE_ROWS = [(text, "message", lang, cat, 0, "A", weeks * 7 * 24 * 60 + 90)
               for text, lang, cat, weeks in [

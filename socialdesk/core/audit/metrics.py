@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from socialdesk.config import Config
 from socialdesk.core.audit.hours import StaffedClock, staffed_seconds_between
 from socialdesk.core.models import Progress, to_iso
+from socialdesk.core.store import referrals
 from socialdesk.core.store.audit_log import chain_head
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.reports import (
@@ -117,6 +118,46 @@ class Parity:
     welsh_slower: bool = False
 
 
+@dataclass(frozen=True)
+class ReferralCount:
+    """The referrals written to one partner agency in a window, by where they are now."""
+
+    agency: str
+    name: str
+    drafted: int = 0
+    sent: int = 0
+    acknowledged: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every referral to the agency in the window."""
+        return self.drafted + self.sent + self.acknowledged
+
+    @property
+    def awaiting(self) -> int:
+        """Not acknowledged yet (drafted or sent)."""
+        return self.drafted + self.sent
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values for JSON."""
+        return {"agency": self.agency, "name": self.name, "drafted": self.drafted,
+                "sent": self.sent, "acknowledged": self.acknowledged, "total": self.total}
+
+
+def referral_counts(store: Store, since: datetime | None,
+                    until: datetime | None) -> list[ReferralCount]:
+    """The referrals to partner agencies written in a window, by agency and state (agencies
+    with most referrals first)."""
+    by_agency: dict[str, dict[str, Any]] = {}
+    for agency, name, state, count in referrals.referral_counts(
+            store, to_iso(since) if since else None, to_iso(until) if until else None):
+        entry = by_agency.setdefault(agency, {"agency": agency, "name": name or agency})
+        if state in referrals.STATES:
+            entry[state] = count
+    counts = [ReferralCount(**entry) for entry in by_agency.values()]
+    return sorted(counts, key=lambda c: (-c.total, c.name))
+
+
 @dataclass
 class Report:
     """The whole report for a window."""
@@ -132,6 +173,8 @@ class Report:
     #: carries them, so the chain is anchored wherever a report is kept)
     audit_rows: int = 0
     audit_head: str = ""
+    #: referrals to partner agencies written in the window, by agency
+    referrals: list[ReferralCount] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON."""
@@ -141,7 +184,8 @@ class Report:
                 "by": {dim: [g.as_dict() for g in groups] for dim, groups in self.groups.items()},
                 "past_sla_now": self.past_sla_now, "welsh_parity": self.parity.text,
                 "welsh_slower": self.parity.welsh_slower,
-                "audit_chain": {"rows": self.audit_rows, "head": self.audit_head}}
+                "audit_chain": {"rows": self.audit_rows, "head": self.audit_head},
+                "referrals": [count.as_dict() for count in self.referrals]}
 
 
 def minutes_text(value: float | None) -> str:
@@ -320,7 +364,7 @@ def build_report(store: Store, config: Config, since: datetime | None = None,
     rows, head = chain_head(store)
     return Report(since, until, config.sla.clock, summarise("all", table), groups, past,
                   welsh_parity(by_language.get("cy"), by_language.get("en"), config.sla.clock),
-                  rows, head)
+                  rows, head, referral_counts(store, since, until))
 
 
 def welsh_parity(welsh: GroupStats | None, english: GroupStats | None, clock: str) -> Parity:

@@ -74,6 +74,8 @@ class Permission(StrEnum):
     UNLINK_PEOPLE = "unlink an identity from a person"
     SET_MARKER = "set or change a safeguarding marker"
     REMOVE_MARKER = "remove a safeguarding marker"
+    REFER = "refer an item to a partner agency"
+    ACKNOWLEDGE_REFERRAL = "record a partner's acknowledgement of a referral"
 
 
 #: Actions only a supervisor may take.

@@ -31,6 +31,7 @@ from socialdesk.core.desk.model import CLASSIFY_BATCH, ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
 from socialdesk.core.desk.people import PeopleDesk
 from socialdesk.core.desk.places import Hotspot, PlacesDesk
+from socialdesk.core.desk.referrals import ReferralDesk
 from socialdesk.core.desk.reply_library import ReplyLibraryDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.desk.team import TeamDesk
@@ -101,6 +102,8 @@ class Desk:
         self.places = PlacesDesk(self.context)
         #: people: contact history across linked ids, links, safeguarding markers
         self.people = PeopleDesk(self.context)
+        #: referrals of items to partner agencies: written as files, tracked to acknowledged
+        self.referrals = ReferralDesk(self.context)
 
     @property
     def config(self) -> Config:
@@ -312,6 +315,7 @@ class Desk:
             item["person"] = self.people.contacts(
                 str(item["author_id"]) if item.get("author_id") else None,
                 str(item["created_at"]))
+            item["referrals"] = self.referrals.of_item(item_id)
         return item
 
     # ── places ───────────────────────────────────────────────────────────────────────────

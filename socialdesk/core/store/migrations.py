@@ -319,6 +319,25 @@ def _v15_pending_index(db: sqlite_utils.Database) -> None:
                "WHERE model_version IS NULL AND from_page = 0 AND purged_at IS NULL")
 
 
+def _v16_referrals(db: sqlite_utils.Database) -> None:
+    """Referrals of items to partner agencies (issue 25): one row per referral written, with
+    the agency (its config key and, as it was then, its name and address), who wrote it and
+    when, the file it went to and its SHA-256 (never its text: the file is the referral), and
+    its state — drafted, sent (an officer sent it), acknowledged (the partner said they have
+    it, with their reference) — each with who and when. Indexed by item for the detail pane
+    and by state for the open ones."""
+    db.table("referrals").create(
+        {"id": int, "item_id": int, "agency": str, "agency_name": str, "email": str,
+         "grading": str, "format": str, "file_name": str, "sha256": str, "state": str,
+         "created_by": str, "created_at": str, "sent_by": str, "sent_at": str,
+         "acknowledged_by": str, "acknowledged_at": str, "partner_ref": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")],
+        not_null={"item_id", "agency", "state", "created_by", "created_at"})
+    db.execute("CREATE INDEX idx_referrals_item ON referrals (item_id, id)")
+    db.execute("CREATE INDEX idx_referrals_open ON referrals (state, id) "
+               "WHERE state != 'acknowledged'")
+
+
 Migration = Callable[["sqlite_utils.Database"], None]
 
 #: Position + 1 is the schema version the migration produces.
@@ -327,6 +346,6 @@ MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v6_gone_posts_and_first_attempts, _v7_notifications,
                                _v8_reply_library, _v9_media, _v10_snooze_handover, _v11_tags,
                                _v12_places, _v13_people, _v14_supervisor,
-                               _v15_pending_index]
+                               _v15_pending_index, _v16_referrals]
 
 LATEST_VERSION = len(MIGRATIONS)

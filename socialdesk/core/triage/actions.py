@@ -294,6 +294,15 @@ def describe_history(action: str, payload: str, zone: ZoneInfo | None = None) ->
         return "this author's id unlinked from the person it was linked into"
     if action.startswith("undo_") and action.endswith("_person"):
         return f"{action[5:-7]} of this person's ids undone"
+    if action == "referral" and isinstance(data, dict):
+        grade = f", graded {data['grading']}" if data.get("grading") else ""
+        return (f"referred to a partner: R{data.get('referral')} to {data.get('agency')} "
+                f"(.{data.get('format')}{grade})")
+    if action == "referral_sent" and isinstance(data, dict):
+        return f"referral R{data.get('referral')} to {data.get('agency')} sent"
+    if action == "referral_acknowledged" and isinstance(data, dict):
+        ref = f" (their ref {data['partner_ref']})" if data.get("partner_ref") else ""
+        return f"referral R{data.get('referral')} acknowledged by {data.get('agency')}{ref}"
     if action == "acknowledged":
         return "automatic out-of-hours acknowledgement queued (not a first response)"
     if action == "acknowledgement_skipped":

@@ -25,11 +25,14 @@ class AskDialog(ModalScreen[str | None]):
     AskDialog Label { width: 1fr; margin-bottom: 1; }
     """
 
-    def __init__(self, question: str, placeholder: str = "", refusal: str = "") -> None:
+    def __init__(self, question: str, placeholder: str = "", refusal: str = "",
+                 allow_blank: bool = False) -> None:
         super().__init__()
         self.question = question
         self.placeholder = placeholder
         self.refusal = refusal or "Write something first (Esc cancels)."
+        #: a blank answer is an answer (an optional line: Enter returns "")
+        self.allow_blank = allow_blank
 
     def compose(self) -> ComposeResult:
         """The question and the line."""
@@ -43,7 +46,7 @@ class AskDialog(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Return the text; a blank one is refused and the dialog stays."""
-        if not event.value.strip():
+        if not event.value.strip() and not self.allow_blank:
             self.notify(self.refusal, severity="warning", markup=False)
             return
         self.dismiss(event.value.strip())

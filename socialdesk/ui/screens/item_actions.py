@@ -11,6 +11,7 @@ from typing import Any
 from textual import on, work
 
 from socialdesk.core.desk import Desk
+from socialdesk.core.desk.referrals import reference
 from socialdesk.core.media import attachments_from_json, row_text
 from socialdesk.core.models import ANSWERED, CLOSE_REASONS, NOTE_REQUIRED, to_iso, utc_now
 from socialdesk.core.outbox.sender import Action
@@ -23,6 +24,7 @@ from socialdesk.ui.dialogs.ask import AskDialog
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.composer import Answer, ComposerDialog
 from socialdesk.ui.dialogs.confirm import ConfirmDialog
+from socialdesk.ui.dialogs.referral import ReferralDialog, ReferralRequest
 from socialdesk.ui.dialogs.snooze import WAKE, SnoozeChoice, SnoozeDialog
 from socialdesk.ui.format import one_line
 from socialdesk.ui.messages import ActionDone
@@ -301,6 +303,91 @@ class ItemActions(DeskScreen):
             f"Evidence timeline of #{item_id}'s author: with names?",
             [("anonymous", "Names left out (Person A, Person B…)"),
              ("names", "With names (supervisors only)")]), chosen)
+
+    def action_refer(self) -> None:
+        """Refer the selected item to a partner agency; on an item with referrals not yet
+        acknowledged, first offer to record that one was sent or acknowledged."""
+        if not (item := self.selected):
+            return
+        item_id = int(item["id"])
+        waiting = [r for r in item.get("referrals") or [] if r["state"] != "acknowledged"]
+        if not waiting:
+            self._choose_agency(item)
+            return
+        choices = [("new", "New referral to a partner agency")]
+        for row in waiting:
+            ref, name = reference(row["id"]), row["agency_name"] or row["agency"]
+            if row["state"] == "drafted":
+                choices.append((f"sent:{row['id']}", f"{ref} to {name}: I have sent it"))
+            choices.append((f"ack:{row['id']}", f"{ref} to {name}: they acknowledged it"))
+
+        def chosen(value: str | None) -> None:
+            if value == "new":
+                self._choose_agency(item)
+            elif value and value.startswith("sent:"):
+                referral_id = int(value[5:])
+
+                def sent() -> str:
+                    row = self.desk.referrals.mark_sent(referral_id)
+                    return (f"Referral {reference(referral_id)} to {row['agency_name']} "
+                            "recorded as sent.")
+                self.act("", sent)
+            elif value and value.startswith("ack:"):
+                self._acknowledge(int(value[4:]))
+        self.app.push_screen(ChoiceDialog(f"Referrals of #{item_id}", choices), chosen)
+
+    def _acknowledge(self, referral_id: int) -> None:
+        def given(their_ref: str | None) -> None:
+            if their_ref is None:
+                return
+
+            def acknowledged() -> str:
+                row = self.desk.referrals.acknowledge(referral_id, their_ref)
+                ref = f" (their ref {row['partner_ref']})" if row["partner_ref"] else ""
+                return (f"Referral {reference(referral_id)} recorded as acknowledged by "
+                        f"{row['agency_name']}{ref}.")
+            self.act("", acknowledged)
+        self.app.push_screen(AskDialog(
+            f"Referral {reference(referral_id)} acknowledged: their reference (Enter if they "
+            "gave none)", "e.g. BTP/2026/1234", allow_blank=True), given)
+
+    def _choose_agency(self, item: dict[str, Any]) -> None:
+        """Which agency, then the referral to edit."""
+        agencies = self.desk.referrals.agencies
+        if not agencies:
+            self.notify("No partner agencies are configured ([[referral.agencies]] in the "
+                        "config).", severity="warning", markup=False)
+            return
+        item_id = int(item["id"])
+        try:   # who may refer, and the item's parts with and without its author
+            plain = self.desk.referrals.draft(item_id)
+            named = self.desk.referrals.draft(item_id, include_author=True)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        by_key = {agency.key: agency for agency in agencies}
+
+        def chosen(key: str | None) -> None:
+            if key:
+                self.app.push_screen(ReferralDialog(item_id, by_key[key], plain, named,
+                                                    one_line(item.get("author_name"))),
+                                     written)
+
+        def written(request: ReferralRequest | None) -> None:
+            if request is None:
+                return
+
+            def write() -> str:
+                made = self.desk.referrals.create(item_id, request.agency, request.draft,
+                                                  file_format=request.file_format)
+                return (f"Referral {made.reference} of #{item_id} to {made.agency.name_en} "
+                        f"written to {made.path} — nothing was sent: send it to "
+                        f"{made.agency.email}, then {self.desk.config.keys['refer']} → sent.")
+            self.act("", write)
+        self.app.push_screen(ChoiceDialog(
+            f"Refer #{item_id} to which partner agency?",
+            [(a.key, f"{a.label}" + (f"  (graded {a.grading})" if a.grading != "none" else ""))
+             for a in agencies]), chosen)
 
     def action_undo(self) -> None:
         """Undo the last action (refused with the reason when no longer safe)."""

@@ -144,6 +144,11 @@ class SupervisorScreen(DeskScreen):
                     style="bold red" if report.past_sla_now else "")
         line.append(report.parity.text, style="bold white on red"
                     if report.parity.welsh_slower else "green")
+        if report.referrals:   # partners' names come from the config: plain text all the same
+            line.append("\nReferrals: ", style="bold")
+            line.append("  ·  ".join(f"{c.name} {c.total} ({c.awaiting} awaiting ack)"
+                                     if c.awaiting else f"{c.name} {c.total} (all acknowledged)"
+                                     for c in report.referrals))
         self.query_one("#headline", Static).update(line)
         self._charts(report)
         self._groups()

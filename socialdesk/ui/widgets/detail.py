@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from socialdesk.core.desk.people import contact_line
+from socialdesk.core.desk.referrals import describe_referral
 from socialdesk.core.media import (
     Attachment,
     attachment_lines,
@@ -75,6 +76,7 @@ def describe_item(item: dict[str, Any], zone: ZoneInfo) -> Text:
         out.append("\n")
     out.append_text(_thread(item, zone))
     out.append_text(_notes(item, zone))
+    out.append_text(_referrals(item, zone))
     out.append_text(_history(item, zone))
     return out
 
@@ -121,6 +123,20 @@ def _notes(item: dict[str, Any], zone: ZoneInfo) -> Text:
         out.append(": ")
         out.append_text(user_text(note["text"]) if note["text"]
                         else Text("(removed: past the retention period)", style="dim italic"))
+        out.append("\n")
+    return out
+
+
+def _referrals(item: dict[str, Any], zone: ZoneInfo) -> Text:
+    """The item's referrals to partner agencies, each with where it is (awaiting ones
+    stand out)."""
+    referrals = item.get("referrals") or []
+    if not referrals:
+        return Text()
+    out = _heading("Referrals to partners")
+    for row in referrals:
+        style = "" if row["state"] == "acknowledged" else "bold yellow"
+        out.append_text(user_text(describe_referral(row, zone), style=style))
         out.append("\n")
     return out
 
