@@ -33,6 +33,7 @@ from socialdesk.core.desk.people import PeopleDesk
 from socialdesk.core.desk.places import Hotspot, PlacesDesk
 from socialdesk.core.desk.reply_library import ReplyLibraryDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
+from socialdesk.core.desk.scrutiny import ScrutinyDesk
 from socialdesk.core.desk.team import TeamDesk
 from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
@@ -101,6 +102,8 @@ class Desk:
         self.places = PlacesDesk(self.context)
         #: people: contact history across linked ids, links, safeguarding markers
         self.people = PeopleDesk(self.context)
+        #: the scrutiny pack: a quarter's figures for the accountability board (supervisors)
+        self.scrutiny = ScrutinyDesk(self.context)
 
     @property
     def config(self) -> Config:
