@@ -291,3 +291,22 @@ async def test_the_s_key_refuses_an_officer(sian: Desk) -> None:
         said = [n.message for n in app._notifications]
         assert "Only a supervisor can export the scrutiny pack; ann is an officer." in said
     ann.close()
+
+
+def test_a_quarter_without_items_still_makes_a_pack(cli, tmp_path: Path) -> None:
+    out_file = tmp_path / "q1.html"
+    code, _out, err = cli("scrutiny", "--quarter", "2026Q1", "--out", str(out_file))
+    assert code == 0, err
+    page = out_file.read_text(encoding="utf-8")
+    assert "(to date" not in page and "1 January 2026 – 31 March 2026" in page
+    assert "No urgent items this quarter." in page
+    assert "Not enough answered Welsh and English contacts to compare." in page
+    assert re.search(r"Contacts from the public.*?<td class=\"n\">0</td>", page, re.S)
+
+
+def test_without_a_quarter_it_is_this_quarter_to_date(cli, tmp_path: Path) -> None:
+    out_file = tmp_path / "now.html"
+    code, out, err = cli("scrutiny", "--out", str(out_file))
+    assert code == 0, err
+    assert out.startswith("wrote the 2026Q4 scrutiny pack")
+    assert "1 October 2026 – 7 December 2026 (to date" in out_file.read_text(encoding="utf-8")
