@@ -55,6 +55,7 @@ th, td { border: 1px solid #999; padding: .25em .5em; vertical-align: top; }
 th { background: #eee; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 table.facts th { width: 45%; }
+table.facts td.n { text-align: left; }
 .verdict { font-weight: bold; border: 2px solid #000; padding: .5em .7em; margin: .8em 0; }
 .verdict.bad { border-color: #b3122e; color: #7a0c1f; }
 .matrix td.n { min-width: 4em; text-align: center; }
@@ -71,15 +72,25 @@ svg text { font-size: 12px; fill: #111; }
 code { font-family: "Courier New", monospace; word-break: break-all; }
 .note { font-size: .9em; color: #333; }
 footer { border-top: 1px solid #000; margin-top: 2em; padding-top: .5em; font-size: .9em; }
-@page { size: A4; margin: 16mm 14mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; padding: 0; }
   section.part + section.part { break-before: page; page-break-before: always; }
   h2, h3, figcaption { break-after: avoid; page-break-after: avoid; }
   tr, figure { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
+  body > .marking { display: none; }   /* the page margins carry it on every page */
 }
 """
+
+
+def page_css(marking: str, quarter: str) -> str:
+    """The printed page's margins: the protective marking at the top of every page, the
+    quarter and the page number at the bottom (both values are fixed words: no escaping
+    needed inside the CSS strings)."""
+    return ("@page { size: A4; margin: 18mm 14mm; "
+            f'@top-center {{ content: "{marking}"; font: bold 9pt Georgia, serif; }} '
+            f'@bottom-center {{ content: "{quarter} · " counter(page) " / " counter(pages); '
+            "font: 9pt Georgia, serif; } }")
 
 
 def _e(value: object) -> str:
@@ -266,11 +277,13 @@ def _summary(pack: ScrutinyPack) -> str:
          f"{_pct(overall.sla_share)} ({overall.sla_met:,} / "
          f"{overall.sla_met + overall.sla_missed:,})"),
         (_both("Median first response, staffed time",
-               "Ymateb cyntaf canolrif, oriau staffio"),
+               "Canolrif yr ymateb cyntaf, oriau staffio"),
          minutes_text(overall.frt_staffed_median)),
         (_both("Welsh parity", "Cydraddoldeb i'r Gymraeg"),
          "Welsh is slower / Mae'r Gymraeg yn arafach" if slower else
-         "no gap found / dim bwlch"),
+         "not enough answered to compare / dim digon wedi'u hateb i'w cymharu"
+         if not _comparable(pack) else
+         "Welsh answered as fast as English / y Gymraeg wedi'i hateb cyn gynted â'r Saesneg"),
         (_both("Urgent items", "Eitemau brys"),
          f"{urgent.count:,} ({within:,} answered on the page within 15 min / "
          f"{within:,} wedi'u hateb ar y dudalen o fewn 15 munud)"),
@@ -308,8 +321,8 @@ def _volumes(pack: ScrutinyPack) -> str:
                      f"{pack.quarter.label}: {total:,} in all, by what it was about (as it "
                      "stands after officers' corrections), how it came and its language."],
                     [f"Pob sylw a neges breifat a anfonodd y cyhoedd at y dudalen yn ystod "
-                     f"{pack.quarter.label}: {total:,} i gyd, yn ôl ei gynnwys (fel y mae ar "
-                     "ôl cywiriadau'r swyddogion), sut y daeth a'i iaith."])]
+                     f"{pack.quarter.label}: {total:,} i gyd, yn ôl eu cynnwys (fel y mae ar "
+                     "ôl cywiriadau'r swyddogion), y ffordd y daethant a'u hiaith."])]
     for dimension, title, names in (("category", ("By category", "Yn ôl categori"), CATEGORY),
                                     ("kind", ("By kind", "Yn ôl math"), KIND),
                                     ("language", ("By language", "Yn ôl iaith"), LANGUAGE)):
@@ -338,13 +351,19 @@ def _volumes(pack: ScrutinyPack) -> str:
     return "".join(parts)
 
 
+def _comparable(pack: ScrutinyPack) -> bool:
+    """Whether Welsh and English both have answered contacts (parity can be judged)."""
+    by = {g.key: g for g in pack.report.groups.get("language", [])}
+    return all(by.get(key) is not None and by[key].answered for key in ("cy", "en"))
+
+
 def _parity(pack: ScrutinyPack) -> str:
     by = {g.key: g for g in pack.report.groups.get("language", [])}
     welsh, english = by.get("cy"), by.get("en")
     clock = pack.rules.sla_clock
     staffed = clock == "staffed"
     clock_en, clock_cy = CLOCK.get(clock, (clock, clock))
-    if not welsh or not english or not welsh.answered or not english.answered:
+    if not welsh or not english or not _comparable(pack):
         verdict = ("Not enough answered Welsh and English contacts to compare.",
                    "Dim digon o gysylltiadau Cymraeg a Saesneg wedi'u hateb i'w cymharu.")
         detail_en = detail_cy = ""
@@ -355,7 +374,7 @@ def _parity(pack: ScrutinyPack) -> str:
         detail_en = (f"Median first response {med(welsh)} for Welsh against {med(english)} "
                      f"for English ({clock_en}); within the SLA {_pct(welsh.sla_share)} Welsh "
                      f"against {_pct(english.sla_share)} English.")
-        detail_cy = (f"Ymateb cyntaf canolrif o {med(welsh)} i'r Gymraeg a {med(english)} i'r "
+        detail_cy = (f"Canolrif yr ymateb cyntaf: {med(welsh)} i'r Gymraeg a {med(english)} i'r "
                      f"Saesneg ({clock_cy}); o fewn yr SLA: {_pct(welsh.sla_share)} Cymraeg, "
                      f"{_pct(english.sla_share)} Saesneg.")
         verdict = (("Welsh is slower than English this quarter.",
@@ -401,7 +420,7 @@ def _responses(pack: ScrutinyPack) -> str:
     by_language = {g.key: g for g in report.groups.get("language", [])}
     rows = [_response_row(_pair(LANGUAGE[key]), by_language[key])
             for key in ("cy", "en", "mixed", "unknown") if key in by_language]
-    rows.append(_response_row(_both("All", "Pob un"), report.overall))
+    rows.append(_response_row(_both("All", "Cyfanswm"), report.overall))
     by_category = [_response_row(_pair(_named(CATEGORY, g.key)), g)
                    for g in _ordered(report.groups.get("category", []), CATEGORY)]
     sla_groups, frt_groups = [], []
@@ -445,7 +464,7 @@ def _responses(pack: ScrutinyPack) -> str:
                       sla_groups, series, maximum=100),
         grouped_chart("chart-frt-month",
                       _both("Median first response in staffed time, by month",
-                            "Ymateb cyntaf canolrif yn ôl oriau staffio, fesul mis"),
+                            "Canolrif yr ymateb cyntaf yn ôl oriau staffio, fesul mis"),
                       frt_groups, series),
         f"<h3>{_both('By category', 'Yn ôl categori')}</h3>",
         _table(head, by_category, "responses-category"),
@@ -462,12 +481,12 @@ def _urgent(pack: ScrutinyPack) -> str:
         (_both("Answered on the page", "Atebwyd ar y dudalen"),
          f"{stats.answered:,}" if stats else "0"),
         (_both("Median first response (elapsed)",
-               "Ymateb cyntaf canolrif (amser a aeth heibio)"),
+               "Canolrif yr ymateb cyntaf (amser a aeth heibio)"),
          minutes_text(stats.frt_elapsed_median) if stats else "—"),
         ("p90", minutes_text(stats.frt_elapsed_p90) if stats else "—"),
         (_both("Within the SLA", "O fewn yr SLA"), _pct(stats.sla_share) if stats else "—"),
         (_both("Median first action by an officer (claim, answer or close)",
-               "Cam cyntaf canolrif gan swyddog (hawlio, ateb neu gau)"),
+               "Canolrif y cam cyntaf gan swyddog (hawlio, ateb neu gau)"),
          minutes_text(u.first_action_median)),
         (_both("Closed without an answer on the page", "Caewyd heb ateb ar y dudalen"),
          f"{u.not_answered_closed:,}"),
@@ -546,7 +565,7 @@ def _accuracy(pack: ScrutinyPack) -> str:
         (_both("Officers changed the category", "Newidiodd swyddogion y categori"),
          f"{a.corrected:,}"),
         (_both("Labelled by an officer before the model (left out)",
-               "Label gan swyddog cyn y model (heb eu cyfrif)"), f"{a.officer_first:,}"),
+               "Wedi'u labelu gan swyddog cyn y model (heb eu cyfrif)"), f"{a.officer_first:,}"),
     ]
     largest = max([v for row in a.confusion.values() for v in row.values()] + [1])
     head = [_both("Model ↓ · officers →", "Model ↓ · swyddogion →"),
@@ -710,9 +729,9 @@ def _statement(pack: ScrutinyPack) -> str:
 def _retention(pack: ScrutinyPack) -> str:
     r = pack.retention
     if r.last_purge_at:
-        last = (f"{_day_en(r.last_purge_at, pack)} (words from before "
+        last = (f"{_day_en(r.last_purge_at, pack)} (words written before "
                 f"{_day_en(r.last_purge_cutoff, pack) or '—'})",
-                f"{_day_cy(r.last_purge_at, pack)} (geiriau o cyn "
+                f"{_day_cy(r.last_purge_at, pack)} (geiriau a ysgrifennwyd cyn "
                 f"{_day_cy(r.last_purge_cutoff, pack) or '—'})")
     else:
         last = ("none yet", "dim eto")
@@ -720,7 +739,7 @@ def _retention(pack: ScrutinyPack) -> str:
               else ("none", "dim"))
     rows = [
         (_both("Retention period", "Cyfnod cadw"), (f"{r.days:,} days", f"{r.days:,} diwrnod")),
-        (_both("Last purge", "Dileu diwethaf"), last),
+        (_both("Last purge", "Y dileu diwethaf"), last),
         (_both("Items whose words were purged in the quarter",
                "Eitemau y dilëwyd eu geiriau yn ystod y chwarter"),
          (f"{r.purged_in_quarter:,}", f"{r.purged_in_quarter:,}")),
@@ -802,7 +821,7 @@ def render_html(pack: ScrutinyPack) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)} / Pecyn craffu</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{page_css(marking, pack.quarter.label)}</style>",
         "</head>",
         "<body>",
         f'<p class="marking">{marking}</p>',
