@@ -30,6 +30,7 @@ Decisions, written down here as DESIGN.md asks:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -318,46 +319,47 @@ def urgent_figures(store: Store, report: metrics.Report, since: str, until: str,
 def accuracy_figures(store: Store, quarter: Quarter, names: bool) -> Accuracy:
     """The model's labels against the officers' corrections on the items officers handled."""
     since, until = to_iso(quarter.start), to_iso(quarter.end)
-    rows = queries.model_labels(store, since, until)
+    rows = queries.handled_labels(store, since, until)
     corrected = queries.corrections_of_window(store, since, until)
     confusion = {model: dict.fromkeys(LABELS, 0) for model in LABELS}
-    monthly = {(start.year, start.month): [0, 0] for start, _ in quarter.months()}
+    months = [(start.year, start.month) for start, _ in quarter.months()]
+    # stored times are UTC ISO text: a month is found by comparing text with its start's
+    starts = [to_iso(start) for start, _ in quarter.months()]
+    monthly = {month: [0, 0] for month in months}
     reviewed = agreed = changed = officer_first = 0
     raised = lowered = kept_urgent = 0
     listed = []
-    for row in rows:
-        fix = corrected.get(int(row["id"]))
+    for item_id, created_at, category, urgent in rows:
+        fix = corrected.get(int(item_id))
         if fix is not None and fix["old_category"] is None:
             officer_first += 1      # an officer labelled it before any model did
             continue
-        model = str(fix["old_category"] if fix else row["category"])
-        officer = str(fix["new_category"] if fix else row["category"])
-        handled = fix is not None or bool(row["assignee"]) or row["status"] in (
-            "answered", "closed")
-        if not handled or model not in LABELS or officer not in LABELS:
+        model = str(fix["old_category"] if fix else category)
+        officer = str(fix["new_category"] if fix else category)
+        if model not in LABELS or officer not in LABELS:
             continue
         reviewed += 1
         confusion[model][officer] += 1
         agreed += model == officer
         changed += model != officer
-        month = datetime.fromisoformat(str(row["created_at"])).astimezone(quarter.zone)
-        tally = monthly.setdefault((month.year, month.month), [0, 0])
+        tally = monthly[months[max(bisect_right(starts, str(created_at)) - 1, 0)]]
         tally[0] += 1
         tally[1] += model == officer
-        model_urgent = bool(fix["old_urgent"] if fix else row["urgent"])
-        officer_urgent = bool(fix["new_urgent"] if fix else row["urgent"])
+        model_urgent = bool(fix["old_urgent"] if fix else urgent)
+        officer_urgent = bool(fix["new_urgent"] if fix else urgent)
         raised += officer_urgent and not model_urgent
         lowered += model_urgent and not officer_urgent
         kept_urgent += model_urgent and officer_urgent
         if names and fix is not None and (model != officer or model_urgent != officer_urgent):
-            listed.append(Correction(int(row["id"]), model, officer, model_urgent,
+            listed.append(Correction(int(item_id), model, officer, model_urgent,
                                      officer_urgent, str(fix["actor"] or ""), str(fix["at"])))
+    versions = queries.model_versions(store, since, until)
     return Accuracy(
         confusion=confusion, reviewed=reviewed, agreed=agreed, corrected=changed,
-        classified=len(rows), officer_first=officer_first,
+        classified=sum(count for _, count in versions), officer_first=officer_first,
         monthly=tuple((y, m, n, ok) for (y, m), (n, ok) in sorted(monthly.items())),
         urgent_raised=raised, urgent_lowered=lowered, urgent_agreed=kept_urgent,
-        versions=tuple(queries.model_versions(store, since, until)),
+        versions=tuple(versions),
         corrections=tuple(listed))
 
 
