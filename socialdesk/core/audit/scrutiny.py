@@ -33,7 +33,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -247,7 +247,6 @@ class ScrutinyPack:
     rules: Rules
     chain: Verification | None = None
     exported_by: str = ""
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def zone(self) -> ZoneInfo:
@@ -396,22 +395,12 @@ def with_chain(pack: ScrutinyPack, verification: Verification, exported_by: str
 def export_path(folder: Path, quarter: Quarter, names: bool, now: datetime) -> Path:
     """A new file name in ``folder``: scrutiny-2026Q4-20261207-195000[-named].html (-2, -3…
     if taken; the time is UTC)."""
-    base = folder
     stem = f"scrutiny-{quarter.label}-{now:%Y%m%d-%H%M%S}{'-named' if names else ''}"
-    target, number = base / f"{stem}.html", 1
+    target, number = folder / f"{stem}.html", 1
     while target.exists():
         number += 1
-        target = base / f"{stem}-{number}.html"
+        target = folder / f"{stem}-{number}.html"
     return target
-
-
-def local_day(moment: str | datetime | None, zone: ZoneInfo) -> str:
-    """A stored time as a local date: "7 Dec 2026"."""
-    if moment is None:
-        return ""
-    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-    local = when.astimezone(zone)
-    return f"{local.day} {local:%b %Y}"
 
 
 def last_day(quarter: Quarter) -> datetime:
