@@ -202,6 +202,11 @@ def test_the_words_with_names_stay_words(opened, packs) -> None:
     assert page.locator("img").count() == 0 and page.locator("script").count() == 0
     assert page.locator("b").count() == 0
     assert "OFFICIAL-SENSITIVE" in page.inner_text("body")
+    ids = packs["ids"]
+    corrections = _cells(page, "table.corrections")
+    assert [(int(r[0]), r[1], r[2], r[3]) for r in corrections] == [
+        (ids["cy_concern"], "chat", "concern", OFFICER),
+        (ids["report_to_concern"], "report", "concern (urgent)", OFFICER)]
     assert view.requests == [view.url] and view.refused == []
 
 
@@ -220,3 +225,12 @@ def test_every_page_prints_to_pdf(opened, packs, tmp_path: Path, which: str) -> 
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
     assert len(SECTIONS) <= pages <= 30, pages
     assert view.requests == [view.url] and view.refused == []
+
+
+def test_a_missing_browser_fails_in_ci_and_is_skipped_elsewhere(monkeypatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
+        _missing("chromium is not installed")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _missing("chromium is not installed")
