@@ -286,7 +286,7 @@ def _summary(pack: ScrutinyPack) -> str:
          "Welsh answered as fast as English / y Gymraeg wedi'i hateb cyn gynted â'r Saesneg"),
         (_both("Urgent items", "Eitemau brys"),
          f"{urgent.count:,} ({within:,} answered on the page within 15 min / "
-         f"{within:,} wedi'u hateb ar y dudalen o fewn 15 munud)"),
+         f"atebwyd {within:,} ar y dudalen o fewn 15 munud)"),
         (_both("The model's agreement with officers", "Cytundeb y model â'r swyddogion"),
          f"{_pct(accuracy.share)} ({accuracy.agreed:,} / {accuracy.reviewed:,})"),
         (_both("Audit chain", "Y gadwyn archwilio"), f"{chain_text[0]} / {chain_text[1]}"),
@@ -490,7 +490,7 @@ def _urgent(pack: ScrutinyPack) -> str:
          minutes_text(u.first_action_median)),
         (_both("Closed without an answer on the page", "Caewyd heb ateb ar y dudalen"),
          f"{u.not_answered_closed:,}"),
-        (_both("Open, not answered yet", "Ar agor, heb ei hateb eto"),
+        (_both("Open, not answered yet", "Ar agor, heb eu hateb eto"),
          f"{u.open_unanswered:,}"),
     ]
     welsh = {english: cy for _, english, cy in URGENT_BUCKETS}
