@@ -12,7 +12,7 @@ One module per group of commands (like pip's commands package), every command th
 - :mod:`.page` — sync, worker, fake-page
 - :mod:`.model` — classify, train, eval
 - :mod:`.safety_posts` — posts (one sub-command per action)
-- :mod:`.supervisor` — report, audit verify, purge
+- :mod:`.supervisor` — report, scrutiny, audit verify, purge
 - :mod:`.timeline` — timeline (evidence timelines as HTML)
 - :mod:`.places` — places (the hotspots)
 - :mod:`.team` — members, policy

@@ -1,4 +1,4 @@
-"""The supervisor's commands: ``report``, ``audit verify`` and ``purge``."""
+"""The supervisor's commands: ``report``, ``scrutiny``, ``audit verify`` and ``purge``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from socialdesk.core.audit.metrics import (
     minutes_text,
     share_text,
 )
+from socialdesk.core.desk import access
 from socialdesk.errors import UserError
 
 
@@ -124,6 +125,44 @@ class ReportCommand(Command):
         return 0
 
 
+class Scrutiny(Command):
+    """The scrutiny pack for the accountability board."""
+
+    name = "scrutiny"
+    summary = ("a quarter's scrutiny pack for the accountability board: one bilingual, "
+               "printable HTML file (supervisors)")
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        """--quarter, --out, --with-names."""
+        parser.add_argument("--quarter", metavar="YYYYQN",
+                            help="the calendar quarter, e.g. 2026Q4 (default: this quarter, "
+                                 "to date)")
+        parser.add_argument("--out", metavar="FILE",
+                            help="where to write it (default: a new file in the data dir's "
+                                 "exports/ folder)")
+        parser.add_argument("--with-names", action="store_true",
+                            help="add the names and words of the public and officers' names "
+                                 "to the urgent items and corrections (audit-logged)")
+
+    def run(self, options: argparse.Namespace) -> int:
+        """Read the quarter, check the audit chain, write the file; say where."""
+        desk = open_desk(options)
+        names = options.with_names
+        desk.require(access.Permission.SCRUTINY_NAMED if names else access.Permission.SCRUTINY)
+        quarter = (desk.scrutiny.quarter(options.quarter) if options.quarter is not None
+                   else desk.scrutiny.quarters(1)[0])
+        with reading("reading items", "items", "the whole pack") as progress:
+            pack = desk.scrutiny.figures(quarter, names, progress)
+        with reading("checking the audit log", "rows", "the whole pack") as progress:
+            verification = desk.scrutiny.check_chain(progress=progress)
+        path = desk.scrutiny.write(pack, verification, options.out)
+        chain = "intact" if verification.ok else f"BROKEN at row {verification.broken_id}"
+        say(f"wrote the {quarter.label} scrutiny pack "
+            f"({'with names' if names else 'no personal data'}; audit chain {chain}) to "
+            f"{path}; the export is recorded in the audit log")
+        return 0
+
+
 class AuditVerify(Command):
     """Check the audit chain."""
 
@@ -183,4 +222,4 @@ class Purge(Command):
         return 0
 
 
-COMMANDS: tuple[Command, ...] = (ReportCommand(), Audit(), Purge())
+COMMANDS: tuple[Command, ...] = (ReportCommand(), Scrutiny(), Audit(), Purge())

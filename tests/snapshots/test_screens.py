@@ -408,3 +408,26 @@ def test_inbox_while_a_backlog_is_classified(snap_compare, snap_desk: Desk,
         await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=classifying)
+
+
+@pytest.fixture
+def snap_supervisor(tmp_path: Path, config) -> Desk:
+    """Supervisor sian's desk with no items (the figures behind the dialog never change)."""
+    desk = Desk(members_config(config), tmp_path / "sup.db", actor="sian")
+    yield desk
+    desk.close()
+
+
+async def _scrutiny_dialog(pilot) -> None:
+    """S on the supervisor screen: which quarter's scrutiny pack (the app's clock: 2026Q4)."""
+    await settle(pilot, pilot.app)
+    await pilot.press("s")
+    await settle(pilot, pilot.app)
+    await pilot.press("S")
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_scrutiny_dialog(snap_compare, snap_supervisor: Desk, size) -> None:
+    assert snap_compare(make_app(snap_supervisor), terminal_size=size,
+                        run_before=_scrutiny_dialog)

@@ -76,6 +76,8 @@ class Permission(StrEnum):
     REMOVE_MARKER = "remove a safeguarding marker"
     REFER = "refer an item to a partner agency"
     ACKNOWLEDGE_REFERRAL = "record a partner's acknowledgement of a referral"
+    SCRUTINY = "export the scrutiny pack"
+    SCRUTINY_NAMED = "export the scrutiny pack with names"
 
 
 #: Actions only a supervisor may take.
@@ -83,7 +85,8 @@ SUPERVISOR_ONLY = frozenset({Permission.ASSIGN, Permission.APPROVE, Permission.P
                              Permission.RESUME, Permission.EXPORT, Permission.PURGE,
                              Permission.MANAGE_MEMBERS, Permission.SET_POLICY,
                              Permission.EDIT_REPLIES, Permission.TIMELINE_NAMED,
-                             Permission.REMOVE_MARKER})
+                             Permission.REMOVE_MARKER, Permission.SCRUTINY,
+                             Permission.SCRUTINY_NAMED})
 #: What read-only accounts may do: look.
 READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS})
 

@@ -34,6 +34,7 @@ from socialdesk.core.desk.places import Hotspot, PlacesDesk
 from socialdesk.core.desk.referrals import ReferralDesk
 from socialdesk.core.desk.reply_library import ReplyLibraryDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
+from socialdesk.core.desk.scrutiny import ScrutinyDesk
 from socialdesk.core.desk.team import TeamDesk
 from socialdesk.core.graph.client import GraphClient
 from socialdesk.core.ingest.sync import PAGE_STATE, PageSync, SyncReport
@@ -104,6 +105,8 @@ class Desk:
         self.people = PeopleDesk(self.context)
         #: referrals of items to partner agencies: written as files, tracked to acknowledged
         self.referrals = ReferralDesk(self.context)
+        #: the scrutiny pack: a quarter's figures for the accountability board (supervisors)
+        self.scrutiny = ScrutinyDesk(self.context)
 
     @property
     def config(self) -> Config:

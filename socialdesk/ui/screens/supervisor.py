@@ -1,4 +1,5 @@
-"""The supervisor's screen: how fast the team answers, Welsh parity, drill-down, CSV export.
+"""The supervisor's screen: how fast the team answers, Welsh parity, drill-down, CSV export,
+and the quarter's scrutiny pack for the accountability board (``S``).
 
 The report is built in a worker (the same service as ``socialdesk report``); the screen shows
 the headline figures, weekly charts of median first response and SLA share, the table of one
@@ -21,9 +22,13 @@ from textual_plotext import PlotextPlot
 
 from socialdesk import paths
 from socialdesk.core.audit.metrics import DIMENSIONS, Report, minutes_text, share_text
+from socialdesk.core.audit.scrutiny import Quarter
 from socialdesk.core.desk import Desk
+from socialdesk.core.desk.access import Permission
 from socialdesk.core.media import attachments_from_json, row_text
 from socialdesk.core.models import utc_now
+from socialdesk.errors import UserError
+from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.format import local_time, one_line
 from socialdesk.ui.screens.base import DeskScreen
 
@@ -66,6 +71,9 @@ class SupervisorScreen(DeskScreen):
                 tooltip="Export the report as CSV (supervisors)"),
         Binding("m", "team", "Members", id="supervisor.team",
                 tooltip="Members and roles, and the team's policy (changed by supervisors)"),
+        Binding("S", "scrutiny", "Scrutiny pack", id="supervisor.scrutiny",
+                tooltip="A quarter's scrutiny pack for the accountability board: a bilingual, "
+                        "printable HTML file (supervisors)"),
     ]
     #: a short terminal (80×24) hides the charts, so the table and its items stay on screen
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
@@ -282,6 +290,50 @@ class SupervisorScreen(DeskScreen):
         paths.private_dir(folder)
         target = folder / f"report-{utc_now():%Y%m%d-%H%M%S}.csv"
         self.export_csv(self.report, str(target))
+
+    def action_scrutiny(self) -> None:
+        """Ask which quarter and whether with names, then write the scrutiny pack into the data
+        dir's exports/ folder (supervisors; officers are told so at once)."""
+        try:
+            self.desk.require(Permission.SCRUTINY)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        quarters = self.desk.scrutiny.quarters(4, now=self.app_now())
+
+        def with_names(quarter: Quarter) -> None:
+            def chosen(value: str | None) -> None:
+                if value is not None:
+                    self.notify(f"Making the {quarter.label} scrutiny pack…", markup=False)
+                    self.export_scrutiny(quarter, value == "names")
+            self.app.push_screen(ChoiceDialog(
+                f"Scrutiny pack {quarter.label}: with names?",
+                [("anonymous", "No personal data (counts, times, item numbers)"),
+                 ("names", "With names and words of urgent items and corrections "
+                           "(recorded in the audit log)")]), chosen)
+
+        def picked(value: str | None) -> None:
+            if value is not None:
+                with_names(next(q for q in quarters if q.label == value))
+        self.app.push_screen(ChoiceDialog(
+            "Scrutiny pack for the accountability board: which quarter?",
+            [(q.label, f"{q.label}{' (to date)' if n == 0 else ''}")
+             for n, q in enumerate(quarters)]), picked)
+
+    def app_now(self) -> datetime:
+        """The dashboard's clock (tests fix it), else now."""
+        clock = getattr(self.app, "clock", None)
+        return clock() if callable(clock) else utc_now()
+
+    @work(thread=True, group="scrutiny", exit_on_error=False)
+    def export_scrutiny(self, quarter: Quarter, names: bool) -> None:
+        """Worker: the figures, the audit chain's check and the file; says where it went."""
+        with self.desk.session():
+            path = self.desk.scrutiny.export(quarter, names, now=self.app_now())
+        self.app.call_from_thread(
+            self.notify, f"Scrutiny pack {quarter.label} "
+            f"({'with names' if names else 'no personal data'}) written to {path}",
+            markup=False, timeout=15)
 
     @work(thread=True, group="export", exit_on_error=False)
     def export_csv(self, report: Report, target: str) -> None:
