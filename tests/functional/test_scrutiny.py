@@ -113,6 +113,30 @@ def test_with_names_shows_the_urgent_items_words_escaped(cli, quarter_db,
     assert exports(db)[-1]["names"] is True
 
 
+def test_the_quarters_referrals_by_agency_and_state(cli, quarter_db, tmp_path: Path) -> None:
+    ids = quarter_db[2]
+    for args in (("--to", "btp", "--grading", "2/B/P"), ("--to", "coastguard"),
+                 ("--to", "btp", "--grading", "1/A/P")):
+        code, _out, err = cli("refer", str(ids["urgent_open"]), *args)
+        assert code == 0, err
+    assert cli("refer", "sent", "R2")[0] == 0
+    assert cli("refer", "ack", "R3")[0] == 0
+    out_file = tmp_path / "pack.html"
+    assert cli("scrutiny", "--quarter", "2026Q4", "--out", str(out_file))[0] == 0
+    page = out_file.read_text(encoding="utf-8")
+    section = page.split('<section class="part" id="referrals">', 1)[1].split("</section>")[0]
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+             for row in re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>")[1])]
+    assert [[re.sub(r"<[^>]+>", "", cell) for cell in row] for row in cells] == [
+        ["British Transport Police / Heddlu Trafnidiaeth Prydeinig", "1", "0", "1", "2"],
+        ["HM Coastguard, Holyhead / Gwylwyr y Glannau EF, Caergybi", "0", "1", "0", "1"],
+        ["All agencies / Pob asiantaeth", "1", "1", "1", "3"]]
+    # the last quarter had none, and says so
+    cli("scrutiny", "--quarter", "2026Q3", "--out", str(tmp_path / "q3.html"))
+    assert "No referrals were written in the quarter." in \
+        (tmp_path / "q3.html").read_text(encoding="utf-8")
+
+
 def test_the_pack_states_the_chain_it_checked(cli, quarter_db, tmp_path: Path) -> None:
     _, db, _ = quarter_db
     out_file = tmp_path / "pack.html"

@@ -35,8 +35,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 #: Chromium without the sandbox (tests may run as root) and without anything that phones home.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-SECTIONS = ["summary", "volumes", "responses", "urgent", "accuracy", "decisions", "retention",
-            "audit"]
+SECTIONS = ["summary", "volumes", "responses", "urgent", "referrals", "accuracy", "decisions",
+            "retention", "audit"]
 
 
 def _missing(why: str) -> None:

@@ -33,7 +33,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -247,6 +247,8 @@ class ScrutinyPack:
     rules: Rules
     chain: Verification | None = None
     exported_by: str = ""
+    #: partner agencies by key: (English name, Welsh name), for the referrals section
+    agencies: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -383,7 +385,8 @@ def build(store: Store, config: Config, quarter: Quarter, names: bool, retention
         retention=Retention(retention_days, facts["last_purge_at"],
                             facts["last_purge_cutoff"], facts["purged_in_window"],
                             facts["purged_all"], facts["oldest_kept"]),
-        rules=rules)
+        rules=rules,
+        agencies={a.key: (a.name_en, a.name_cy) for a in config.referral.agencies})
 
 
 def with_chain(pack: ScrutinyPack, verification: Verification, exported_by: str

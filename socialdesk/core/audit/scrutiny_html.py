@@ -653,6 +653,39 @@ def _accuracy(pack: ScrutinyPack) -> str:
     return "".join(parts)
 
 
+def _referrals(pack: ScrutinyPack) -> str:
+    """The quarter's referrals to partner agencies, by agency and where each stands now."""
+    counts = pack.report.referrals
+    head = [_both("Agency", "Asiantaeth"), _both("Drafted", "Drafft"),
+            _both("Sent", "Anfonwyd"), _both("Acknowledged", "Cydnabuwyd"),
+            _both("In all", "Cyfanswm")]
+    rows = [f"<tr><th>{_pair(pack.agencies.get(c.agency, (c.name, c.name)))}</th>"
+            f"{_n(c.drafted)}{_n(c.sent)}{_n(c.acknowledged)}{_n(c.total)}</tr>"
+            for c in counts]
+    if counts:
+        rows.append(f"<tr><th>{_both('All agencies', 'Pob asiantaeth')}</th>"
+                    + "".join(_n(sum(getattr(c, state) for c in counts))
+                              for state in ("drafted", "sent", "acknowledged", "total"))
+                    + "</tr>")
+    return "".join([
+        '<section class="part" id="referrals">',
+        f"<h2>{_both('Referrals to partner agencies', 'Atgyfeiriadau at asiantaethau partner')}"
+        "</h2>",
+        _prose(["Referrals the team wrote to partner agencies in the quarter, by where "
+                "each stands now. socialdesk writes a referral as a file and "
+                "records it in the audit chain; officers send it through the force's secure "
+                "e-mail and record when it was sent and when the agency acknowledged it."],
+               ["Atgyfeiriadau a ysgrifennodd y tîm at asiantaethau partner yn ystod y "
+                "chwarter, yn ôl lle mae pob un nawr. Mae socialdesk yn ysgrifennu atgyfeiriad "
+                "fel ffeil ac yn ei gofnodi yn y gadwyn archwilio; mae swyddogion yn ei anfon "
+                "drwy e-bost diogel yr heddlu ac yn cofnodi pryd yr anfonwyd ef a phryd y "
+                "cydnabu'r asiantaeth ef."]),
+        _table(head, rows, "referrals") if counts else
+        _prose(["No referrals were written in the quarter."],
+               ["Ni ysgrifennwyd unrhyw atgyfeiriad yn ystod y chwarter."]),
+        "</section>"])
+
+
 def _statement(pack: ScrutinyPack) -> str:
     rules = pack.rules
     model_en = [
@@ -834,6 +867,7 @@ def render_html(pack: ScrutinyPack) -> str:
         _volumes(pack),
         _responses(pack),
         _urgent(pack),
+        _referrals(pack),
         _accuracy(pack),
         _statement(pack),
         _retention(pack),
