@@ -74,6 +74,7 @@ class Permission(StrEnum):
     UNLINK_PEOPLE = "unlink an identity from a person"
     SET_MARKER = "set or change a safeguarding marker"
     REMOVE_MARKER = "remove a safeguarding marker"
+    LISTEN = "see what the community raises"
 
 
 #: Actions only a supervisor may take.
@@ -83,7 +84,7 @@ SUPERVISOR_ONLY = frozenset({Permission.ASSIGN, Permission.APPROVE, Permission.P
                              Permission.EDIT_REPLIES, Permission.TIMELINE_NAMED,
                              Permission.REMOVE_MARKER})
 #: What read-only accounts may do: look.
-READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS})
+READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS, Permission.LISTEN})
 
 
 class AccessDenied(UserError):

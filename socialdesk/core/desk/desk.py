@@ -30,6 +30,7 @@ from socialdesk.core.desk.intake import ImportReport, import_file
 from socialdesk.core.desk.model import CLASSIFY_BATCH, ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
 from socialdesk.core.desk.people import PeopleDesk
+from socialdesk.core.desk.listening import ListeningDesk
 from socialdesk.core.desk.places import Hotspot, PlacesDesk
 from socialdesk.core.desk.reply_library import ReplyLibraryDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
@@ -101,6 +102,8 @@ class Desk:
         self.places = PlacesDesk(self.context)
         #: people: contact history across linked ids, links, safeguarding markers
         self.people = PeopleDesk(self.context)
+        #: community listening: what people raise, as topics by month and place
+        self.listening = ListeningDesk(self.context, self.model, self.places)
 
     @property
     def config(self) -> Config:
