@@ -39,8 +39,8 @@ class ListeningCommand(Command):
         until = local_day(options.until, desk, end=True) or utc_now()
         since = local_day(options.since, desk) or until - DEFAULT_PERIOD
         if since >= until:
-            raise UserError(f"--since {options.since} is after --until {options.until}"
-                            if options.until else f"--since {options.since} is not in the past")
+            raise UserError(f"--since {options.since} is after --until {options.until}."
+                            if options.until else f"--since {options.since} is not in the past.")
         with long_work("embedding", "items") as progress:
             heard = desk.listening.topics(since, until, progress)
         if options.csv:

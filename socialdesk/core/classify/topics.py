@@ -116,9 +116,9 @@ def spherical_kmeans(vectors: np.ndarray, k: int, seed: int = SEED, restarts: in
             if np.array_equal(new, labels):
                 break
             labels = new
-            sums = np.zeros_like(centroids)
-            np.add.at(sums, labels, vectors)
-            centroids = _unit(sums)
+            member = np.zeros((len(vectors), k), np.float32)
+            member[np.arange(len(vectors)), labels] = 1.0
+            centroids = _unit(member.T @ vectors)
         score = float(np.einsum("ij,ij->i", vectors, centroids[labels]).mean())
         if best is None or score > best[2] + 1e-9:
             best = (labels, centroids, score)
@@ -166,7 +166,7 @@ def cluster(vectors: np.ndarray, seed: int = SEED, k: int | None = None) -> Clus
     scores: dict[int, float] = {}
     if k is None:
         found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for tried in choose_k(n):
+        for tried in choose_k(n):   # every start for every k: one start per k chose less well
             labels, centroids, _ = spherical_kmeans(vectors, tried, seed)
             scores[tried] = round(silhouette(vectors, labels, seed), 4)
             found[tried] = (labels, centroids)

@@ -27,10 +27,10 @@ from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.followup import FollowUpDesk, HandoverDesk
 from socialdesk.core.desk.intake import ImportReport, import_file
+from socialdesk.core.desk.listening import ListeningDesk
 from socialdesk.core.desk.model import CLASSIFY_BATCH, ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
 from socialdesk.core.desk.people import PeopleDesk
-from socialdesk.core.desk.listening import ListeningDesk
 from socialdesk.core.desk.places import Hotspot, PlacesDesk
 from socialdesk.core.desk.reply_library import ReplyLibraryDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk

@@ -69,7 +69,10 @@ class Embedder(Protocol):
     """Texts (with their languages) in, unit vectors out; ``version`` names what made them
     (cached vectors of another version are never mixed in)."""
 
-    version: str
+    @property
+    def version(self) -> str:
+        """What made the vectors (an encoder and glossary fingerprint)."""
+        ...
 
     def embed(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
         """One unit vector per text, in order."""

@@ -54,7 +54,7 @@ class ListeningScreen(DeskScreen):
     DEFAULT_CSS = """
     ListeningScreen #listening-headline { height: auto; padding: 0 1; }
     ListeningScreen #topics { height: 1fr; min-height: 5; }
-    ListeningScreen #topic-pane { height: 2fr; max-height: 14; border-top: solid $primary; }
+    ListeningScreen #topic-pane { height: auto; max-height: 50%; border-top: solid $primary; }
     ListeningScreen #topic-detail { height: auto; padding: 0 1; }
     """
 
@@ -79,7 +79,7 @@ class ListeningScreen(DeskScreen):
         self.title = self.desk.config.team.name
         table = self.query_one("#topics", DataTable)
         for label, key in (("#", "rank"), ("topic · pwnc", "topic"), ("now", "now"),
-                           ("before", "before"), ("change", "change"), ("", "rising"),
+                           ("before", "before"), ("change", "change"), ("rise", "rising"),
                            ("places", "places")):
             table.add_column(label, key=key)
         table.focus()
@@ -94,10 +94,11 @@ class ListeningScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="listening", exit_on_error=False)
     def find(self, since: datetime, until: datetime) -> None:
         """Worker: the topics (embedding new items first, with progress)."""
+        def progress(done: int, total: int) -> None:
+            self.post_message(EmbeddingProgress(done, total))
+
         with self.desk.session():
-            heard = self.desk.listening.topics(
-                since, until, lambda done, total: self.post_message(
-                    EmbeddingProgress(done, total)))
+            heard = self.desk.listening.topics(since, until, progress)
         self.post_message(ListeningLoaded(heard))
 
     @on(EmbeddingProgress)
@@ -120,7 +121,7 @@ class ListeningScreen(DeskScreen):
                           Text(f"{topic.count:,}", justify="right"),
                           Text(f"{topic.previous:,}", justify="right"),
                           Text(topic.change_text(), style=style, justify="right"),
-                          Text("▲ rising", style="bold red") if topic.rising else Text(""),
+                          Text("▲", style="bold red") if topic.rising else Text(""),
                           Text(", ".join(f"{label} {n}" for _, label, n in topic.places[:2]),
                                no_wrap=True, overflow="ellipsis"),
                           key=str(topic.number))
