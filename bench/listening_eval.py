@@ -192,7 +192,8 @@ half clustered alone (k {s['k_half']}), on that half's items.
 **Speed**: embedding the {s['n']} items {s['embed_s']:.2f} s, choosing k and clustering
 {s['cluster_s']:.2f} s. A desk of {cache['items']:,} items: the first look {cache['first_s']:.1f} s
 (embedding {cache['embedded']:,}), the second {cache['second_s']:.2f} s ({cache['cached']:,} vectors
-from the cache).
+from the cache: its time is choosing k and naming; BLAS runs on one thread there, as
+spinning OpenBLAS threads made it 3.7 s instead of 0.5 s on these shared cores).
 
 **What it cannot do** (honest limits):
 - Short texts carry little meaning: "👍", "haha", "da iawn" land in a topic of their own or
