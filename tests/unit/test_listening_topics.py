@@ -121,3 +121,10 @@ def test_months_of_a_period_are_local_months() -> None:
     since = datetime(2026, 8, 31, 23, 30, tzinfo=UTC)   # 1 September, 00:30 in London
     until = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
     assert month_labels(since, until, zone) == ["2026-09", "2026-10"]
+
+
+def test_borrowed_welsh_words_are_radicals_not_mutated_forms() -> None:
+    texts = ["Litter on the beach", "Beach covered in litter", "Beach bins full"]
+    gloss = {"draeth": "beach", "traeth": "beach", "sbwriel": "litter"}
+    names = topics.name_topics(texts, ["en"] * 3, np.zeros(3, int), 1, gloss)
+    assert names[0].cy[0] == "traeth" and "draeth" not in names[0].cy

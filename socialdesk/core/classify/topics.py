@@ -347,11 +347,16 @@ def name_topics(texts: Sequence[str], languages: Sequence[str], labels: np.ndarr
 
 
 def _reverse_gloss(gloss: Mapping[str, str]) -> dict[str, str]:
-    """English word → the first Welsh word (alphabetically) glossed as it, single words only."""
+    """English word → the first Welsh word (alphabetically) glossed as it, single words only,
+    in its radical form (the glossary lists some mutated forms too: "draeth" beside
+    "traeth")."""
     stop_en, stop_cy = stop_words()
     found: dict[str, str] = {}
     for welsh, english in sorted(gloss.items()):
-        if english and " " not in english and "'" not in welsh and welsh not in stop_cy \
-                and english not in stop_en:
-            found.setdefault(english, welsh)
+        if not english or " " in english or "'" in welsh or welsh in stop_cy \
+                or english in stop_en:
+            continue
+        if any(gloss.get(r) == english for r in radicals(welsh) if r != welsh):
+            continue   # a mutated form of a listed radical
+        found.setdefault(english, welsh)
     return found
