@@ -9,7 +9,7 @@ import json
 import sys
 
 from socialdesk.cli.base import Command, local_day, open_desk
-from socialdesk.cli.output import long_work, printable, say
+from socialdesk.cli.output import long_work, printable, say, train_progress
 from socialdesk.core.desk.listening import DEFAULT_PERIOD, Listening, rising_rule
 from socialdesk.core.models import utc_now
 from socialdesk.errors import UserError
@@ -42,7 +42,8 @@ class ListeningCommand(Command):
             raise UserError(f"--since {options.since} is after --until {options.until}."
                             if options.until else f"--since {options.since} is not in the past.")
         with long_work("embedding", "items") as progress:
-            heard = desk.listening.topics(since, until, progress)
+            heard = desk.listening.topics(since, until, progress,
+                                          train_progress=train_progress())
         if options.csv:
             rows = desk.listening.export_csv(heard, options.csv)
             print(f"wrote {rows} topics to {options.csv}", file=sys.stderr)

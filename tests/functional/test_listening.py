@@ -156,7 +156,8 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     monkeypatch.setenv("SOCIALDESK_DB", str(tmp_path / "cli.db"))
     monkeypatch.setenv("SOCIALDESK_DATA_DIR", str(tmp_path / "data"))
     # the encoder is not under test here: the same seam the desk tests fill
-    monkeypatch.setattr(ListeningDesk, "_embedder", lambda self: WordsEmbedder())
+    monkeypatch.setattr(ListeningDesk, "_embedder",
+                        lambda self, train_progress=None: WordsEmbedder())
 
     def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()

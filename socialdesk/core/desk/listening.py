@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from socialdesk.core.audit import exports
 from socialdesk.core.classify import topics as topic_model
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
+from socialdesk.core.classify.training import TrainProgress
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.model import ModelDesk
@@ -246,18 +247,20 @@ class ListeningDesk:
         #: tests and benches give their own
         self.embedder: Embedder | None = None
 
-    def _embedder(self) -> Embedder:
+    def _embedder(self, train_progress: TrainProgress | None = None) -> Embedder:
         if self.embedder is not None:
             return self.embedder
-        classifier = self.model.classifier()
+        classifier = self.model.classifier(train_progress)
         assert classifier is not None   # trained on first use when missing
         return ModelEmbedder(classifier)
 
     def topics(self, since: datetime | None = None, until: datetime | None = None,
-               progress: Progress | None = None, seed: int = topic_model.SEED) -> Listening:
+               progress: Progress | None = None, seed: int = topic_model.SEED,
+               train_progress: TrainProgress | None = None) -> Listening:
         """The topics of [since, until) (default: the :data:`DEFAULT_PERIOD` ending now),
         with the period of equal length before it. ``progress`` hears (items embedded, items
-        to embed) after each cached batch: a stopped run keeps what it embedded."""
+        to embed) after each cached batch: a stopped run keeps what it embedded. On a machine
+        with no model yet, the fast one is trained first (``train_progress`` hears it)."""
         self.context.require(access.Permission.LISTEN)
         until = until or utc_now()
         since = since or until - DEFAULT_PERIOD
@@ -267,7 +270,7 @@ class ListeningDesk:
         self.places.tag_new()
         store = self.context.store
         heard = store_listening.heard_items(store, before, until)
-        embedder = self._embedder()
+        embedder = self._embedder(train_progress)
         vectors, embedded, cached = self._vectors(heard, embedder, progress)
         since_s = to_iso(since)
         current = np.array([h.created_at >= since_s for h in heard], dtype=bool)
