@@ -66,6 +66,10 @@ def show(heard: Listening, zone: object) -> None:
     if not heard.topics:
         say("Nobody raised anything in this period or the one before.")
         return
+    say("By month: " + " · ".join(f"{m} {n}" for m, n in heard.by_month.items()))
+    if heard.by_place:
+        say("Busiest places: " + ", ".join(f"{printable(label)} {n}"
+                                           for _, label, n in heard.by_place[:5]))
     for topic in heard.topics:
         say("")
         flag = "  ▲ RISING" if topic.rising else ""

@@ -183,6 +183,8 @@ def test_listening_command_json(cli) -> None:
     assert len(first["examples"]) == 3 and first["examples"][0]["text"]
     assert first["places"][0] == {"place": "llangefni", "name": "Llangefni", "count": 18}
     assert first["months"]["2026-11"] == 18
+    assert result["by_month"] == {"2026-08": 0, "2026-09": 0, "2026-10": 0, "2026-11": 30}
+    assert result["by_place"] == [{"place": "llangefni", "name": "Llangefni", "count": 30}]
 
 
 def test_listening_command_text(cli) -> None:
@@ -193,6 +195,8 @@ def test_listening_command_text(cli) -> None:
                                "days before: 30 concerns and chat (12 before)")
     assert lines[1] == ("Rising: at least 5 items this period and at least +50% on the "
                         "period before.")
+    assert lines[2] == "By month: 2026-08 0 · 2026-09 0 · 2026-10 0 · 2026-11 30"
+    assert lines[3] == "Busiest places: Llangefni 30"
     assert any(line.startswith("1. ") and "dog" in line for line in lines)
     assert "   18 now, 6 before, +12 (+200%)  ▲ RISING" in lines
     assert any(line.startswith("   places: Llangefni 18") for line in lines)

@@ -203,11 +203,30 @@ class Listening:
         """The rising topics."""
         return [t for t in self.topics if t.rising]
 
+    @property
+    def by_month(self) -> dict[str, int]:
+        """This period's items by local month (every topic)."""
+        return {m: sum(t.months.get(m, 0) for t in self.topics) for m in self.months}
+
+    @property
+    def by_place(self) -> list[tuple[str, str, int]]:
+        """This period's items by place (id, label, count; busiest first): an item naming two
+        places counts in both."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for topic in self.topics:
+            for place, label, n in topic.places:
+                counts[(place, label)] += n
+        return [(p, label, n) for (p, label), n in
+                sorted(counts.items(), key=lambda pn: (-pn[1], pn[0][1]))]
+
     def as_dict(self) -> dict[str, Any]:
         """For --json."""
         return {"since": self.since.isoformat(), "until": self.until.isoformat(),
                 "previous_since": self.previous_since.isoformat(), "items": self.items,
                 "previous_items": self.previous_items, "months": self.months,
+                "by_month": self.by_month,
+                "by_place": [{"place": p, "name": label, "count": n}
+                             for p, label, n in self.by_place],
                 "rising_rule": rising_rule(), "embedding": self.version,
                 "silhouette_by_k": {str(k): v for k, v in self.silhouettes.items()},
                 "embedded_now": self.embedded, "from_cache": self.cached,
