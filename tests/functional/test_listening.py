@@ -319,3 +319,18 @@ def test_the_served_encoder_groups_the_labelled_sample(data_dir: Path, tmp_path:
         assert scores["ari_seeds"] > 0.5
     finally:
         desk.close()
+
+
+def test_a_quiet_period_has_no_topics_and_says_so(tmp_path: Path, config, capsys) -> None:
+    desk = Desk(members_config(config), tmp_path / "quiet.db", actor="ann")
+    desk.listening.embedder = WordsEmbedder()
+    try:
+        heard = desk.listening.topics(until=NOW)
+        assert (heard.topics, heard.items, heard.embedded) == ([], 0, 0)
+    finally:
+        desk.close()
+    from socialdesk.cli.listening import show
+
+    show(heard, config.team.zone)
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == "Nobody raised anything in this period or the one before."

@@ -128,3 +128,11 @@ def test_borrowed_welsh_words_are_radicals_not_mutated_forms() -> None:
     gloss = {"draeth": "beach", "traeth": "beach", "sbwriel": "litter"}
     names = topics.name_topics(texts, ["en"] * 3, np.zeros(3, int), 1, gloss)
     assert names[0].cy[0] == "traeth" and "draeth" not in names[0].cy
+
+
+def test_a_big_period_chooses_k_on_a_sample_and_fits_every_item() -> None:
+    x, truth = blobs([500, 300, 200])
+    assert len(x) > topics.CHOOSE_SAMPLE
+    found = topics.cluster(x)
+    assert found.k == 3 and len(found.labels) == 1000
+    assert same_partition(found.labels, truth)
