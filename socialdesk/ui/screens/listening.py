@@ -43,6 +43,14 @@ class EmbeddingProgress(Message):
         self.done, self.total = done, total
 
 
+class ModelTraining(Message):
+    """First use: the model the encoder comes from is being trained (what, fraction done)."""
+
+    def __init__(self, what: str, fraction: float) -> None:
+        super().__init__()
+        self.what, self.fraction = what, fraction
+
+
 class ListeningScreen(DeskScreen):
     """Topics of what people raise; escape goes back to the inbox."""
 
@@ -97,8 +105,12 @@ class ListeningScreen(DeskScreen):
         def progress(done: int, total: int) -> None:
             self.post_message(EmbeddingProgress(done, total))
 
+        def training(what: str, fraction: float) -> None:
+            self.post_message(ModelTraining(what, fraction))
+
         with self.desk.session():
-            heard = self.desk.listening.topics(since, until, progress)
+            heard = self.desk.listening.topics(since, until, progress,
+                                               train_progress=training)
         self.post_message(ListeningLoaded(heard))
 
     @on(EmbeddingProgress)
@@ -106,6 +118,13 @@ class ListeningScreen(DeskScreen):
         """How far embedding new items has got."""
         self.query_one("#listening-headline", Static).update(Text(
             f"Listening: embedding new items, {message.done:,} of {message.total:,}…"))
+
+    @on(ModelTraining)
+    def training(self, message: ModelTraining) -> None:
+        """First use on this machine: the model is trained before anything is embedded."""
+        self.query_one("#listening-headline", Static).update(Text(
+            f"Listening: first use, training the model ({message.fraction:.0%}, "
+            f"{message.what})…"))
 
     @on(ListeningLoaded)
     def show(self, message: ListeningLoaded) -> None:
