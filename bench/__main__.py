@@ -13,6 +13,7 @@ from bench import (
     ensemble_cv,
     import_bench,
     ingest_bench,
+    listening_eval,
     people_bench,
     places_bench,
     places_eval,
@@ -32,7 +33,8 @@ def main() -> int:
               "alerts": alerts_bench.run,
               "places": places_bench.run,
               "places-eval": places_eval.run,
-              "people": people_bench.run}
+              "people": people_bench.run,
+              "listening": listening_eval.run}
     chosen = sys.argv[1:] or list(suites)
     for name in chosen:
         suites[name]()

@@ -41,6 +41,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "view_snoozed": "6", "handover": "H", "tag": "number_sign", "select": "space", "visual": "v",
     "merge": "x", "timeline": "E", "places": "L", "person": "P", "markers": "M",
     "refer": "F",
+    "listening": "y",
 }
 #: Textual key names; a capital letter is that letter with shift ("R" is shift+r).
 _KEY = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")

@@ -15,6 +15,7 @@ One module per group of commands (like pip's commands package), every command th
 - :mod:`.supervisor` — report, scrutiny, audit verify, purge
 - :mod:`.timeline` — timeline (evidence timelines as HTML)
 - :mod:`.places` — places (the hotspots)
+- :mod:`.listening` — listening (what the community raises, as topics)
 - :mod:`.team` — members, policy
 - :mod:`.replies` — the reply library
 - :mod:`.demo` — dashboard (the default), demo
@@ -35,6 +36,7 @@ from socialdesk.cli import (
     demo,
     followup,
     inbox,
+    listening,
     model,
     page,
     people,
@@ -54,7 +56,7 @@ from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
 GROUPS = (demo, setup, inbox, tags, followup, people, referrals, page, supervisor, timeline,
-          places, team, safety_posts, replies, model)
+          places, listening, team, safety_posts, replies, model)
 
 
 def build_parser() -> argparse.ArgumentParser:

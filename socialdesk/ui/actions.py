@@ -34,6 +34,9 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
     ("places", "places", "Places", False,
      "Hotspots: reports and concerns by place and week; Enter shows a place's items "
      "(again: every place)"),
+    ("listening", "listening", "Listening", False,
+     "What the community raises: topics by month and place, in English and Welsh, rising "
+     "ones flagged"),
     ("posts", "posts", "Posts", True, "Scheduled safety posts: agenda, approval, crisis pause"),
     ("reply_library", "reply_library", "Replies", False,
      "Reply library: templates for the composer (supervisors add and edit)"),

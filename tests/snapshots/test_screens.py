@@ -431,3 +431,19 @@ async def _scrutiny_dialog(pilot) -> None:
 def test_scrutiny_dialog(snap_compare, snap_supervisor: Desk, size) -> None:
     assert snap_compare(make_app(snap_supervisor), terminal_size=size,
                         run_before=_scrutiny_dialog)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_listening_screen(snap_compare, snap_desk: Desk, tmp_path: Path, size) -> None:
+    """Topics of concerns and chat (a deterministic embedding: the picture, not MiniLM)."""
+    from tests.listening_helpers import WordsEmbedder, seed_listening
+
+    seed_listening(snap_desk, tmp_path)
+    snap_desk.listening.embedder = WordsEmbedder()
+
+    async def open_listening(pilot) -> None:
+        await settle(pilot, pilot.app)
+        await pilot.press("y")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=open_listening)

@@ -78,6 +78,7 @@ class Permission(StrEnum):
     ACKNOWLEDGE_REFERRAL = "record a partner's acknowledgement of a referral"
     SCRUTINY = "export the scrutiny pack"
     SCRUTINY_NAMED = "export the scrutiny pack with names"
+    LISTEN = "see what the community raises"
 
 
 #: Actions only a supervisor may take.
@@ -88,7 +89,7 @@ SUPERVISOR_ONLY = frozenset({Permission.ASSIGN, Permission.APPROVE, Permission.P
                              Permission.REMOVE_MARKER, Permission.SCRUTINY,
                              Permission.SCRUTINY_NAMED})
 #: What read-only accounts may do: look.
-READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS})
+READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS, Permission.LISTEN})
 
 
 class AccessDenied(UserError):

@@ -27,6 +27,7 @@ from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.followup import FollowUpDesk, HandoverDesk
 from socialdesk.core.desk.intake import ImportReport, import_file
+from socialdesk.core.desk.listening import ListeningDesk
 from socialdesk.core.desk.model import CLASSIFY_BATCH, ModelDesk
 from socialdesk.core.desk.notices import NoticesDesk
 from socialdesk.core.desk.people import PeopleDesk
@@ -107,6 +108,8 @@ class Desk:
         self.referrals = ReferralDesk(self.context)
         #: the scrutiny pack: a quarter's figures for the accountability board (supervisors)
         self.scrutiny = ScrutinyDesk(self.context)
+        #: community listening: what people raise, as topics by month and place
+        self.listening = ListeningDesk(self.context, self.model, self.places)
 
     @property
     def config(self) -> Config:

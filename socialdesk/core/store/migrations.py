@@ -338,6 +338,17 @@ def _v16_referrals(db: sqlite_utils.Database) -> None:
                "WHERE state != 'acknowledged'")
 
 
+def _v17_listening(db: sqlite_utils.Database) -> None:
+    """The embedding cache of community listening (issue 24): one MiniLM vector per item and
+    embedding version (float16 bytes; the version is a fingerprint of the encoder and the
+    glossary that produced it), so that a second look embeds only the items that are new.
+    Retention deletes an item's vectors when it blanks the item."""
+    db.table("item_embeddings").create(
+        {"item_id": int, "version": str, "vector": bytes},
+        pk=("item_id", "version"), foreign_keys=[("item_id", "items", "id")],
+        not_null={"item_id", "version", "vector"})
+
+
 Migration = Callable[["sqlite_utils.Database"], None]
 
 #: Position + 1 is the schema version the migration produces.
@@ -346,6 +357,7 @@ MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v6_gone_posts_and_first_attempts, _v7_notifications,
                                _v8_reply_library, _v9_media, _v10_snooze_handover, _v11_tags,
                                _v12_places, _v13_people, _v14_supervisor,
-                               _v15_pending_index, _v16_referrals]
+                               _v15_pending_index, _v16_referrals,
+                               _v17_listening]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -98,6 +98,9 @@ def blank_items(store: Store, before: str, at: str, batch: int) -> tuple[int, in
     their answers' text), stamping ``purged_at``, inside the caller's transaction; return
     (items, answers with text) blanked."""
     with store.write():
+        # listening's cached embeddings are derived from the text: they go with it
+        store.conn.execute(f"delete from item_embeddings where item_id in ({NEXT_BATCH})",
+                           (before, batch))
         answers = store.conn.execute(
             f"update outbox set text = '' where text != '' and item_id in ({NEXT_BATCH})",
             (before, batch)).rowcount

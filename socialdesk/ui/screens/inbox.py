@@ -361,6 +361,12 @@ class InboxScreen(BulkActions):
 
         self.app.push_screen(PlacesScreen(self.desk, self.clock), callback=self.show_place)
 
+    def action_listening(self) -> None:
+        """What the community raises: the listening topics."""
+        from socialdesk.ui.screens.listening import ListeningScreen
+
+        self.app.push_screen(ListeningScreen(self.desk, self.clock))
+
     def show_place(self, place_id: str | None) -> None:
         """The items of a place, every status, newest first in their groups."""
         if place_id:

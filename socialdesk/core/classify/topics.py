@@ -1,0 +1,362 @@
+"""Topics of what the community raises (issue 24, listening): sentence embeddings grouped by
+a seeded spherical k-means, and each group named by its most typical words in English and in
+Welsh. Plain numpy: nothing here needs scikit-learn (a training-only dependency).
+
+Why this shape:
+- The embeddings are the served model's MiniLM (unit vectors, Welsh glossed into English
+  first, as the classifier reads it), so cosine similarity is a dot product and the centroid
+  of a group, renormalised, is its typical meaning (spherical k-means).
+- k is chosen, not guessed: every k from 2 to :data:`K_MAX` (at most one topic per
+  :data:`MIN_TOPIC` items) is clustered and the k with the highest mean silhouette (cosine
+  distance) wins; on a big period k is chosen on a seeded sample of :data:`CHOOSE_SAMPLE`
+  items and then fitted to all of them. Silhouette
+  asks of each item whether it is nearer its own topic than the next one: it does not reward
+  k for growing, as the k-means objective does.
+- Everything is seeded: the same items in the same order give the same topics, numbered by
+  size (biggest first).
+- A topic's words are class-based TF-IDF (a topic's items as one document against the other
+  topics), in each language apart, stop words out, Welsh words folded to their radical
+  (mutation) where the glossary knows it and English plurals folded to a singular the items
+  use. A topic with no item in one language borrows that language's words from the glossary
+  (prompts/welsh_gloss.toml), and says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from socialdesk.core.classify.language import ENGLISH, WELSH
+from socialdesk.core.welsh import radicals
+from socialdesk.lazy import lazy_module
+from socialdesk.prompts import prompt_file, read_prompt_toml
+
+if TYPE_CHECKING:
+    import numpy as np
+else:   # imported on first use: the dashboard paints without it
+    np = lazy_module("numpy", globals(), "np")
+
+#: The seed of every random choice (k-means++ starts, the silhouette sample).
+SEED = 20261207
+#: At most one topic per this many items on average (k ≤ n / MIN_TOPIC; fewer than 2×
+#: MIN_TOPIC items make one topic): a topic of a handful of messages is not yet a theme.
+MIN_TOPIC = 8
+#: The most topics offered (a page's month rarely holds more distinct themes worth a name).
+K_MAX = 12
+#: Items the silhouette is measured on (it costs n²).
+SILHOUETTE_SAMPLE = 1500
+#: Items k is chosen on (a seeded sample of a bigger period; the chosen k is then fitted to
+#: every item): choosing tries K_MAX − 1 values of k, each with every restart.
+CHOOSE_SAMPLE = 800
+#: k-means restarts per k (the best objective is kept) and iterations per restart.
+RESTARTS = 4
+ITERATIONS = 50
+#: Words shown per topic and language.
+TOP_WORDS = 4
+STOP_WORDS_FILE = "listening_stop_words.toml"
+WORD = re.compile(r"[^\W\d_][\w'’]*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """Topics of n items: each item's topic (0 = the biggest), the unit centroids, the k
+    chosen and the mean silhouette of each k tried."""
+
+    labels: np.ndarray
+    centroids: np.ndarray
+    silhouettes: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def k(self) -> int:
+        """How many topics."""
+        return int(self.centroids.shape[0])
+
+    def centrality(self, vectors: np.ndarray) -> np.ndarray:
+        """Each item's cosine similarity to its own topic's centroid (its typicality)."""
+        if not len(self.labels):
+            return np.zeros(0, np.float32)
+        return np.einsum("ij,ij->i", vectors, self.centroids[self.labels])
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return rows / np.clip(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-12, None)
+
+
+def _plus_plus(vectors: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """k-means++ starts with cosine distance: each next centre drawn in proportion to the
+    squared distance to the nearest centre so far."""
+    n = len(vectors)
+    centres = [int(rng.integers(n))]
+    nearest = 1.0 - vectors @ vectors[centres[0]]
+    for _ in range(1, k):
+        weights = np.clip(nearest, 0, None) ** 2
+        total = weights.sum()
+        pick = int(rng.choice(n, p=weights / total)) if total > 0 else int(rng.integers(n))
+        centres.append(pick)
+        nearest = np.minimum(nearest, 1.0 - vectors @ vectors[pick])
+    return vectors[centres].copy()
+
+
+def spherical_kmeans(vectors: np.ndarray, k: int, seed: int = SEED, restarts: int = RESTARTS,
+                     iterations: int = ITERATIONS) -> tuple[np.ndarray, np.ndarray, float]:
+    """(labels, unit centroids, mean cosine to the own centroid) of the best of ``restarts``
+    seeded runs. An emptied topic is restarted on the item worst served."""
+    best: tuple[np.ndarray, np.ndarray, float] | None = None
+    for restart in range(restarts):
+        rng = np.random.default_rng([seed, k, restart])
+        centroids = _plus_plus(vectors, k, rng)
+        labels = np.full(len(vectors), -1)
+        for _ in range(iterations):
+            similarity = vectors @ centroids.T
+            new = similarity.argmax(axis=1)
+            for empty in set(range(k)) - set(np.unique(new).tolist()):
+                worst = int(similarity[np.arange(len(vectors)), new].argmin())
+                new[worst] = empty
+            if np.array_equal(new, labels):
+                break
+            labels = new
+            member = np.zeros((len(vectors), k), np.float32)
+            member[np.arange(len(vectors)), labels] = 1.0
+            centroids = _unit(member.T @ vectors)
+        score = float(np.einsum("ij,ij->i", vectors, centroids[labels]).mean())
+        if best is None or score > best[2] + 1e-9:
+            best = (labels, centroids, score)
+    assert best is not None
+    return best
+
+
+def silhouette(vectors: np.ndarray, labels: np.ndarray, seed: int = SEED,
+               sample: int = SILHOUETTE_SAMPLE) -> float:
+    """Mean silhouette with cosine distance (on a seeded sample of at most ``sample`` items;
+    an item alone in its topic scores 0)."""
+    n = len(vectors)
+    if n > sample:
+        chosen = np.sort(np.random.default_rng([seed, n]).choice(n, sample, replace=False))
+        vectors, labels = vectors[chosen], labels[chosen]
+    topics = np.unique(labels)
+    if len(topics) < 2:
+        return 0.0
+    distance = 1.0 - vectors @ vectors.T
+    member = labels[:, None] == topics[None, :]                    # (n, k)
+    sizes = member.sum(axis=0)
+    sums = distance @ member                                       # (n, k) distance to each
+    own = member.argmax(axis=1)
+    own_size = sizes[own]
+    a = sums[np.arange(len(labels)), own] / np.clip(own_size - 1, 1, None)
+    others = np.where(member, np.inf, sums / sizes[None, :])
+    b = others.min(axis=1)
+    scores = np.where(own_size > 1, (b - a) / np.clip(np.maximum(a, b), 1e-12, None), 0.0)
+    return float(scores.mean())
+
+
+def choose_k(n: int) -> range:
+    """The k tried for n items: 2 … min(K_MAX, n // MIN_TOPIC) (empty below 2×MIN_TOPIC)."""
+    return range(2, min(K_MAX, n // MIN_TOPIC) + 1)
+
+
+def cluster(vectors: np.ndarray, seed: int = SEED, k: int | None = None) -> Clustering:
+    """Topics of unit ``vectors``: ``k`` given, or the k of :func:`choose_k` with the best
+    silhouette (ties: the smaller k). Fewer than 2×MIN_TOPIC items make one topic.
+
+    BLAS runs on one thread here: the products are small (n × 384 by 384 × k) and OpenBLAS's
+    waiting threads spin — on 2 shared cores, 2,380 items took 3.7 s threaded and 0.5 s on
+    one thread (the encoder found the same, core/classify/encoder.py)."""
+    with _one_blas_thread():
+        return _cluster(vectors, seed, k)
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """BLAS limited to one thread for the block (threadpoolctl comes with scikit-learn; where
+    it is missing, BLAS keeps its threads)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:   # pragma: no cover - installed with scikit-learn
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def _cluster(vectors: np.ndarray, seed: int, k: int | None) -> Clustering:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    n = len(vectors)
+    if n == 0:
+        return Clustering(np.zeros(0, int), np.zeros((0, vectors.shape[1] if vectors.ndim == 2
+                                                      else 0), np.float32))
+    scores: dict[int, float] = {}
+    if k is None:
+        found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        sample = vectors if n <= CHOOSE_SAMPLE else vectors[np.sort(
+            np.random.default_rng([seed, n, 1]).choice(n, CHOOSE_SAMPLE, replace=False))]
+        for tried in choose_k(n):   # every start for every k: one start per k chose less well
+            labels, centroids, _ = spherical_kmeans(sample, tried, seed)
+            scores[tried] = round(silhouette(sample, labels, seed), 4)
+            found[tried] = (labels, centroids)
+        if not found:
+            labels, centroids = np.zeros(n, int), _unit(vectors.sum(axis=0, keepdims=True))
+        else:
+            chosen = max(scores, key=lambda t: (scores[t], -t))
+            labels, centroids = found[chosen]
+            if n > CHOOSE_SAMPLE:   # the chosen k on every item
+                labels, centroids, _ = spherical_kmeans(vectors, chosen, seed)
+    else:
+        labels, centroids, _ = spherical_kmeans(vectors, max(1, min(k, n)), seed)
+    return _by_size(labels, centroids, scores)
+
+
+def _by_size(labels: np.ndarray, centroids: np.ndarray,
+             scores: dict[int, float]) -> Clustering:
+    """Topics renumbered biggest first (ties: the one whose first item comes first)."""
+    sizes = np.bincount(labels, minlength=len(centroids))
+    first = [int(np.flatnonzero(labels == t)[0]) if sizes[t] else len(labels)
+             for t in range(len(centroids))]
+    order = sorted(range(len(centroids)), key=lambda t: (-sizes[t], first[t]))
+    keep = [t for t in order if sizes[t]]
+    rank = {old: new for new, old in enumerate(keep)}
+    return Clustering(np.array([rank[int(t)] for t in labels], dtype=int),
+                      centroids[keep], scores)
+
+
+def assign(vectors: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """The nearest topic of each vector (for items outside the clustered set)."""
+    return (np.asarray(vectors, np.float32) @ centroids.T).argmax(axis=1)
+
+
+# ── naming ───────────────────────────────────────────────────────────────────────────────
+
+@cache
+def stop_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(English, Welsh) words that never name a topic: the language detector's function
+    words (less each table's ``keep``) plus prompts/listening_stop_words.toml's ``words``."""
+    tables = read_prompt_toml(prompt_file(STOP_WORDS_FILE), "the listening stop words")
+
+    def listed(language: str, key: str) -> set[str]:
+        return {str(w).lower() for w in tables.get(language, {}).get(key, [])}
+
+    return (frozenset((ENGLISH - listed("en", "keep")) | listed("en", "words")),
+            frozenset((WELSH - listed("cy", "keep")) | listed("cy", "words")))
+
+
+def _fold_welsh(word: str, lexicon: Mapping[str, str]) -> str:
+    """A mutated Welsh word as its radical when the glossary knows the radical ("feic" →
+    "beic"); otherwise as written."""
+    if word in lexicon:
+        return word
+    return next((r for r in sorted(radicals(word)) if r in lexicon), word)
+
+
+def words_of(text: str, language: str, lexicon: Mapping[str, str]) -> tuple[set[str], set[str]]:
+    """(English words, Welsh words) of one text worth naming a topic by: lower case, three
+    letters or more, stop words out, Welsh words folded to their radical. A mixed text's
+    words go to Welsh when the glossary or the Welsh stop words know them, else English."""
+    stop_en, stop_cy = stop_words()
+    en: set[str] = set()
+    cy: set[str] = set()
+    for raw in WORD.findall(text.lower().replace("’", "'")):
+        word = raw.split("'")[0] if language != "en" else raw.replace("'", "")
+        if len(word) < 3:
+            continue
+        if language == "en":
+            if word not in stop_en:
+                en.add(word)
+            continue
+        folded = _fold_welsh(word, lexicon)
+        welsh = language == "cy" or folded in lexicon or word in stop_cy
+        if welsh:
+            if word not in stop_cy and folded not in stop_cy:
+                cy.add(folded)
+        elif word not in stop_en:
+            en.add(word)
+    return en, cy
+
+
+def _fold_plurals(docs: list[set[str]]) -> list[set[str]]:
+    """English plurals as the singular when the items use the singular too ("dogs" → "dog")."""
+    seen = set().union(*docs) if docs else set()
+    return [{w[:-1] if w.endswith("s") and not w.endswith("ss") and w[:-1] in seen else w
+             for w in doc} for doc in docs]
+
+
+def distinctive_words(docs: Sequence[set[str]], labels: np.ndarray, k: int,
+                      top: int = TOP_WORDS) -> list[list[str]]:
+    """Each topic's most typical words by class-based TF-IDF: a word's share of the topic's
+    items × log(1 + the average topic size / the items using it anywhere). A word must be in
+    two of the topic's items (one in a topic of fewer than four) and more common in it than
+    in the other topics."""
+    topic_df: list[Counter[str]] = [Counter() for _ in range(k)]
+    sizes = np.bincount(labels, minlength=k) if len(labels) else np.zeros(k, int)
+    for doc, label in zip(docs, labels, strict=True):
+        topic_df[int(label)].update(doc)
+    overall: Counter[str] = Counter()
+    for counts in topic_df:
+        overall.update(counts)
+    n = max(len(docs), 1)
+    average = n / max(k, 1)
+    named = []
+    for topic, counts in enumerate(topic_df):
+        size = int(sizes[topic])
+        need = 2 if size >= 4 else 1
+        scored = []
+        for word, df in counts.items():
+            rest = overall[word] - df
+            share, rest_share = df / max(size, 1), rest / max(n - size, 1)
+            if df < need or share <= rest_share:
+                continue
+            scored.append((share * math.log(1 + average / overall[word]), word))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        named.append([word for _, word in scored[:top]])
+    return named
+
+
+@dataclass(frozen=True)
+class TopicNames:
+    """A topic's words in English and Welsh; ``borrowed`` names the language whose words
+    came from the glossary (no item of the topic was in it), else None."""
+
+    en: list[str]
+    cy: list[str]
+    borrowed: str | None = None
+
+
+def name_topics(texts: Sequence[str], languages: Sequence[str], labels: np.ndarray, k: int,
+                gloss: Mapping[str, str], top: int = TOP_WORDS) -> list[TopicNames]:
+    """Each topic's most typical words in both languages (see :func:`distinctive_words`),
+    English from English (and mixed) items and Welsh from Welsh (and mixed) ones."""
+    pairs = [words_of(t, lang, gloss) for t, lang in zip(texts, languages, strict=True)]
+    english = distinctive_words(_fold_plurals([p[0] for p in pairs]), labels, k, top)
+    welsh = distinctive_words([p[1] for p in pairs], labels, k, top)
+    reverse = _reverse_gloss(gloss)
+    names = []
+    for en, cy in zip(english, welsh, strict=True):
+        if en and not cy:
+            borrowed = [reverse[w] for w in en if w in reverse]
+            names.append(TopicNames(en, borrowed, "cy" if borrowed else None))
+        elif cy and not en:
+            glossed = [gloss[w] for w in cy if gloss.get(w) and " " not in gloss[w]]
+            names.append(TopicNames(glossed, cy, "en" if glossed else None))
+        else:
+            names.append(TopicNames(en, cy))
+    return names
+
+
+def _reverse_gloss(gloss: Mapping[str, str]) -> dict[str, str]:
+    """English word → the first Welsh word (alphabetically) glossed as it, single words only,
+    in its radical form (the glossary lists some mutated forms too: "draeth" beside
+    "traeth")."""
+    stop_en, stop_cy = stop_words()
+    found: dict[str, str] = {}
+    for welsh, english in sorted(gloss.items()):
+        if not english or " " in english or "'" in welsh or welsh in stop_cy \
+                or english in stop_en:
+            continue
+        if any(gloss.get(r) == english for r in radicals(welsh) if r != welsh):
+            continue   # a mutated form of a listed radical
+        found.setdefault(english, welsh)
+    return found

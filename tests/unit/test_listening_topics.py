@@ -1,0 +1,138 @@
+"""Listening's topic model (core/classify/topics.py) and rules (core/desk/listening.py): the
+clustering is seeded and finds separated groups, k is chosen by silhouette, topics are named in
+both languages, the rising rule and the months of a period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from socialdesk.core.classify import topics
+from socialdesk.core.classify.gloss import GLOSS_FILE, load_gloss
+from socialdesk.core.desk.listening import RISING_MIN, is_rising, month_labels
+from socialdesk.prompts import prompt_file
+
+
+def blobs(sizes: list[int], seed: int = 3, spread: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors in len(sizes) separated groups (and their true labels)."""
+    rng = np.random.default_rng(seed)
+    centres = np.eye(16)[: len(sizes)]
+    rows, labels = [], []
+    for label, size in enumerate(sizes):
+        rows.append(centres[label] + spread * rng.standard_normal((size, 16)))
+        labels += [label] * size
+    x = np.concatenate(rows)
+    order = rng.permutation(len(x))
+    x = (x / np.linalg.norm(x, axis=1, keepdims=True))[order]
+    return x.astype(np.float32), np.array(labels)[order]
+
+
+def same_partition(a: np.ndarray, b: np.ndarray) -> bool:
+    pairs = set(zip(a.tolist(), b.tolist(), strict=True))
+    return len(pairs) == len(set(a.tolist())) == len(set(b.tolist()))
+
+
+def test_the_same_seed_gives_the_same_topics_numbered_biggest_first() -> None:
+    x, _ = blobs([30, 20, 12])
+    first, again = topics.cluster(x, seed=7), topics.cluster(x, seed=7)
+    assert np.array_equal(first.labels, again.labels)
+    assert np.allclose(first.centroids, again.centroids)
+    assert np.bincount(first.labels).tolist() == [30, 20, 12]
+
+
+def test_k_is_chosen_by_silhouette_and_recovers_separated_groups() -> None:
+    x, truth = blobs([24, 24, 24, 24])
+    found = topics.cluster(x)
+    assert found.k == 4
+    assert max(found.silhouettes, key=lambda k: found.silhouettes[k]) == 4
+    assert same_partition(found.labels, truth)
+    assert set(found.silhouettes) == set(topics.choose_k(len(x)))
+
+
+def test_few_items_make_one_topic_and_none_make_none() -> None:
+    x, _ = blobs([topics.MIN_TOPIC, topics.MIN_TOPIC - 1])
+    assert topics.cluster(x).k == 1
+    assert topics.cluster(np.zeros((0, 16), np.float32)).k == 0
+
+
+def test_silhouette_is_high_for_separated_groups_and_near_zero_for_noise() -> None:
+    x, truth = blobs([20, 20])
+    assert topics.silhouette(x, truth) > 0.5
+    noise = np.random.default_rng(1).standard_normal((40, 16)).astype(np.float32)
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    assert topics.silhouette(noise, np.arange(40) % 2) < 0.1
+
+
+def test_centrality_ranks_the_most_typical_item_first() -> None:
+    x, _ = blobs([20, 20])
+    found = topics.cluster(x, k=2)
+    typical = found.centrality(x)
+    assert typical.shape == (40,) and (typical <= 1.0001).all()
+    assert typical.min() > 0.5
+
+
+def test_topics_are_named_in_both_languages_without_stop_words() -> None:
+    texts = ["Dog mess on the beach again", "Loose dogs chasing sheep on the beach",
+             "Baw ci ar y traeth eto", "Cŵn yn poeni defaid ar y traeth",
+             "Scam text about a parcel", "Another scam call from the bank",
+             "Neges sgam am barsel", "Galwad sgam gan y banc"]
+    languages = ["en", "en", "cy", "cy", "en", "en", "cy", "cy"]
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    names = topics.name_topics(texts, languages, labels, 2, load_gloss(prompt_file(GLOSS_FILE)))
+    assert names[0].en[:2] == ["beach", "dog"]          # "dogs" folded into "dog"
+    assert "traeth" in names[0].cy and "the" not in names[0].en and "y" not in names[0].cy
+    assert "scam" in names[1].en and "sgam" in names[1].cy
+    assert names[0].borrowed is None
+
+
+def test_welsh_mutations_fold_to_the_radical() -> None:
+    gloss = {"beic": "bike", "traeth": "beach"}
+    en, cy = topics.words_of("Mae fy meic wedi mynd o'r draeth", "cy", gloss)
+    assert {"beic", "traeth"} <= cy and not en
+
+
+def test_a_topic_with_no_welsh_item_borrows_welsh_words_from_the_glossary() -> None:
+    texts = ["Bike stolen from the shed", "Stolen bike outside the shop", "Bike taken",
+             "Thanks so much", "Thanks for the help", "Many thanks"]
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    names = topics.name_topics(texts, ["en"] * 6, labels, 2,
+                               {"beic": "bike", "diolch": "thanks"})
+    assert names[0].en[0] == "bike" and names[0].cy == ["beic"] and names[0].borrowed == "cy"
+
+
+@pytest.mark.parametrize(("count", "previous", "baseline", "rising"), [
+    (RISING_MIN, 0, True, True),           # new and big enough
+    (RISING_MIN - 1, 0, True, False),      # too few to call
+    (6, 4, True, True),                    # +50%
+    (5, 4, True, False),                   # +25%
+    (30, 20, True, True),
+    (29, 20, True, False),
+    (RISING_MIN, 0, False, False),         # no items at all before: no baseline
+])
+def test_the_rising_rule(count: int, previous: int, baseline: bool, rising: bool) -> None:
+    assert is_rising(count, previous, baseline) is rising
+
+
+def test_months_of_a_period_are_local_months() -> None:
+    zone = ZoneInfo("Europe/London")
+    since = datetime(2026, 8, 31, 23, 30, tzinfo=UTC)   # 1 September, 00:30 in London
+    until = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
+    assert month_labels(since, until, zone) == ["2026-09", "2026-10"]
+
+
+def test_borrowed_welsh_words_are_radicals_not_mutated_forms() -> None:
+    texts = ["Litter on the beach", "Beach covered in litter", "Beach bins full"]
+    gloss = {"draeth": "beach", "traeth": "beach", "sbwriel": "litter"}
+    names = topics.name_topics(texts, ["en"] * 3, np.zeros(3, int), 1, gloss)
+    assert names[0].cy[0] == "traeth" and "draeth" not in names[0].cy
+
+
+def test_a_big_period_chooses_k_on_a_sample_and_fits_every_item() -> None:
+    x, truth = blobs([500, 300, 200])
+    assert len(x) > topics.CHOOSE_SAMPLE
+    found = topics.cluster(x)
+    assert found.k == 3 and len(found.labels) == 1000
+    assert same_partition(found.labels, truth)
