@@ -74,6 +74,8 @@ class Permission(StrEnum):
     UNLINK_PEOPLE = "unlink an identity from a person"
     SET_MARKER = "set or change a safeguarding marker"
     REMOVE_MARKER = "remove a safeguarding marker"
+    PLAN_DROPIN = "plan drop-in sessions"
+    CHANGE_OTHERS_DROPIN = "cancel or move another officer's drop-in session"
 
 
 #: Actions only a supervisor may take.
@@ -81,7 +83,7 @@ SUPERVISOR_ONLY = frozenset({Permission.ASSIGN, Permission.APPROVE, Permission.P
                              Permission.RESUME, Permission.EXPORT, Permission.PURGE,
                              Permission.MANAGE_MEMBERS, Permission.SET_POLICY,
                              Permission.EDIT_REPLIES, Permission.TIMELINE_NAMED,
-                             Permission.REMOVE_MARKER})
+                             Permission.REMOVE_MARKER, Permission.CHANGE_OTHERS_DROPIN})
 #: What read-only accounts may do: look.
 READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS})
 

@@ -24,6 +24,7 @@ from socialdesk.core.audit.anchor import Anchor, anchor_file, read_anchors, reco
 from socialdesk.core.desk import access
 from socialdesk.core.desk.alerts import AlertsDesk
 from socialdesk.core.desk.context import DeskContext
+from socialdesk.core.desk.dropin import DropinDesk
 from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.followup import FollowUpDesk, HandoverDesk
 from socialdesk.core.desk.intake import ImportReport, import_file
@@ -83,6 +84,8 @@ class Desk:
         self.context = DeskContext(config, db_path, actor, create)
         #: scheduled safety posts: drafts, approval, timing, publishing, the crisis pause
         self.posts = SafetyPostDesk(self.context)
+        #: drop-in sessions: planned windows of live answers, announced through ``posts``
+        self.dropins = DropinDesk(self.context, self.posts)
         #: the classifier: loading, classifying what waits, building the full model
         self.model = ModelDesk(self.context)
         #: members and roles, and the team's policy, as the database holds them
