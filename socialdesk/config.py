@@ -40,6 +40,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "notices": "N", "reply_library": "R", "snooze": "w", "note": "at", "view_mentioned": "5",
     "view_snoozed": "6", "handover": "H", "tag": "number_sign", "select": "space", "visual": "v",
     "merge": "x", "timeline": "E", "places": "L", "person": "P", "markers": "M",
+    "dropin": "i",
 }
 #: Textual key names; a capital letter is that letter with shift ("R" is shift+r).
 _KEY = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")

@@ -60,4 +60,6 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
      "Handover notes for the next shift: read the recent ones, write one"),
     ("timeline", "timeline", "Timeline", False,
      "Evidence timeline of the item's author as an HTML file (with names: supervisors)"),
+    ("dropin", "dropin", "Drop-in", False,
+     "The drop-in session running now: its items, answered and waiting, median reply time"),
 ]

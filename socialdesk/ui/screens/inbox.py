@@ -411,6 +411,28 @@ class InboxScreen(BulkActions):
         self.query_one("#search", Input).value = ""
         self.set_filter(InboxFilter(view="all"))
 
+    def action_dropin(self) -> None:
+        """The drop-in session running now (its items and figures, kept up to date); outside
+        a session, a sentence saying so and when the next one is."""
+        self.find_dropin(self.clock())
+
+    @work(thread=True, group="dropin", exit_on_error=False)
+    def find_dropin(self, now: datetime) -> None:
+        """Worker: the running session, or the sentence about the next one."""
+        with self.desk.session():
+            running = self.desk.dropins.running(now)
+            headline = None if running else self.desk.dropins.headline(now)
+        self.app.call_from_thread(self._show_dropin, running.id if running else None,
+                                  headline)
+
+    def _show_dropin(self, session_id: int | None, headline: str | None) -> None:
+        if session_id is None:
+            self.notify(headline or "", title="Drop-in", markup=False)
+            return
+        from socialdesk.ui.screens.dropin import DropinScreen
+
+        self.app.push_screen(DropinScreen(self.desk, self.clock, session_id, self.open_item))
+
     def action_notices(self) -> None:
         """List this user's newest notices; choosing one goes to its item."""
         self.load_notices()
