@@ -158,7 +158,10 @@ class SessionFigures:
     state: str
     until: datetime
     contacts: int = 0
+    #: the different authors (page-scoped ids) who wrote …
     people: int = 0
+    #: … and the items whose author is not known (an import without one, or purged)
+    unknown_authors: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
@@ -232,6 +235,7 @@ def figures_of(session: DropinSession, items: list[dict[str, Any]], now: datetim
     return SessionFigures(
         session=session, state=session.state(now), until=until, contacts=len(items),
         people=len({i["author_id"] for i in items if i["author_id"]}),
+        unknown_authors=sum(not i["author_id"] for i in items),
         kinds=dict(sorted(Counter(i["kind"] for i in items).items())),
         categories=ordered(Counter(i["category"] or "unclassified" for i in items), CATEGORIES),
         languages=ordered(Counter(i["language"] or "unknown" for i in items), LANGUAGES),
@@ -646,6 +650,10 @@ def summary_lines(figures: SessionFigures, zone: ZoneInfo) -> list[tuple[str, st
     kinds = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}"
                       for kind, n in figures.kinds.items())
     people = f"{figures.people} {'person' if figures.people == 1 else 'people'}"
+    if figures.unknown_authors:
+        unknown = (f"{figures.unknown_authors} "
+                   f"{'person' if figures.unknown_authors == 1 else 'people'} not known by name")
+        people = f"{people} and {unknown}" if figures.people else unknown
     return [
         ("Session", f"{session.id} — {session.window(zone)} — {session.label}"),
         ("State", f"{state}; planned by {session.planned_by}"),

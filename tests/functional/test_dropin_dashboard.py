@@ -1,0 +1,148 @@
+"""Drop-in sessions in the dashboard, driven by Pilot on a real SQLite file: ``i`` in the inbox
+(the running session's view, kept up to date; outside a session, a sentence saying when the
+next is) and ``i`` on the supervisor's screen (the sessions held, with their summaries).
+
+The app's clock is ``NOW`` (tests/ui_helpers.py); the sessions are those of
+tests/dropin_helpers.py."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from textual.widgets import DataTable, Static
+
+from socialdesk.core.desk import Desk
+from socialdesk.ui.screens.dropin import DropinScreen, DropinSummariesScreen
+from socialdesk.ui.screens.inbox import InboxScreen
+from tests.dropin_helpers import answer, hold_sessions
+from tests.functional.test_dashboard import notes, other, table
+from tests.ui_helpers import NOW, make_app, members_config, seed_items, settle
+
+
+@pytest.fixture
+def session_desk(tmp_path: Path, config) -> Desk:
+    """ann's desk with the seeded items and the three sessions (one running at NOW)."""
+    desk = Desk(members_config(config), tmp_path / "desk.db", actor="ann")
+    desk.seeded = seed_items(desk, tmp_path / "seed.jsonl")   # type: ignore[attr-defined]
+    desk.sessions = hold_sessions(desk, tmp_path, desk.seeded)  # type: ignore[attr-defined]
+    yield desk
+    desk.close()
+
+
+def figures_text(app) -> str:
+    return str(app.screen.query_one("#dropin-figures", Static).render())
+
+
+async def test_i_outside_a_session_says_so_and_when_the_next_is(tmp_path: Path,
+                                                                config) -> None:
+    desk = Desk(members_config(config), tmp_path / "desk.db", actor="ann")
+    seed_items(desk, tmp_path / "seed.jsonl")
+    app = make_app(desk)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("i")
+        await settle(pilot, app)
+        assert isinstance(app.screen, InboxScreen)
+        assert notes(app)[-1] == "No drop-in session is running, and none is planned."
+        with time_machine.travel(NOW - timedelta(hours=1), tick=False):
+            desk.dropins.plan("2026-11-24 18:00", "19:30", "Holyhead")
+        await pilot.press("i")
+        await settle(pilot, app)
+        assert notes(app)[-1] == ("No drop-in session is running; the next is session 1, "
+                                  "Tue 24 Nov 2026 18:00–19:30 GMT (Caergybi / Holyhead).")
+        assert isinstance(app.screen, InboxScreen)
+    desk.close()
+
+
+async def test_the_session_view_shows_the_window_and_follows_the_desk(
+        session_desk: Desk) -> None:
+    app = make_app(session_desk)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("i")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, DropinScreen)
+        head = str(screen.query_one("#dropin-head", Static).render())
+        assert head.startswith("Drop-in session 2 · Caergybi / Holyhead · Mon 23 Nov "
+                               "12:30–15:00 GMT · 1h left")
+        assert figures_text(app).startswith("In 5 from 5 people · answered 2 · waiting 2 · "
+                                            "closed 1 · median reply 8m")
+        assert "Urgent: 1 — STILL WAITING" in figures_text(app)
+        rows = screen.query_one(DataTable)
+        assert rows.row_count == 5                           # 12:30 on; not the older two
+        first = rows.get_row_at(0)
+        assert first[0] == "13:54" and str(first[2]) == "URGENT report"
+        assert str(first[4]) == "waiting 6m"
+        # the markup in a person's name and words is shown as it was written
+        assert str(rows.get_row_at(4)[5]).startswith("[link=http://evil]")
+        # bryn answers the urgent item in another dashboard: the view follows
+        urgent = session_desk.seeded[0]                      # type: ignore[attr-defined]
+        bryn = other(session_desk, "bryn")
+        answer(bryn, urgent, NOW - timedelta(minutes=2), "bryn")
+        bryn.close()
+        await pilot.pause(1.2)                               # the data_version poll
+        await settle(pilot, app)
+        assert figures_text(app).startswith("In 5 from 5 people · answered 3 · waiting 1")
+        assert "Urgent: 1 — answered in the session — first response median 4m" in \
+            figures_text(app)
+        assert str(rows.get_row_at(0)[4]) == "4m"
+        # Enter opens the item under the cursor in the inbox
+        await pilot.press("down", "enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, InboxScreen)
+        assert table(app).selected_id == session_desk.seeded[1]   # type: ignore[attr-defined]
+
+
+async def test_a_new_item_in_the_window_appears_in_the_view(session_desk: Desk,
+                                                          tmp_path: Path) -> None:
+    app = make_app(session_desk)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("i")
+        await settle(pilot, app)
+        assert app.screen.query_one(DataTable).row_count == 5
+        sync = other(session_desk, "bryn")                   # another connection, as the sync
+        seed_items(sync, tmp_path / "new.jsonl", [
+            ("Oes rhywun ar gael i siarad am sgamiau?", "comment", "cy", "concern", 0,
+             "Gwen Hughes", 1)])
+        sync.close()
+        await pilot.pause(1.2)
+        await settle(pilot, app)
+        rows = app.screen.query_one(DataTable)
+        assert rows.row_count == 6 and str(rows.get_row_at(0)[6]).startswith("Oes rhywun")
+        assert figures_text(app).startswith("In 6 from 6 people · answered 2 · waiting 3")
+
+
+async def test_the_supervisor_screen_lists_sessions_with_their_summaries(
+        session_desk: Desk) -> None:
+    app = make_app(session_desk)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        await pilot.press("i")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, DropinSummariesScreen)
+        sessions = screen.query_one(DataTable)
+        assert sessions.row_count == 2                       # the planned one is not held yet
+        assert [str(sessions.get_row_at(n)[0]) for n in range(2)] == ["2", "1"]
+        assert str(sessions.get_row_at(0)[7]) == "1: 1 waiting"
+        summary = str(screen.query_one("#session-summary", Static).render())
+        assert "Caergybi / Holyhead" in summary and "running" in summary
+        await pilot.press("down")
+        await settle(pilot, app)
+        summary = str(screen.query_one("#session-summary", Static).render())
+        lines = {line[:16].strip(): line[16:] for line in summary.splitlines()}
+        assert lines["Session"].startswith("1 — Mon 16 Nov 2026 18:00–19:30 GMT — Sgamiau")
+        assert lines["Contacts"] == "4 from 4 people (1 comment, 3 messages)"
+        assert lines["Categories"] == "report 1 · concern 2 · chat 1"
+        assert lines["Languages"] == "Welsh 2 · English 2 · mixed 0"
+        assert lines["Answered"] == "3 in the session · 1 later · 0 closed, no reply · 0 waiting"
+        assert lines["Urgent"].startswith("1 — answered in the session")
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ == "SupervisorScreen"
