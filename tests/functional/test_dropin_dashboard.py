@@ -57,11 +57,42 @@ async def test_i_outside_a_session_says_so_and_when_the_next_is(tmp_path: Path,
     desk.close()
 
 
+async def test_the_inbox_says_when_a_session_starts(tmp_path: Path, config) -> None:
+    desk = Desk(members_config(config), tmp_path / "desk.db", actor="ann")
+    seed_items(desk, tmp_path / "seed.jsonl")
+    with time_machine.travel(NOW - timedelta(days=1), tick=False):
+        desk.dropins.plan("2026-11-23 14:30", "16:00", "Llangefni")
+    clock = [NOW]
+    app = make_app(desk, clock=lambda: clock[0])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        inbox_screen = app.screen
+        assert isinstance(inbox_screen, InboxScreen)
+        assert "drop-in" not in inbox_screen.sub_title
+        clock[0] = NOW + timedelta(minutes=31)               # the half-minute look
+        inbox_screen.watch_dropin(clock[0])
+        await settle(pilot, app)
+        assert "drop-in live (i)" in inbox_screen.sub_title
+        assert notes(app)[-1] == ("Drop-in session 1 has started (Llangefni, until 16:00): i "
+                                  "shows it.")
+        await pilot.press("i")
+        await settle(pilot, app)
+        assert isinstance(app.screen, DropinScreen)
+        assert "nothing in yet" in app.screen.sub_title
+        await pilot.press("escape")
+        clock[0] = NOW + timedelta(hours=3)                  # over
+        inbox_screen.watch_dropin(clock[0])
+        await settle(pilot, app)
+        assert "drop-in" not in inbox_screen.sub_title
+    desk.close()
+
+
 async def test_the_session_view_shows_the_window_and_follows_the_desk(
         session_desk: Desk) -> None:
     app = make_app(session_desk)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot, app)
+        assert app.screen.sub_title.startswith("inbox · drop-in live (i) · ")
         await pilot.press("i")
         await settle(pilot, app)
         screen = app.screen

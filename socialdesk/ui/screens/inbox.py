@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
 from socialdesk.core.desk import Desk
+from socialdesk.core.desk.dropin import DropinSession
 from socialdesk.core.models import InboxFilter, Notice, to_iso, utc_now
 from socialdesk.core.triage.actions import Undo
 from socialdesk.core.triage.tags import BatchUndo
@@ -83,6 +84,8 @@ class InboxScreen(BulkActions):
         #: whether the first whole load (list and counts) has reached the screen: then the
         #: rest of the start-up runs (the handover, the model, the jobs)
         self._painted = False
+        #: the drop-in session running now (its id), as last looked; None: none (or not yet)
+        self._dropin: int | None = None
 
     def compose(self) -> ComposeResult:
         """Header, banner, search, sidebar + table + detail, status bar, footer."""
@@ -190,6 +193,8 @@ class InboxScreen(BulkActions):
         jobs (started earlier, they slowed the first paint down by seconds)."""
         self.load_handover(on_start=True)
         self.app.post_message(InboxPainted())
+        self.watch_dropin(self.clock(), announce=False)
+        self.set_interval(RETICK_SECONDS, lambda: self.watch_dropin(self.clock()))
 
     def _announce_urgent(self, urgent: set[int]) -> None:
         """A new urgent item rings the bell every time; one toast at a time says so (several
@@ -298,8 +303,10 @@ class InboxScreen(BulkActions):
         marked = len(table.marked_ids)
         mode = " (visual)" if table.visual else ""
         selection = f" · {marked} marked{mode}" if marked or mode else ""
+        live = (f" · drop-in live ({self.desk.config.keys['dropin']})"
+                if self._dropin is not None else "")
         # the marks first: at 80 columns the end of the header is cut off
-        self.sub_title = f"inbox{selection} · {self._shown:,} shown"
+        self.sub_title = f"inbox{selection}{live} · {self._shown:,} shown"
 
     def action_view(self, view: str) -> None:
         """Switch the status view."""
@@ -410,6 +417,25 @@ class InboxScreen(BulkActions):
         self._wanted = item_id
         self.query_one("#search", Input).value = ""
         self.set_filter(InboxFilter(view="all"))
+
+    @work(thread=True, exclusive=True, group="dropin-watch", exit_on_error=False)
+    def watch_dropin(self, now: datetime, announce: bool = True) -> None:
+        """Worker: whether a drop-in session is running (looked at every half minute): the
+        header says so, and a toast tells the officers when one starts."""
+        with self.desk.session():
+            running = self.desk.dropins.running(now)
+        self.app.call_from_thread(self._note_dropin, running, announce)
+
+    def _note_dropin(self, running: DropinSession | None, announce: bool) -> None:
+        started = running is not None and running.id != self._dropin
+        self._dropin = running.id if running else None
+        self.note_selection()
+        if started and announce and running is not None:
+            zone = self.desk.config.team.zone
+            self.notify(f"Drop-in session {running.id} has started ({running.label}, until "
+                        f"{running.end.astimezone(zone):%H:%M}): "
+                        f"{self.desk.config.keys['dropin']} shows it.", title="Drop-in",
+                        timeout=NOTICE_SECONDS, markup=False)
 
     def action_dropin(self) -> None:
         """The drop-in session running now (its items and figures, kept up to date); outside
