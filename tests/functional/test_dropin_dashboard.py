@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from socialdesk.core.desk import Desk
+from socialdesk.ui.dialogs.dropin_plan import DropinPlanDialog
 from socialdesk.ui.screens.dropin import DropinScreen, DropinSummariesScreen
 from socialdesk.ui.screens.inbox import InboxScreen
 from tests.dropin_helpers import answer, hold_sessions
@@ -160,9 +161,15 @@ async def test_the_supervisor_screen_lists_sessions_with_their_summaries(
         screen = app.screen
         assert isinstance(screen, DropinSummariesScreen)
         sessions = screen.query_one(DataTable)
-        assert sessions.row_count == 2                       # the planned one is not held yet
-        assert [str(sessions.get_row_at(n)[0]) for n in range(2)] == ["2", "1"]
-        assert str(sessions.get_row_at(0)[7]) == "1: 1 waiting"
+        assert sessions.row_count == 3                       # the one to come first
+        assert [str(sessions.get_row_at(n)[0]) for n in range(3)] == ["3", "2", "1"]
+        assert [str(sessions.get_row_at(n)[2]) for n in range(3)] == ["planned", "running",
+                                                                      "over"]
+        assert str(sessions.get_row_at(1)[7]) == "1: 1 waiting"
+        summary = str(screen.query_one("#session-summary", Static).render())
+        assert "Amlwch" in summary and "not started yet" in summary
+        await pilot.press("down")
+        await settle(pilot, app)
         summary = str(screen.query_one("#session-summary", Static).render())
         assert "Caergybi / Holyhead" in summary and "running" in summary
         await pilot.press("down")
@@ -177,3 +184,53 @@ async def test_the_supervisor_screen_lists_sessions_with_their_summaries(
         assert lines["Urgent"].startswith("1 — answered in the session")
         await pilot.press("escape")
         assert app.screen.__class__.__name__ == "SupervisorScreen"
+
+
+async def test_a_session_is_planned_and_cancelled_from_the_sessions_screen(
+        session_desk: Desk) -> None:
+    app = make_app(session_desk)
+    with time_machine.travel(NOW, tick=True):
+        async with app.run_test(size=(160, 50)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("s")
+            await settle(pilot, app)
+            await pilot.press("i", "n")
+            await settle(pilot, app)
+            assert isinstance(app.screen, DropinPlanDialog)
+            # a mistake: the end before the start; the form comes back with what was typed
+            await pilot.press(*"2026-11-26 18:00", "enter", *"17:00", "enter",
+                              *"Beaumaris", "enter", "enter")
+            await settle(pilot, app)
+            assert notes(app)[-1] == "The session must end after it starts (17:00 is not " \
+                                     "after 18:00)."
+            dialog = app.screen
+            assert isinstance(dialog, DropinPlanDialog)
+            assert dialog.query_one("#plan-topic", Input).value == "Beaumaris"
+            end = dialog.query_one("#plan-end", Input)
+            end.value = "19:30"
+            dialog.action_submit()
+            await settle(pilot, app)
+            assert isinstance(app.screen, DropinSummariesScreen)
+            assert notes(app)[-1] == ("Drop-in session 4 planned: Thu 26 Nov 18:00–19:30 GMT. "
+                                      "Its announcement (post 4) goes out Wed 25 Nov 18:00, "
+                                      "once a supervisor approves it.")
+            sessions = app.screen.query_one(DataTable)
+            assert str(sessions.get_row_at(0)[0]) == "4"
+            post = session_desk.posts.get(4)
+            assert "Biwmares" in post["text_cy"] and "Beaumaris" in post["text_en"]
+            # x on the new session: asks why, then cancels it and its announcement
+            await pilot.press("x")
+            await settle(pilot, app)
+            await pilot.press(*"storm warning", "enter")
+            await settle(pilot, app)
+            assert notes(app)[-1] == ("Drop-in session 4 cancelled: its announcement (post 4) "
+                                      "was cancelled before going out.")
+            assert session_desk.posts.get(4)["status"] == "cancelled"
+            assert str(sessions.get_row_at(0)[2]) == "cancelled"
+            # a session that has started cannot be cancelled
+            await pilot.press("down", "down")
+            await settle(pilot, app)
+            await pilot.press("x")
+            await settle(pilot, app)
+            assert notes(app)[-1] == ("Drop-in session 2 is running; only a session still to "
+                                      "come can be cancelled.")

@@ -429,3 +429,17 @@ def test_dropin_summaries(snap_compare, snap_desk: Desk, tmp_path: Path, size) -
     with time_machine.travel(NOW, tick=False):
         assert snap_compare(make_app(snap_desk), terminal_size=size,
                             run_before=_open_dropin_summaries)
+
+
+async def _open_dropin_plan(pilot) -> None:
+    await _open_dropin_summaries(pilot)
+    await pilot.press("n", *"2026-11-26 18:00", "enter", *"19:30", "enter")
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_dropin_plan_dialog(snap_compare, snap_desk: Desk, tmp_path: Path, size) -> None:
+    _sessions(snap_desk, tmp_path)
+    with time_machine.travel(NOW, tick=False):
+        assert snap_compare(make_app(snap_desk), terminal_size=size,
+                            run_before=_open_dropin_plan)

@@ -422,16 +422,17 @@ class DropinDesk:
         self.context.require(access.Permission.SEE_REPORTS)
         return self._figures(self._session(session_id), now or self.clock())
 
-    def summaries(self, now: datetime | None = None, limit: int = 100
-                  ) -> list[SessionFigures]:
+    def summaries(self, now: datetime | None = None, limit: int = 100,
+                  planned: bool = False) -> list[SessionFigures]:
         """The summaries of the sessions that have started (running or over, and those
-        cancelled), latest first: the supervisor's list."""
+        cancelled), latest first: the supervisor's list; with ``planned``, the sessions still
+        to come too (first)."""
         self.context.require(access.Permission.SEE_REPORTS)
         now = now or self.clock()
         store = self.context.store
-        started = [DropinSession.from_row(row, rows.posts_of(store, int(row["id"])))
-                   for row in rows.sessions(store, limit * 2)]
-        return [self._figures(s, now) for s in started if s.start <= now][:limit]
+        chosen = [DropinSession.from_row(row, rows.posts_of(store, int(row["id"])))
+                  for row in rows.sessions(store, limit * 2)]
+        return [self._figures(s, now) for s in chosen if planned or s.start <= now][:limit]
 
     def headline(self, now: datetime | None = None) -> str:
         """One sentence: the session running (and how it stands), or that none is and when

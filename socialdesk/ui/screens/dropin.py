@@ -27,6 +27,9 @@ from textual.worker import get_current_worker
 from socialdesk.core.audit.metrics import minutes_text
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.dropin import SessionFigures, summary_lines, urgent_text
+from socialdesk.errors import UserError
+from socialdesk.ui.dialogs.ask import AskDialog
+from socialdesk.ui.dialogs.dropin_plan import DropinPlanDialog
 from socialdesk.ui.format import local_time, one_line, span
 from socialdesk.ui.screens.base import DeskScreen
 
@@ -222,12 +225,18 @@ class DropinScreen(DeskScreen):
 
 
 class DropinSummariesScreen(DeskScreen):
-    """The drop-in sessions that have started, latest first, and the summary of the one
-    under the cursor (the supervisor's screen, ``i``)."""
+    """The drop-in sessions, latest first (those still to come at the top), and the summary
+    of the one under the cursor (the supervisor's screen, ``i``). Officers plan a session
+    here (``n``) and cancel one still to come (``x``: its planner, or a supervisor)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="dropins.back",
                 tooltip="Back to the supervisor's screen"),
+        Binding("n", "plan", "Plan", id="dropins.plan",
+                tooltip="Plan a drop-in session; its announcement is drafted as a safety post"),
+        Binding("x", "cancel", "Cancel session", id="dropins.cancel",
+                tooltip="Cancel the selected session before it starts (its planner or a "
+                        "supervisor); its announcement follows"),
         Binding("f5", "refresh", "Refresh", show=False, id="dropins.refresh",
                 tooltip="Read the sessions again"),
     ]
@@ -268,7 +277,7 @@ class DropinSummariesScreen(DeskScreen):
     def load_summaries(self, now: datetime) -> None:
         """Worker: every started session's summary."""
         with self.desk.session():
-            summaries = self.desk.dropins.summaries(now)
+            summaries = self.desk.dropins.summaries(now, planned=True)
         self.post_message(SummariesLoaded(summaries))
 
     @on(SummariesLoaded)
@@ -278,8 +287,8 @@ class DropinSummariesScreen(DeskScreen):
         table = self.query_one(DataTable)
         table.clear()
         self.summaries = {str(f.session.id): f for f in message.summaries}
-        self.sub_title = (f"drop-in sessions · {len(message.summaries)} held or running, "
-                          "latest first")
+        self.sub_title = (f"drop-in sessions · {len(message.summaries)}, latest first · "
+                          "n plans one")
         for figures in message.summaries:
             session = figures.session
             start = session.start.astimezone(zone)
@@ -301,10 +310,86 @@ class DropinSummariesScreen(DeskScreen):
                           key=str(session.id))
         if not message.summaries:
             self.query_one("#session-summary", Static).update(Text(
-                "No drop-in session has been held yet. Officers plan one with 'socialdesk "
-                "dropin plan'; its summary appears here once it has started."))
+                "No drop-in session yet. n plans one (or 'socialdesk dropin plan'); its summary "
+                "appears here."))
             return
         self._show(str(message.summaries[0].session.id))
+
+    def selected(self) -> SessionFigures | None:
+        """The session under the cursor, or None."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.summaries.get(str(key))
+
+    def action_plan(self, values: dict[str, str] | None = None) -> None:
+        """The form of a new session (again with what was typed, after a mistake)."""
+        self.app.push_screen(DropinPlanDialog(values), self._planned)
+
+    def _planned(self, values: dict[str, str] | None) -> None:
+        if values:
+            self.plan_session(values)
+
+    @work(thread=True, group="dropin-change", exit_on_error=False)
+    def plan_session(self, values: dict[str, str]) -> None:
+        """Worker: plan it; a mistake reopens the form with the values kept."""
+        try:
+            with self.desk.session():
+                result = self.desk.dropins.plan(values["start"], values["end"],
+                                                values["topic"], values["topic_cy"] or None)
+        except UserError as exc:
+            self.app.call_from_thread(self._refused, str(exc), values)
+            return
+        zone = self.desk.config.team.zone
+        when = (result.announce_at or result.session.start).astimezone(zone)
+        said = (f"Drop-in session {result.session.id} planned: "
+                f"{result.session.window(zone, with_year=False)}. Its announcement (post "
+                f"{result.post_id}) goes out {when:%a %d %b %H:%M}"
+                + ("." if result.approved else ", once a supervisor approves it."))
+        self.app.call_from_thread(self._changed, said)
+
+    def _refused(self, message: str, values: dict[str, str]) -> None:
+        self.notify(message, severity="warning", markup=False)
+        self.action_plan(values)
+
+    def action_cancel(self) -> None:
+        """Cancel the selected session (asks why first)."""
+        figures = self.selected()
+        if figures is None:
+            return
+        session = figures.session
+        if figures.state != "planned":
+            self.notify(f"Drop-in session {session.id} is {figures.state}; only a session "
+                        "still to come can be cancelled.", markup=False)
+            return
+        question = (f"Cancel drop-in session {session.id}, "
+                    f"{session.window(self.desk.config.team.zone)} — {session.label}? Its "
+                    "announcement is cancelled, or followed by a cancellation post if it has "
+                    "gone out. Why? (Esc keeps the session)")
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.cancel_session(session.id, reason)
+
+        self.app.push_screen(AskDialog(question, "e.g. storm warning"), answered)
+
+    @work(thread=True, group="dropin-change", exit_on_error=False)
+    def cancel_session(self, session_id: int, reason: str) -> None:
+        """Worker: cancel it and say what happened to its posts."""
+        try:
+            with self.desk.session():
+                result = self.desk.dropins.cancel(session_id, reason)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="warning",
+                                      markup=False)
+            return
+        self.app.call_from_thread(self._changed, f"Drop-in session {session_id} cancelled: "
+                                                 f"{result.note}.")
+
+    def _changed(self, said: str) -> None:
+        self.notify(said, title="Drop-in", markup=False)
+        self.action_refresh()
 
     @on(DataTable.RowHighlighted, "#sessions")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
