@@ -216,6 +216,11 @@ def test_the_figures_of_a_held_and_a_running_session(tmp_path: Path, config: Con
     assert live.urgent.waiting == 1
     assert [i["id"] for i in live.items] == seeded[4::-1]     # from 12:30, oldest first
     assert desk.dropins.report(planned, NOW).contacts == 0
+    # a session cancelled (before it started) held nothing, whatever came in at its time
+    with desk.store.write():
+        desk.store.conn.execute("update dropin_sessions set cancelled_at = ?, cancelled_by = "
+                                "'sian' where id = ?", (NOW.isoformat(), held))
+    assert desk.dropins.report(held, NOW).contacts == 0
     assert [f.session.id for f in desk.dropins.summaries(NOW)] == [running, held]
     # JSON has the figures and which items, never the people's words
     data = last_week.as_dict(desk.config.team.zone)

@@ -459,6 +459,9 @@ class DropinDesk:
         return DropinSession.from_row(row)
 
     def _figures(self, session: DropinSession, now: datetime) -> SessionFigures:
+        # a cancelled session held nothing: what came in at its time is ordinary traffic
+        if session.cancelled_at:
+            return figures_of(session, [], now)
         end = min(session.end, max(now, session.start))
         items = rows.window_items(self.context.store, to_iso(session.start), to_iso(end))
         return figures_of(session, items, now)
