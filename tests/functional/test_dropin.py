@@ -59,12 +59,17 @@ def test_the_announcement_goes_out_welsh_first_and_a_move_after_it_is_announced_
         assert moved.post_kind == "moved" and moved.post_id != planned.post_id
         assert "has gone out" in moved.note
         assert moved.announce_at == at("2026-12-08 18:16")
+        # moved again before the new-time post went out: that post is redrafted, still soon
+        again = d.officer.dropins.move(planned.session.id, "2026-12-11 18:00", "19:00")
+        assert (again.post_id, again.post_kind) == (moved.post_id, "moved")
+        assert again.announce_at == at("2026-12-08 18:16") and "redrafted" in again.note
         d.supervisor.posts.approve(moved.post_id)
         clock.move_to(at("2026-12-08 18:16:05"))
         assert d.round().published == [moved.post_id]
         assert d.published()[1].startswith("🔁 Newid amser: mae ein sesiwn galw heibio "
                                            "rithiol wedi symud.")
-        assert "📅 New time: Thursday 10 December, 18:00–19:00" in d.published()[1]
+        assert "📅 New time: Friday 11 December, 18:00–19:00" in d.published()[1]
+        assert "📅 Amser newydd: dydd Gwener 11 Rhagfyr, 18:00–19:00" in d.published()[1]
         # cancelled now: both went out, so a cancellation post is drafted
         cancelled = d.officer.dropins.cancel(planned.session.id, "storm warning")
         assert cancelled.post_kind == "cancelled" and cancelled.post_id is not None

@@ -321,8 +321,10 @@ class DropinDesk:
             out = [p for p in session.posts if p["kind"] in ("announce", "moved")
                    and p["status"] in OUT]
             if waiting is not None and waiting["status"] in NOT_OUT:
-                announce_at = self._announce_time(announce, begin, now)
                 post_id, kind = int(waiting["post_id"]), str(waiting["kind"])
+                # a new-time post goes out as soon as it can; an announcement on its rhythm
+                announce_at = (self._soonest(announce, begin, now) if kind == "moved"
+                               else self._announce_time(announce, begin, now))
                 texts = self._texts(moved, kind)
                 self.posts.edit(post_id, cy=texts["cy"], en=texts["en"],
                                 title=self._title(moved, kind),
@@ -369,7 +371,9 @@ class DropinDesk:
             post_id: int | None = None
             announce_at: datetime | None = None
             if out:
-                announce_at = self._soonest(None, session.end, now)
+                # as soon as it can be approved, even if that is after the start: the
+                # people who read the announcement must hear that nobody will be there
+                announce_at = self._next_minute(now + ANNOUNCE_SOONEST)
                 post_id = self._draft_post(session, "cancelled", announce_at)
                 note = (f"the announcement had gone out, so a cancellation post (post "
                         f"{post_id}) was drafted")
@@ -549,14 +553,18 @@ class DropinDesk:
         ``before``."""
         if announce:
             return self._given_time(announce, before, now)
-        soonest = (now + ANNOUNCE_SOONEST).replace(second=0, microsecond=0) + \
-            timedelta(minutes=1)
+        soonest = self._next_minute(now + ANNOUNCE_SOONEST)
         if soonest >= before:
             raise DropinError(
                 f"The session starts at {before.astimezone(self.zone):%H:%M}, too soon to "
                 f"announce it (a post needs about {ANNOUNCE_SOONEST.seconds // 60} minutes "
                 "for approval); give a later start.")
         return soonest
+
+    @staticmethod
+    def _next_minute(moment: datetime) -> datetime:
+        """The next whole minute after ``moment`` (a post's time is to the minute)."""
+        return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
     def _given_time(self, announce: str, before: datetime, now: datetime) -> datetime:
         moment = parse_local(announce, self.zone).at
