@@ -81,10 +81,17 @@ async def test_the_inbox_says_when_a_session_starts(tmp_path: Path, config) -> N
         assert isinstance(app.screen, DropinScreen)
         assert "nothing in yet" in app.screen.sub_title
         await pilot.press("escape")
+        sync = other(desk, "bryn")
+        seed_items(sync, tmp_path / "late.jsonl", [
+            ("Ydy'r sesiwn dal ymlaen?", "comment", "cy", "chat", 0, "Gwen Hughes", 1)],
+            now=NOW + timedelta(minutes=50))
+        sync.close()
         clock[0] = NOW + timedelta(hours=3)                  # over
         inbox_screen.watch_dropin(clock[0])
         await settle(pilot, app)
         assert "drop-in" not in inbox_screen.sub_title
+        assert notes(app)[-1] == ("Drop-in session 1 has ended with 1 item still waiting for "
+                                  "an answer: s, then i, shows its summary.")
     desk.close()
 
 
@@ -121,7 +128,7 @@ async def test_the_session_view_shows_the_window_and_follows_the_desk(
         assert figures_text(app).startswith("In 5 from 5 people · answered 3 · waiting 1")
         assert "Urgent: 1 — answered in the session — first response median 4m" in \
             figures_text(app)
-        assert str(rows.get_row_at(0)[4]) == "4m"
+        assert str(rows.get_row_at(0)[4]) == "4m bryn"          # and who answered
         # Enter opens the item under the cursor in the inbox
         await pilot.press("down", "enter")
         await settle(pilot, app)

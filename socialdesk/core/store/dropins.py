@@ -12,7 +12,7 @@ from socialdesk.core.store.db import Store, as_dicts
 
 #: What the live view and the summary read of each item of a session's window.
 WINDOW_COLUMNS = ("id, kind, author_id, author_name, text, created_at, language, category, "
-                  "urgent, status, first_response_at, first_response_by, closed_at, "
+                  "urgent, status, assignee, first_response_at, first_response_by, closed_at, "
                   "close_reason, purged_at")
 
 

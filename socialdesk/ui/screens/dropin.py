@@ -92,7 +92,8 @@ class DropinScreen(DeskScreen):
         self.title = self.desk.config.team.name
         self.sub_title = f"drop-in session {self.session_id}"
         table = self.query_one(DataTable)
-        table.add_columns("in", "kind", "category", "lang", "reply", "from", "message")
+        table.add_columns("in", "kind", "category", "lang", "reply · officer", "from",
+                          "message")
         table.focus()
         self._data_version = self.desk.data_version()
         self.reload()
@@ -165,6 +166,8 @@ class DropinScreen(DeskScreen):
         zone = self.desk.config.team.zone
         table.clear()
         for item in reversed(figures.items):
+            # the reply time or the wait, and who answered or has the item
+            who = one_line(item["first_response_by"] or item["assignee"])
             if item["first_response_at"]:
                 minutes = (datetime.fromisoformat(item["first_response_at"])
                            - datetime.fromisoformat(item["created_at"]))
@@ -175,6 +178,8 @@ class DropinScreen(DeskScreen):
                 waited = now - datetime.fromisoformat(item["created_at"])
                 reply = Text(f"waiting {span(waited)}", style="bold red" if item["urgent"]
                              else "yellow")
+            if who:
+                reply.append(f" {who}", style="")
             category = Text(item["category"] or "—")
             if item["urgent"]:
                 category = Text(f"URGENT {item['category'] or ''}".strip(), style="bold red")

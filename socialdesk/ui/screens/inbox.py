@@ -421,20 +421,34 @@ class InboxScreen(BulkActions):
     @work(thread=True, exclusive=True, group="dropin-watch", exit_on_error=False)
     def watch_dropin(self, now: datetime, announce: bool = True) -> None:
         """Worker: whether a drop-in session is running (looked at every half minute): the
-        header says so, and a toast tells the officers when one starts."""
+        header says so, and a toast tells the officers when one starts and when it ends
+        (with what still waits)."""
+        ended = self._dropin
         with self.desk.session():
             running = self.desk.dropins.running(now)
-        self.app.call_from_thread(self._note_dropin, running, announce)
+            if running is not None and running.id == ended:
+                ended = None
+            waiting = self.desk.dropins.report(ended, now).waiting if ended else 0
+        self.app.call_from_thread(self._note_dropin, running, announce, ended, waiting)
 
-    def _note_dropin(self, running: DropinSession | None, announce: bool) -> None:
+    def _note_dropin(self, running: DropinSession | None, announce: bool,
+                     ended: int | None = None, waiting: int = 0) -> None:
         started = running is not None and running.id != self._dropin
         self._dropin = running.id if running else None
         self.note_selection()
+        keys = self.desk.config.keys
+        if ended is not None and announce:
+            left = (f" with {waiting} item{'s' if waiting != 1 else ''} still waiting for an "
+                    "answer" if waiting else "")
+            self.notify(f"Drop-in session {ended} has ended{left}: {keys['supervisor']}, then "
+                        "i, shows its summary.", title="Drop-in",
+                        severity="warning" if waiting else "information",
+                        timeout=NOTICE_SECONDS, markup=False)
         if started and announce and running is not None:
             zone = self.desk.config.team.zone
             self.notify(f"Drop-in session {running.id} has started ({running.label}, until "
                         f"{running.end.astimezone(zone):%H:%M}): "
-                        f"{self.desk.config.keys['dropin']} shows it.", title="Drop-in",
+                        f"{keys['dropin']} shows it.", title="Drop-in",
                         timeout=NOTICE_SECONDS, markup=False)
 
     def action_dropin(self) -> None:
