@@ -225,6 +225,20 @@ async def test_a_session_is_planned_and_cancelled_from_the_sessions_screen(
             assert str(sessions.get_row_at(0)[0]) == "4"
             post = session_desk.posts.get(4)
             assert "Biwmares" in post["text_cy"] and "Beaumaris" in post["text_en"]
+            # m on it: its times in the form (the topic shown, not editable), moved
+            await pilot.press("m")
+            await settle(pilot, app)
+            dialog = app.screen
+            assert isinstance(dialog, DropinPlanDialog) and dialog.moving == 4
+            assert dialog.query_one("#plan-start", Input).value == "2026-11-26 18:00"
+            assert dialog.query_one("#plan-topic", Input).disabled
+            dialog.query_one("#plan-end", Input).value = "20:00"
+            await pilot.press("enter", "enter")                # next line, then move
+            await settle(pilot, app)
+            assert notes(app)[-1] == ("Drop-in session 4 moved to Thu 26 Nov 18:00–20:00 GMT: "
+                                      "its announcement (post 4) was redrafted for the new "
+                                      "time.")
+            assert "18:00–20:00" in session_desk.posts.get(4)["text_en"]
             # x on the new session: asks why, then cancels it and its announcement
             await pilot.press("x")
             await settle(pilot, app)

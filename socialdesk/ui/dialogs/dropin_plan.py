@@ -1,6 +1,7 @@
-"""Plan a drop-in session: start, end, place or topic (and its Welsh wording). Enter moves to
-the next line and, on the last, plans it; Escape gives up. The desk checks the values: a
-mistake comes back as one sentence with the form open again and what was typed kept."""
+"""Plan a drop-in session: start, end, place or topic (and its Welsh wording) — or move one
+(``moving``: the times only; the topic is shown, not changed). Enter moves to the next line
+and, on the last, plans it; Escape gives up. The desk checks the values: a mistake comes back
+as one sentence with the form open again and what was typed kept."""
 
 from __future__ import annotations
 
@@ -36,20 +37,29 @@ class DropinPlanDialog(ModalScreen[dict[str, str] | None]):
     DropinPlanDialog #plan-help { margin-bottom: 1; color: $text-muted; }
     """
 
-    def __init__(self, values: dict[str, str] | None = None) -> None:
+    def __init__(self, values: dict[str, str] | None = None, moving: int | None = None) -> None:
         super().__init__()
         self.values = values or {}
+        #: the session being moved (its times change, not its topic), or None: a new one
+        self.moving = moving
 
     def compose(self) -> ComposeResult:
         """A line of help, then a label and an input for each field."""
         with Vertical():
-            yield Label("Plan a drop-in session", classes="title")
-            yield Label("Its announcement (Welsh and English) is drafted as a safety post, "
-                        "24 hours before the start. Enter: next line / plan · Esc: cancel",
-                        id="plan-help", markup=False)
+            if self.moving is None:
+                yield Label("Plan a drop-in session", classes="title")
+                yield Label("Its announcement (Welsh and English) is drafted as a safety post, "
+                            "24 hours before the start. Enter: next line / plan · Esc: cancel",
+                            id="plan-help", markup=False)
+            else:
+                yield Label(f"Move drop-in session {self.moving}", classes="title")
+                yield Label("A waiting announcement is redrafted for the new time; one that "
+                            "has gone out gets a new-time post. Enter: next / move · Esc: "
+                            "cancel", id="plan-help", markup=False)
             for key, label, placeholder in FIELDS:
                 yield Label(label, markup=False)
-                yield Input(self.values.get(key, ""), placeholder=placeholder, id=f"plan-{key}")
+                yield Input(self.values.get(key, ""), placeholder=placeholder, id=f"plan-{key}",
+                            disabled=self.moving is not None and key.startswith("topic"))
 
     def on_mount(self) -> None:
         """Start typing on the first line."""
@@ -57,7 +67,8 @@ class DropinPlanDialog(ModalScreen[dict[str, str] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter: the next line, or plan on the last."""
-        keys = [key for key, _label, _hint in FIELDS]
+        keys = [key for key, _label, _hint in FIELDS
+                if self.moving is None or not key.startswith("topic")]
         current = (event.input.id or "").removeprefix("plan-")
         if current != keys[-1]:
             self.query_one(f"#plan-{keys[keys.index(current) + 1]}", Input).focus()

@@ -239,6 +239,9 @@ class DropinSummariesScreen(DeskScreen):
                 tooltip="Back to the supervisor's screen"),
         Binding("n", "plan", "Plan", id="dropins.plan",
                 tooltip="Plan a drop-in session; its announcement is drafted as a safety post"),
+        Binding("m", "move", "Move", id="dropins.move",
+                tooltip="Give the selected session a new time before it starts (its planner "
+                        "or a supervisor); its announcement follows"),
         Binding("x", "cancel", "Cancel session", id="dropins.cancel",
                 tooltip="Cancel the selected session before it starts (its planner or a "
                         "supervisor); its announcement follows"),
@@ -357,6 +360,47 @@ class DropinSummariesScreen(DeskScreen):
     def _refused(self, message: str, values: dict[str, str]) -> None:
         self.notify(message, severity="warning", markup=False)
         self.action_plan(values)
+
+    def action_move(self, values: dict[str, str] | None = None) -> None:
+        """The form with the selected session's times (again with what was typed, after a
+        mistake)."""
+        figures = self.selected()
+        if figures is None:
+            return
+        session = figures.session
+        if figures.state != "planned":
+            self.notify(f"Drop-in session {session.id} is {figures.state}; only a session "
+                        "still to come can be moved.", markup=False)
+            return
+        zone = self.desk.config.team.zone
+        start, end = session.start.astimezone(zone), session.end.astimezone(zone)
+        shown = values or {
+            "start": f"{start:%Y-%m-%d %H:%M}",
+            "end": f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}",
+            "topic": session.topic, "topic_cy": session.topic_cy}
+
+        def chosen(answer: dict[str, str] | None) -> None:
+            if answer:
+                self.move_session(session.id, answer)
+
+        self.app.push_screen(DropinPlanDialog(shown, moving=session.id), chosen)
+
+    @work(thread=True, group="dropin-change", exit_on_error=False)
+    def move_session(self, session_id: int, values: dict[str, str]) -> None:
+        """Worker: move it; a mistake reopens the form with the values kept."""
+        try:
+            with self.desk.session():
+                result = self.desk.dropins.move(session_id, values["start"], values["end"])
+        except UserError as exc:
+            self.app.call_from_thread(self._move_refused, str(exc), values)
+            return
+        window = result.session.window(self.desk.config.team.zone, with_year=False)
+        self.app.call_from_thread(self._changed, f"Drop-in session {session_id} moved to "
+                                                 f"{window}: {result.note}.")
+
+    def _move_refused(self, message: str, values: dict[str, str]) -> None:
+        self.notify(message, severity="warning", markup=False)
+        self.action_move(values)
 
     def action_cancel(self) -> None:
         """Cancel the selected session (asks why first)."""
