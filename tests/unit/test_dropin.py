@@ -15,6 +15,7 @@ from socialdesk.config import Config
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import AccessDenied
 from socialdesk.core.desk.dropin import DropinError, summary_lines
+from socialdesk.core.desk.jobs import BackgroundJobs
 from socialdesk.errors import UserError
 from tests.dropin_helpers import hold_sessions
 from tests.ui_helpers import NOW, members_config, seed_items
@@ -235,3 +236,33 @@ def test_the_session_follows_the_clock_through_a_night(desks) -> None:
     assert result.session.window(ann.config.team.zone) == (
         "Tue 08 Dec 2026 23:00–Wed 09 Dec 01:00 GMT")
     assert result.session.end - result.session.start == timedelta(hours=2)
+
+
+def test_the_end_of_a_session_is_told_to_the_supervisors_once(tmp_path: Path,
+                                                              config: Config) -> None:
+    desk = Desk(members_config(config), tmp_path / "desk.db", actor="ann")
+    seeded = seed_items(desk, tmp_path / "seed.jsonl")
+    held, _running, _planned = hold_sessions(desk, tmp_path, seeded)
+    sian = Desk(desk.config, desk.db_path, actor="sian")
+    bryn = Desk(desk.config, desk.db_path, actor="bryn")
+    assert desk.dropins.summarise_ended(NOW) == []     # last week's is too old to tell now
+    after = NOW.replace(hour=15, minute=1)
+    jobs = BackgroundJobs(desk)                         # the alerts job tells it
+    with time_machine.travel(after, tick=False):
+        jobs.run_alerts()
+    version = sian.data_version()
+    assert desk.dropins.summarise_ended(after + timedelta(minutes=1)) == []   # once
+    assert sian.data_version() == version              # and nothing was written again
+    text = ("Drop-in session 2 (Caergybi / Holyhead) has ended: 5 contacts, 2 answered in the "
+            "session (median 8m), 2 STILL WAITING for an answer; urgent: 1 — STILL WAITING. "
+            "s, then i, shows its summary.")
+
+    def told(d: Desk) -> list[str]:
+        return [n.text for n in d.notices.recent() if n.kind == "dropin_summary"]
+
+    assert told(sian) == [text]
+    assert told(desk) == [text]                         # ann planned it
+    assert told(bryn) == []
+    assert held not in desk.dropins.summarise_ended(after)
+    for d in (desk, sian, bryn):
+        d.close()

@@ -84,8 +84,6 @@ class Desk:
         self.context = DeskContext(config, db_path, actor, create)
         #: scheduled safety posts: drafts, approval, timing, publishing, the crisis pause
         self.posts = SafetyPostDesk(self.context)
-        #: drop-in sessions: planned windows of live answers, announced through ``posts``
-        self.dropins = DropinDesk(self.context, self.posts)
         #: the classifier: loading, classifying what waits, building the full model
         self.model = ModelDesk(self.context)
         #: members and roles, and the team's policy, as the database holds them
@@ -104,6 +102,8 @@ class Desk:
         self.places = PlacesDesk(self.context)
         #: people: contact history across linked ids, links, safeguarding markers
         self.people = PeopleDesk(self.context)
+        #: drop-in sessions: planned windows of live answers, announced through ``posts``
+        self.dropins = DropinDesk(self.context, self.posts, self.notices)
 
     @property
     def config(self) -> Config:

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 from socialdesk.core.audit.metrics import minutes_text
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
+from socialdesk.core.desk.notices import SUPERVISORS, NoticesDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.models import to_iso, utc_now
 from socialdesk.core.places import fold, gazetteer
@@ -52,6 +53,9 @@ TEMPLATE_FILE = "dropin.toml"
 ANNOUNCE_BEFORE = timedelta(hours=24)
 #: … or, when that has passed, this long from now (time for a supervisor's approval)
 ANNOUNCE_SOONEST = timedelta(minutes=15)
+#: a session's end is told to the supervisors if it ended this recently (a desk that was
+#: down for longer does not flood them with old sessions)
+SUMMARY_WITHIN = timedelta(days=2)
 #: a session longer than this is a typing mistake
 LONGEST = timedelta(hours=12)
 TOPIC_LIMIT = 120
@@ -263,10 +267,11 @@ def figures_of(session: DropinSession, items: list[dict[str, Any]], now: datetim
 class DropinDesk:
     """Drop-in sessions of one desk, their announcements (through ``posts``) and figures."""
 
-    def __init__(self, context: DeskContext, posts: SafetyPostDesk,
+    def __init__(self, context: DeskContext, posts: SafetyPostDesk, notices: NoticesDesk,
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.context = context
         self.posts = posts
+        self.notices = notices
         self.clock = clock
 
     @property
@@ -452,6 +457,27 @@ class DropinDesk:
             return "No drop-in session is running, and none is planned."
         return (f"No drop-in session is running; the next is session {upcoming.id}, "
                 f"{upcoming.window(self.zone)} ({upcoming.label}).")
+
+    def summarise_ended(self, now: datetime | None = None) -> list[int]:
+        """Tell the supervisors (and the officer who planned it) when a session has ended,
+        with its headline figures — once per session, for sessions ended in the last
+        :data:`SUMMARY_WITHIN` (a background job; members only). Returns the sessions told
+        about."""
+        self.context.require(access.Permission.RUN_JOBS)
+        now = now or self.clock()
+        store = self.context.store
+        told = []
+        for row in rows.ended_untold(store, to_iso(now - SUMMARY_WITHIN), to_iso(now)):
+            figures = self._figures(DropinSession.from_row(row), now)
+            text = ended_text(figures)
+            with store.write():
+                new = self.notices.notify(f"dropin_summary:{row['id']}", SUPERVISORS,
+                                          "dropin_summary", text)
+                self.notices.notify(f"dropin_summary:{row['id']}:{row['planned_by']}",
+                                    row["planned_by"], "dropin_summary", text)
+            if new:
+                told.append(int(row["id"]))
+        return told
 
     # ── inside ───────────────────────────────────────────────────────────────────────────
 
@@ -646,6 +672,17 @@ def urgent_text(urgent: Urgent) -> str:
     speed = (f" — first response median {minutes_text(urgent.median_minutes)}, slowest "
              f"{minutes_text(urgent.slowest_minutes)}" if urgent.answered else "")
     return f"{urgent.count} — {', '.join(parts)}{speed}"
+
+
+def ended_text(figures: SessionFigures) -> str:
+    """The notice when a session has ended: its headline figures in one sentence."""
+    session = figures.session
+    waiting = (f", {figures.waiting} STILL WAITING for an answer" if figures.waiting else "")
+    urgent = (f"; urgent: {urgent_text(figures.urgent)}" if figures.urgent.count else "")
+    return (f"Drop-in session {session.id} ({session.label}) has ended: {figures.contacts} "
+            f"contact{'s' if figures.contacts != 1 else ''}, {figures.answered_in_session} "
+            f"answered in the session (median {minutes_text(figures.median_minutes)})"
+            f"{waiting}{urgent}. s, then i, shows its summary.")
 
 
 def summary_lines(figures: SessionFigures, zone: ZoneInfo) -> list[tuple[str, str]]:

@@ -85,6 +85,16 @@ def next_planned(store: Store, now: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def ended_untold(store: Store, since: str, now: str) -> list[dict[str, Any]]:
+    """Sessions (not cancelled) that ended in (since, now] and whose end has not been told
+    yet (no notice keyed ``dropin_summary:<id>``), oldest first. Read before writing, so a
+    job turn with nothing to tell writes nothing (every dashboard reloads on a write)."""
+    return as_dicts(store.conn.execute(
+        "select * from dropin_sessions s where cancelled_at is null and end_at > ? "
+        "and end_at <= ? and not exists (select 1 from notifications n "
+        "where n.key = 'dropin_summary:' || s.id) order by end_at, id", (since, now)))
+
+
 def overlapping(store: Store, start: str, end: str, other_than: int | None = None
                 ) -> dict[str, Any] | None:
     """A session (not cancelled) whose window overlaps [start, end), or None."""

@@ -50,7 +50,8 @@ RETICK_SECONDS = 30.0
 NOTICE_TOASTS = 3
 NOTICE_SECONDS = 20.0
 NOTICE_TITLES = {"sla_soon": "SLA soon", "sla_passed": "SLA passed", "escalated": "Escalated",
-                 "mention": "Mentioned", "snooze_back": "Back from snooze"}
+                 "mention": "Mentioned", "snooze_back": "Back from snooze",
+                 "dropin_summary": "Drop-in"}
 
 
 class InboxScreen(BulkActions):
