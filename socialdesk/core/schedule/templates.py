@@ -54,7 +54,8 @@ def load_templates(folder: Path | None = None,
     such as the drop-in announcements of ``dropin.toml``) by name; malformed ones are a
     clear error naming the topic."""
     path = (folder or paths.prompts_dir()) / file
-    data = read_prompt_toml(path, "the safety-post templates", TemplateError)
+    what = "the safety-post templates" if file == TEMPLATE_FILE else "the post templates"
+    data = read_prompt_toml(path, what, TemplateError)
     templates = {}
     for name, table in data.items():
         if not isinstance(table, dict) or not all(
