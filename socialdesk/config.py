@@ -42,6 +42,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "merge": "x", "timeline": "E", "places": "L", "person": "P", "markers": "M",
     "refer": "F",
     "listening": "y",
+    "dropin": "i",
 }
 #: Textual key names; a capital letter is that letter with shift ("R" is shift+r).
 _KEY = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")

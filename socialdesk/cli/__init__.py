@@ -12,6 +12,7 @@ One module per group of commands (like pip's commands package), every command th
 - :mod:`.page` — sync, worker, fake-page
 - :mod:`.model` — classify, train, eval
 - :mod:`.safety_posts` — posts (one sub-command per action)
+- :mod:`.dropin` — dropin (drop-in sessions: plan, list, move, cancel, report)
 - :mod:`.supervisor` — report, scrutiny, audit verify, purge
 - :mod:`.timeline` — timeline (evidence timelines as HTML)
 - :mod:`.places` — places (the hotspots)
@@ -34,6 +35,7 @@ from collections.abc import Sequence
 from socialdesk import __version__, paths
 from socialdesk.cli import (
     demo,
+    dropin,
     followup,
     inbox,
     listening,
@@ -56,7 +58,7 @@ from socialdesk.errors import DISK_ERRORS, UserError, disk_error, storage_error
 
 #: Every command, in the order `socialdesk --help` lists them.
 GROUPS = (demo, setup, inbox, tags, followup, people, referrals, page, supervisor, timeline,
-          places, listening, team, safety_posts, replies, model)
+          places, listening, team, safety_posts, dropin, replies, model)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -82,6 +82,7 @@ def _demo_desk(options: argparse.Namespace, page: FakePage) -> Desk:
     desk = Desk(config, db, actor=user)
     desk.mark_demo()
     _seed_demo_posts(Desk(config, db, actor=DEMO_OFFICER), desk)
+    _seed_demo_dropin(Desk(config, db, actor=DEMO_OFFICER))
     return desk
 
 
@@ -105,6 +106,17 @@ def _seed_demo_posts(officer: Desk, desk: Desk) -> None:
             desk.posts.approve(post_id)
     posts.add("Christmas market patrols", "", "Officers will be at the Beaumaris Christmas "
               "market this weekend — come and say hello!", "monthly first saturday 10:00")
+
+
+def _seed_demo_dropin(officer: Desk) -> None:
+    """A virtual drop-in session for the demo, planned by the demo officer: it opens in 20
+    minutes for an hour (its announcement drafted for approval), so the live traffic fills
+    its view (i in the inbox) and its summary (s, then i)."""
+    now = datetime.now(officer.config.team.zone).replace(second=0, microsecond=0)
+    start = now + timedelta(minutes=20)
+    officer.dropins.plan(f"{start:%Y-%m-%d %H:%M}",
+                         f"{start + timedelta(hours=1):%Y-%m-%d %H:%M}", "Scams and fraud",
+                         topic_cy="Sgamiau a thwyll")
 
 
 def feed_lines(item: dict[str, object], zone: tzinfo) -> list[str]:

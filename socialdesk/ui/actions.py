@@ -66,4 +66,6 @@ ACTIONS: list[tuple[str, str, str, bool, str]] = [
     ("refer", "refer", "Refer", False,
      "Refer the item to a partner agency (.eml or .txt to send); mark a referral sent or "
      "acknowledged"),
+    ("dropin", "dropin", "Drop-in", False,
+     "The drop-in session running now: its items, answered and waiting, median reply time"),
 ]

@@ -424,6 +424,27 @@ async def _scrutiny_dialog(pilot) -> None:
     await pilot.press("s")
     await settle(pilot, pilot.app)
     await pilot.press("S")
+
+
+def _sessions(desk: Desk, tmp_path: Path) -> None:
+    """The drop-in sessions of tests/dropin_helpers.py: last week's, one running, one planned."""
+    from tests.dropin_helpers import hold_sessions
+
+    ids = [row[0] for row in desk.store.conn.execute("select id from items order by id")]
+    hold_sessions(desk, tmp_path, ids)
+
+
+async def _open_dropin(pilot) -> None:
+    await settle(pilot, pilot.app)
+    await pilot.press("i")
+    await settle(pilot, pilot.app)
+
+
+async def _open_dropin_summaries(pilot) -> None:
+    await settle(pilot, pilot.app)
+    await pilot.press("s")
+    await settle(pilot, pilot.app)
+    await pilot.press("i")
     await settle(pilot, pilot.app)
 
 
@@ -447,3 +468,31 @@ def test_listening_screen(snap_compare, snap_desk: Desk, tmp_path: Path, size) -
         await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=open_listening)
+
+
+def test_dropin_session_view(snap_compare, snap_desk: Desk, tmp_path: Path, size) -> None:
+    _sessions(snap_desk, tmp_path)
+    with time_machine.travel(NOW, tick=False):
+        assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=_open_dropin)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_dropin_summaries(snap_compare, snap_desk: Desk, tmp_path: Path, size) -> None:
+    _sessions(snap_desk, tmp_path)
+    with time_machine.travel(NOW, tick=False):
+        assert snap_compare(make_app(snap_desk), terminal_size=size,
+                            run_before=_open_dropin_summaries)
+
+
+async def _open_dropin_plan(pilot) -> None:
+    await _open_dropin_summaries(pilot)
+    await pilot.press("n", *"2026-11-26 18:00", "enter", *"19:30", "enter")
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
+def test_dropin_plan_dialog(snap_compare, snap_desk: Desk, tmp_path: Path, size) -> None:
+    _sessions(snap_desk, tmp_path)
+    with time_machine.travel(NOW, tick=False):
+        assert snap_compare(make_app(snap_desk), terminal_size=size,
+                            run_before=_open_dropin_plan)

@@ -79,6 +79,8 @@ class Permission(StrEnum):
     SCRUTINY = "export the scrutiny pack"
     SCRUTINY_NAMED = "export the scrutiny pack with names"
     LISTEN = "see what the community raises"
+    PLAN_DROPIN = "plan drop-in sessions"
+    CHANGE_OTHERS_DROPIN = "cancel or move another officer's drop-in session"
 
 
 #: Actions only a supervisor may take.
@@ -87,7 +89,7 @@ SUPERVISOR_ONLY = frozenset({Permission.ASSIGN, Permission.APPROVE, Permission.P
                              Permission.MANAGE_MEMBERS, Permission.SET_POLICY,
                              Permission.EDIT_REPLIES, Permission.TIMELINE_NAMED,
                              Permission.REMOVE_MARKER, Permission.SCRUTINY,
-                             Permission.SCRUTINY_NAMED})
+                             Permission.SCRUTINY_NAMED, Permission.CHANGE_OTHERS_DROPIN})
 #: What read-only accounts may do: look.
 READ_ONLY_MAY = frozenset({Permission.USE, Permission.SEE_REPORTS, Permission.LISTEN})
 

@@ -24,6 +24,7 @@ from socialdesk.core.audit.anchor import Anchor, anchor_file, read_anchors, reco
 from socialdesk.core.desk import access
 from socialdesk.core.desk.alerts import AlertsDesk
 from socialdesk.core.desk.context import DeskContext
+from socialdesk.core.desk.dropin import DropinDesk
 from socialdesk.core.desk.events import SyncPhase, SyncView
 from socialdesk.core.desk.followup import FollowUpDesk, HandoverDesk
 from socialdesk.core.desk.intake import ImportReport, import_file
@@ -110,6 +111,8 @@ class Desk:
         self.scrutiny = ScrutinyDesk(self.context)
         #: community listening: what people raise, as topics by month and place
         self.listening = ListeningDesk(self.context, self.model, self.places)
+        #: drop-in sessions: planned windows of live answers, announced through ``posts``
+        self.dropins = DropinDesk(self.context, self.posts, self.notices)
 
     @property
     def config(self) -> Config:

@@ -214,6 +214,8 @@ class BackgroundJobs:
             for problem in report.problems:
                 self._failed(ALERTS, problem)
             self.listener(Alerted(report))
+        # a drop-in session that has ended: its figures to the supervisors, once
+        self._turn(ALERTS, self.desk.dropins.summarise_ended)
         return report
 
     def run_purge(self) -> None:

@@ -14,7 +14,8 @@ from socialdesk.core.store.settings import read_setting, write_setting
 
 #: How each kind of notice is shown.
 SEVERITY = {"sla_passed": "error", "escalated": "error", "sla_soon": "warning",
-            "mention": "warning", "snooze_back": "information"}
+            "mention": "warning", "snooze_back": "information",
+            "dropin_summary": "information"}
 
 
 def _notice(row: dict[str, Any]) -> Notice:

@@ -47,11 +47,15 @@ class PostTemplate:
         return [name for name in seen if name not in AUTOMATIC]
 
 
-@lru_cache(maxsize=4)
-def load_templates(folder: Path | None = None) -> dict[str, PostTemplate]:
-    """All templates by name; malformed ones are a clear error naming the topic."""
-    path = (folder or paths.prompts_dir()) / TEMPLATE_FILE
-    data = read_prompt_toml(path, "the safety-post templates", TemplateError)
+@lru_cache(maxsize=8)
+def load_templates(folder: Path | None = None,
+                   file: str = TEMPLATE_FILE) -> dict[str, PostTemplate]:
+    """All templates of a prompts file (the safety posts', or another in the same format,
+    such as the drop-in announcements of ``dropin.toml``) by name; malformed ones are a
+    clear error naming the topic."""
+    path = (folder or paths.prompts_dir()) / file
+    what = "the safety-post templates" if file == TEMPLATE_FILE else "the post templates"
+    data = read_prompt_toml(path, what, TemplateError)
     templates = {}
     for name, table in data.items():
         if not isinstance(table, dict) or not all(

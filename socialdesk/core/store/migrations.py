@@ -349,6 +349,27 @@ def _v17_listening(db: sqlite_utils.Database) -> None:
         not_null={"item_id", "version", "vector"})
 
 
+def _v18_dropin_sessions(db: sqlite_utils.Database) -> None:
+    """Drop-in sessions (issue 24): an announced window in which officers answer the page
+    live. One row per session (start and end in UTC, the place or topic in both languages,
+    who planned it, when it was cancelled and by whom); the safety posts that announce it,
+    move it or call it off are linked in ``dropin_posts`` (kind announce / moved /
+    cancelled), so the session follows its posts through the safety-post workflow."""
+    db.table("dropin_sessions").create(
+        {"id": int, "start_at": str, "end_at": str, "topic": str, "topic_cy": str,
+         "planned_by": str, "created_at": str, "updated_at": str, "cancelled_by": str,
+         "cancelled_at": str, "cancel_reason": str},
+        pk="id", not_null={"start_at", "end_at", "topic", "planned_by", "created_at"})
+    db.execute("CREATE INDEX idx_dropin_sessions_start ON dropin_sessions (start_at)")
+    db.table("dropin_posts").create(
+        {"session_id": int, "post_id": int, "kind": str, "at": str},
+        pk=("session_id", "post_id"),
+        foreign_keys=[("session_id", "dropin_sessions", "id"),
+                      ("post_id", "scheduled_posts", "id")],
+        not_null={"session_id", "post_id", "kind"})
+    db.execute("CREATE INDEX idx_dropin_posts_post ON dropin_posts (post_id)")
+
+
 Migration = Callable[["sqlite_utils.Database"], None]
 
 #: Position + 1 is the schema version the migration produces.
@@ -358,6 +379,6 @@ MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v8_reply_library, _v9_media, _v10_snooze_handover, _v11_tags,
                                _v12_places, _v13_people, _v14_supervisor,
                                _v15_pending_index, _v16_referrals,
-                               _v17_listening]
+                               _v17_listening, _v18_dropin_sessions]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from socialdesk.config import DEFAULT_KEYS
 from socialdesk.core.desk import Desk
+from socialdesk.core.desk.dropin import DropinSession
 from socialdesk.core.models import InboxFilter, Notice, to_iso, utc_now
 from socialdesk.core.triage.actions import Undo
 from socialdesk.core.triage.tags import BatchUndo
@@ -49,7 +50,8 @@ RETICK_SECONDS = 30.0
 NOTICE_TOASTS = 3
 NOTICE_SECONDS = 20.0
 NOTICE_TITLES = {"sla_soon": "SLA soon", "sla_passed": "SLA passed", "escalated": "Escalated",
-                 "mention": "Mentioned", "snooze_back": "Back from snooze"}
+                 "mention": "Mentioned", "snooze_back": "Back from snooze",
+                 "dropin_summary": "Drop-in"}
 
 
 class InboxScreen(BulkActions):
@@ -83,6 +85,8 @@ class InboxScreen(BulkActions):
         #: whether the first whole load (list and counts) has reached the screen: then the
         #: rest of the start-up runs (the handover, the model, the jobs)
         self._painted = False
+        #: the drop-in session running now (its id), as last looked; None: none (or not yet)
+        self._dropin: int | None = None
 
     def compose(self) -> ComposeResult:
         """Header, banner, search, sidebar + table + detail, status bar, footer."""
@@ -190,6 +194,8 @@ class InboxScreen(BulkActions):
         jobs (started earlier, they slowed the first paint down by seconds)."""
         self.load_handover(on_start=True)
         self.app.post_message(InboxPainted())
+        self.watch_dropin(self.clock(), announce=False)
+        self.set_interval(RETICK_SECONDS, lambda: self.watch_dropin(self.clock()))
 
     def _announce_urgent(self, urgent: set[int]) -> None:
         """A new urgent item rings the bell every time; one toast at a time says so (several
@@ -298,8 +304,10 @@ class InboxScreen(BulkActions):
         marked = len(table.marked_ids)
         mode = " (visual)" if table.visual else ""
         selection = f" · {marked} marked{mode}" if marked or mode else ""
+        live = (f" · drop-in live ({self.desk.config.keys['dropin']})"
+                if self._dropin is not None else "")
         # the marks first: at 80 columns the end of the header is cut off
-        self.sub_title = f"inbox{selection} · {self._shown:,} shown"
+        self.sub_title = f"inbox{selection}{live} · {self._shown:,} shown"
 
     def action_view(self, view: str) -> None:
         """Switch the status view."""
@@ -416,6 +424,61 @@ class InboxScreen(BulkActions):
         self._wanted = item_id
         self.query_one("#search", Input).value = ""
         self.set_filter(InboxFilter(view="all"))
+
+    @work(thread=True, exclusive=True, group="dropin-watch", exit_on_error=False)
+    def watch_dropin(self, now: datetime, announce: bool = True) -> None:
+        """Worker: whether a drop-in session is running (looked at every half minute): the
+        header says so, and a toast tells the officers when one starts and when it ends
+        (with what still waits)."""
+        ended = self._dropin
+        with self.desk.session():
+            running = self.desk.dropins.running(now)
+            if running is not None and running.id == ended:
+                ended = None
+            waiting = self.desk.dropins.report(ended, now).waiting if ended else 0
+        self.app.call_from_thread(self._note_dropin, running, announce, ended, waiting)
+
+    def _note_dropin(self, running: DropinSession | None, announce: bool,
+                     ended: int | None = None, waiting: int = 0) -> None:
+        started = running is not None and running.id != self._dropin
+        self._dropin = running.id if running else None
+        self.note_selection()
+        keys = self.desk.config.keys
+        if ended is not None and announce:
+            left = (f" with {waiting} item{'s' if waiting != 1 else ''} still waiting for an "
+                    "answer" if waiting else "")
+            self.notify(f"Drop-in session {ended} has ended{left}: {keys['supervisor']}, then "
+                        "i, shows its summary.", title="Drop-in",
+                        severity="warning" if waiting else "information",
+                        timeout=NOTICE_SECONDS, markup=False)
+        if started and announce and running is not None:
+            zone = self.desk.config.team.zone
+            self.notify(f"Drop-in session {running.id} has started ({running.label}, until "
+                        f"{running.end.astimezone(zone):%H:%M}): "
+                        f"{keys['dropin']} shows it.", title="Drop-in",
+                        timeout=NOTICE_SECONDS, markup=False)
+
+    def action_dropin(self) -> None:
+        """The drop-in session running now (its items and figures, kept up to date); outside
+        a session, a sentence saying so and when the next one is."""
+        self.find_dropin(self.clock())
+
+    @work(thread=True, group="dropin", exit_on_error=False)
+    def find_dropin(self, now: datetime) -> None:
+        """Worker: the running session, or the sentence about the next one."""
+        with self.desk.session():
+            running = self.desk.dropins.running(now)
+            headline = None if running else self.desk.dropins.headline(now)
+        self.app.call_from_thread(self._show_dropin, running.id if running else None,
+                                  headline)
+
+    def _show_dropin(self, session_id: int | None, headline: str | None) -> None:
+        if session_id is None:
+            self.notify(headline or "", title="Drop-in", markup=False)
+            return
+        from socialdesk.ui.screens.dropin import DropinScreen
+
+        self.app.push_screen(DropinScreen(self.desk, self.clock, session_id, self.open_item))
 
     def action_notices(self) -> None:
         """List this user's newest notices; choosing one goes to its item."""

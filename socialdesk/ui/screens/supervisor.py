@@ -74,6 +74,9 @@ class SupervisorScreen(DeskScreen):
         Binding("S", "scrutiny", "Scrutiny pack", id="supervisor.scrutiny",
                 tooltip="A quarter's scrutiny pack for the accountability board: a bilingual, "
                         "printable HTML file (supervisors)"),
+        Binding("i", "dropins", "Drop-ins", id="supervisor.dropins",
+                tooltip="Drop-in sessions held: a summary of each (contacts, categories, "
+                        "languages, answered in the session, urgent handled)"),
     ]
     #: a short terminal (80×24) hides the charts, so the table and its items stay on screen
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
@@ -281,6 +284,13 @@ class SupervisorScreen(DeskScreen):
         from socialdesk.ui.dialogs.team import TeamDialog
 
         self.app.push_screen(TeamDialog(self.desk))
+
+    def action_dropins(self) -> None:
+        """The drop-in sessions held, with their summaries."""
+        from socialdesk.ui.screens.dropin import DropinSummariesScreen
+
+        self.app.push_screen(DropinSummariesScreen(self.desk, getattr(self.app, "clock",
+                                                                      utc_now)))
 
     def action_export(self) -> None:
         """Export the report as CSV into the data dir's exports/ folder (supervisors)."""
