@@ -424,6 +424,7 @@ async def _scrutiny_dialog(pilot) -> None:
     await pilot.press("s")
     await settle(pilot, pilot.app)
     await pilot.press("S")
+    await settle(pilot, pilot.app)
 
 
 def _sessions(desk: Desk, tmp_path: Path) -> None:
@@ -470,6 +471,7 @@ def test_listening_screen(snap_compare, snap_desk: Desk, tmp_path: Path, size) -
     assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=open_listening)
 
 
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["wide", "80x24"])
 def test_dropin_session_view(snap_compare, snap_desk: Desk, tmp_path: Path, size) -> None:
     _sessions(snap_desk, tmp_path)
     with time_machine.travel(NOW, tick=False):
