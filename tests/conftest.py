@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -80,6 +83,32 @@ def run_cli(tmp_path: Path, team_config_file: Path):
                               timeout=timeout)
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
+    return run
+
+
+def in_process_cli(tmp_path: Path, config_file: Path, capsys, monkeypatch,
+                   messages: Sequence[tuple[str, str]] = ()):
+    """Run `socialdesk ARGS` in this process as the OS account, on tmp_path's cli.db and data
+    dir; (code, out, err). ``messages`` — (text, author) pairs — are imported first, as private
+    messages an hour old, a minute apart."""
+    from socialdesk.cli import main
+    from socialdesk.core.models import utc_now
+
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("SOCIALDESK_DATA_DIR", str(tmp_path / "data"))
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--config", str(config_file), "--db", str(db), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    if messages:
+        items = tmp_path / "items.jsonl"
+        items.write_text("".join(json.dumps({
+            "text": text, "kind": "message", "author": author, "thread": f"t{n}",
+            "created_at": (utc_now() - timedelta(minutes=60 - n)).isoformat()}) + "\n"
+            for n, (text, author) in enumerate(messages)), encoding="utf-8")
+        assert run("import", str(items))[0] == 0
     return run
 
 

@@ -3,9 +3,7 @@ dashboard's F key, on real database files."""
 
 from __future__ import annotations
 
-import json
 import stat
-from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -13,7 +11,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, TextArea
 
-from socialdesk.cli import main
 from socialdesk.core.desk import Desk
 from socialdesk.core.models import utc_now
 from socialdesk.ui.dialogs.ask import AskDialog
@@ -22,30 +19,16 @@ from socialdesk.ui.dialogs.referral import ReferralDialog
 from socialdesk.ui.screens.inbox import InboxScreen
 from socialdesk.ui.widgets.detail import DetailPane, describe_item
 from socialdesk.ui.widgets.inbox_table import InboxTable
-from tests.conftest import assert_one_sentence
+from tests.conftest import assert_one_sentence, in_process_cli
 from tests.ui_helpers import make_app, settle
 
 
 @pytest.fixture
 def cli(tmp_path: Path, team_config_file: Path, capsys, monkeypatch):
     """Run `socialdesk ARGS` in this process as the OS account (an officer); (code, out, err)."""
-    db = tmp_path / "cli.db"
-    monkeypatch.setenv("SOCIALDESK_DATA_DIR", str(tmp_path / "data"))
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--config", str(team_config_file), "--db", str(db), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    items = tmp_path / "items.jsonl"
-    items.write_text("".join(json.dumps({
-        "text": text, "kind": "message", "author": author, "thread": f"t{n}",
-        "created_at": (utc_now() - timedelta(minutes=60 - n)).isoformat()}) + "\n"
-        for n, (text, author) in enumerate([
-            ("They're dealing from the house by Holyhead station, every night", "Dave Jones"),
-            ("kids throwing stones at the trains at Valley", "Elin Wyn")])), encoding="utf-8")
-    assert run("import", str(items))[0] == 0
-    return run
+    return in_process_cli(tmp_path, team_config_file, capsys, monkeypatch, [
+        ("They're dealing from the house by Holyhead station, every night", "Dave Jones"),
+        ("kids throwing stones at the trains at Valley", "Elin Wyn")])
 
 
 def test_refer_writes_an_eml_for_the_agency_and_tracks_it(cli, tmp_path: Path) -> None:

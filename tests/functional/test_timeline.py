@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import stat
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from socialdesk.cli import main
 from socialdesk.config import load_config
 from socialdesk.core.desk import Desk
 from socialdesk.core.models import utc_now
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.screens.inbox import InboxScreen
 from socialdesk.ui.widgets.inbox_table import InboxTable
-from tests.conftest import assert_one_sentence, os_account
+from tests.conftest import assert_one_sentence, in_process_cli, os_account
 from tests.ui_helpers import make_app, settle
 
 
@@ -24,22 +22,10 @@ from tests.ui_helpers import make_app, settle
 def cli(tmp_path: Path, team_config_file: Path, capsys, monkeypatch):
     """Run `socialdesk ARGS` in this process as the OS account (an officer); (code, out, err)."""
     db = tmp_path / "cli.db"
-    monkeypatch.setenv("SOCIALDESK_DATA_DIR", str(tmp_path / "data"))
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--config", str(team_config_file), "--db", str(db), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    items = tmp_path / "items.jsonl"
-    items.write_text("".join(json.dumps({
-        "text": text, "kind": "message", "author": author, "thread": f"t{n}",
-        "created_at": (utc_now() - timedelta(minutes=60 - n)).isoformat()}) + "\n"
-        for n, (text, author) in enumerate([
-            ("people dealing from the flat above the chip shop & <b>shouting</b>", "Dave"),
-            ("my bike was taken from outside the Spar", "Elin Wyn"),
-            ("the flat above the chip shop again, 3am", "Dave")])), encoding="utf-8")
-    assert run("import", str(items))[0] == 0
+    run = in_process_cli(tmp_path, team_config_file, capsys, monkeypatch, [
+        ("people dealing from the flat above the chip shop & <b>shouting</b>", "Dave"),
+        ("my bike was taken from outside the Spar", "Elin Wyn"),
+        ("the flat above the chip shop again, 3am", "Dave")])
     desk = Desk(load_config(team_config_file), db, actor=os_account())
     with desk.store.write():
         desk.store.conn.execute("update items set category = 'report'")

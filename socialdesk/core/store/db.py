@@ -134,6 +134,26 @@ def as_dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
+def insert_row(store: Store, table: str, columns: dict[str, Any]) -> int:
+    """Insert one row of named ``columns`` into ``table`` (a name from the schema, never
+    from input); return its id (inside the caller's transaction, if any)."""
+    names = ", ".join(columns)
+    with store.write():
+        cursor = store.conn.execute(
+            f"insert into {table} ({names}) values "
+            f"({', '.join(':' + name for name in columns)})", columns)
+        return int(cursor.lastrowid or 0)
+
+
+def update_row(store: Store, table: str, row_id: int, changes: dict[str, Any]) -> None:
+    """Set named columns of the row ``row_id`` of ``table`` (inside the caller's transaction,
+    if any)."""
+    assignments = ", ".join(f"{name} = :{name}" for name in changes)
+    with store.write():
+        store.conn.execute(f"update {table} set {assignments} where id = :id",
+                           {**changes, "id": row_id})
+
+
 def chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
     """Slices of at most ``size``, to keep ``IN (?, …)`` under SQLite's variable limit."""
     for start in range(0, len(values), size):

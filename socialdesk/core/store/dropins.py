@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from socialdesk.core.store.db import Store, as_dicts
+from socialdesk.core.store.db import Store, as_dicts, insert_row, update_row
 
 #: What the live view and the summary read of each item of a session's window.
 WINDOW_COLUMNS = ("id, kind, author_id, author_name, text, created_at, language, category, "
@@ -17,21 +17,13 @@ WINDOW_COLUMNS = ("id, kind, author_id, author_name, text, created_at, language,
 
 
 def insert_session(store: Store, columns: dict[str, Any]) -> int:
-    """A new session row; returns its id (inside the caller's transaction)."""
-    names = ", ".join(columns)
-    with store.write():
-        cursor = store.conn.execute(
-            f"insert into dropin_sessions ({names}) values "
-            f"({', '.join(':' + name for name in columns)})", columns)
-        return int(cursor.lastrowid or 0)
+    """A new session row; returns its id (inside the caller's transaction, if any)."""
+    return insert_row(store, "dropin_sessions", columns)
 
 
 def update_session(store: Store, session_id: int, changes: dict[str, Any]) -> None:
-    """Set columns of one session (inside the caller's transaction)."""
-    assignments = ", ".join(f"{name} = :{name}" for name in changes)
-    with store.write():
-        store.conn.execute(f"update dropin_sessions set {assignments} where id = :id",
-                           {**changes, "id": session_id})
+    """Set columns of one session (inside the caller's transaction, if any)."""
+    update_row(store, "dropin_sessions", session_id, changes)
 
 
 def link_post(store: Store, session_id: int, post_id: int, kind: str, at: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from socialdesk.core.store.db import Store, as_dicts
+from socialdesk.core.store.db import Store, as_dicts, insert_row, update_row
 
 #: Occurrence outcomes a person should see until they dismiss them.
 PROBLEMS = ("failed", "missed", "uncertain")
@@ -26,20 +26,12 @@ def find_post(store: Store, post_id: int) -> dict[str, Any] | None:
 
 def insert_post(store: Store, columns: dict[str, Any]) -> int:
     """A new post row; returns its id (inside the caller's transaction, if any)."""
-    names = ", ".join(columns)
-    with store.write():
-        cursor = store.conn.execute(
-            f"insert into scheduled_posts ({names}) values "
-            f"({', '.join(':' + name for name in columns)})", columns)
-        return int(cursor.lastrowid or 0)
+    return insert_row(store, "scheduled_posts", columns)
 
 
 def update_post(store: Store, post_id: int, changes: dict[str, Any]) -> None:
     """Set columns of one post (inside the caller's transaction, if any)."""
-    assignments = ", ".join(f"{name} = :{name}" for name in changes)
-    with store.write():
-        store.conn.execute(f"update scheduled_posts set {assignments} where id = :id",
-                           {**changes, "id": post_id})
+    update_row(store, "scheduled_posts", post_id, changes)
 
 
 def due_posts(store: Store, now: str, max_attempts: int, grace_start: str) -> list[tuple[int, str]]:
