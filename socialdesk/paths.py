@@ -97,6 +97,16 @@ def write_private(path: Path) -> int:
     return descriptor
 
 
+def unused_file(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem.suffix``, or ``stem-2``, ``stem-3``… when that is taken (exports never
+    replace a file)."""
+    target, number = folder / f"{stem}{suffix}", 1
+    while target.exists():
+        number += 1
+        target = folder / f"{stem}-{number}{suffix}"
+    return target
+
+
 def _resource_dir(name: str) -> Path:
     """Return the directory of a bundled resource (``config`` or ``prompts``)."""
     for candidate in (BUNDLED_DIR / name, CHECKOUT_DIR / name):

@@ -38,6 +38,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from socialdesk import paths
 from socialdesk.config import Config
 from socialdesk.core.audit import metrics
 from socialdesk.core.audit.chain import Verification
@@ -399,11 +400,7 @@ def export_path(folder: Path, quarter: Quarter, names: bool, now: datetime) -> P
     """A new file name in ``folder``: scrutiny-2026Q4-20261207-195000[-named].html (-2, -3…
     if taken; the time is UTC)."""
     stem = f"scrutiny-{quarter.label}-{now:%Y%m%d-%H%M%S}{'-named' if names else ''}"
-    target, number = folder / f"{stem}.html", 1
-    while target.exists():
-        number += 1
-        target = folder / f"{stem}-{number}.html"
-    return target
+    return paths.unused_file(folder, stem, ".html")
 
 
 def last_day(quarter: Quarter) -> datetime:

@@ -148,21 +148,23 @@ def _month(year: int, month: int) -> tuple[str, str]:
     return f"{MONTHS_EN[month - 1]} {year}", f"{MONTHS_CY[month - 1]} {year}"
 
 
-def _day_cy(moment: str | datetime | None, pack: ScrutinyPack) -> str:
-    """A stored time as a Welsh date: "7 Rhagfyr 2026"."""
+def _day(moment: str | datetime | None, pack: ScrutinyPack, months: Sequence[str]) -> str:
+    """A stored time as a local date with the given month names: "7 December 2026"."""
     if moment is None:
         return ""
     when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
     local = when.astimezone(pack.zone)
-    return f"{local.day} {MONTHS_CY[local.month - 1]} {local.year}"
+    return f"{local.day} {months[local.month - 1]} {local.year}"
+
+
+def _day_cy(moment: str | datetime | None, pack: ScrutinyPack) -> str:
+    """A stored time as a Welsh date: "7 Rhagfyr 2026"."""
+    return _day(moment, pack, MONTHS_CY)
 
 
 def _day_en(moment: str | datetime | None, pack: ScrutinyPack) -> str:
-    if moment is None:
-        return ""
-    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-    local = when.astimezone(pack.zone)
-    return f"{local.day} {MONTHS_EN[local.month - 1]} {local.year}"
+    """A stored time as an English date: "7 December 2026"."""
+    return _day(moment, pack, MONTHS_EN)
 
 
 def _table(head: Sequence[str], rows: Sequence[str], cls: str = "") -> str:

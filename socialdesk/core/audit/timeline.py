@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from socialdesk import paths
 from socialdesk.core.models import to_iso
 from socialdesk.core.store import Store
 from socialdesk.core.store import timeline as queries
@@ -285,11 +286,7 @@ def export_path(folder: Path, names: bool, now: datetime) -> Path:
     """A new file name in ``folder``: timeline-20261123-1400[-named].html (-2, -3… if taken;
     the time is UTC so that two exports never depend on the clock change)."""
     stem = f"timeline-{now:%Y%m%d-%H%M%S}{'-named' if names else ''}"
-    target, number = folder / f"{stem}.html", 1
-    while target.exists():
-        number += 1
-        target = folder / f"{stem}-{number}.html"
-    return target
+    return paths.unused_file(folder, stem, ".html")
 
 
 # ── the HTML file ────────────────────────────────────────────────────────────────────────
