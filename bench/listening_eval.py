@@ -147,6 +147,7 @@ def cache_timing(rows: list[dict[str, Any]], copies: int = 20) -> dict[str, floa
 
 def measure() -> dict[str, Any]:
     """Embed both samples with the served model and score them; time the cache."""
+    from socialdesk.core.classify import topics
     from socialdesk.core.classify.training import load_or_train
     from socialdesk.core.desk.listening import ModelEmbedder
 
@@ -156,6 +157,7 @@ def measure() -> dict[str, Any]:
         rows = load_sample(path)
         started = time.perf_counter()
         vectors = embedder.embed([r["text"] for r in rows], [r["language"] for r in rows])
+        vectors = topics.centred(vectors, [r["language"] for r in rows])   # as the desk does
         embed_s = time.perf_counter() - started
         started = time.perf_counter()
         scores = agreement(rows, vectors)

@@ -33,6 +33,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from socialdesk.core.classify.language import ENGLISH, WELSH
+from socialdesk.core.places import without_places
 from socialdesk.core.welsh import radicals
 from socialdesk.lazy import lazy_module
 from socialdesk.prompts import prompt_file, read_prompt_toml
@@ -57,6 +58,11 @@ CHOOSE_SAMPLE = 800
 #: k-means restarts per k (the best objective is kept) and iterations per restart.
 RESTARTS = 4
 ITERATIONS = 50
+#: What a place name becomes in the text a topic is found by (see :func:`topic_text`).
+PLACE = "place"
+#: A language's mean counts as this many items of the overall mean when the vectors are
+#: centred by language (:func:`centred`): one topic's minimum.
+LANGUAGE_PRIOR = MIN_TOPIC
 #: Words shown per topic and language.
 TOP_WORDS = 4
 STOP_WORDS_FILE = "listening_stop_words.toml"
@@ -153,6 +159,35 @@ def silhouette(vectors: np.ndarray, labels: np.ndarray, seed: int = SEED,
     b = others.min(axis=1)
     scores = np.where(own_size > 1, (b - a) / np.clip(np.maximum(a, b), 1e-12, None), 0.0)
     return float(scores.mean())
+
+
+def topic_text(text: str, instead: str = PLACE) -> str:
+    """What a topic is found by: the text with each place name the gazetteer finds replaced
+    by ``instead`` (a name that says what kind of place it is keeps that: "Llangefni school"
+    → "school"). Topics are about what; where is shown apart, from the items' place tags —
+    left in, the names pulled the items of one town together whatever they said."""
+    return without_places(text, instead)
+
+
+def centred(vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
+    """Unit ``vectors`` less the mean of their language's (English, or Welsh and mixed),
+    renormalised: MiniLM reads glossed Welsh as a language of its own, and without this the
+    Welsh items made a topic of their own whatever they said. A language seen in few items
+    is centred mostly on the mean of all (its mean shrunk by :data:`LANGUAGE_PRIOR` items'
+    worth of the overall one), so that a handful of Welsh messages keep what they say."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if not len(vectors):
+        return vectors
+    welsh = np.array([language != "en" for language in languages], dtype=bool)
+    overall = vectors.mean(axis=0)
+    out = vectors.copy()
+    for group in (welsh, ~welsh):
+        count = int(group.sum())
+        if count:
+            mean = (vectors[group].sum(axis=0) + LANGUAGE_PRIOR * overall) / (
+                count + LANGUAGE_PRIOR)
+            out[group] -= mean
+    return _unit(out).astype(np.float32)
 
 
 def choose_k(n: int) -> range:
@@ -328,8 +363,10 @@ class TopicNames:
 def name_topics(texts: Sequence[str], languages: Sequence[str], labels: np.ndarray, k: int,
                 gloss: Mapping[str, str], top: int = TOP_WORDS) -> list[TopicNames]:
     """Each topic's most typical words in both languages (see :func:`distinctive_words`),
-    English from English (and mixed) items and Welsh from Welsh (and mixed) ones."""
-    pairs = [words_of(t, lang, gloss) for t, lang in zip(texts, languages, strict=True)]
+    English from English (and mixed) items and Welsh from Welsh (and mixed) ones; never a
+    place's name (places are shown apart)."""
+    pairs = [words_of(topic_text(t, ""), lang, gloss)
+             for t, lang in zip(texts, languages, strict=True)]
     english = distinctive_words(_fold_plurals([p[0] for p in pairs]), labels, k, top)
     welsh = distinctive_words([p[1] for p in pairs], labels, k, top)
     reverse = _reverse_gloss(gloss)

@@ -7,11 +7,14 @@ How (the method and its limits are measured in BENCHMARKS.md, "Listening"):
   period and of the period of equal length before it, clustered together so that a topic is
   the same topic in both and its change means something.
 - Each item is embedded by the served model's MiniLM encoder, reading what the classifier
-  reads (Welsh glossed into English); vectors are cached in the database by item and
+  reads (Welsh glossed into English), each place name replaced by "place" (topics are about
+  what; the places are shown apart); vectors are cached in the database by item and
   embedding version, so a second look embeds only new items. Read-only accounts embed
   without writing the cache.
-- Topics: :func:`socialdesk.core.classify.topics.cluster` (seeded spherical k-means, k by
-  silhouette) and :func:`~socialdesk.core.classify.topics.name_topics`.
+- Topics: the vectors centred by language (:func:`socialdesk.core.classify.topics.centred`:
+  glossed Welsh otherwise made a topic of its own), then
+  :func:`socialdesk.core.classify.topics.cluster` (seeded spherical k-means, k by
+  silhouette) and :func:`~socialdesk.core.classify.topics.name_topics` (places left out).
 - A topic is **rising** when it holds at least :data:`RISING_MIN` items this period and at
   least :data:`RISING_SHARE` times the previous period's count (+50%; a topic absent before
   counts when it reaches the minimum) — and only when the previous period holds any items at
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from socialdesk.core.audit import exports
 from socialdesk.core.classify import topics as topic_model
+from socialdesk.core.classify.topics import topic_text
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
 from socialdesk.core.classify.training import TrainProgress
 from socialdesk.core.desk import access
@@ -38,7 +42,7 @@ from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.places import PlacesDesk
 from socialdesk.core.models import Progress, to_iso, utc_now
-from socialdesk.core.places import place_label
+from socialdesk.core.places import load_gazetteer, place_label
 from socialdesk.core.store import listening as store_listening
 from socialdesk.errors import UserError
 from socialdesk.lazy import lazy_module
@@ -81,7 +85,8 @@ class Embedder(Protocol):
 
 
 class ModelEmbedder:
-    """The served model's MiniLM encoder, reading Welsh glossed as the classifier does."""
+    """The served model's MiniLM encoder, reading Welsh glossed as the classifier does, and
+    place names replaced (:func:`~socialdesk.core.classify.topics.topic_text`)."""
 
     def __init__(self, classifier: Classifier) -> None:
         self.classifier = classifier
@@ -95,12 +100,13 @@ class ModelEmbedder:
             for block in iter(lambda: graph.read(1 << 20), b""):
                 digest.update(block)
         digest.update((self.classifier.folder / "gloss.json").read_bytes())
+        digest.update(f"places {load_gazetteer().version} as {topic_model.PLACE!r}".encode())
         return f"minilm-{digest.hexdigest()[:16]}"
 
     def embed(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
-        """MiniLM vectors of the texts (Welsh and mixed glossed first)."""
-        return self.classifier.encoder.encode(
-            encoder_texts(texts, self.classifier.gloss, languages))
+        """MiniLM vectors of the texts (place names replaced, Welsh and mixed glossed)."""
+        return self.classifier.encoder.encode(encoder_texts(
+            [topic_text(t) for t in texts], self.classifier.gloss, languages))
 
 
 @dataclass(frozen=True)
@@ -293,6 +299,7 @@ class ListeningDesk:
         vectors, embedded, cached = self._vectors(heard, embedder, progress)
         since_s = to_iso(since)
         current = np.array([h.created_at >= since_s for h in heard], dtype=bool)
+        vectors = topic_model.centred(vectors, [h.language for h in heard])
         clustering = topic_model.cluster(vectors, seed)
         names = topic_model.name_topics([h.text for h in heard], [h.language for h in heard],
                                         clustering.labels, clustering.k, _gloss())
