@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from socialdesk.core.audit import exports
 from socialdesk.core.classify import topics as topic_model
-from socialdesk.core.classify.topics import topic_text
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
+from socialdesk.core.classify.topics import topic_text
 from socialdesk.core.classify.training import TrainProgress
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
