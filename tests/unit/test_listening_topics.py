@@ -197,3 +197,15 @@ def test_a_few_welsh_items_keep_what_they_say() -> None:
         mates = centred[2:][labels[2:] == labels[item]]
         assert (mates @ centred[item]).mean() > 0.5
     assert topics.centred(np.zeros((0, 16), np.float32), []).shape == (0, 16)
+
+
+def test_without_structure_k_is_not_the_smallest_merge() -> None:
+    """Items no k separates (silhouette below STRUCTURE everywhere: noise here, short texts
+    on overlapping subjects on a desk) get at least K_MIN topics, not the two or three the
+    silhouette then favours; clearly separated groups are still found as they are (above)."""
+    rng = np.random.default_rng(9)
+    x = topics._unit(rng.standard_normal((120, 16))).astype(np.float32)
+    found = topics.cluster(x)
+    assert max(found.silhouettes.values()) < topics.STRUCTURE
+    assert found.k >= topics.K_MIN == topics.fewest_topics(120)
+    assert topics.fewest_topics(40) == 2          # a small desk: no floor to speak of

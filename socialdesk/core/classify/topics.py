@@ -8,7 +8,10 @@ Why this shape:
   of a group, renormalised, is its typical meaning (spherical k-means).
 - k is chosen, not guessed: every k from 2 to :data:`K_MAX` (at most one topic per
   :data:`MIN_TOPIC` items) is clustered and the k with the highest mean silhouette (cosine
-  distance) wins; on a big period k is chosen on a seeded sample of :data:`CHOOSE_SAMPLE`
+  distance) wins — but when no k reaches :data:`STRUCTURE` (no k separates the items, the
+  usual case for short messages) only k of at least :data:`K_MIN` compete, as the
+  silhouette then favours merging; on a big period k is chosen on a seeded sample of
+  :data:`CHOOSE_SAMPLE`
   items and then fitted to all of them. Silhouette
   asks of each item whether it is nearer its own topic than the next one: it does not reward
   k for growing, as the k-means objective does.
@@ -50,6 +53,14 @@ SEED = 20261207
 MIN_TOPIC = 8
 #: The most topics offered (a page's month rarely holds more distinct themes worth a name).
 K_MAX = 12
+#: A best mean silhouette below this says no k separates the items (Kaufman and
+#: Rousseeuw's "no substantial structure"): short texts on overlapping subjects. Then the
+#: silhouette favours the smallest k (thanks apart from everything else), so k is chosen
+#: among :func:`fewest_topics` and more: for a listening view, several smaller coherent
+#: topics say more than three mixed ones.
+STRUCTURE = 0.25
+#: The fewest topics then (when the items allow twice as many: :func:`fewest_topics`).
+K_MIN = 6
 #: Items the silhouette is measured on (it costs n²).
 SILHOUETTE_SAMPLE = 1500
 #: Items k is chosen on (a seeded sample of a bigger period; the chosen k is then fitted to
@@ -190,6 +201,12 @@ def centred(vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
     return _unit(out).astype(np.float32)
 
 
+def fewest_topics(n: int) -> int:
+    """The fewest topics chosen for n items when no k separates them (see
+    :data:`STRUCTURE`): :data:`K_MIN`, or half the most allowed when fewer."""
+    return max(2, min(K_MIN, (choose_k(n).stop - 1) // 2))
+
+
 def choose_k(n: int) -> range:
     """The k tried for n items: 2 … min(K_MAX, n // MIN_TOPIC) (empty below 2×MIN_TOPIC)."""
     return range(2, min(K_MAX, n // MIN_TOPIC) + 1)
@@ -197,7 +214,8 @@ def choose_k(n: int) -> range:
 
 def cluster(vectors: np.ndarray, seed: int = SEED, k: int | None = None) -> Clustering:
     """Topics of unit ``vectors``: ``k`` given, or the k of :func:`choose_k` with the best
-    silhouette (ties: the smaller k). Fewer than 2×MIN_TOPIC items make one topic.
+    silhouette (ties: the smaller k; when none reaches :data:`STRUCTURE`, the best of at
+    least :func:`fewest_topics`). Fewer than 2×MIN_TOPIC items make one topic.
 
     BLAS runs on one thread here: the products are small (n × 384 by 384 × k) and OpenBLAS's
     waiting threads spin — on 2 shared cores, 2,380 items took 3.7 s threaded and 0.5 s on
@@ -238,6 +256,10 @@ def _cluster(vectors: np.ndarray, seed: int, k: int | None) -> Clustering:
             labels, centroids = np.zeros(n, int), _unit(vectors.sum(axis=0, keepdims=True))
         else:
             chosen = max(scores, key=lambda t: (scores[t], -t))
+            if scores[chosen] < STRUCTURE:   # no k separates: the silhouette cannot choose
+                floor = fewest_topics(n)      # the small k it then favours is a merge
+                chosen = max((t for t in scores if t >= floor),
+                             key=lambda t: (scores[t], -t), default=chosen)
             labels, centroids = found[chosen]
             if n > CHOOSE_SAMPLE:   # the chosen k on every item
                 labels, centroids, _ = spherical_kmeans(vectors, chosen, seed)
