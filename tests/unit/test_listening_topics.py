@@ -209,3 +209,20 @@ def test_without_structure_k_is_not_the_smallest_merge() -> None:
     assert max(found.silhouettes.values()) < topics.STRUCTURE
     assert found.k >= topics.K_MIN == topics.fewest_topics(120)
     assert topics.fewest_topics(40) == 2          # a small desk: no floor to speak of
+
+
+def test_listening_reads_everyday_welsh_words_the_classifiers_glossary_lacks() -> None:
+    """prompts/listening_gloss.toml adds words (in any mutated form) without overriding or
+    repeating the classifier's glossary, and never an English word's spelling."""
+    from socialdesk.core.desk.listening import EVERYDAY_FILE, listening_gloss
+
+    everyday = load_gloss(prompt_file(EVERYDAY_FILE))
+    classifier = load_gloss(prompt_file(GLOSS_FILE))
+    assert len(everyday) > 100 and not set(everyday) & set(classifier)
+    assert not set(everyday) & topics.stop_words()[0]
+    words = listening_gloss()
+    assert words["sbwriel"] == "rubbish" and words["ci"] == classifier["ci"]
+    texts = ["Sbwriel ym mhobman eto", "bagiau sbwriel wrth y giât", "mwy o sbwriel heddiw",
+             "Diolch yn fawr iawn", "diolch o galon", "diolch i chi gyd"]
+    names = topics.name_topics(texts, ["cy"] * 6, np.array([0, 0, 0, 1, 1, 1]), 2, words)
+    assert names[0].cy[0] == "sbwriel" and names[0].en[:1] == ["rubbish"]

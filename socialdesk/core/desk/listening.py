@@ -7,7 +7,8 @@ How (the method and its limits are measured in BENCHMARKS.md, "Listening"):
   period and of the period of equal length before it, clustered together so that a topic is
   the same topic in both and its change means something.
 - Each item is embedded by the served model's MiniLM encoder, reading what the classifier
-  reads (Welsh glossed into English), each place name replaced by "place" (topics are about
+  reads (Welsh glossed into English, with everyday words the classifier's glossary lacks
+  added from prompts/listening_gloss.toml), each place name replaced by "place" (topics are about
   what; the places are shown apart); vectors are cached in the database by item and
   embedding version, so a second look embeds only new items. Read-only accounts embed
   without writing the cache.
@@ -55,6 +56,9 @@ if TYPE_CHECKING:
 else:   # imported on first use: the dashboard paints without it
     np = lazy_module("numpy", globals(), "np")
 
+#: Everyday Welsh words the classifier's glossary lacks, read by listening only (the
+#: classifier's glossary is part of its trained model; see the file's header).
+EVERYDAY_FILE = "listening_gloss.toml"
 #: The default period (it ends now), and the one before it is as long.
 DEFAULT_PERIOD = timedelta(days=90)
 #: The rising rule: at least this many items this period …
@@ -100,13 +104,21 @@ class ModelEmbedder:
             for block in iter(lambda: graph.read(1 << 20), b""):
                 digest.update(block)
         digest.update((self.classifier.folder / "gloss.json").read_bytes())
+        digest.update(prompt_file(EVERYDAY_FILE).read_bytes())
         digest.update(f"places {load_gazetteer().version} as {topic_model.PLACE!r}".encode())
         return f"minilm-{digest.hexdigest()[:16]}"
 
     def embed(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
-        """MiniLM vectors of the texts (place names replaced, Welsh and mixed glossed)."""
+        """MiniLM vectors of the texts (place names replaced, Welsh and mixed glossed with
+        the model's glossary and listening's everyday words)."""
         return self.classifier.encoder.encode(encoder_texts(
-            [topic_text(t) for t in texts], self.classifier.gloss, languages))
+            [topic_text(t) for t in texts], self.words, languages))
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        """The model's glossary with listening's everyday words (prompts/listening_gloss.toml)
+        added."""
+        return {**load_gloss(prompt_file(EVERYDAY_FILE)), **self.classifier.gloss}
 
 
 @dataclass(frozen=True)
@@ -302,7 +314,7 @@ class ListeningDesk:
         vectors = topic_model.centred(vectors, [h.language for h in heard])
         clustering = topic_model.cluster(vectors, seed)
         names = topic_model.name_topics([h.text for h in heard], [h.language for h in heard],
-                                        clustering.labels, clustering.k, _gloss())
+                                        clustering.labels, clustering.k, listening_gloss())
         typical = clustering.centrality(vectors)
         places = store_listening.places_of(store, [h.id for h in heard])
         zone = self.context.config.team.zone
@@ -398,7 +410,8 @@ def _month(created_at: str, zone: Any) -> str:
 
 
 @cache
-def _gloss() -> dict[str, str]:
-    """The glossary (prompts/welsh_gloss.toml): Welsh radicals for naming, and the words a
-    topic borrows in the language none of its items was written in."""
-    return load_gloss(prompt_file(GLOSS_FILE))
+def listening_gloss() -> dict[str, str]:
+    """The glossary (prompts/welsh_gloss.toml) with listening's everyday words
+    (prompts/listening_gloss.toml): Welsh radicals for naming, and the words a topic borrows
+    in the language none of its items was written in."""
+    return {**load_gloss(prompt_file(EVERYDAY_FILE)), **load_gloss(prompt_file(GLOSS_FILE))}
