@@ -6,6 +6,9 @@ Why this shape:
 - The embeddings are the served model's MiniLM (unit vectors, Welsh glossed into English
   first, as the classifier reads it), so cosine similarity is a dot product and the centroid
   of a group, renormalised, is its typical meaning (spherical k-means).
+- Topics are about what, not where: place names are replaced before embedding and never name
+  a topic (:func:`topic_text`); and the vectors are centred by language (:func:`centred`), as
+  glossed Welsh still reads to MiniLM as a language of its own.
 - k is chosen, not guessed: every k from 2 to :data:`K_MAX` (at most one topic per
   :data:`MIN_TOPIC` items) is clustered and the k with the highest mean silhouette (cosine
   distance) wins — but when no k reaches :data:`STRUCTURE` (no k separates the items, the
@@ -21,7 +24,7 @@ Why this shape:
   topics), in each language apart, stop words out, Welsh words folded to their radical
   (mutation) where the glossary knows it and English plurals folded to a singular the items
   use. A topic with no item in one language borrows that language's words from the glossary
-  (prompts/welsh_gloss.toml), and says so.
+  (prompts/welsh_gloss.toml and listening's prompts/listening_gloss.toml), and says so.
 """
 
 from __future__ import annotations
