@@ -8,9 +8,9 @@
   prompts/test_sets/listening.jsonl (119 items, 7 topics, the developer's own) embedded by the
   served int8 MiniLM as the desk embeds them (places replaced, Welsh glossed), centred by
   language and clustered exactly as the desk clusters (k chosen by silhouette): purity,
-  normalised mutual information (NMI) and adjusted Rand index (ARI) against the labels; the same with k forced to
-  the true number; and how often a Welsh item lands in the topic its label's English items mostly
-  fall in (the glossing + MiniLM's cross-language reach).
+  normalised mutual information (NMI) and adjusted Rand index (ARI) against the labels; the
+  same with k forced to the true number; and how often a Welsh item lands in the topic its
+  label's English items mostly fall in (the glossing + MiniLM's cross-language reach).
 - **Stability**: ARI between two runs with different seeds, and between the topics of the
   whole sample and those of a random half clustered alone (on that half's items).
 - **Speed and the cache**: a desk of 2,380 items (the sample ×20, numbered) — the first look
