@@ -226,3 +226,13 @@ def test_listening_reads_everyday_welsh_words_the_classifiers_glossary_lacks() -
              "Diolch yn fawr iawn", "diolch o galon", "diolch i chi gyd"]
     names = topics.name_topics(texts, ["cy"] * 6, np.array([0, 0, 0, 1, 1, 1]), 2, words)
     assert names[0].cy[0] == "sbwriel" and names[0].en[:1] == ["rubbish"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Huge thanks to PC Jones and PCSO Sian Roberts", "Huge thanks to PC and PCSO"),
+    ("Mrs Hughes said @dave.smith saw it", "Mrs said saw it"),
+    ("Diolch i Sarjant Owen", "Diolch i Sarjant"),
+    ("the PC came round, pc world", "the PC came round, pc world"),
+])
+def test_topics_are_found_without_peoples_names(text: str, expected: str) -> None:
+    assert topics.topic_text(text) == expected

@@ -81,6 +81,10 @@ LANGUAGE_PRIOR = MIN_TOPIC
 TOP_WORDS = 4
 STOP_WORDS_FILE = "listening_stop_words.toml"
 WORD = re.compile(r"[^\W\d_][\w'’]*", re.UNICODE)
+#: A person named by a title (the title kept, the one or two capitalised names after it
+#: dropped), or an @mention.
+PERSON = re.compile(r"@[\w.]+|\b(?P<title>Mr|Mrs|Ms|Miss|Dr|PC|PCSO|Sgt|Sarjant|Cwnstabl)"
+                    r"\.?(?: +[A-Z][\w'’-]*){1,2}")
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,11 @@ def topic_text(text: str, instead: str = PLACE) -> str:
     """What a topic is found by: the text with each place name the gazetteer finds replaced
     by ``instead`` (a name that says what kind of place it is keeps that: "Llangefni school"
     → "school"). Topics are about what; where is shown apart, from the items' place tags —
-    left in, the names pulled the items of one town together whatever they said."""
+    left in, the names pulled the items of one town together whatever they said. People
+    named by a title ("PC Jones", "Mrs Hughes") keep the title only, and @mentions go: a
+    topic is never named after someone."""
+    if PERSON.search(text):
+        text = " ".join(PERSON.sub(lambda m: m.group("title") or "", text).split())
     return without_places(text, instead)
 
 
