@@ -69,8 +69,11 @@ SILHOUETTE_SAMPLE = 1500
 #: Items k is chosen on (a seeded sample of a bigger period; the chosen k is then fitted to
 #: every item): choosing tries K_MAX − 1 values of k, each with every restart.
 CHOOSE_SAMPLE = 800
-#: k-means restarts per k (the best objective is kept) and iterations per restart.
-RESTARTS = 4
+#: k-means restarts per k (the best objective is kept) and iterations per restart: with
+#: few, a k's clustering (and so its silhouette) depends on the seed's luck more than on k
+#: (4 restarts: NMI 0.44 ± 0.03 over seeds on the blind sample, 10: 0.46 ± 0.04; 0.80 → 0.83
+#: on the developer's).
+RESTARTS = 10
 ITERATIONS = 50
 #: What a place name becomes in the text a topic is found by (see :func:`topic_text`).
 PLACE = "place"
