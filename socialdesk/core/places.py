@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from socialdesk.core.welsh import mutated_forms
+from socialdesk.core.welsh import mutated_forms, radicals
 from socialdesk.errors import UserError
 from socialdesk.prompts import prompt_file, read_prompt_toml
 
@@ -740,9 +740,12 @@ def _someone_first(text: str, words: list[re.Match[str]], end: int) -> bool:
     return after in NOT_PLACE_AFTER
 
 
-def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
+def _found(text: str, gaz: Gazetteer,
+           spans: list[tuple[int, int]] | None = None) -> list[tuple[str, ...]]:
     """The places each name in ``text`` may be (several for a shared street name), in the
-    order written; leftmost, then longest name first."""
+    order written; leftmost, then longest name first. ``spans`` (when given) hears where
+    each name is written: (start, end) in ``text`` (the name alone: "Llangoed" of "Llangoed
+    school"; a street written in lower case, which may be ordinary words, left out)."""
     if _JOINED_WORDS.search(text):
         text = _JOINED_WORDS.sub(" ", text)      # "#MenaiBridge", "HolyheadPort"
     original = list(WORD.finditer(text))
@@ -780,6 +783,7 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
             at += 1
             continue
         ids, end = matched
+        name_end = end
         if end < len(folded) and folded[end] in PAPER_WORDS and \
                 all(gaz.places[i].kind == "road" for i in ids):
             at = end                 # "A5 paper", "A5 papur": a size of paper, not the road
@@ -820,6 +824,8 @@ def _found(text: str, gaz: Gazetteer) -> list[tuple[str, ...]]:
                 ids = (gaz.schools[ids[0]],)   # "Llangoed school", "Ysgol Rhoscolyn": the
                 end += after or 0              # village's one school
         found.append(ids)
+        if spans is not None and ids[-1] != LOWER_CASE:
+            spans.append((original[at].start(), original[name_end - 1].end()))
         at = end
     return found
 
@@ -1017,6 +1023,32 @@ def places_in(text: str, context: str = "") -> list[str]:
     if context and any(len(ids) > 1 for ids in found):
         named.update(i for ids in _found(context, gaz) for i in ids if len(ids) == 1)
     return _resolve(found, named, gaz)
+
+
+#: Words of a place's name that say what kind of place it is, not which: they stay when a
+#: name is taken out of a text ("Llangefni school" → "school"; "Maes parcio Benllech" →
+#: "Maes parcio"). Radical forms; mutated ones ("draeth") count too.
+KIND_WORDS = frozenset({
+    "school", "ysgol", "car", "park", "parking", "maes", "parcio", "beach", "traeth",
+    "station", "gorsaf", "road", "ffordd", "street", "stryd", "estate", "stad", "harbour",
+    "harbwr", "port", "porthladd", "playground", "field", "cae", "church", "eglwys",
+})
+
+
+def without_places(text: str, instead: str = "") -> str:
+    """``text`` with every place name the gazetteer finds in it (see :func:`places_in`: any
+    name, mutated, misspelt; places off the island too) replaced by its words of
+    :data:`KIND_WORDS`, or by ``instead`` when it has none: what a text says, apart from
+    where (listening's topics are about what; places are shown apart)."""
+    if _JOINED_WORDS.search(text):
+        text = _JOINED_WORDS.sub(" ", text)
+    spans: list[tuple[int, int]] = []
+    _found(text, load_gazetteer(), spans)
+    for start, end in reversed(spans):
+        kept = [m.group() for m in WORD.finditer(text, start, end)
+                if any(r in KIND_WORDS for r in radicals(fold(m.group())))]
+        text = text[:start] + (" ".join(kept) or instead) + text[end:]
+    return " ".join(text.split()) if spans else text
 
 
 def item_places(text: str, post: str | None) -> list[tuple[str, str]]:

@@ -136,3 +136,103 @@ def test_a_big_period_chooses_k_on_a_sample_and_fits_every_item() -> None:
     found = topics.cluster(x)
     assert found.k == 3 and len(found.labels) == 1000
     assert same_partition(found.labels, truth)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Boy racers again on the A55 slip at Gaerwen last night",
+     "Boy racers again on the place slip at place last night"),
+    ("Cŵn yn rhydd ar y prom yng Nghaergybi", "Cŵn yn rhydd ar y prom yng place"),
+    ("dealers outside Llangefni school", "dealers outside school"),
+    ("parcio ym maes parcio Benllech eto", "parcio ym maes parcio eto"),
+    ("the high street banks are closing", "the high street banks are closing"),
+    ("Dai Llanfair said thanks", "Dai Llanfair said thanks"),
+])
+def test_topics_are_found_without_place_names(text: str, expected: str) -> None:
+    """Places (in either language, mutated) are replaced, a place's kind word stays, and
+    words the gazetteer does not take for a place are left alone."""
+    assert topics.topic_text(text) == expected
+
+
+def test_topics_are_never_named_by_places() -> None:
+    texts = ["Speeding cars through Llangefni again", "speeding in Llangefni every night",
+             "Cars speeding past Llangefni school", "lost dog in Amlwch",
+             "dog off the lead yn Amlwch", "a dog loose by Amlwch"]
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    names = topics.name_topics(texts, ["en"] * 6, labels, 2,
+                               load_gloss(prompt_file(GLOSS_FILE)))
+    assert names[0].en[:1] == ["speeding"] and names[1].en[:1] == ["dog"]
+    assert not {"llangefni", "amlwch"} & {w for n in names for w in n.en + n.cy}
+
+
+def test_centring_by_language_puts_welsh_items_with_their_english_topic() -> None:
+    """Two topics, each told in English and in Welsh; the Welsh vectors sit apart from the
+    English (a language offset bigger than the topics' difference): raw, the topics found
+    are not the subjects; centred by language, they are."""
+    rng = np.random.default_rng(5)
+    subject = 2.0 * np.eye(16)[3] + 0.7 * np.eye(16)[[0, 1]]   # near each other
+    welsh_offset = 1.5 * np.eye(16)[2]
+    rows, truth, languages = [], [], []
+    for label in (0, 1):
+        for language in ("en", "cy", "mixed"):
+            for _ in range(12 if language != "mixed" else 4):
+                rows.append(subject[label] + (welsh_offset if language != "en" else 0)
+                            + 0.05 * rng.standard_normal(16))
+                truth.append(label)
+                languages.append(language)
+    x = topics._unit(np.array(rows, np.float32))
+    assert not same_partition(topics.cluster(x, k=2).labels, np.array(truth))
+    centred = topics.centred(x, languages)
+    assert np.allclose(np.linalg.norm(centred, axis=1), 1.0, atol=1e-5)
+    assert same_partition(topics.cluster(centred, k=2).labels, np.array(truth))
+
+
+def test_a_few_welsh_items_keep_what_they_say() -> None:
+    """A language in two items is centred mostly on the overall mean, not on its own (which
+    would leave the two items only their difference)."""
+    x, labels = blobs([20, 20])
+    languages = ["en"] * 40
+    languages[0] = languages[1] = "cy"
+    centred = topics.centred(x, languages)
+    for item in (0, 1):
+        mates = centred[2:][labels[2:] == labels[item]]
+        assert (mates @ centred[item]).mean() > 0.5
+    assert topics.centred(np.zeros((0, 16), np.float32), []).shape == (0, 16)
+
+
+def test_without_structure_k_is_not_the_smallest_merge() -> None:
+    """Items no k separates (silhouette below STRUCTURE everywhere: noise here, short texts
+    on overlapping subjects on a desk) get at least K_MIN topics, not the two or three the
+    silhouette then favours; clearly separated groups are still found as they are (above)."""
+    rng = np.random.default_rng(9)
+    x = topics._unit(rng.standard_normal((120, 16))).astype(np.float32)
+    found = topics.cluster(x)
+    assert max(found.silhouettes.values()) < topics.STRUCTURE
+    assert found.k >= topics.K_MIN == topics.fewest_topics(120)
+    assert topics.fewest_topics(40) == 2          # a small desk: no floor to speak of
+
+
+def test_listening_reads_everyday_welsh_words_the_classifiers_glossary_lacks() -> None:
+    """prompts/listening_gloss.toml adds words (in any mutated form) without overriding or
+    repeating the classifier's glossary, and never an English word's spelling."""
+    from socialdesk.core.desk.listening import EVERYDAY_FILE, listening_gloss
+
+    everyday = load_gloss(prompt_file(EVERYDAY_FILE))
+    classifier = load_gloss(prompt_file(GLOSS_FILE))
+    assert len(everyday) > 100 and not set(everyday) & set(classifier)
+    assert not set(everyday) & topics.stop_words()[0]
+    words = listening_gloss()
+    assert words["sbwriel"] == "rubbish" and words["ci"] == classifier["ci"]
+    texts = ["Sbwriel ym mhobman eto", "bagiau sbwriel wrth y giât", "mwy o sbwriel heddiw",
+             "Diolch yn fawr iawn", "diolch o galon", "diolch i chi gyd"]
+    names = topics.name_topics(texts, ["cy"] * 6, np.array([0, 0, 0, 1, 1, 1]), 2, words)
+    assert names[0].cy[0] == "sbwriel" and names[0].en[:1] == ["rubbish"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Huge thanks to PC Jones and PCSO Sian Roberts", "Huge thanks to PC and PCSO"),
+    ("Mrs Hughes said @dave.smith saw it", "Mrs said saw it"),
+    ("Diolch i Sarjant Owen", "Diolch i Sarjant"),
+    ("the PC came round, pc world", "the PC came round, pc world"),
+])
+def test_topics_are_found_without_peoples_names(text: str, expected: str) -> None:
+    assert topics.topic_text(text) == expected

@@ -7,11 +7,15 @@ How (the method and its limits are measured in BENCHMARKS.md, "Listening"):
   period and of the period of equal length before it, clustered together so that a topic is
   the same topic in both and its change means something.
 - Each item is embedded by the served model's MiniLM encoder, reading what the classifier
-  reads (Welsh glossed into English); vectors are cached in the database by item and
+  reads (Welsh glossed into English, with everyday words the classifier's glossary lacks
+  added from prompts/listening_gloss.toml), each place name replaced by "place" (topics are about
+  what; the places are shown apart); vectors are cached in the database by item and
   embedding version, so a second look embeds only new items. Read-only accounts embed
   without writing the cache.
-- Topics: :func:`socialdesk.core.classify.topics.cluster` (seeded spherical k-means, k by
-  silhouette) and :func:`~socialdesk.core.classify.topics.name_topics`.
+- Topics: the vectors centred by language (:func:`socialdesk.core.classify.topics.centred`:
+  glossed Welsh otherwise made a topic of its own), then
+  :func:`socialdesk.core.classify.topics.cluster` (seeded spherical k-means, k by
+  silhouette) and :func:`~socialdesk.core.classify.topics.name_topics` (places left out).
 - A topic is **rising** when it holds at least :data:`RISING_MIN` items this period and at
   least :data:`RISING_SHARE` times the previous period's count (+50%; a topic absent before
   counts when it reaches the minimum) — and only when the previous period holds any items at
@@ -32,13 +36,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from socialdesk.core.audit import exports
 from socialdesk.core.classify import topics as topic_model
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
+from socialdesk.core.classify.topics import topic_text
 from socialdesk.core.classify.training import TrainProgress
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.model import ModelDesk
 from socialdesk.core.desk.places import PlacesDesk
 from socialdesk.core.models import Progress, to_iso, utc_now
-from socialdesk.core.places import place_label
+from socialdesk.core.places import load_gazetteer, place_label
 from socialdesk.core.store import listening as store_listening
 from socialdesk.errors import UserError
 from socialdesk.lazy import lazy_module
@@ -51,6 +56,9 @@ if TYPE_CHECKING:
 else:   # imported on first use: the dashboard paints without it
     np = lazy_module("numpy", globals(), "np")
 
+#: Everyday Welsh words the classifier's glossary lacks, read by listening only (the
+#: classifier's glossary is part of its trained model; see the file's header).
+EVERYDAY_FILE = "listening_gloss.toml"
 #: The default period (it ends now), and the one before it is as long.
 DEFAULT_PERIOD = timedelta(days=90)
 #: The rising rule: at least this many items this period …
@@ -81,7 +89,8 @@ class Embedder(Protocol):
 
 
 class ModelEmbedder:
-    """The served model's MiniLM encoder, reading Welsh glossed as the classifier does."""
+    """The served model's MiniLM encoder, reading Welsh glossed as the classifier does, and
+    place names replaced (:func:`~socialdesk.core.classify.topics.topic_text`)."""
 
     def __init__(self, classifier: Classifier) -> None:
         self.classifier = classifier
@@ -95,12 +104,21 @@ class ModelEmbedder:
             for block in iter(lambda: graph.read(1 << 20), b""):
                 digest.update(block)
         digest.update((self.classifier.folder / "gloss.json").read_bytes())
+        digest.update(prompt_file(EVERYDAY_FILE).read_bytes())
+        digest.update(f"places {load_gazetteer().version} as {topic_model.PLACE!r}".encode())
         return f"minilm-{digest.hexdigest()[:16]}"
 
     def embed(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
-        """MiniLM vectors of the texts (Welsh and mixed glossed first)."""
-        return self.classifier.encoder.encode(
-            encoder_texts(texts, self.classifier.gloss, languages))
+        """MiniLM vectors of the texts (place names replaced, Welsh and mixed glossed with
+        the model's glossary and listening's everyday words)."""
+        return self.classifier.encoder.encode(encoder_texts(
+            [topic_text(t) for t in texts], self.words, languages))
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        """The model's glossary with listening's everyday words (prompts/listening_gloss.toml)
+        added."""
+        return {**load_gloss(prompt_file(EVERYDAY_FILE)), **self.classifier.gloss}
 
 
 @dataclass(frozen=True)
@@ -293,9 +311,10 @@ class ListeningDesk:
         vectors, embedded, cached = self._vectors(heard, embedder, progress)
         since_s = to_iso(since)
         current = np.array([h.created_at >= since_s for h in heard], dtype=bool)
+        vectors = topic_model.centred(vectors, [h.language for h in heard])
         clustering = topic_model.cluster(vectors, seed)
         names = topic_model.name_topics([h.text for h in heard], [h.language for h in heard],
-                                        clustering.labels, clustering.k, _gloss())
+                                        clustering.labels, clustering.k, listening_gloss())
         typical = clustering.centrality(vectors)
         places = store_listening.places_of(store, [h.id for h in heard])
         zone = self.context.config.team.zone
@@ -391,7 +410,8 @@ def _month(created_at: str, zone: Any) -> str:
 
 
 @cache
-def _gloss() -> dict[str, str]:
-    """The glossary (prompts/welsh_gloss.toml): Welsh radicals for naming, and the words a
-    topic borrows in the language none of its items was written in."""
-    return load_gloss(prompt_file(GLOSS_FILE))
+def listening_gloss() -> dict[str, str]:
+    """The glossary (prompts/welsh_gloss.toml) with listening's everyday words
+    (prompts/listening_gloss.toml): Welsh radicals for naming, and the words a topic borrows
+    in the language none of its items was written in."""
+    return {**load_gloss(prompt_file(EVERYDAY_FILE)), **load_gloss(prompt_file(GLOSS_FILE))}
