@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from socialdesk.config import Config, ModelConfig, load_config
+from socialdesk.core.classify.data import Example
 from socialdesk.core.desk import Desk
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,17 +71,16 @@ class Result:
     err: str
 
 
-@pytest.fixture
-def run_cli(tmp_path: Path, team_config_file: Path):
-    """Run `python -m socialdesk ARGS` in a subprocess with its own DB and data dir."""
+def cli_runner(root: Path, config_file: Path):
+    """Run `python -m socialdesk ARGS` in a subprocess with its DB and data dir in ``root``."""
 
     def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
             stdin: str | None = None, timeout: float = 120) -> Result:
-        full_env = {**os.environ, "SOCIALDESK_DB": str(tmp_path / "cli.db"),
-                    "SOCIALDESK_DATA_DIR": str(tmp_path / "data"),
-                    "SOCIALDESK_CONFIG": str(team_config_file), **(env or {})}
+        full_env = {**os.environ, "SOCIALDESK_DB": str(root / "cli.db"),
+                    "SOCIALDESK_DATA_DIR": str(root / "data"),
+                    "SOCIALDESK_CONFIG": str(config_file), **(env or {})}
         proc = subprocess.run([sys.executable, "-m", "socialdesk", *args], env=full_env,
-                              cwd=cwd or tmp_path, input=stdin, capture_output=True, text=True,
+                              cwd=cwd or root, input=stdin, capture_output=True, text=True,
                               timeout=timeout)
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
@@ -112,6 +113,12 @@ def in_process_cli(tmp_path: Path, config_file: Path, capsys, monkeypatch,
     return run
 
 
+@pytest.fixture
+def run_cli(tmp_path: Path, team_config_file: Path):
+    """Run `python -m socialdesk ARGS` in a subprocess with its own DB and data dir."""
+    return cli_runner(tmp_path, team_config_file)
+
+
 def assert_one_sentence(err: str) -> None:
     """A user error: exactly one line on stderr, no traceback."""
     assert "Traceback" not in err
@@ -121,23 +128,26 @@ def assert_one_sentence(err: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def model_dir(tmp_path_factory) -> Path:
-    """The real model, trained once per session into its own data dir (first use)."""
-    from socialdesk import paths
+def cli_trained(tmp_path_factory, team_config_file: Path) -> tuple[Result, Path]:
+    """`socialdesk train --fast` run once per session on a machine with no model yet (its own
+    data dir): what the command printed (test_classifier checks it) and that data dir, whose
+    model every test that needs *a* trained model shares. Training the real model takes about
+    a minute on 2 cores: it is done once, not once for the fixture and once for the command."""
+    root = tmp_path_factory.mktemp("trained")
+    result = cli_runner(root, team_config_file)("train", "--fast", timeout=600)
+    assert result.code == 0, result.err
+    return result, root / "data"
+
+
+@pytest.fixture(scope="session")
+def model_dir(cli_trained: tuple[Result, Path]) -> Path:
+    """The real model (fast, from prompts/), trained once per session (first use); shared, so
+    read it, never change it (copy it first, as the ensemble test does)."""
     from socialdesk.core.classify import training
 
-    data = tmp_path_factory.mktemp("data")
-    before = os.environ.get(paths.DATA_DIR_ENV)
-    os.environ[paths.DATA_DIR_ENV] = str(data)
-    try:
-        messages: list[str] = []
-        folder = training.train(progress=lambda message, fraction: messages.append(message))
-    finally:
-        if before is None:
-            os.environ.pop(paths.DATA_DIR_ENV, None)
-        else:
-            os.environ[paths.DATA_DIR_ENV] = before
-    assert any("embedding" in m for m in messages) and messages[-1].endswith("ready")
+    _result, data = cli_trained
+    folder = training.current_model_dir(data / "models")
+    assert folder is not None, "train --fast left no current model"
     return folder
 
 
@@ -149,3 +159,29 @@ def data_dir(model_dir: Path, monkeypatch) -> Path:
     root = model_dir.parent.parent
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(root))
     return root
+
+
+def small_examples() -> list[Example]:
+    """The small recipe's examples (every 15th of prompts/, 120 of them): a model in seconds."""
+    from socialdesk.core.classify import training
+
+    return training.training_examples()[::15][:120]
+
+
+@pytest.fixture(scope="session")
+def small_model(tmp_path_factory) -> Path:
+    """A data dir holding the fast model of the small recipe (120 examples), built once per
+    session through the real code; tests copy it (`with_small_model`), never change it."""
+    from socialdesk.core.classify import training
+
+    data = tmp_path_factory.mktemp("small") / "data"
+    training.train(root=data / "models", recipe=training.Recipe(examples=small_examples()))
+    assert training.current_model_dir(data / "models") is not None
+    return data
+
+
+def with_small_model(small_model: Path, data: Path) -> Path:
+    """Put a copy of the small recipe's fast model in data dir ``data`` (its current model)."""
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shutil.copytree(small_model / "models", data / "models")
+    return data

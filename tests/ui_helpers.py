@@ -75,11 +75,13 @@ def make_app(desk: Desk, clock=lambda: NOW) -> SocialDeskApp:
 
 
 async def settle(pilot, app: SocialDeskApp, rounds: int = 3) -> None:
-    """Let workers finish and their messages be handled."""
+    """Let workers finish and their messages be handled: each round waits for the workers,
+    then for every message queued on the app and its screen to be handled (which may start
+    more workers: the next round waits for those), not for a fixed time."""
     for _ in range(rounds):
         for _wait in range(400):
             if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING)
                        for w in app.workers):
                 break
             await pilot.pause(0.01)
-        await pilot.pause(0.05)
+        await pilot.pause()

@@ -40,6 +40,8 @@ from socialdesk.fakepage.writes import PageWrites
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
+#: How often the serving loop looks whether stop() was called (seconds).
+STOP_POLL_SECONDS = 0.05
 
 
 class FakePageHandler(BaseHTTPRequestHandler):
@@ -152,8 +154,10 @@ class FakePage:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> FakePage:
         """Serve in background threads (port 0 = any free port)."""
         self._server = FakePageServer((host, port), self)
-        serve = threading.Thread(target=self._server.serve_forever, name="fakepage",
-                                 daemon=True)
+        # stop() waits for the serving loop to look at its flag: every 50 ms, not the 0.5 s
+        # default (half a second for each of the tests' fake pages)
+        serve = threading.Thread(target=self._server.serve_forever, args=(STOP_POLL_SECONDS,),
+                                 name="fakepage", daemon=True)
         serve.start()
         self._threads.append(serve)
         if self.rate > 0:

@@ -230,7 +230,7 @@ class Hook(BaseHTTPRequestHandler):
 def test_unclaimed_urgent_escalates_to_supervisors_webhook_and_mail(
         tmp_path: Path, config: Config) -> None:
     server = HTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     Hook.received = []
     mail = tmp_path / "mail"
     config = replace(members_config(config), alerts=AlertsConfig(

@@ -20,6 +20,7 @@ from socialdesk.core.classify.data import dev_file
 from socialdesk.core.classify.evaluate import evaluate_file
 from socialdesk.core.classify.gloss import gloss
 from socialdesk.core.desk import Desk
+from tests.conftest import Result, small_examples, with_small_model
 from tests.ingest_helpers import page_config, start_fake
 
 pytestmark = pytest.mark.slow
@@ -194,7 +195,16 @@ def small_training(tmp_path: Path, monkeypatch) -> training.Recipe:
     """A private data dir and a small recipe (120 examples, 1 epoch of fine-tuning), so that a
     fast and a full model can be built in seconds through the real code."""
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "data"))
-    return training.Recipe(examples=training.training_examples()[::15][:120], epochs=1)
+    return training.Recipe(examples=small_examples(), epochs=1)
+
+
+@pytest.fixture
+def small_trained(small_training: training.Recipe, small_model: Path,
+                  tmp_path: Path) -> training.Recipe:
+    """As small_training, with the recipe's fast model already in the data dir (a copy of the
+    session's: the first test above builds its own from nothing, through the desk)."""
+    with_small_model(small_model, tmp_path / "data")
+    return small_training
 
 
 def _items_desk(config, tmp_path: Path, recipe: training.Recipe) -> Desk:
@@ -237,8 +247,8 @@ def test_full_model_built_later_takes_over_untouched_items(small_training, confi
 
 
 def test_classifying_again_never_overwrites_an_officer_who_corrects_meanwhile(
-        small_training, config, tmp_path):
-    desk = _items_desk(config, tmp_path, small_training)
+        small_trained, config, tmp_path):
+    desk = _items_desk(config, tmp_path, small_trained)
     fast = desk.model.classifier()
     assert fast is not None and desk.model.classify_pending() == 5
     item = desk.store.conn.execute("select id, category from items order by id").fetchone()
@@ -259,14 +269,14 @@ def test_classifying_again_never_overwrites_an_officer_who_corrects_meanwhile(
     desk.close()
 
 
-def test_quitting_cancels_a_background_build_and_leaves_nothing(small_training, config,
+def test_quitting_cancels_a_background_build_and_leaves_nothing(small_trained, config,
                                                                 tmp_path):
     import threading
 
     from socialdesk.core.desk.events import ModelChanged
     from socialdesk.core.desk.jobs import BackgroundJobs
 
-    desk = _items_desk(config, tmp_path, small_training)
+    desk = _items_desk(config, tmp_path, small_trained)
     fast = desk.model.classifier()
     assert fast is not None
     events: list[str] = []
@@ -290,14 +300,19 @@ def test_quitting_cancels_a_background_build_and_leaves_nothing(small_training, 
     assert not any("READY" in e for e in events)
 
 
-def test_cli_train_fast_then_classify_names_the_fast_model(run_cli, tmp_path: Path) -> None:
+def test_cli_train_fast_then_classify_names_the_fast_model(cli_trained: tuple[Result, Path],
+                                                           run_cli) -> None:
     """`train --fast` from nothing: progress lines, the model's version, and `classify`
-    saying on stderr that the fast model is in use."""
-    trained = run_cli("train", "--fast", timeout=300)
+    saying on stderr that the fast model is in use. (The session's shared model is the one this
+    command built: see the cli_trained fixture.)"""
+    trained, data = cli_trained
     assert trained.code == 0, trained.err
     assert "training:" in trained.err and "embedding" in trained.err
+    training_lines = [line for line in trained.err.splitlines() if line.startswith("training:")]
+    assert training_lines[-1].endswith("ready")
     assert "trained on" in trained.out and "+finetuned" not in trained.out
-    one = run_cli("classify", "Diolch yn fawr am ddod i'r ysgol heddiw")
+    one = run_cli("classify", "Diolch yn fawr am ddod i'r ysgol heddiw",
+                  env={paths.DATA_DIR_ENV: str(data)})
     assert one.code == 0, one.err
     assert json.loads(one.out)["category"] == "chat"
     assert "using the fast model" in one.err and "Traceback" not in one.err

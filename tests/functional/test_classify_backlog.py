@@ -18,12 +18,12 @@ from socialdesk import paths
 from socialdesk.cli import main
 from socialdesk.cli import output as cli_output
 from socialdesk.config import load_config
-from socialdesk.core.classify import training
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk import model as model_desk
 from socialdesk.core.desk.events import Classifying
 from socialdesk.core.desk.jobs import BackgroundJobs
 from socialdesk.core.store import predictions
+from tests.conftest import with_small_model
 
 pytestmark = pytest.mark.slow
 
@@ -37,12 +37,12 @@ TEXTS = ["Someone smashed my car window on Stryd Fawr last night",
 
 
 @pytest.fixture
-def backlog(tmp_path: Path, team_config_file: Path, monkeypatch) -> Path:
-    """A database of ITEMS imported items waiting for the model, and a small model trained
-    into a private data dir (so the CLI finds it); pages of PAGE items."""
-    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "data"))
+def backlog(tmp_path: Path, team_config_file: Path, monkeypatch, small_model: Path) -> Path:
+    """A database of ITEMS imported items waiting for the model, and a small model (a copy of
+    the session's, trained once) in a private data dir (so the CLI finds it); pages of PAGE
+    items."""
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(with_small_model(small_model, tmp_path / "data")))
     monkeypatch.setattr(model_desk, "CLASSIFY_BATCH", PAGE)
-    training.train(recipe=training.Recipe(examples=training.training_examples()[::15][:120]))
     source = tmp_path / "items.jsonl"
     source.write_text("".join(json.dumps({"id": f"m{n}", "kind": "message",
                                           "text": f"{TEXTS[n % len(TEXTS)]} #{n}"}) + "\n"

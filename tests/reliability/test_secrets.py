@@ -315,7 +315,9 @@ async def test_dashboard_screens_never_show_the_token(tmp_path: Path, config, mo
 
     from socialdesk.config import AccessConfig
     from socialdesk.core.desk import Desk
+    from socialdesk.core.desk.events import SyncPhase
     from socialdesk.ui.app import build_app
+    from socialdesk.ui.widgets.inbox_table import InboxTable
     from tests.ingest_helpers import page_config
     from tests.ui_helpers import settle
 
@@ -326,10 +328,19 @@ async def test_dashboard_screens_never_show_the_token(tmp_path: Path, config, mo
                    access=AccessConfig(members={"tester": "supervisor"}))
     desk = Desk(live, tmp_path / "ui.db", actor="tester")
     app = build_app(desk, load_model=False)
+
+    def synced() -> bool:   # a pass over the page finished (server errors and all) and the
+        table = app.screen.query_one(InboxTable)    # inbox shows what it brought
+        return app.desk_state.sync.phase not in (SyncPhase.STARTING, SyncPhase.OFF) \
+            and len(table.ids) > 0
+
     try:
         async with app.run_test(size=(160, 50)) as pilot:
-            for _ in range(30):
+            for _ in range(150):   # not a fixed 6 s: the first pass takes about one
+                if synced():
+                    break
                 await pilot.pause(0.2)
+            assert synced(), app.desk_state.sync
             if screen_key:
                 await pilot.press(screen_key)
             await settle(pilot, app)
