@@ -361,17 +361,23 @@ class DropinSummariesScreen(DeskScreen):
         self.notify(message, severity="warning", markup=False)
         self.action_plan(values)
 
+    def _still_to_come(self, done: str) -> SessionFigures | None:
+        """The selected session if it has not started (else a notice saying it cannot be
+        ``done``, and None)."""
+        figures = self.selected()
+        if figures is not None and figures.state != "planned":
+            self.notify(f"Drop-in session {figures.session.id} is {figures.state}; only a "
+                        f"session still to come can be {done}.", markup=False)
+            return None
+        return figures
+
     def action_move(self, values: dict[str, str] | None = None) -> None:
         """The form with the selected session's times (again with what was typed, after a
         mistake)."""
-        figures = self.selected()
+        figures = self._still_to_come("moved")
         if figures is None:
             return
         session = figures.session
-        if figures.state != "planned":
-            self.notify(f"Drop-in session {session.id} is {figures.state}; only a session "
-                        "still to come can be moved.", markup=False)
-            return
         zone = self.desk.config.team.zone
         start, end = session.start.astimezone(zone), session.end.astimezone(zone)
         shown = values or {
@@ -404,14 +410,10 @@ class DropinSummariesScreen(DeskScreen):
 
     def action_cancel(self) -> None:
         """Cancel the selected session (asks why first)."""
-        figures = self.selected()
+        figures = self._still_to_come("cancelled")
         if figures is None:
             return
         session = figures.session
-        if figures.state != "planned":
-            self.notify(f"Drop-in session {session.id} is {figures.state}; only a session "
-                        "still to come can be cancelled.", markup=False)
-            return
         question = (f"Cancel drop-in session {session.id}, "
                     f"{session.window(self.desk.config.team.zone)} — {session.label}? Its "
                     "announcement is cancelled, or followed by a cancellation post if it has "
