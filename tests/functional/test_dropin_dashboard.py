@@ -255,3 +255,28 @@ async def test_a_session_is_planned_and_cancelled_from_the_sessions_screen(
             await settle(pilot, app)
             assert notes(app)[-1] == ("Drop-in session 2 is running; only a session still to "
                                       "come can be cancelled.")
+
+
+async def test_a_session_that_has_started_is_neither_moved_nor_cancelled(
+        session_desk: Desk) -> None:
+    app = make_app(session_desk)
+    before = [(s.session.start, s.session.end) for s in session_desk.dropins.summaries()]
+    with time_machine.travel(NOW, tick=True):
+        async with app.run_test(size=(160, 50)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("s")
+            await settle(pilot, app)
+            await pilot.press("i")
+            await settle(pilot, app)
+            sessions = app.screen.query_one(DataTable)
+            running = next(row for row in range(sessions.row_count)
+                           if str(sessions.get_row_at(row)[0]) == "2")
+            sessions.move_cursor(row=running)
+            for key, done in (("m", "moved"), ("x", "cancelled")):
+                await pilot.press(key)
+                await settle(pilot, app)
+                assert isinstance(app.screen, DropinSummariesScreen)   # no form, no question
+                assert notes(app)[-1].startswith("Drop-in session 2 is ")
+                assert notes(app)[-1].endswith(f"; only a session still to come can be {done}.")
+    assert [(s.session.start, s.session.end)
+            for s in session_desk.dropins.summaries()] == before
