@@ -107,6 +107,18 @@ def unused_file(folder: Path, stem: str, suffix: str) -> Path:
     return target
 
 
+def old_exports(before: float) -> list[Path]:
+    """The files in the data dir's exports/ folder last written before ``before`` (a Unix
+    time): what retention removes, since referrals, timelines and named packs hold personal
+    data. Files written elsewhere (``--out``) are their writer's to keep or delete."""
+    folder = data_dir() / "exports"
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir()
+                  if path.is_file() and not path.is_symlink()
+                  and path.stat().st_mtime < before)
+
+
 def _resource_dir(name: str) -> Path:
     """Return the directory of a bundled resource (``config`` or ``prompts``)."""
     for candidate in (BUNDLED_DIR / name, CHECKOUT_DIR / name):

@@ -216,9 +216,11 @@ class Purge(Command):
                 result = desk.purge(progress=progress)
         verb = "would purge" if result.dry_run else "purged"
         notes = f" and the text of {result.notes:,} officers' notes" if result.notes else ""
+        files = (f", and {result.files:,} exported files (exports/) written before then"
+                 if result.files else "")
         say(f"{verb} {result.items:,} items and {result.answers:,} answers{notes} created "
-            f"before {result.cutoff:%Y-%m-%d} ({desk.policy.retention_days} days); reports "
-            "keep their figures.")
+            f"before {result.cutoff:%Y-%m-%d} ({desk.policy.retention_days} days){files}; "
+            "reports keep their figures.")
         return 0
 
 

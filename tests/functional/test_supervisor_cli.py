@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
+import time
 from pathlib import Path
 
 from tests.conftest import BUNDLED_CONFIG, assert_one_sentence, os_account
@@ -147,3 +149,33 @@ def test_report_refuses_a_reversed_window(run_cli) -> None:
     run_cli("init")
     result = run_cli("report", "--since", "2026-12-05", "--until", "2026-12-01")
     assert result.code == 1 and "--since 2026-12-05 is after --until 2026-12-01" in result.err
+
+
+def test_purge_removes_exported_files_older_than_the_cutoff(run_cli, tmp_path: Path) -> None:
+    """Referrals, timelines and named packs in exports/ hold personal data: retention removes
+    the ones written before the cutoff, keeps newer ones and files written elsewhere."""
+    env = {"SOCIALDESK_CONFIG": str(config_with_role(tmp_path, "supervisor"))}
+    seed(run_cli, tmp_path, env)
+    assert run_cli("policy", "set", "retention_days", "1", env=env).code == 0
+    exports = tmp_path / "data" / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    old, new = exports / "referral-R1-item1-btp.eml", exports / "timeline-new.html"
+    elsewhere = tmp_path / "kept-by-its-writer.eml"
+    for path in (old, new, elsewhere):
+        path.write_text("Dave Jones, 3 Stryd Fawr", encoding="utf-8")
+    ten_days_ago = time.time() - 10 * 86_400
+    os.utime(old, (ten_days_ago, ten_days_ago))
+    os.utime(elsewhere, (ten_days_ago, ten_days_ago))
+    dry = run_cli("purge", "--dry-run", env=env)
+    assert dry.code == 0 and "and 1 exported files (exports/) written before then" in dry.out
+    assert old.exists()
+    done = run_cli("purge", env=env)
+    assert done.code == 0 and "and 1 exported files (exports/)" in done.out
+    assert not old.exists() and new.exists() and elsewhere.exists()
+    logged = sqlite3.connect(tmp_path / "cli.db").execute(
+        "select payload from audit_log where action = 'purge_exports'").fetchall()
+    assert len(logged) == 1 and json.loads(logged[0][0])["files"] == 1
+    assert "referral-R1" not in logged[0][0]           # how many, never which
+    assert run_cli("audit", "verify").code == 0
+    again = run_cli("purge", env=env)
+    assert again.code == 0 and "exported files" not in again.out

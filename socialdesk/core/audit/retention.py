@@ -40,6 +40,9 @@ class PurgeReport:
     notes: int = 0
     #: other traces of people removed: out-of-hours acknowledgements, notices' text
     traces: int = 0
+    #: files in the data dir's exports/ older than the cutoff removed (referrals, timelines,
+    #: scrutiny packs, CSVs)
+    files: int = 0
 
 
 #: Items blanked per transaction: a stopped purge keeps every batch it committed.

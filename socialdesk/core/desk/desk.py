@@ -13,6 +13,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -616,5 +617,24 @@ class Desk:
                 "items": result.items, "answers": result.answers, "notes": result.notes,
                 "cutoff": to_iso(result.cutoff)}, actor=actor)
 
-        return retention.purge(self.store, self.policy.retention_days, now or utc_now(),
-                               dry_run, recorded, progress)
+        result = retention.purge(self.store, self.policy.retention_days, now or utc_now(),
+                                 dry_run, recorded, progress)
+        return replace(result, files=self._purge_exports(actor, result))
+
+    def _purge_exports(self, actor: str, result: retention.PurgeReport) -> int:
+        """Remove the exports/ files written before the cutoff (count them on a dry run); the
+        removal is recorded in the audit chain (how many, never their names)."""
+        old = paths.old_exports(result.cutoff.timestamp())
+        if result.dry_run or not old:
+            return len(old)
+        removed = 0
+        for path in old:
+            try:
+                path.unlink()
+                removed += 1
+            except FileNotFoundError:
+                continue
+        with self.store.write():
+            self.context.record("purge_exports", "files", {
+                "files": removed, "cutoff": to_iso(result.cutoff)}, actor=actor)
+        return removed
