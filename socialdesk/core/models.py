@@ -80,6 +80,12 @@ def to_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def minutes_between(first: str, second: str) -> float:
+    """Minutes from one stored time (ISO 8601) to another; negative when ``second`` is the
+    earlier."""
+    return (datetime.fromisoformat(second) - datetime.fromisoformat(first)).total_seconds() / 60
+
+
 @dataclass(slots=True)
 class Item:
     """One comment or private message as the team sees it."""

@@ -36,13 +36,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from statistics import median
 from zoneinfo import ZoneInfo
 
 from socialdesk import paths
 from socialdesk.config import Config
 from socialdesk.core.audit import metrics
 from socialdesk.core.audit.chain import Verification
-from socialdesk.core.models import Progress, to_iso
+from socialdesk.core.models import Progress, minutes_between, to_iso
 from socialdesk.core.store import Store
 from socialdesk.core.store import scrutiny as queries
 from socialdesk.errors import UserError
@@ -258,17 +259,11 @@ class ScrutinyPack:
 
 
 def _minutes(start: str | None, end: str | None) -> float | None:
-    if not start or not end:
-        return None
-    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 60
+    return minutes_between(start, end) if start and end else None
 
 
 def _median(values: Sequence[float]) -> float | None:
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return median(values) if values else None
 
 
 def urgent_figures(store: Store, report: metrics.Report, since: str, until: str,

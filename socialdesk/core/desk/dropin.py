@@ -41,7 +41,7 @@ from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.desk.notices import SUPERVISORS, NoticesDesk
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
-from socialdesk.core.models import to_iso, utc_now
+from socialdesk.core.models import minutes_between, to_iso, utc_now
 from socialdesk.core.places import fold, gazetteer
 from socialdesk.core.schedule import templates
 from socialdesk.core.schedule.timing import parse_clock, parse_local, resolve
@@ -205,11 +205,6 @@ class PlanResult:
     announce_at: datetime | None
     #: what happened to the page's posts, in a sentence (for the CLI and the dashboard)
     note: str = ""
-
-
-def minutes_between(first: str, second: str) -> float:
-    """Minutes from one stored time to another."""
-    return (datetime.fromisoformat(second) - datetime.fromisoformat(first)).total_seconds() / 60
 
 
 def _p90(values: list[float]) -> float | None:
