@@ -54,7 +54,7 @@ from socialdesk.core.store import Store, inbox, settings
 from socialdesk.core.store import tags as item_tags
 from socialdesk.core.store.audit_log import chain_head
 from socialdesk.core.store.cursors import SyncState, get_state
-from socialdesk.core.store.items import find_item_id, items_by_platform_ids
+from socialdesk.core.store.items import author_of, find_item_id, items_by_platform_ids
 from socialdesk.core.store.outbox import entry_status, newest_entries, open_items_of_thread
 from socialdesk.core.store.settings import DEMO, write_setting
 from socialdesk.core.store.timeline import items_of_author
@@ -539,10 +539,9 @@ class Desk:
         """The public items of the person who wrote ``item_id``, newest first: every linked id
         of theirs (:meth:`person_items`), or — for imported items with no platform id — the
         items under the same name; empty when the author is unknown."""
-        item = self.store.conn.execute("select author_id from items where id = ?",
-                                       (item_id,)).fetchone()
-        if item and item[0]:
-            return [int(str(row["id"])) for row in self.person_items(str(item[0]))]
+        author = author_of(self.store, item_id)
+        if author:
+            return [int(str(row["id"])) for row in self.person_items(author)]
         return items_of_author(self.store, item_id)
 
     def _timeline(self, item_ids: Sequence[int], title: str,

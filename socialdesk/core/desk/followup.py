@@ -18,6 +18,7 @@ from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.models import Status, to_iso, utc_now
 from socialdesk.core.store import followup, notifications, team
+from socialdesk.core.store.items import item_exists
 from socialdesk.core.store.settings import read_setting, write_setting
 from socialdesk.core.triage import actions as triage
 from socialdesk.core.triage.when import parse_when, show_when
@@ -112,8 +113,7 @@ class FollowUpDesk:
                 raise triage.ActionRefused(
                     f"@{unknown[0]} is not a member of this desk; mention one of: "
                     f"{', '.join('@' + m for m in members)}.")
-            if not store.conn.execute("select 1 from items where id = ?",
-                                      (item_id,)).fetchone():
+            if not item_exists(store, item_id):
                 raise triage.ActionRefused(f"There is no item {item_id}.")
             at = to_iso(utc_now())
             note_id = followup.add_note(store, item_id, actor, at, text, mentioned)

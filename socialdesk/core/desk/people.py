@@ -27,7 +27,7 @@ from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.models import to_iso, utc_now
 from socialdesk.core.store import Store, people
-from socialdesk.core.store.items import find_item_id
+from socialdesk.core.store.items import author_of, find_item_id
 from socialdesk.core.store.people import MARKER_KINDS
 from socialdesk.errors import UserError
 
@@ -90,10 +90,9 @@ class PeopleDesk:
             return ref
         item_id = find_item_id(self.store, ref)
         if item_id is not None:
-            row = self.store.conn.execute("select author_id, purged_at from items where id = ?",
-                                          (item_id,)).fetchone()
-            if row and row[0]:
-                return str(row[0])
+            author = author_of(self.store, item_id)
+            if author:
+                return author
             raise PersonRefused(f"Item {ref} has no author on record (unknown, or purged).")
         raise PersonRefused(f"There is no person or item '{ref}'.")
 

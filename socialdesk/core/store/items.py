@@ -21,6 +21,18 @@ def get_item(store: Store, item_id: int) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def item_exists(store: Store, item_id: int) -> bool:
+    """True when the desk holds an item numbered ``item_id`` (purged or not)."""
+    return store.conn.execute("select 1 from items where id = ?", (item_id,)).fetchone() is not None
+
+
+def author_of(store: Store, item_id: int) -> str | None:
+    """The platform author id of item ``item_id``; None when there is no such item, or its
+    author is unknown or purged."""
+    row = store.conn.execute("select author_id from items where id = ?", (item_id,)).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
 def find_item_id(store: Store, ref: str) -> int | None:
     """The id of the item whose platform id is ``ref``, or whose number is ``ref``."""
     row = store.conn.execute(
