@@ -94,10 +94,9 @@ def tamper(store: Store, rng: random.Random) -> str:
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_the_fast_walk_agrees_with_the_old_one(tmp_path: Path, seed: int,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_fast_walk_agrees_with_the_old_one(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
-    monkeypatch.setattr(chain, "BATCH", rng.choice([1, 3, 7, 50]))   # batch edges everywhere
+    batch = rng.choice([1, 3, 7, 50])   # batch edges everywhere
     store = open_store(tmp_path / "a.db")
     fill(store, rng, 60)
     heads = [(n + 1, h) for n, (h,) in enumerate(
@@ -110,19 +109,18 @@ def test_the_fast_walk_agrees_with_the_old_one(tmp_path: Path, seed: int,
     seen: list[tuple[int, int]] = []
     for given in ([], anchors[:4], anchors[:5], anchors):
         seen.clear()
-        fast = chain.verify(store, given, progress=lambda done, total: seen.append((done, total)))
+        fast = chain.verify(store, given, progress=lambda done, total: seen.append((done, total)),
+                            batch=batch)
         assert fast == reference_verify(store, given), (kind, given)
         assert all(b >= a for a, b in itertools.pairwise(seen))
     store.close()
 
 
-def test_an_intact_log_reports_its_head_and_progress(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chain, "BATCH", 4)
+def test_an_intact_log_reports_its_head_and_progress(tmp_path: Path) -> None:
     store = open_store(tmp_path / "a.db")
     fill(store, random.Random(1), 10)
     seen: list[tuple[int, int]] = []
-    result = chain.verify(store, progress=lambda done, total: seen.append((done, total)))
+    result = chain.verify(store, progress=lambda done, total: seen.append((done, total)), batch=4)
     assert result.ok and result == reference_verify(store)
     assert result.rows == 10 and result.head == audit_log.chain_head(store)[1]
     assert seen == [(4, 10), (8, 10), (10, 10)]

@@ -44,7 +44,7 @@ def _fault(store: Store, row_id: int, prev: str) -> str:
 
 
 def verify(store: Store, anchors: Sequence[Anchor] = (),
-           progress: Progress | None = None) -> Verification:
+           progress: Progress | None = None, batch: int = BATCH) -> Verification:
     """Walk the log in id order; report the first row that breaks the chain, or the first
     anchor it no longer matches.
 
@@ -54,11 +54,11 @@ def verify(store: Store, anchors: Sequence[Anchor] = (),
     database (:mod:`socialdesk.core.audit.anchor`): the chain must hold each anchor's row
     count, with the anchor's hash at that row.
 
-    Every row's SHA-256 is computed and compared. The rows come in batches with their canonical
-    JSON already built by SQLite, so the loop per row is one hash and two comparisons; a row
-    that fails is checked again with :func:`row_hash` before it is called broken. ``progress``
-    gets (rows checked, rows in the log) after each batch; the walk only reads, so stopping it
-    changes nothing.
+    Every row's SHA-256 is computed and compared. The rows come ``batch`` at a time with their
+    canonical JSON already built by SQLite, so the loop per row is one hash and two comparisons;
+    a row that fails is checked again with :func:`row_hash` before it is called broken.
+    ``progress`` gets (rows checked, rows in the log) after each batch; the walk only reads, so
+    stopping it changes nothing.
     """
     expected = {anchor.rows: anchor for anchor in anchors}
     marks = sorted(expected)
@@ -76,7 +76,7 @@ def verify(store: Store, anchors: Sequence[Anchor] = (),
                                     f"{anchor.at} (the chain was rewritten from here or before)")
         return None
 
-    for rows in chain_batches(store, BATCH):
+    for rows in chain_batches(store, batch):
         for row_id, body, prev_hash, digest in rows:
             if prev_hash != prev or sha256(body).hexdigest() != digest:
                 reason = _fault(store, row_id, prev)
