@@ -22,7 +22,7 @@ from textual_plotext import PlotextPlot
 
 from socialdesk import paths
 from socialdesk.core.audit.metrics import DIMENSIONS, Report, minutes_text, share_text
-from socialdesk.core.audit.scrutiny import Quarter
+from socialdesk.core.audit.scrutiny.quarters import Quarter
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import Permission
 from socialdesk.core.media import attachments_from_json, row_text
