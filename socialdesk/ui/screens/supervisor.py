@@ -287,7 +287,7 @@ class SupervisorScreen(DeskScreen):
 
     def action_dropins(self) -> None:
         """The drop-in sessions held, with their summaries."""
-        from socialdesk.ui.screens.dropin import DropinSummariesScreen
+        from socialdesk.ui.screens.dropin_sessions import DropinSummariesScreen
 
         self.app.push_screen(DropinSummariesScreen(self.desk, getattr(self.app, "clock",
                                                                       utc_now)))
