@@ -15,7 +15,7 @@ How (the method and its limits are measured in BENCHMARKS.md, "Listening"):
 - Topics: the vectors centred by language (:func:`socialdesk.core.classify.topics.centred`:
   glossed Welsh otherwise made a topic of its own), then
   :func:`socialdesk.core.classify.topics.cluster` (seeded spherical k-means, k by
-  silhouette) and :func:`~socialdesk.core.classify.topics.name_topics` (places left out).
+  silhouette) and :func:`~socialdesk.core.classify.topic_names.name_topics` (places left out).
 - A topic is **rising** when it holds at least :data:`RISING_MIN` items this period and at
   least :data:`RISING_SHARE` times the previous period's count (+50%; a topic absent before
   counts when it reaches the minimum) — and only when the previous period holds any items at
@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from socialdesk.core.audit import exports
 from socialdesk.core.classify import topics as topic_model
 from socialdesk.core.classify.gloss import GLOSS_FILE, encoder_texts, load_gloss
+from socialdesk.core.classify.topic_names import name_topics
 from socialdesk.core.classify.topics import topic_text
 from socialdesk.core.classify.training import TrainProgress
 from socialdesk.core.desk import access
@@ -313,7 +314,7 @@ class ListeningDesk:
         current = np.array([h.created_at >= since_s for h in heard], dtype=bool)
         vectors = topic_model.centred(vectors, [h.language for h in heard])
         clustering = topic_model.cluster(vectors, seed)
-        names = topic_model.name_topics([h.text for h in heard], [h.language for h in heard],
+        names = name_topics([h.text for h in heard], [h.language for h in heard],
                                         clustering.labels, clustering.k, listening_gloss())
         typical = clustering.centrality(vectors)
         places = store_listening.places_of(store, [h.id for h in heard])
