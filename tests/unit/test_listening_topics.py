@@ -1,6 +1,6 @@
-"""Listening's topic model (core/classify/topics.py) and rules (core/desk/listening.py): the
-clustering is seeded and finds separated groups, k is chosen by silhouette, topics are named in
-both languages, the rising rule and the months of a period."""
+"""Listening's topic model (core/classify/topics.py, topic_names.py) and rules
+(core/desk/listening/): the clustering is seeded and finds separated groups, k is chosen by
+silhouette, topics are named in both languages, the rising rule and the months of a period."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from socialdesk.core.classify import topic_names, topics
 from socialdesk.core.classify.gloss import GLOSS_FILE, load_gloss
-from socialdesk.core.desk.listening import RISING_MIN, is_rising, month_labels
+from socialdesk.core.desk.listening.findings import RISING_MIN, is_rising, month_labels
 from socialdesk.prompts import prompt_file
 
 
@@ -215,7 +215,7 @@ def test_without_structure_k_is_not_the_smallest_merge() -> None:
 def test_listening_reads_everyday_welsh_words_the_classifiers_glossary_lacks() -> None:
     """prompts/listening_gloss.toml adds words (in any mutated form) without overriding or
     repeating the classifier's glossary, and never an English word's spelling."""
-    from socialdesk.core.desk.listening import EVERYDAY_FILE, listening_gloss
+    from socialdesk.core.desk.listening.embedding import EVERYDAY_FILE, listening_gloss
 
     everyday = load_gloss(prompt_file(EVERYDAY_FILE))
     classifier = load_gloss(prompt_file(GLOSS_FILE))
