@@ -30,6 +30,7 @@ from socialdesk.ui.dialogs.confirm import ConfirmDialog
 from socialdesk.ui.dialogs.post_form import PostForm, PostFormDialog
 from socialdesk.ui.format import one_line, plain_block
 from socialdesk.ui.screens.base import DeskScreen
+from socialdesk.ui.widgets.banner import PauseBanner
 
 RELOAD_SECONDS = 5.0
 STATUS_STYLE = {"draft": "yellow", "approved": "green", "publishing": "bold cyan",
@@ -70,23 +71,6 @@ class PostDone(Message):
     def __init__(self, summary: str) -> None:
         super().__init__()
         self.summary = summary
-
-
-class PauseBanner(Static):
-    """A red line while scheduled publishing is paused."""
-
-    DEFAULT_CSS = """
-    PauseBanner { height: auto; background: $error; color: white; text-style: bold;
-                  padding: 0 1; display: none; }
-    PauseBanner.-active { display: block; }
-    """
-
-    def show_state(self, state: PauseState, when: str) -> None:
-        """Show or hide the banner."""
-        self.set_class(state.paused, "-active")
-        if state.paused:
-            self.update(Text(f"⏸ SCHEDULED POSTS PAUSED by {state.by} since {when}: "
-                             f"{one_line(state.reason)}  (R resumes)"))
 
 
 class PostsScreen(DeskScreen):
