@@ -32,7 +32,7 @@ def _values(pairs: list[str] | None) -> dict[str, str]:
 
 
 class Add(PostCommand):
-    """A new draft."""
+    """``posts add``: a new draft from a template, from two texts, or as a copy of another post."""
 
     name = "add"
     summary = "a new draft from a template, from two texts, or as a copy"
@@ -83,7 +83,7 @@ def _report_added(posts: SafetyPostDesk, post_id: int) -> None:
 
 
 class Edit(PostCommand):
-    """Change a post."""
+    """``posts edit``: changes a post's texts, title or timing; any approval it had is revoked."""
 
     name = "edit"
     summary = "change texts, title or timing (revokes approval)"
@@ -104,13 +104,14 @@ class Edit(PostCommand):
 
 
 class Approve(PostCommand):
-    """Approve a draft."""
+    """``posts approve``: approves a draft so that it goes out when due (supervisors, where
+    approval is required)."""
 
     name = "approve"
     summary = "approve a draft (supervisors, when approval is required)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The post."""
+        """Takes the number of the post to approve."""
         _post_id(parser)
 
     def act(self, options: argparse.Namespace, posts: SafetyPostDesk) -> int:
@@ -122,17 +123,17 @@ class Approve(PostCommand):
 
 
 class Cancel(PostCommand):
-    """Cancel a post."""
+    """``posts cancel``: cancels a post that has not gone out."""
 
     name = "cancel"
     summary = "cancel a post that has not gone out"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The post."""
+        """Takes the number of the post to cancel."""
         _post_id(parser)
 
     def act(self, options: argparse.Namespace, posts: SafetyPostDesk) -> int:
-        """Cancel it."""
+        """Cancels the post (one that has gone out is refused) and says so."""
         posts.cancel(options.post)
         say(f"post {options.post} cancelled")
         return 0
@@ -145,7 +146,7 @@ class Dismiss(PostCommand):
     summary = "mark a post's failed/missed/uncertain occurrences as handled"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The post."""
+        """Takes the number of the post whose problem is dismissed."""
         _post_id(parser)
 
     def act(self, options: argparse.Namespace, posts: SafetyPostDesk) -> int:
@@ -156,7 +157,8 @@ class Dismiss(PostCommand):
 
 
 class Pause(PostCommand):
-    """The crisis pause."""
+    """``posts pause``: the crisis pause: stops all scheduled publishing, with a reason everyone
+    sees (supervisors)."""
 
     name = "pause"
     summary = "pause all scheduled publishing, with a reason everyone sees (supervisors)"
@@ -175,13 +177,14 @@ class Pause(PostCommand):
 
 
 class Resume(PostCommand):
-    """End the pause."""
+    """``posts resume``: ends the crisis pause; overdue posts are judged by the grace rule
+    (supervisors)."""
 
     name = "resume"
     summary = "end the pause; overdue posts are judged by the grace rule (supervisors)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--publish."""
+        """Adds --publish: run a publishing round at once after resuming."""
         parser.add_argument("--publish", action="store_true",
                             help="run a publishing round at once")
 
@@ -199,7 +202,7 @@ class Retry(PostCommand):
     summary = "publish an uncertain/failed one-off again now (after checking the page)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The post."""
+        """Takes the number of the post to try again."""
         _post_id(parser)
 
     def act(self, options: argparse.Namespace, posts: SafetyPostDesk) -> int:

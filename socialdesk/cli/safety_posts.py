@@ -33,7 +33,7 @@ class ListPosts(PostCommand):
     summary = "what goes out when, drafts awaiting approval, and problems (the default)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--all, --json."""
+        """Adds --all (past posts too) and --json (one JSON list instead of lines)."""
         parser.add_argument("--all", action="store_true", help="every post, also past ones")
         parser.add_argument("--json", action="store_true", help="as JSON")
 
@@ -70,7 +70,7 @@ class ListPosts(PostCommand):
 
 
 class Templates(PostCommand):
-    """The templates."""
+    """``posts templates``: every safety-post template with the placeholders it needs."""
 
     name = "templates"
     summary = "the safety-post templates and what each needs"
@@ -84,13 +84,13 @@ class Templates(PostCommand):
 
 
 class Show(PostCommand):
-    """One post."""
+    """``posts show``: one post's texts, timing, next occurrences and history."""
 
     name = "show"
     summary = "one post: both texts, timing, next occurrences, history"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The post."""
+        """Takes the number of the post to show."""
         _post_id(parser)
 
     def act(self, options: argparse.Namespace, posts: SafetyPostDesk) -> int:
@@ -138,7 +138,8 @@ class Preview(PostCommand):
 
 
 class SafetyPosts(Group):
-    """``socialdesk posts …``."""
+    """The ``socialdesk posts …`` group: one sub-command per safety-post action, list the
+    default."""
 
     name = "posts"
     summary = "scheduled safety posts: list, add, approve, pause, resume, cancel …"

@@ -170,7 +170,8 @@ class AuditVerify(Command):
     summary = "check the audit log's hash chain (against its anchors too)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--anchor FILE."""
+        """Adds --anchor FILE (repeatable): anchor files to check the chain against, beside the
+        database's own."""
         parser.add_argument("--anchor", metavar="FILE", action="append",
                             help="an anchor file to check against (repeatable; the database's "
                                  "own <database>.anchors is always used)")
@@ -189,7 +190,7 @@ class AuditVerify(Command):
 
 
 class Audit(Group):
-    """``socialdesk audit verify``."""
+    """The ``socialdesk audit …`` group: verify the tamper-evident audit log."""
 
     name = "audit"
     summary = "check the tamper-evident audit log"
@@ -197,13 +198,14 @@ class Audit(Group):
 
 
 class Purge(Command):
-    """Retention."""
+    """``socialdesk purge``: removes personal data older than the retention period, or only
+    counts it (supervisors)."""
 
     name = "purge"
     summary = "remove personal data older than [retention] days (supervisors)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--dry-run."""
+        """Adds --dry-run: count what would be removed, remove nothing."""
         parser.add_argument("--dry-run", action="store_true", help="only count")
 
     def run(self, options: argparse.Namespace) -> int:

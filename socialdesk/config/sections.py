@@ -109,7 +109,8 @@ class PostsConfig:
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """[model]: the classifier."""
+    """``[model]``: whether the process running the background jobs builds the full (fine-tuned)
+    model and switches to it."""
 
     fine_tune_in_background: bool = True
 

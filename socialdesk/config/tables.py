@@ -70,7 +70,8 @@ class _Section:
         return float(self._get(key, default, ok, what))
 
     def boolean(self, key: str, default: bool) -> bool:
-        """true or false."""
+        """A true or false value (the default when the key is absent; anything else is refused in
+        one sentence)."""
         return self._get(key, default, lambda v: isinstance(v, bool), "true or false")
 
     def only(self, allowed: Iterable[str]) -> None:

@@ -94,7 +94,7 @@ class Clustering:
 
     @property
     def k(self) -> int:
-        """How many topics."""
+        """How many topics the clustering found (one per centroid)."""
         return int(self.centroids.shape[0])
 
     def centrality(self, vectors: np.ndarray) -> np.ndarray:

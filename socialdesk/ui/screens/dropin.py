@@ -101,7 +101,7 @@ class DropinScreen(DeskScreen):
         self.load_session(self.clock())
 
     def action_refresh(self) -> None:
-        """Read again now."""
+        """Reads the session's figures again at once, without waiting for the next poll."""
         self.reload()
 
     @work(thread=True, exclusive=True, group="dropin", exit_on_error=False)
@@ -214,5 +214,5 @@ class DropinScreen(DeskScreen):
             self.app.pop_screen()
 
     def action_back(self) -> None:
-        """Back to the inbox."""
+        """Leaves the live view for the inbox."""
         self.app.pop_screen()

@@ -75,7 +75,7 @@ class DropinSummariesScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Read the summaries."""
+        """Sets the title and columns, then starts reading the sessions and their summaries."""
         self.title = self.desk.config.team.name
         self.sub_title = "drop-in sessions · summaries"
         table = self.query_one(DataTable)

@@ -161,7 +161,7 @@ class PersonScreen(DeskScreen):
     # ── actions ──────────────────────────────────────────────────────────────────────────
 
     def action_back(self) -> None:
-        """Back to the inbox."""
+        """Leaves the person's view for the inbox."""
         self.app.pop_screen()
 
     @on(DataTable.RowSelected)
@@ -285,7 +285,8 @@ class PersonScreen(DeskScreen):
         self.app.push_screen(ChoiceDialog("Safeguarding marker: kind", kinds), with_kind)
 
     def action_remove_marker(self) -> None:
-        """Remove the marker (supervisors)."""
+        """Removes the person's safeguarding marker (supervisors; others are told in one
+        sentence)."""
         if not self._may(Permission.REMOVE_MARKER):
             return
         people = self.desk.people
@@ -322,7 +323,7 @@ class MarkersScreen(DeskScreen):
         self.markers: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
-        """The table."""
+        """The markers table between the header and the footer."""
         yield Header()
         yield DataTable(id="markers-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -367,7 +368,7 @@ class MarkersScreen(DeskScreen):
                         markup=False)
 
     def action_back(self) -> None:
-        """Back to the inbox."""
+        """Leaves the markers list for the inbox."""
         self.app.pop_screen()
 
     def action_toggle_due(self) -> None:

@@ -74,7 +74,8 @@ class PostDone(Message):
 
 
 class PostsScreen(DeskScreen):
-    """Scheduled safety posts."""
+    """Scheduled safety posts: the agenda, the problems that need a person, the selected post's
+    texts and history, and the crisis pause."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Inbox", id="posts.back", tooltip="Back to the inbox"),
@@ -316,7 +317,8 @@ class PostsScreen(DeskScreen):
             self.act(f"Post #{post_id} approved.", lambda: posts.approve(post_id))
 
     def action_cancel_post(self) -> None:
-        """Cancel the selected post."""
+        """Cancels the selected post in a worker (one that has gone out is refused in one
+        sentence)."""
         if (post := self._post()) is not None:
             posts, post_id = self.desk.posts, int(post["id"])
             self.act(f"Post #{post_id} cancelled.", lambda: posts.cancel(post_id))

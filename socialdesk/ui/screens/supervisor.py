@@ -280,7 +280,7 @@ class SupervisorScreen(DeskScreen):
         self.load_report()
 
     def action_team(self) -> None:
-        """Members and policy."""
+        """Opens the team dialog: the members and the policy."""
         from socialdesk.ui.dialogs.team import TeamDialog
 
         self.app.push_screen(TeamDialog(self.desk))

@@ -187,7 +187,7 @@ class ScrutinyPack:
 
     @property
     def zone(self) -> ZoneInfo:
-        """The team's zone."""
+        """The team's time zone, in which the quarter and its dates are read."""
         return self.quarter.zone
 
 

@@ -24,7 +24,7 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        """"2026Q4"."""
+        """How the quarter is named in the pack and on the command line: "2026Q4"."""
         return f"{self.year}Q{self.number}"
 
     @property

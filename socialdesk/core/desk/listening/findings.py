@@ -31,7 +31,7 @@ class HeardExample:
     text: str
 
     def as_dict(self) -> dict[str, Any]:
-        """For --json."""
+        """The example as a plain dict for ``--json`` output."""
         return {"id": self.id, "created_at": self.created_at, "language": self.language,
                 "category": self.category, "text": self.text}
 
@@ -68,7 +68,8 @@ class Topic:
         return " · ".join(sides) or "(no typical words)"
 
     def change_text(self) -> str:
-        """"+3 (+50%)", "-1 (-20%)", "0", or "new"."""
+        """The change against the period before, as shown: "+3 (+50%)", "-1 (-20%)", "0", or
+        "new" for a topic absent before."""
         if self.previous == 0:
             return "new" if self.count else "0"
         if not self.change:
@@ -76,7 +77,8 @@ class Topic:
         return f"{self.change:+d} ({self.change / self.previous:+.0%})"
 
     def as_dict(self) -> dict[str, Any]:
-        """For --json."""
+        """The topic as a plain dict for ``--json`` output (words, counts, months, places,
+        examples, item ids)."""
         return {"topic": self.number, "words": {"en": self.en, "cy": self.cy},
                 "borrowed": self.borrowed, "count": self.count, "previous": self.previous,
                 "change": self.change, "rising": self.rising, "months": self.months,
@@ -117,7 +119,7 @@ class Listening:
 
     @property
     def rising(self) -> list[Topic]:
-        """The rising topics."""
+        """The topics that meet the rising rule, in topic order."""
         return [t for t in self.topics if t.rising]
 
     @property
@@ -137,7 +139,7 @@ class Listening:
                 sorted(counts.items(), key=lambda pn: (-pn[1], pn[0][1]))]
 
     def as_dict(self) -> dict[str, Any]:
-        """For --json."""
+        """The whole period's findings as a plain dict for ``--json`` output."""
         return {"since": self.since.isoformat(), "until": self.until.isoformat(),
                 "previous_since": self.previous_since.isoformat(), "items": self.items,
                 "previous_items": self.previous_items, "months": self.months,

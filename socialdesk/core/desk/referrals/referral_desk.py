@@ -36,7 +36,7 @@ class Made:
 
     @property
     def reference(self) -> str:
-        """"R12"."""
+        """How the referral is named to officers and partners: "R12"."""
         return reference(self.referral_id)
 
 
