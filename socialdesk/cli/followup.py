@@ -129,7 +129,8 @@ class HandoverShow(Command):
 
 
 class Handover(Group):
-    """``socialdesk handover write|show``."""
+    """The ``socialdesk handover …`` group: write a note for the next shift, or show the newest
+    (the default)."""
 
     name = "handover"
     summary = "handover notes for the next shift: write, show"

@@ -136,7 +136,7 @@ class MarkerRemove(Command):
 
 
 class MarkerGroup(Group):
-    """``socialdesk marker set|remove``."""
+    """The ``socialdesk marker …`` group: set or remove a person's safeguarding marker."""
 
     name = "marker"
     summary = "a person's safeguarding marker: set ID --kind K --reason R --review DATE; remove ID"

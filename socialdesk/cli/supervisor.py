@@ -85,7 +85,8 @@ def _drill(report: Report, spec: str) -> list[int]:
 
 
 class ReportCommand(Command):
-    """Response times and SLA."""
+    """``socialdesk report``: first-response times and SLA over a window, grouped, as lines, JSON
+    or a CSV file."""
 
     name = "report"
     summary = "response times: first response, SLA, by category/officer/language/week/tag"
@@ -133,7 +134,8 @@ class Scrutiny(Command):
                "printable HTML file (supervisors)")
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--quarter, --out, --with-names."""
+        """Adds --quarter (this quarter to date unless given), --out (a new file in exports/
+        unless given) and --with-names (audit-logged)."""
         parser.add_argument("--quarter", metavar="YYYYQN",
                             help="the calendar quarter, e.g. 2026Q4 (default: this quarter, "
                                  "to date)")

@@ -372,7 +372,8 @@ class MarkersScreen(DeskScreen):
         self.app.pop_screen()
 
     def action_toggle_due(self) -> None:
-        """Due only, or all."""
+        """Switches between the markers due for review and all markers in force, and reads them
+        again."""
         self.due_only = not self.due_only
         self.load()
 
@@ -381,7 +382,7 @@ class MarkersScreen(DeskScreen):
         self.action_open_person()
 
     def action_open_person(self) -> None:
-        """The selected marker's person."""
+        """Opens the person of the marker under the cursor (nothing when the list is empty)."""
         row = self.query_one(DataTable).cursor_row
         if 0 <= row < len(self.markers):
             self.app.push_screen(PersonScreen(self.desk, str(self.markers[row]["author_id"]),

@@ -55,7 +55,9 @@ class DrillLoaded(Message):
 
 
 class SupervisorScreen(DeskScreen):
-    """Response times for supervisors."""
+    """Response times for supervisors: first response and SLA over a period, grouped by one
+    dimension, with keys for the items past SLA, the CSV export, members, drop-in sessions and
+    the scrutiny pack."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Inbox", id="supervisor.back",
