@@ -170,7 +170,7 @@ user + sys, steadier than wall time while four other sessions share the two core
   the words indexed by one `INSERT … SELECT` before its commit; rows written in order of
   time; due times set on insert; batches growing 2,000 → 10,000: 36.6 s wall, 11.0 s CPU.- where the rest goes (CPU, 100,000 lines, same machine): the items table's 22 indexes
   about 3 s (the same rows into the real schema: 3.5 s CPU with its indexes, 0.4 s without),
-  the commits about 1 s, tagging places (core/places.py matching) about 3 s, reading and
+  the commits about 1 s, tagging places (core/places/matching.py) about 3 s, reading and
   checking the lines and building rows about 2.5 s, the words' index 0.5 s. The goal needs
   fewer indexes on items (idx_items_status and idx_items_urgent lead other indexes and are
   redundant; dropping all six single-column ones on status, category, urgent, language, kind

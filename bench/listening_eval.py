@@ -97,13 +97,13 @@ def agreement(rows: list[dict[str, Any]], vectors: np.ndarray) -> dict[str, Any]
 
 def topic_table(rows: list[dict[str, Any]], labels: list[int]) -> str:
     """The topics found, named as the desk names them, with the labels they hold."""
-    from socialdesk.core.classify import topics
+    from socialdesk.core.classify import topic_names
     from socialdesk.core.desk.listening import listening_gloss
 
     array = np.array(labels)
     k = int(array.max()) + 1
-    names = topics.name_topics([r["text"] for r in rows], [r["language"] for r in rows], array,
-                               k, listening_gloss())
+    names = topic_names.name_topics([r["text"] for r in rows], [r["language"] for r in rows],
+                                    array, k, listening_gloss())
     lines = ["| topic | items | English words | Welsh words | hand labels in it |",
              "|---:|---:|---|---|---|"]
     for number, name in enumerate(names):

@@ -23,7 +23,8 @@ from socialdesk.errors import UserError
 
 
 class Command:
-    """One `socialdesk` command."""
+    """One ``socialdesk`` command: its options, and a run that returns the exit code (a UserError
+    becomes one sentence and exit 1)."""
 
     name: ClassVar[str]
     summary: ClassVar[str]

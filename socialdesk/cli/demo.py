@@ -41,13 +41,14 @@ def run_dashboard(desk: Desk, background: bool) -> int:
 
 
 class Dashboard(Command):
-    """The officers' dashboard."""
+    """``socialdesk dashboard``: opens the officers' dashboard on the configured page and
+    database, syncing unless told not to."""
 
     name = "dashboard"
     summary = "open the officers' dashboard (the default)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--no-sync."""
+        """Adds --no-sync: the dashboard then neither syncs the page nor sends replies."""
         parser.add_argument("--no-sync", action="store_true",
                             help="do not run the page sync and sending in this dashboard")
 
@@ -155,7 +156,8 @@ def _demo_feed(desk: Desk) -> None:
 
 
 class Demo(Command):
-    """The demo."""
+    """``socialdesk demo``: a fake page on loopback and a fresh demo database, with the dashboard
+    (or a printed feed) working on them live."""
 
     name = "demo"
     summary = "fake page + demo database + socialdesk working on it live"

@@ -60,7 +60,7 @@ def _said(dropins: DropinDesk, result: PlanResult, verb: str) -> None:
 
 
 class Plan(DropinCommand):
-    """Plan a session."""
+    """``dropin plan``: plans a session and drafts its bilingual announcement as a safety post."""
 
     name = "plan"
     summary = "plan a drop-in session; its bilingual announcement is drafted as a safety post"
@@ -83,13 +83,14 @@ class Plan(DropinCommand):
 
 
 class ListSessions(DropinCommand):
-    """The sessions."""
+    """``dropin list``: the drop-in sessions, latest first, with their state and posts (as lines
+    or JSON)."""
 
     name = "list"
     summary = "the drop-in sessions, latest first, with their state and posts (the default)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--json."""
+        """Adds --json: the sessions as one JSON list instead of lines."""
         parser.add_argument("--json", action="store_true", help="as JSON")
 
     def act(self, options: argparse.Namespace, dropins: DropinDesk) -> int:
@@ -113,7 +114,8 @@ class ListSessions(DropinCommand):
 
 
 class Move(DropinCommand):
-    """Move a session."""
+    """``dropin move``: gives a planned session a new time; its announcement is redrafted or
+    followed by a new-time post."""
 
     name = "move"
     summary = "give a planned session a new time; its announcement follows"
@@ -131,13 +133,15 @@ class Move(DropinCommand):
 
 
 class Cancel(DropinCommand):
-    """Cancel a session."""
+    """``dropin cancel``: calls off a planned session (its planner or a supervisor); its
+    announcement is cancelled or followed by a cancelled post."""
 
     name = "cancel"
     summary = "cancel a planned session (its planner or a supervisor); its announcement follows"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The session, --reason."""
+        """Takes the session's number and an optional --reason, kept with the session and in the
+        audit log."""
         _session_id(parser)
         parser.add_argument("--reason", default="", metavar="TEXT",
                             help="why (kept with the session and in the audit log)")
@@ -149,14 +153,15 @@ class Cancel(DropinCommand):
 
 
 class Report(DropinCommand):
-    """A session's summary."""
+    """``dropin report``: one session's figures (contacts, categories, languages, answered,
+    urgent) as lines or JSON."""
 
     name = "report"
     summary = ("a session's summary: contacts, categories, languages, answered within the "
                "session, urgent handled")
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The session, --json."""
+        """Takes the session's number, and --json for one JSON object instead of lines."""
         _session_id(parser)
         parser.add_argument("--json", action="store_true", help="as JSON")
 
@@ -172,7 +177,8 @@ class Report(DropinCommand):
 
 
 class Dropin(Group):
-    """``socialdesk dropin …``."""
+    """The ``socialdesk dropin …`` group: plan, list (the default), move, cancel and report
+    drop-in sessions."""
 
     name = "dropin"
     summary = "virtual drop-in sessions: plan, list, move, cancel, report"

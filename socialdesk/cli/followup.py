@@ -43,11 +43,11 @@ class Unsnooze(Command):
     summary = "bring a snoozed item back to To do now"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The item."""
+        """Takes the ITEM to bring back to To do."""
         parser.add_argument("item", metavar="ITEM")
 
     def run(self, options: argparse.Namespace) -> int:
-        """Unsnooze; say so."""
+        """Brings the item back to To do at once and says so."""
         desk = open_desk(options)
         item_id = desk.find_item(options.item)
         desk.unsnooze(item_id)
@@ -111,7 +111,7 @@ class HandoverShow(Command):
     summary = "the newest handover notes, newest first (the default)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--all."""
+        """Adds --all: every handover note instead of the last 10."""
         parser.add_argument("--all", action="store_true", help="every note, not the last 10")
 
     def run(self, options: argparse.Namespace) -> int:
@@ -129,7 +129,8 @@ class HandoverShow(Command):
 
 
 class Handover(Group):
-    """``socialdesk handover write|show``."""
+    """The ``socialdesk handover …`` group: write a note for the next shift, or show the newest
+    (the default)."""
 
     name = "handover"
     summary = "handover notes for the next shift: write, show"
@@ -144,7 +145,7 @@ class Notices(Command):
     summary = "your notices: SLA alerts, escalations, mentions, snoozed items back"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """How many."""
+        """Adds --limit N: how many of the newest notices are shown (20 unless given)."""
         parser.add_argument("--limit", type=int, default=20, metavar="N",
                             help="how many of the newest (default 20)")
 

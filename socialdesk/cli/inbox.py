@@ -56,7 +56,7 @@ class Import(Command):
     summary = "import comments/messages from a .jsonl or .csv file"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The file."""
+        """Takes the FILE to import (.jsonl or .csv)."""
         parser.add_argument("file", metavar="FILE")
 
     def run(self, options: argparse.Namespace) -> int:

@@ -120,13 +120,14 @@ class Classify(Command):
 
 
 class Train(Command):
-    """Rebuild the model."""
+    """``socialdesk train``: rebuilds the model from prompts/ examples and officers' corrections,
+    then classifies again what nobody has touched."""
 
     name = "train"
     summary = "rebuild the model from prompts/ examples + officer corrections"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--fast."""
+        """Adds --fast: only the fused model (under a minute), without fine-tuning MiniLM."""
         parser.add_argument("--fast", action="store_true",
                             help="only the fused model (under a minute), without fine-tuning "
                             "MiniLM (the full model takes roughly 20 minutes on 2 cores and is "
@@ -159,7 +160,7 @@ class Eval(Command):
     summary = "score the model on a labelled JSONL file"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The file, --json."""
+        """Takes the labelled JSONL FILE to score on, and --json for one JSON object."""
         parser.add_argument("file", metavar="FILE")
         parser.add_argument("--json", action="store_true", help="one JSON object (DESIGN.md §6)")
 

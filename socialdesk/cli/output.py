@@ -76,7 +76,8 @@ class WorkProgress:
             note(f"{self.label}: {self.counted()}")
 
     def counted(self) -> str:
-        """"40,000 of 100,000 lines (40%)"."""
+        """How far the work is, as "40,000 of 100,000 lines (40%)" (no share when the total is
+        unknown)."""
         share = f" ({self.done / self.total:.0%})" if self.total else ""
         return f"{self.done:,} of {self.total:,} {self.unit}{share}"
 

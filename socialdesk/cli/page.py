@@ -85,7 +85,8 @@ class Sync(Command):
     summary = "pull comments and messages from the configured page"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--once, --full."""
+        """Adds --once (one pass, then exit) and --full (re-read every comment in the window for
+        late items, edits and deletions)."""
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
         parser.add_argument("--full", action="store_true",
                             help="re-read every comment in the window (late items, edits, "

@@ -123,7 +123,7 @@ class MarkerRemove(Command):
     summary = "remove a safeguarding marker (supervisors)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The person."""
+        """Takes the ID of the person whose marker is removed."""
         parser.add_argument("person", metavar="ID")
 
     def run(self, options: argparse.Namespace) -> int:
@@ -136,7 +136,7 @@ class MarkerRemove(Command):
 
 
 class MarkerGroup(Group):
-    """``socialdesk marker set|remove``."""
+    """The ``socialdesk marker …`` group: set or remove a person's safeguarding marker."""
 
     name = "marker"
     summary = "a person's safeguarding marker: set ID --kind K --reason R --review DATE; remove ID"
@@ -150,7 +150,7 @@ class MarkersCommand(Command):
     summary = "safeguarding markers in force, soonest review first (--due: review date come)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--due."""
+        """Adds --due: only the markers whose review date is today or past."""
         parser.add_argument("--due", action="store_true",
                             help="only markers whose review date is today or past")
 

@@ -15,7 +15,8 @@ from socialdesk.errors import UserError
 
 
 class PlacesCommand(Command):
-    """Hotspots by place."""
+    """``socialdesk places``: reports and concerns by place and week against the period before,
+    as a table, CSV or JSON."""
 
     name = "places"
     summary = "hotspots: reports and concerns by place and week, against the period before"

@@ -39,7 +39,8 @@ class RepliesList(Command):
     summary = "the reply templates (the default)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """Filters."""
+        """Adds the filters: --topic, --lang, --search (every word) and --all (retired templates
+        too)."""
         parser.add_argument("--topic", help="only this topic (e.g. scam, asb, thanks)")
         parser.add_argument("--lang", choices=("en", "cy"), help="only this language")
         parser.add_argument("--search", metavar="WORDS", help="only those holding every word")
@@ -132,7 +133,7 @@ class RepliesEdit(Command):
     summary = "save a new version of a template (supervisors)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """What changes."""
+        """Takes the template's ID and what changes: title, topic, public or private, the texts."""
         parser.add_argument("id", type=int, metavar="ID")
         parser.add_argument("--title")
         parser.add_argument("--topic")
@@ -157,12 +158,12 @@ class RepliesRetire(Command):
     summary = "take a template out of the composer's picker, --restore brings it back"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The template."""
+        """Takes the template's ID, and --restore to bring a retired one back."""
         parser.add_argument("id", type=int, metavar="ID")
         parser.add_argument("--restore", action="store_true")
 
     def run(self, options: argparse.Namespace) -> int:
-        """Retire or restore."""
+        """Retires the template (or restores it) and says which state it is now in."""
         t = open_desk(options).library.retire(options.id, retired=not options.restore)
         say(f"template #{t.id} {t.key} ({t.language}) is "
             f"{'retired' if t.retired else 'in use again'}")
@@ -183,7 +184,8 @@ class RepliesRender(Command):
         parser.add_argument("--ref", help="the incident reference")
 
     def run(self, options: argparse.Namespace) -> int:
-        """The filled text."""
+        """Prints the template filled in for the item (name, place, reference), as an officer
+        would send it."""
         desk = open_desk(options)
         item = desk.item_detail(desk.find_item(options.item)) or {}
         template = desk.library.template(options.id)
@@ -192,7 +194,8 @@ class RepliesRender(Command):
 
 
 class Replies(Group):
-    """``socialdesk replies …``."""
+    """The ``socialdesk replies …`` group: list (the default), show, add, edit, retire and render
+    the templates officers pick in the composer."""
 
     name = "replies"
     summary = "the reply library: templates officers pick in the composer"

@@ -38,7 +38,8 @@ class Locate(Command):
 
 
 class Init(Command):
-    """Create the database."""
+    """``socialdesk init``: creates and migrates the database (the other commands refuse one that
+    does not exist)."""
 
     name = "init"
     summary = "create the database (the other commands refuse one that does not exist)"
@@ -55,7 +56,8 @@ class Init(Command):
 
 
 class ConfigCheck(Command):
-    """Validate the configuration."""
+    """``config check``: validates the configuration file and says what it holds, or its first
+    error in one sentence."""
 
     name = "check"
     summary = "validate the configuration file"
@@ -72,7 +74,7 @@ class ConfigCheck(Command):
 
 
 class ConfigGroup(Group):
-    """``socialdesk config …``."""
+    """The ``socialdesk config …`` group (check)."""
 
     name = "config"
     summary = "configuration"

@@ -85,7 +85,8 @@ def _drill(report: Report, spec: str) -> list[int]:
 
 
 class ReportCommand(Command):
-    """Response times and SLA."""
+    """``socialdesk report``: first-response times and SLA over a window, grouped, as lines, JSON
+    or a CSV file."""
 
     name = "report"
     summary = "response times: first response, SLA, by category/officer/language/week/tag"
@@ -133,7 +134,8 @@ class Scrutiny(Command):
                "printable HTML file (supervisors)")
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--quarter, --out, --with-names."""
+        """Adds --quarter (this quarter to date unless given), --out (a new file in exports/
+        unless given) and --with-names (audit-logged)."""
         parser.add_argument("--quarter", metavar="YYYYQN",
                             help="the calendar quarter, e.g. 2026Q4 (default: this quarter, "
                                  "to date)")
@@ -170,7 +172,8 @@ class AuditVerify(Command):
     summary = "check the audit log's hash chain (against its anchors too)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--anchor FILE."""
+        """Adds --anchor FILE (repeatable): anchor files to check the chain against, beside the
+        database's own."""
         parser.add_argument("--anchor", metavar="FILE", action="append",
                             help="an anchor file to check against (repeatable; the database's "
                                  "own <database>.anchors is always used)")
@@ -189,7 +192,7 @@ class AuditVerify(Command):
 
 
 class Audit(Group):
-    """``socialdesk audit verify``."""
+    """The ``socialdesk audit …`` group: verify the tamper-evident audit log."""
 
     name = "audit"
     summary = "check the tamper-evident audit log"
@@ -197,13 +200,14 @@ class Audit(Group):
 
 
 class Purge(Command):
-    """Retention."""
+    """``socialdesk purge``: removes personal data older than the retention period, or only
+    counts it (supervisors)."""
 
     name = "purge"
     summary = "remove personal data older than [retention] days (supervisors)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """--dry-run."""
+        """Adds --dry-run: count what would be removed, remove nothing."""
         parser.add_argument("--dry-run", action="store_true", help="only count")
 
     def run(self, options: argparse.Namespace) -> int:

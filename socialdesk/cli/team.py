@@ -48,13 +48,13 @@ class MembersSet(Command):
 
 
 class MembersRemove(Command):
-    """Remove a member."""
+    """``members remove``: removes a member (supervisors; never the last supervisor)."""
 
     name = "remove"
     summary = "remove a member (supervisors; never the last supervisor)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        """The account."""
+        """Takes the ACCOUNT to remove."""
         parser.add_argument("account", metavar="ACCOUNT")
 
     def run(self, options: argparse.Namespace) -> int:
@@ -65,7 +65,8 @@ class MembersRemove(Command):
 
 
 class Members(Group):
-    """``socialdesk members …``."""
+    """The ``socialdesk members …`` group: list (the default), add, set and remove the desk's
+    members."""
 
     name = "members"
     summary = "who is on the desk and with which role (kept in the database)"
@@ -77,7 +78,7 @@ class Members(Group):
 
 
 class PolicyShow(Command):
-    """The policy."""
+    """``policy show``: the team's policy, one line per key with what it means."""
 
     name = "show"
     summary = "the team's policy (the default)"
@@ -110,7 +111,7 @@ class PolicySet(Command):
 
 
 class PolicyGroup(Group):
-    """``socialdesk policy …``."""
+    """The ``socialdesk policy …`` group: show (the default) and set the team's policy."""
 
     name = "policy"
     summary = "the team's policy: approval, retention, unknown accounts (kept in the database)"

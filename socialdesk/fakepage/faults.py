@@ -29,7 +29,8 @@ class FaultSpecError(ValueError):
 
 @dataclass
 class Fault:
-    """One configured fault."""
+    """A fault the fake page injects: which endpoint, on what share of requests, from which
+    request on, and how often it has fired."""
 
     name: str
     endpoint: str | None

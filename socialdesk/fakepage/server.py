@@ -179,7 +179,7 @@ class FakePage:
                 thread.join()
 
     def stop(self) -> None:
-        """Stop serving."""
+        """Stops the live traffic and the server, and closes its socket."""
         self._stop.set()
         if self._server:
             self._server.shutdown()

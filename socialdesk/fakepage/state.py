@@ -52,7 +52,8 @@ class Post:
 
 @dataclass
 class Message:
-    """One Messenger message."""
+    """A Messenger message as the fake page holds it: author, text and the attachments, sticker
+    and shares the Graph API would send."""
 
     id: str
     created: float

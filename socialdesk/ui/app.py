@@ -65,7 +65,8 @@ class BacklogStopped(Exception):
 
 
 class SocialDeskApp(App[None]):
-    """The officers' dashboard."""
+    """The officers' dashboard: the inbox screen first, the desk's other screens pushed on top of
+    it."""
 
     CSS_PATH = "app.tcss"
     TITLE = "socialdesk"

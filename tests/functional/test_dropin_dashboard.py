@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Input, Static
 
 from socialdesk.core.desk import Desk
 from socialdesk.ui.dialogs.dropin_plan import DropinPlanDialog
-from socialdesk.ui.screens.dropin import DropinScreen, DropinSummariesScreen
+from socialdesk.ui.screens.dropin import DropinScreen
+from socialdesk.ui.screens.dropin_sessions import DropinSummariesScreen
 from socialdesk.ui.screens.inbox import InboxScreen
 from tests.dropin_helpers import answer, hold_sessions
 from tests.functional.test_dashboard import notes, other, table

@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Input, Static, TextArea
 from socialdesk.core.desk import Desk
 from socialdesk.ui.dialogs.choice import ChoiceDialog
 from socialdesk.ui.dialogs.post_form import PostFormDialog
-from socialdesk.ui.screens.posts import PauseBanner, PostsScreen
+from socialdesk.ui.screens.posts import PostsScreen
+from socialdesk.ui.widgets.banner import PauseBanner
 from socialdesk.ui.widgets.status import StatusBar
 from tests.ui_helpers import make_app, members_config, settle
 

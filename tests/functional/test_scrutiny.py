@@ -16,7 +16,7 @@ import time_machine
 
 from socialdesk.cli import main
 from socialdesk.config import AccessConfig, load_config
-from socialdesk.core.audit.scrutiny import parse_quarter
+from socialdesk.core.audit.scrutiny.quarters import parse_quarter
 from socialdesk.core.desk import Desk
 from socialdesk.core.store.audit_log import chain_head
 from socialdesk.ui.dialogs.choice import ChoiceDialog

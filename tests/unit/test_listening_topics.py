@@ -1,6 +1,6 @@
-"""Listening's topic model (core/classify/topics.py) and rules (core/desk/listening.py): the
-clustering is seeded and finds separated groups, k is chosen by silhouette, topics are named in
-both languages, the rising rule and the months of a period."""
+"""Listening's topic model (core/classify/topics.py, topic_names.py) and rules
+(core/desk/listening/): the clustering is seeded and finds separated groups, k is chosen by
+silhouette, topics are named in both languages, the rising rule and the months of a period."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from socialdesk.core.classify import topics
+from socialdesk.core.classify import topic_names, topics
 from socialdesk.core.classify.gloss import GLOSS_FILE, load_gloss
-from socialdesk.core.desk.listening import RISING_MIN, is_rising, month_labels
+from socialdesk.core.desk.listening.findings import RISING_MIN, is_rising, month_labels
 from socialdesk.prompts import prompt_file
 
 
@@ -81,7 +81,8 @@ def test_topics_are_named_in_both_languages_without_stop_words() -> None:
              "Neges sgam am barsel", "Galwad sgam gan y banc"]
     languages = ["en", "en", "cy", "cy", "en", "en", "cy", "cy"]
     labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
-    names = topics.name_topics(texts, languages, labels, 2, load_gloss(prompt_file(GLOSS_FILE)))
+    names = topic_names.name_topics(texts, languages, labels, 2,
+                                    load_gloss(prompt_file(GLOSS_FILE)))
     assert names[0].en[:2] == ["beach", "dog"]          # "dogs" folded into "dog"
     assert "traeth" in names[0].cy and "the" not in names[0].en and "y" not in names[0].cy
     assert "scam" in names[1].en and "sgam" in names[1].cy
@@ -90,7 +91,7 @@ def test_topics_are_named_in_both_languages_without_stop_words() -> None:
 
 def test_welsh_mutations_fold_to_the_radical() -> None:
     gloss = {"beic": "bike", "traeth": "beach"}
-    en, cy = topics.words_of("Mae fy meic wedi mynd o'r draeth", "cy", gloss)
+    en, cy = topic_names.words_of("Mae fy meic wedi mynd o'r draeth", "cy", gloss)
     assert {"beic", "traeth"} <= cy and not en
 
 
@@ -98,8 +99,8 @@ def test_a_topic_with_no_welsh_item_borrows_welsh_words_from_the_glossary() -> N
     texts = ["Bike stolen from the shed", "Stolen bike outside the shop", "Bike taken",
              "Thanks so much", "Thanks for the help", "Many thanks"]
     labels = np.array([0, 0, 0, 1, 1, 1])
-    names = topics.name_topics(texts, ["en"] * 6, labels, 2,
-                               {"beic": "bike", "diolch": "thanks"})
+    names = topic_names.name_topics(texts, ["en"] * 6, labels, 2,
+                                    {"beic": "bike", "diolch": "thanks"})
     assert names[0].en[0] == "bike" and names[0].cy == ["beic"] and names[0].borrowed == "cy"
 
 
@@ -126,7 +127,7 @@ def test_months_of_a_period_are_local_months() -> None:
 def test_borrowed_welsh_words_are_radicals_not_mutated_forms() -> None:
     texts = ["Litter on the beach", "Beach covered in litter", "Beach bins full"]
     gloss = {"draeth": "beach", "traeth": "beach", "sbwriel": "litter"}
-    names = topics.name_topics(texts, ["en"] * 3, np.zeros(3, int), 1, gloss)
+    names = topic_names.name_topics(texts, ["en"] * 3, np.zeros(3, int), 1, gloss)
     assert names[0].cy[0] == "traeth" and "draeth" not in names[0].cy
 
 
@@ -158,8 +159,8 @@ def test_topics_are_never_named_by_places() -> None:
              "Cars speeding past Llangefni school", "lost dog in Amlwch",
              "dog off the lead yn Amlwch", "a dog loose by Amlwch"]
     labels = np.array([0, 0, 0, 1, 1, 1])
-    names = topics.name_topics(texts, ["en"] * 6, labels, 2,
-                               load_gloss(prompt_file(GLOSS_FILE)))
+    names = topic_names.name_topics(texts, ["en"] * 6, labels, 2,
+                                    load_gloss(prompt_file(GLOSS_FILE)))
     assert names[0].en[:1] == ["speeding"] and names[1].en[:1] == ["dog"]
     assert not {"llangefni", "amlwch"} & {w for n in names for w in n.en + n.cy}
 
@@ -214,17 +215,17 @@ def test_without_structure_k_is_not_the_smallest_merge() -> None:
 def test_listening_reads_everyday_welsh_words_the_classifiers_glossary_lacks() -> None:
     """prompts/listening_gloss.toml adds words (in any mutated form) without overriding or
     repeating the classifier's glossary, and never an English word's spelling."""
-    from socialdesk.core.desk.listening import EVERYDAY_FILE, listening_gloss
+    from socialdesk.core.desk.listening.embedding import EVERYDAY_FILE, listening_gloss
 
     everyday = load_gloss(prompt_file(EVERYDAY_FILE))
     classifier = load_gloss(prompt_file(GLOSS_FILE))
     assert len(everyday) > 100 and not set(everyday) & set(classifier)
-    assert not set(everyday) & topics.stop_words()[0]
+    assert not set(everyday) & topic_names.stop_words()[0]
     words = listening_gloss()
     assert words["sbwriel"] == "rubbish" and words["ci"] == classifier["ci"]
     texts = ["Sbwriel ym mhobman eto", "bagiau sbwriel wrth y giât", "mwy o sbwriel heddiw",
              "Diolch yn fawr iawn", "diolch o galon", "diolch i chi gyd"]
-    names = topics.name_topics(texts, ["cy"] * 6, np.array([0, 0, 0, 1, 1, 1]), 2, words)
+    names = topic_names.name_topics(texts, ["cy"] * 6, np.array([0, 0, 0, 1, 1, 1]), 2, words)
     assert names[0].cy[0] == "sbwriel" and names[0].en[:1] == ["rubbish"]
 
 

@@ -11,17 +11,16 @@ import pytest
 
 from bench import places_eval
 from socialdesk.core.places import (
-    FUZZY_STOP,
-    KINDS,
-    edit_distance,
     find_place_id,
-    fuzzy_word,
     item_places,
     load_gazetteer,
     place_label,
     place_names,
     places_in,
 )
+from socialdesk.core.places.entries import KINDS
+from socialdesk.core.places.fuzzy import edit_distance, fuzzy_word
+from socialdesk.core.places.vocabulary import FUZZY_STOP
 from socialdesk.core.store.items import fts_query
 
 EXTRACTION = [

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from socialdesk.config import ConfigError, Tag, TagsConfig, load_config, parse_config
+from socialdesk.config import Tag, TagsConfig, load_config, parse_config
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import AccessDenied
 from socialdesk.core.models import InboxFilter, split_tag_terms
 from socialdesk.core.triage.actions import ActionRefused
 from socialdesk.core.triage.tag_hints import suggest_tags
 from socialdesk.core.triage.tags import UnknownTag
+from socialdesk.errors import ConfigError
 from tests.conftest import BUNDLED_CONFIG
 from tests.ui_helpers import SEED, seed_items
 

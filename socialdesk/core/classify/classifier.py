@@ -57,7 +57,7 @@ class Prediction:
     model_version: str
 
     def as_dict(self) -> dict[str, object]:
-        """JSON-ready form."""
+        """The same fields as a plain dict, ready for ``json.dumps``."""
         return asdict(self)
 
 

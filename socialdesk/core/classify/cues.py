@@ -18,7 +18,8 @@ LAUGHING = re.compile(r"(😂|🤣|😆|😹|\blol\b|\blmao\b|\bhaha|\bhehe|\bjk
 
 @dataclass(frozen=True)
 class Cue:
-    """One urgent cue."""
+    """An urgent cue: a pattern that flags a text urgent, the reason shown to officers, and
+    whether a joke guard may lift it."""
 
     id: str
     reason: str

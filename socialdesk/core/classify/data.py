@@ -33,7 +33,8 @@ LINE = re.compile(r"(?P<label>[rch])(?P<urgent>!?)\s+(?P<lang>en|cy|mx)\s+(?P<ki
 
 @dataclass(frozen=True)
 class Example:
-    """One labelled item."""
+    """A labelled item the model trains or is scored on: its text, the labels it carries (None
+    where unlabelled) and where it was written."""
 
     text: str
     category: str | None = None

@@ -211,7 +211,8 @@ class ServingHead:
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
-    """Row-wise softmax."""
+    """Each row of logits as probabilities summing to 1 (shifted by the row's maximum first, so
+    large logits cannot overflow)."""
     shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
     return shifted / shifted.sum(axis=1, keepdims=True)
 

@@ -27,7 +27,7 @@ SIGNAL_FILE = "category_signals.toml"
 
 @dataclass(frozen=True)
 class Signal:
-    """One named pattern."""
+    """A named pattern whose match in a text is one feature the classifier reads."""
 
     id: str
     pattern: re.Pattern[str]

@@ -75,7 +75,7 @@ class PeopleDesk:
 
     @property
     def store(self) -> Store:
-        """This thread's connection."""
+        """The database connection of the calling thread (each worker thread has its own)."""
         return self.context.store
 
     # ── who ──────────────────────────────────────────────────────────────────────────────

@@ -52,7 +52,7 @@ class Hotspot:
         return self.count - self.previous
 
     def as_dict(self) -> dict[str, Any]:
-        """For --json and --csv."""
+        """The hotspot as a plain dict, the shape ``places --json`` prints and ``--csv`` writes."""
         return {"place": self.place_id, "name": self.name, "cy": self.cy, "en": self.en,
                 "kind": self.kind, "count": self.count, "previous": self.previous,
                 "change": self.change, "weeks": self.weeks, "items": self.item_ids}

@@ -180,7 +180,7 @@ class SafetyPostDesk:
         return f"posts: {', '.join(parts) or 'none scheduled'}", bool(problems)
 
     def get(self, post_id: int) -> dict[str, Any]:
-        """One post."""
+        """The post with this id as a dict; a PostError in one sentence when there is none."""
         return workflow.get_post(self._store, post_id)
 
     def agenda(self) -> list[dict[str, Any]]:
@@ -196,7 +196,7 @@ class SafetyPostDesk:
         return rows.history(self._store, post_id)
 
     def all(self) -> list[dict[str, Any]]:
-        """Every post."""
+        """Every post, newest due first (at most 500)."""
         return rows.all_posts(self._store)
 
     def upcoming(self, post: dict[str, Any], count: int = 5) -> list[Occurrence]:

@@ -1,6 +1,6 @@
 """The scrutiny pack desk (``desk.scrutiny``): one quarter's figures for the accountability
-board as a bilingual, printable HTML file (figures: :mod:`socialdesk.core.audit.scrutiny`;
-the document: :mod:`socialdesk.core.audit.scrutiny_html`).
+board as a bilingual, printable HTML file (figures: :mod:`socialdesk.core.audit.scrutiny.figures`;
+the document: :mod:`socialdesk.core.audit.scrutiny.document`).
 
 It is a supervisor's product: the figures speak for the whole team, so officers are refused in
 one sentence; with names (the public's names and words, officers' names) too. Each export is
@@ -20,9 +20,10 @@ from pathlib import Path
 
 from socialdesk import paths
 from socialdesk.core.audit import chain
-from socialdesk.core.audit import scrutiny as board
 from socialdesk.core.audit.anchor import anchor_file, read_anchors, record_anchor
-from socialdesk.core.audit.scrutiny_html import render_html
+from socialdesk.core.audit.scrutiny import figures as board
+from socialdesk.core.audit.scrutiny.document import render_html
+from socialdesk.core.audit.scrutiny.quarters import Quarter, parse_quarter, recent_quarters
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.models import Progress, utc_now
@@ -39,16 +40,16 @@ class ScrutinyDesk:
         self.context.require(access.Permission.SCRUTINY_NAMED if names
                              else access.Permission.SCRUTINY)
 
-    def quarter(self, text: str, now: datetime | None = None) -> board.Quarter:
+    def quarter(self, text: str, now: datetime | None = None) -> Quarter:
         """A quarter from what a person typed ("2026Q4"); one sentence when it is not one or
         has not begun."""
-        return board.parse_quarter(text, self.context.config.team.zone, now or utc_now())
+        return parse_quarter(text, self.context.config.team.zone, now or utc_now())
 
-    def quarters(self, count: int = 4, now: datetime | None = None) -> list[board.Quarter]:
+    def quarters(self, count: int = 4, now: datetime | None = None) -> list[Quarter]:
         """The current quarter and those before it, newest first (what the dashboard offers)."""
-        return board.recent_quarters(now or utc_now(), self.context.config.team.zone, count)
+        return recent_quarters(now or utc_now(), self.context.config.team.zone, count)
 
-    def figures(self, quarter: board.Quarter, names: bool = False,
+    def figures(self, quarter: Quarter, names: bool = False,
                 progress: Progress | None = None,
                 now: datetime | None = None) -> board.ScrutinyPack:
         """The pack's figures for a quarter (supervisors; with names, too). ``progress`` gets
@@ -103,7 +104,7 @@ class ScrutinyDesk:
                 "sha256": hashlib.sha256(document).hexdigest(), "bytes": len(document)})
         return target
 
-    def export(self, quarter: str | board.Quarter, names: bool = False,
+    def export(self, quarter: str | Quarter, names: bool = False,
                path: str | Path | None = None, now: datetime | None = None) -> Path:
         """The whole pack for a quarter ("2026Q4") written to ``path`` (see :meth:`write`)."""
         self._require(names)

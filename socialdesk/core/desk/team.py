@@ -61,7 +61,7 @@ class TeamDesk:
                             "supervisor first.")
 
     def policy(self) -> access.Policy:
-        """The team's policy."""
+        """The team's policy (approval, retention, unknown accounts) as the desk holds it now."""
         return self.context.policy
 
     def set_policy(self, key: str, text: str) -> object:

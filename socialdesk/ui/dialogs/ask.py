@@ -41,7 +41,7 @@ class AskDialog(ModalScreen[str | None]):
             yield Input(placeholder=self.placeholder, id="answer")
 
     def on_mount(self) -> None:
-        """Start typing."""
+        """Puts the cursor in the answer field, so the officer can type at once."""
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

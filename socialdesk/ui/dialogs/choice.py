@@ -34,14 +34,14 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.choices = choices
 
     def compose(self) -> ComposeResult:
-        """Title and options."""
+        """The title, then one option per choice (labels shown as plain text)."""
         with Vertical():
             yield Label(self.title_text, markup=False)
             yield OptionList(*[Option(Text(label) if isinstance(label, str) else label,
                                       id=value) for value, label in self.choices])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Return the choice."""
+        """Closes the dialog with the chosen option's value."""
         self.dismiss(event.option.id)
 
     def action_dismiss_none(self) -> None:

@@ -46,7 +46,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Yes or no."""
+        """Closes the dialog with True for yes, False for anything else."""
         self.dismiss(event.button.id == "yes")
 
     def action_answer(self, yes: bool) -> None:

@@ -85,7 +85,7 @@ class HandoverDialog(ModalScreen[str | None]):
             self.query_one("#close", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or close."""
+        """Save writes the notes; any other button closes without writing."""
         if event.button.id == "save":
             self.action_save()
         else:

@@ -44,7 +44,8 @@ class KeyHelp(ModalScreen[None]):
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        """Fill the table."""
+        """Lists the screen's keys with what each does, then the keys that work everywhere
+        (dimmed)."""
         table = self.query_one(DataTable)
         table.add_columns("key", "action", "what it does")
         for key, label, help_text in self.rows:

@@ -147,7 +147,7 @@ class PostFormDialog(ModalScreen[PostForm | None]):
             self._edited[event.text_area.id] = True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or cancel."""
+        """Save checks and returns the post; any other button closes without saving."""
         if event.button.id == "save":
             self.action_save()
         else:

@@ -141,7 +141,7 @@ class ReferralDialog(ModalScreen[ReferralRequest | None]):
         return ReferralDraft(**values)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Write or cancel."""
+        """Write checks and writes the referral; any other button closes without writing."""
         if event.button.id == "write":
             self.action_write()
         else:

@@ -112,7 +112,7 @@ class ReplyFormDialog(ModalScreen[ReplyForm | None]):
         self.query_one("#form-key" if self.template is None else "#form-text").focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or cancel."""
+        """Save checks and returns the template; any other button closes without saving."""
         if event.button.id == "form-save":
             self.action_save()
         else:

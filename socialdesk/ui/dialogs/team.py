@@ -60,7 +60,7 @@ class TeamDialog(ModalScreen[None]):
         self.desk = desk
 
     def compose(self) -> ComposeResult:
-        """Members, then policy."""
+        """The members table, then the policy table (their columns and rows are added on mount)."""
         with Vertical():
             yield Label("Members (kept in the database; a config file cannot change them)")
             yield DataTable(id="members", cursor_type="row")

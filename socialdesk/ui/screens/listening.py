@@ -189,10 +189,10 @@ class ListeningScreen(DeskScreen):
         self.query_one("#topic-detail", Static).update(text)
 
     def action_next_window(self) -> None:
-        """The next period."""
+        """Switches to the next period length (wrapping round) and finds its topics."""
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
         self.load()
 
     def action_back(self) -> None:
-        """Back to the inbox."""
+        """Closes the listening view and returns to the inbox."""
         self.dismiss(None)

@@ -161,7 +161,7 @@ class PersonScreen(DeskScreen):
     # ── actions ──────────────────────────────────────────────────────────────────────────
 
     def action_back(self) -> None:
-        """Back to the inbox."""
+        """Leaves the person's view for the inbox."""
         self.app.pop_screen()
 
     @on(DataTable.RowSelected)
@@ -285,7 +285,8 @@ class PersonScreen(DeskScreen):
         self.app.push_screen(ChoiceDialog("Safeguarding marker: kind", kinds), with_kind)
 
     def action_remove_marker(self) -> None:
-        """Remove the marker (supervisors)."""
+        """Removes the person's safeguarding marker (supervisors; others are told in one
+        sentence)."""
         if not self._may(Permission.REMOVE_MARKER):
             return
         people = self.desk.people
@@ -322,7 +323,7 @@ class MarkersScreen(DeskScreen):
         self.markers: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
-        """The table."""
+        """The markers table between the header and the footer."""
         yield Header()
         yield DataTable(id="markers-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -367,11 +368,12 @@ class MarkersScreen(DeskScreen):
                         markup=False)
 
     def action_back(self) -> None:
-        """Back to the inbox."""
+        """Leaves the markers list for the inbox."""
         self.app.pop_screen()
 
     def action_toggle_due(self) -> None:
-        """Due only, or all."""
+        """Switches between the markers due for review and all markers in force, and reads them
+        again."""
         self.due_only = not self.due_only
         self.load()
 
@@ -380,7 +382,7 @@ class MarkersScreen(DeskScreen):
         self.action_open_person()
 
     def action_open_person(self) -> None:
-        """The selected marker's person."""
+        """Opens the person of the marker under the cursor (nothing when the list is empty)."""
         row = self.query_one(DataTable).cursor_row
         if 0 <= row < len(self.markers):
             self.app.push_screen(PersonScreen(self.desk, str(self.markers[row]["author_id"]),

@@ -93,7 +93,7 @@ class PlacesScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="hotspots", exit_on_error=False)
     def count(self, since: datetime, until: datetime, category: str | None) -> None:
-        """Worker: the hotspots."""
+        """Worker: reads the period's hotspots and posts them to the screen."""
         with self.desk.session():
             spots = self.desk.hotspots(since, until, category)
         self.post_message(HotspotsLoaded(spots))
@@ -127,7 +127,7 @@ class PlacesScreen(DeskScreen):
                 table.move_cursor(row=row)
 
     def action_next_window(self) -> None:
-        """The next period."""
+        """Switches to the next period length (wrapping round) and counts again."""
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
         self.load()
 

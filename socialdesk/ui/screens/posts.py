@@ -30,6 +30,7 @@ from socialdesk.ui.dialogs.confirm import ConfirmDialog
 from socialdesk.ui.dialogs.post_form import PostForm, PostFormDialog
 from socialdesk.ui.format import one_line, plain_block
 from socialdesk.ui.screens.base import DeskScreen
+from socialdesk.ui.widgets.banner import PauseBanner
 
 RELOAD_SECONDS = 5.0
 STATUS_STYLE = {"draft": "yellow", "approved": "green", "publishing": "bold cyan",
@@ -72,25 +73,9 @@ class PostDone(Message):
         self.summary = summary
 
 
-class PauseBanner(Static):
-    """A red line while scheduled publishing is paused."""
-
-    DEFAULT_CSS = """
-    PauseBanner { height: auto; background: $error; color: white; text-style: bold;
-                  padding: 0 1; display: none; }
-    PauseBanner.-active { display: block; }
-    """
-
-    def show_state(self, state: PauseState, when: str) -> None:
-        """Show or hide the banner."""
-        self.set_class(state.paused, "-active")
-        if state.paused:
-            self.update(Text(f"⏸ SCHEDULED POSTS PAUSED by {state.by} since {when}: "
-                             f"{one_line(state.reason)}  (R resumes)"))
-
-
 class PostsScreen(DeskScreen):
-    """Scheduled safety posts."""
+    """Scheduled safety posts: the agenda, the problems that need a person, the selected post's
+    texts and history, and the crisis pause."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Inbox", id="posts.back", tooltip="Back to the inbox"),
@@ -332,7 +317,8 @@ class PostsScreen(DeskScreen):
             self.act(f"Post #{post_id} approved.", lambda: posts.approve(post_id))
 
     def action_cancel_post(self) -> None:
-        """Cancel the selected post."""
+        """Cancels the selected post in a worker (one that has gone out is refused in one
+        sentence)."""
         if (post := self._post()) is not None:
             posts, post_id = self.desk.posts, int(post["id"])
             self.act(f"Post #{post_id} cancelled.", lambda: posts.cancel(post_id))

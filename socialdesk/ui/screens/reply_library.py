@@ -55,7 +55,8 @@ class LibraryChanged(Message):
 
 
 class ReplyLibraryScreen(DeskScreen):
-    """The reply library."""
+    """The reply library: templates officers pick in the composer, searchable; supervisors add,
+    edit, retire and restore them here."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Inbox", id="library.back", tooltip="Back to the inbox"),
@@ -252,7 +253,7 @@ class ReplyLibraryScreen(DeskScreen):
                      and t.language != template.language), None)
 
     def action_back(self) -> None:
-        """Back to the inbox."""
+        """Leaves the reply library for the inbox."""
         self.app.pop_screen()
 
     def action_search(self) -> None:

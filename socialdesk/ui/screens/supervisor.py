@@ -22,7 +22,7 @@ from textual_plotext import PlotextPlot
 
 from socialdesk import paths
 from socialdesk.core.audit.metrics import DIMENSIONS, Report, minutes_text, share_text
-from socialdesk.core.audit.scrutiny import Quarter
+from socialdesk.core.audit.scrutiny.quarters import Quarter
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import Permission
 from socialdesk.core.media import attachments_from_json, row_text
@@ -55,7 +55,9 @@ class DrillLoaded(Message):
 
 
 class SupervisorScreen(DeskScreen):
-    """Response times for supervisors."""
+    """Response times for supervisors: first response and SLA over a period, grouped by one
+    dimension, with keys for the items past SLA, the CSV export, members, drop-in sessions and
+    the scrutiny pack."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Inbox", id="supervisor.back",
@@ -280,14 +282,14 @@ class SupervisorScreen(DeskScreen):
         self.load_report()
 
     def action_team(self) -> None:
-        """Members and policy."""
+        """Opens the team dialog: the members and the policy."""
         from socialdesk.ui.dialogs.team import TeamDialog
 
         self.app.push_screen(TeamDialog(self.desk))
 
     def action_dropins(self) -> None:
         """The drop-in sessions held, with their summaries."""
-        from socialdesk.ui.screens.dropin import DropinSummariesScreen
+        from socialdesk.ui.screens.dropin_sessions import DropinSummariesScreen
 
         self.app.push_screen(DropinSummariesScreen(self.desk, getattr(self.app, "clock",
                                                                       utc_now)))

@@ -265,11 +265,11 @@ class InboxTable(ScrollView, can_focus=True):
             self.post_message(self.Selected(self.selected_id))
 
     def action_cursor(self, step: int) -> None:
-        """Move one row."""
+        """Moves the cursor ``step`` rows (kept within the table)."""
         self.set_cursor(self.cursor + step)
 
     def action_page(self, direction: int) -> None:
-        """Move one screenful."""
+        """Moves the cursor one screenful in ``direction`` (kept within the table)."""
         self.set_cursor(self.cursor + direction * max(self.scrollable_content_region.height - 1,
                                                       1))
 

@@ -85,7 +85,7 @@ class FilterSidebar(OptionList):
         self.choices: list[tuple[str, object, str]] = list(CHOICES)
 
     def on_mount(self) -> None:
-        """Fill the options."""
+        """Draws the facet options once the sidebar is on screen."""
         self.redraw()
 
     def redraw(self) -> None:

@@ -73,5 +73,5 @@ class StatusBar(Static):
         self.watch(self.app, "desk_state", self.redraw)
 
     def redraw(self, state: DeskState) -> None:
-        """Draw ``state``."""
+        """Shows ``state`` as the status line, times in the team's zone."""
         self.update(status_line(state, self.zone))

@@ -1,6 +1,6 @@
 """The scrutiny pack's figures: one quarter of the desk's work for the accountability board
 (the Police and Crime Commissioner's scrutiny of the technology the police use). The HTML is
-drawn by :mod:`socialdesk.core.audit.scrutiny_html`.
+drawn by :mod:`socialdesk.core.audit.scrutiny.document`.
 
 Decisions, written down here as DESIGN.md asks:
 
@@ -29,12 +29,11 @@ Decisions, written down here as DESIGN.md asks:
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from statistics import median
 from zoneinfo import ZoneInfo
@@ -43,10 +42,10 @@ from socialdesk import paths
 from socialdesk.config import Config
 from socialdesk.core.audit import metrics
 from socialdesk.core.audit.chain import Verification
+from socialdesk.core.audit.scrutiny.quarters import Quarter
 from socialdesk.core.models import Progress, minutes_between, to_iso
 from socialdesk.core.store import Store
 from socialdesk.core.store import scrutiny as queries
-from socialdesk.errors import UserError
 
 #: The categories the model gives, in the pack's order.
 LABELS = ("report", "concern", "chat")
@@ -58,73 +57,7 @@ URGENT_BUCKETS = ((15, "≤ 15 min", "≤ 15 munud"), (60, "15–60 min", "15–
 URGENT_LISTED = 25
 #: Words of an urgent item shown with names.
 WORDS_SHOWN = 160
-_QUARTER = re.compile(r"\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*")
 
-
-@dataclass(frozen=True)
-class Quarter:
-    """A calendar quarter in the team's zone."""
-
-    year: int
-    number: int
-    zone: ZoneInfo
-
-    @property
-    def label(self) -> str:
-        """"2026Q4"."""
-        return f"{self.year}Q{self.number}"
-
-    @property
-    def start(self) -> datetime:
-        """Local midnight of its first day."""
-        return datetime(self.year, 3 * self.number - 2, 1, tzinfo=self.zone)
-
-    @property
-    def end(self) -> datetime:
-        """Local midnight of the day after its last day."""
-        if self.number == 4:
-            return datetime(self.year + 1, 1, 1, tzinfo=self.zone)
-        return datetime(self.year, 3 * self.number + 1, 1, tzinfo=self.zone)
-
-    def months(self) -> list[tuple[datetime, datetime]]:
-        """Its three months as (local start, local end)."""
-        starts = [datetime(self.year, 3 * self.number - 2 + n, 1, tzinfo=self.zone)
-                  for n in range(3)]
-        return list(zip(starts, [*starts[1:], self.end], strict=True))
-
-
-def quarter_of(moment: datetime, zone: ZoneInfo) -> Quarter:
-    """The quarter holding ``moment`` in the team's zone."""
-    local = moment.astimezone(zone)
-    return Quarter(local.year, (local.month - 1) // 3 + 1, zone)
-
-
-def recent_quarters(now: datetime, zone: ZoneInfo, count: int = 4) -> list[Quarter]:
-    """The current quarter and the ones before it, newest first."""
-    current = quarter_of(now, zone)
-    found = []
-    year, number = current.year, current.number
-    for _ in range(count):
-        found.append(Quarter(year, number, zone))
-        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
-    return found
-
-
-def parse_quarter(text: str, zone: ZoneInfo, now: datetime) -> Quarter:
-    """"2026Q4" (or "2026-Q4", "2026q4") as a :class:`Quarter`; one sentence for anything else
-    or for a quarter that has not begun."""
-    match = _QUARTER.fullmatch(text or "")
-    if not match or int(match[1]) < 1970:
-        shown = " ".join(str(text).split())[:40]
-        raise UserError(f"--quarter takes a year and a quarter like 2026Q4, got '{shown}'.")
-    quarter = Quarter(int(match[1]), int(match[2]), zone)
-    if quarter.start > now:
-        raise UserError(f"{quarter.label} has not begun yet; the latest quarter is "
-                        f"{quarter_of(now, zone).label}.")
-    return quarter
-
-
-# ── the figures ──────────────────────────────────────────────────────────────────────────
 
 @dataclass(frozen=True)
 class Month:
@@ -254,7 +187,7 @@ class ScrutinyPack:
 
     @property
     def zone(self) -> ZoneInfo:
-        """The team's zone."""
+        """The team's time zone, in which the quarter and its dates are read."""
         return self.quarter.zone
 
 
@@ -396,8 +329,3 @@ def export_path(folder: Path, quarter: Quarter, names: bool, now: datetime) -> P
     if taken; the time is UTC)."""
     stem = f"scrutiny-{quarter.label}-{now:%Y%m%d-%H%M%S}{'-named' if names else ''}"
     return paths.unused_file(folder, stem, ".html")
-
-
-def last_day(quarter: Quarter) -> datetime:
-    """The quarter's last day (local)."""
-    return quarter.end - timedelta(days=1)
