@@ -266,3 +266,16 @@ def test_the_end_of_a_session_is_told_to_the_supervisors_once(tmp_path: Path,
     assert held not in desk.dropins.summarise_ended(after)
     for d in (desk, sian, bryn):
         d.close()
+
+
+@pytest.mark.parametrize("values", [[], [7.0], [3.0, 1.0], [0.0, 10.0, 20.0, 30.0, 40.0],
+                                    [float(n * n % 17) for n in range(23)]])
+def test_a_sessions_p90_is_the_reports_p90(values: list[float]) -> None:
+    """The session summary and the supervisor report give one p90 for the same times (the
+    session's own nearest-rank p90 said 40 where the report said 36 for 0, 10, … 40)."""
+    import numpy as np
+
+    from socialdesk.core.desk.dropin.figures import p90
+
+    expected = float(np.percentile(values, 90)) if values else None
+    assert p90(values) == (pytest.approx(expected) if values else None)

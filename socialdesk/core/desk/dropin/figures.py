@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from statistics import median
+from statistics import median, quantiles
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,11 +73,13 @@ class SessionFigures:
         return figures
 
 
-def _p90(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+def p90(values: list[float]) -> float | None:
+    """The 90th percentile by linear interpolation between the nearest ranks: the same figure
+    the supervisor report gives (``np.percentile``'s default), so a session's p90 and the
+    report's agree on the same items; None for no values."""
+    if len(values) < 2:
+        return values[0] if values else None
+    return quantiles(values, n=10, method="inclusive")[-1]
 
 
 def figures_of(session: DropinSession, items: list[dict[str, Any]], now: datetime
@@ -110,7 +112,7 @@ def figures_of(session: DropinSession, items: list[dict[str, Any]], now: datetim
         closed_without_reply=sum(i["status"] == "closed" for i in not_answered),
         waiting=sum(i["status"] != "closed" for i in not_answered),
         median_minutes=round(median(times), 1) if times else None,
-        p90_minutes=round(_p90(times) or 0, 1) if times else None,
+        p90_minutes=round(p90(times) or 0, 1) if times else None,
         answered_by=dict(Counter(i["first_response_by"] or "—" for i in answered)
                          .most_common()),
         urgent=Urgent(
