@@ -1,16 +1,12 @@
-"""HTTP server of the fake page: the Graph API subset of DESIGN.md §5 on 127.0.0.1.
+"""The fake page: the Graph API subset of DESIGN.md §5 served on 127.0.0.1.
 
-Besides the Graph subset it answers ``GET /_fake/stats`` (what it holds, served and received)
-and ``GET /_fake/dump`` (every id it holds, and every POST it received) so tests can compare a
-database with the page exactly.
-
-The handler sets ``disable_nagle_algorithm``: http.server writes headers and body separately,
-and with Nagle on every keep-alive response waits ~40 ms for a delayed ACK (DESIGN.md §5).
+``FakePage`` owns the page's state, its fault plan and the server's threads; each Graph request
+is checked (the token, the faults that hit it) and routed to the GET side (reads.py) or the
+POST/DELETE side (writes.py). The HTTP plumbing and the ``/_fake/`` endpoints are in handler.py.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import secrets
@@ -18,112 +14,17 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 from socialdesk.fakepage.faults import FaultPlan
-from socialdesk.fakepage.render import (
-    comment_json,
-    decode_cursor,
-    encode_cursor,
-    fb_time,
-    message_json,
-    no_such_object,
-    paginate,
-    parse_time,
-    person_json,
-    post_json,
-)
-from socialdesk.fakepage.state import Conversation, PageState, Sizes
+from socialdesk.fakepage.handler import FakePageHandler, FakePageServer
+from socialdesk.fakepage.reads import PageReads
+from socialdesk.fakepage.render import comment_json, message_json, no_such_object
+from socialdesk.fakepage.state import PageState, Sizes
 from socialdesk.fakepage.writes import PageWrites
 
-MAX_LIMIT = 100
-DEFAULT_LIMIT = 25
 #: How often the serving loop looks whether stop() was called (seconds).
 STOP_POLL_SECONDS = 0.05
-
-
-class FakePageHandler(BaseHTTPRequestHandler):
-    """One request to the fake page."""
-
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    server: FakePageServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the fake page does not log requests (they may carry the token)."""
-
-    # ── plumbing ─────────────────────────────────────────────────────────────────────────
-
-    def do_GET(self) -> None:
-        """Serve a Graph GET (or a /_fake/ endpoint)."""
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        """Serve a Graph POST."""
-        self._handle("POST")
-
-    def do_DELETE(self) -> None:
-        """Serve a Graph DELETE (a post or a comment taken off the page)."""
-        self._handle("DELETE")
-
-    def _handle(self, method: str) -> None:
-        url = urlsplit(self.path)
-        query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        body: dict[str, str] = {}
-        if method == "POST":
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-            body = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
-        parts = [p for p in url.path.split("/") if p]
-        if parts[:1] == ["_fake"]:
-            self._fake_endpoint(parts[1:] if len(parts) > 1 else [""])
-            return
-        try:
-            self.server.app.dispatch(self, method, parts, query, body)
-        except Exception as exc:  # the fake must answer, never hang a client
-            self.send_json(500, {"error": {"message": f"fake page bug: {exc}", "code": 1}})
-
-    def _fake_endpoint(self, parts: list[str]) -> None:
-        app = self.server.app
-        if parts[0] == "stats":
-            self.send_json(200, app.stats())
-        elif parts[0] == "dump":
-            self.send_json(200, app.dump())
-        else:
-            self.send_json(404, {"error": "unknown fake endpoint"})
-
-    def send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None,
-                  truncate: bool = False) -> None:
-        """Write a JSON response (optionally cut in half, with a matching length)."""
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        if truncate:
-            data = data[: max(1, len(data) // 2)]
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def drop_connection(self) -> None:
-        """Close the connection without answering (a reset)."""
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(2)
-
-
-class FakePageServer(ThreadingHTTPServer):
-    """ThreadingHTTPServer that knows its app."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], app: FakePage) -> None:
-        super().__init__(address, FakePageHandler)
-        self.app = app
 
 
 class FakePage:
@@ -138,6 +39,8 @@ class FakePage:
         self.state = PageState(page_id, seed, sizes, clock)
         self.plan = FaultPlan(list(faults), seed)
         self.writes = PageWrites(self.state)
+        self.reads = PageReads(self.state, self.token,
+                               lambda: f"{self.url}/{self.api_version}")
         self.rate = rate
         self.slow_seconds = slow_seconds
         self.rate_limit_minutes = rate_limit_minutes
@@ -287,13 +190,13 @@ class FakePage:
         with self.state.lock:
             if method == "GET":
                 if endpoint in ("posts", "feed") and target == self.page_id:
-                    return 200, self._posts(path, query, repeat)
+                    return 200, self.reads.posts(path, query, repeat)
                 if endpoint == "comments":
-                    return self._comments(path, query, repeat)
+                    return self.reads.comments(path, query, repeat)
                 if endpoint == "conversations" and target == self.page_id:
-                    return 200, self._conversations(path, query, repeat)
+                    return 200, self.reads.conversations(path, query, repeat)
                 if endpoint == "messages":
-                    return self._messages_of(path, query, repeat)
+                    return self.reads.messages_of(path, query, repeat)
             else:
                 if endpoint == "reply":
                     return self.writes.reply(target, body)
@@ -306,123 +209,6 @@ class FakePage:
                 if endpoint == "delete":
                     return self.writes.delete(target)
         return no_such_object(method, target)
-
-    # ── lists ────────────────────────────────────────────────────────────────────────────
-
-    def _limit(self, query: dict[str, str]) -> int:
-        try:
-            return max(1, min(MAX_LIMIT, int(query.get("limit", DEFAULT_LIMIT))))
-        except ValueError:
-            return DEFAULT_LIMIT
-
-    def _next(self, path: list[str], query: dict[str, str], cursor: str,
-              time_based: bool = False) -> str:
-        params = {k: v for k, v in query.items()
-                  if k not in ("after", "until", "__paging_token", "access_token")}
-        if time_based:
-            key = decode_cursor(cursor) or [0]
-            params.update({"until": str(int(key[0])), "__paging_token": cursor})
-        else:
-            params["after"] = cursor
-        params["access_token"] = self.token  # as the real API does: clients must strip it
-        return f"{self.url}/{self.api_version}/{'/'.join(path)}?{urlencode(params)}"
-
-    def _listing(self, items: list[Any], key: Callable[[Any], list[Any]], path: list[str],
-                 query: dict[str, str], descending: bool, repeat: int,
-                 render: Callable[[Any], dict[str, Any]], time_based: bool = False
-                 ) -> dict[str, Any]:
-        after = query.get("after") or query.get("__paging_token")
-        page, full = paginate(items, key, self._limit(query), after, descending, repeat)
-        if not page:
-            return {"data": []}
-        paging: dict[str, Any] = {}
-        first, last = encode_cursor(key(page[0])), encode_cursor(key(page[-1]))
-        if not time_based:
-            paging["cursors"] = {"before": first, "after": last}
-        if full:
-            paging["next"] = self._next(path, query, last, time_based)
-        return {"data": [render(item) for item in page], "paging": paging}
-
-    def _window(self, query: dict[str, str]) -> tuple[float, float]:
-        since = parse_time(query.get("since", "")) if query.get("since") else None
-        until = parse_time(query.get("until", "")) if query.get("until") else None
-        return since or 0.0, until or float("inf")
-
-    def _posts(self, path: list[str], query: dict[str, str], repeat: int) -> dict[str, Any]:
-        since, until = self._window(query)
-        if query.get("__paging_token"):
-            until = float("inf")  # the paging token carries the position
-        posts = [p for p in self.state.posts if since <= p.created <= until]
-        return self._listing(posts, lambda p: [p.created, p.id], path, query, True, repeat,
-                             post_json, time_based=True)
-
-    def _comments(self, path: list[str], query: dict[str, str],
-                  repeat: int) -> tuple[int, Any]:
-        target = path[0]
-        post = self.state.post_by_id(target)
-        if post is not None:
-            comments = post.comments  # filter=stream: replies too, chronological
-        elif target in self.state.comments_by_id:
-            parent = self.state.comments_by_id[target]
-            owner = self.state.post_by_id(parent.post_id)
-            comments = [c for c in (owner.comments if owner else []) if c.parent_id == target]
-        else:
-            return no_such_object("GET", target)
-        since, _ = self._window(query)
-        chosen = [c for c in comments if c.created >= since]
-        fields = query.get("fields", "")
-        return 200, self._listing(chosen, lambda c: [c.created, c.seq], path, query, False,
-                                  repeat, lambda c: comment_json(c, fields))
-
-    def _conversations(self, path: list[str], query: dict[str, str],
-                       repeat: int) -> dict[str, Any]:
-        conversations = self.state.conversations
-        if query.get("user_id"):
-            conversations = [c for c in conversations if c.user[0] == query["user_id"]]
-        fields = query.get("fields", "")
-        match = re.search(r"messages\.limit\((\d+)\)", fields)
-        inner = min(MAX_LIMIT, int(match.group(1))) if match else DEFAULT_LIMIT
-        nested = re.search(r"messages\.limit\(\d+\)\{(.*)\}", fields)
-        message_fields = nested.group(1) if nested else "id,message,from,created_time"
-
-        def render(conversation: Conversation) -> dict[str, Any]:
-            return self._conversation_json(conversation, inner, message_fields,
-                                           "link" in fields.split(","))
-
-        return self._listing(conversations, lambda c: [c.updated, c.seq], path, query, True,
-                             repeat, render)
-
-    def _messages_of(self, path: list[str], query: dict[str, str],
-                     repeat: int) -> tuple[int, Any]:
-        conversation = self.state.conversation_by_id(path[0])
-        if conversation is None:
-            return 400, {"error": {"message": "Invalid conversation", "code": 100}}
-        fields = query.get("fields", "")
-        return 200, self._listing(conversation.messages, lambda m: [m.created, m.id], path,
-                                  query, True, repeat, lambda m: message_json(m, fields))
-
-    def _conversation_json(self, conversation: Conversation, inner: int,
-                           message_fields: str = "id,message,from,created_time",
-                           with_link: bool = False) -> dict[str, Any]:
-        newest_first = sorted(conversation.messages, key=lambda m: (m.created, m.id),
-                              reverse=True)
-        shown = newest_first[:inner]
-        messages: dict[str, Any] = {"data": [message_json(m, message_fields) for m in shown]}
-        if shown:
-            last = encode_cursor([shown[-1].created, shown[-1].id])
-            messages["paging"] = {"cursors": {"before": encode_cursor(
-                [shown[0].created, shown[0].id]), "after": last}}
-            if len(newest_first) > inner:
-                messages["paging"]["next"] = self._next(
-                    [conversation.id, "messages"],
-                    {"fields": message_fields, "limit": str(inner)}, last)
-        out = {"id": conversation.id, "updated_time": fb_time(conversation.updated),
-               "participants": {"data": [person_json(conversation.user),
-                                         person_json(self.state.page)]},
-               "messages": messages}
-        if with_link:  # as captured: a path on www.facebook.com, "/<page>/inbox/<number>/"
-            out["link"] = f"/{self.page_id}/inbox/{conversation.id.removeprefix('t_')}/"
-        return out
 
     # ── introspection ────────────────────────────────────────────────────────────────────
 
