@@ -3,11 +3,16 @@ referrals, people, places, exports…): each gap the review found, on real SQLit
 
 from __future__ import annotations
 
-import pytest
+import sqlite3
 
+import pytest
+from rich.text import Text
+
+from socialdesk.config import load_config
 from socialdesk.core.desk import Desk
 from socialdesk.core.outbox.sender import Action
 from socialdesk.errors import StoreError
+from socialdesk.ui.widgets.detail import _history as detail_history
 
 
 def test_undoing_a_hide_that_went_queues_the_unhide_with_its_audit_row(team_desk: Desk) -> None:
@@ -34,3 +39,46 @@ def test_undoing_a_hide_that_went_queues_the_unhide_with_its_audit_row(team_desk
     assert team_desk.store.conn.execute(
         "select count(*) from audit_log where action = 'queue_unhide' and subject = ?",
         (str(item),)).fetchone()[0] == 1
+
+
+NOTE_WORDS = ("Zebedee-Quixote", "07700 900123")
+
+
+def test_a_close_note_is_purged_and_never_kept_in_the_audit_chain(tmp_path, capsys,
+                                                                   monkeypatch) -> None:
+    """A close note ("answered elsewhere: rang Zebedee-Quixote on 07700 900123") went into the
+    hash-chained audit payload word for word, where it can never be removed, and the purge
+    left it on the item: a year later the DB still held it. Now the chain keeps its length
+    only and the purge blanks it; the raw DB and WAL bytes hold none of its words."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from socialdesk.core.models import utc_now
+    from tests.conftest import in_process_cli, os_account
+    from tests.functional.test_trust import team_config
+
+    config = team_config(tmp_path, "sup.toml", {os_account(): "supervisor", "ann": "officer"})
+    cli = in_process_cli(tmp_path, config, capsys, monkeypatch,
+                         [("my bike went from the shed", "A"), ("the van is back", "B")])
+    note = f"rang {NOTE_WORDS[0]} on {NOTE_WORDS[1]}"
+    closed = cli("close", "1", "--reason", "answered elsewhere (phone, in person)",
+                 "--note", note)
+    assert closed[0] == 0, closed
+    desk = Desk(load_config(config), tmp_path / "cli.db", actor="ann")   # the dashboard's way
+    desk.close_item(2, "passed to 101 / 999", note)
+    item = desk.item_detail(2) or {}              # the officer still reads the note there
+    shown = Text()
+    shown.append_text(detail_history(item, desk.config.team.zone))
+    assert f"closed (passed to 101 / 999: {note})" in shown.plain
+    desk.close()
+    payloads = " ".join(p for (p,) in sqlite3.connect(tmp_path / "cli.db").execute(
+        "select payload from audit_log"))
+    assert not any(word in payloads for word in NOTE_WORDS)
+    with time_machine.travel(utc_now() + timedelta(days=400)):
+        purged = cli("purge")
+    assert purged[0] == 0, purged
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("cli.db*"))
+    for word in NOTE_WORDS:
+        assert word.encode() not in raw, word
+    assert cli("audit", "verify")[0] == 0
