@@ -82,3 +82,23 @@ def test_a_close_note_is_purged_and_never_kept_in_the_audit_chain(tmp_path, caps
     for word in NOTE_WORDS:
         assert word.encode() not in raw, word
     assert cli("audit", "verify")[0] == 0
+
+
+def test_listening_never_caches_a_vector_for_an_item_purged_meanwhile(team_desk: Desk) -> None:
+    """Listening embeds items outside a transaction, then caches the vectors: an item purged
+    in between got its vector (derived from its words) written back after the purge had
+    removed it. Now a purged item's vector is never stored."""
+    from datetime import timedelta
+
+    import numpy as np
+
+    from socialdesk.core.models import utc_now
+    from socialdesk.core.store.listening import save_vectors
+
+    ids = list(team_desk.seeded)    # type: ignore[attr-defined]
+    supervisor = Desk(team_desk.config, team_desk.db_path, actor="sian")
+    assert supervisor.purge(now=utc_now() + timedelta(days=400)).items == len(ids)
+    save_vectors(team_desk.store, ids, np.ones((len(ids), 4), np.float32), "test")
+    assert team_desk.store.conn.execute("select count(*) from item_embeddings").fetchone() \
+        == (0,)
+    supervisor.close()
