@@ -102,3 +102,32 @@ def test_listening_never_caches_a_vector_for_an_item_purged_meanwhile(team_desk:
     assert team_desk.store.conn.execute("select count(*) from item_embeddings").fetchone() \
         == (0,)
     supervisor.close()
+
+
+def test_an_account_that_may_not_run_the_jobs_never_takes_their_lease(tmp_path, capsys,
+                                                                        monkeypatch) -> None:
+    """`socialdesk sync` (and the dashboard's jobs) by a read-only account took the jobs' lease
+    before the role check refused the sync — and the snooze and retention turns, which run on
+    after a stop, kept renewing it: a read-only dashboard left open kept the team's worker
+    from syncing. Now such an account is told once and never touches the lease."""
+    from socialdesk.core.desk.jobs import BackgroundJobs
+    from tests.conftest import in_process_cli, os_account
+    from tests.functional.test_trust import team_config
+
+    config = team_config(tmp_path, "team.toml", {"sioned": "supervisor"})
+    Desk(load_config(config), tmp_path / "cli.db", actor="sioned").close()
+    cli = in_process_cli(tmp_path, config, capsys, monkeypatch)
+
+    def leases() -> list[tuple[str, ...]]:
+        return sqlite3.connect(tmp_path / "cli.db").execute("select * from leases").fetchall()
+
+    code, _out, err = cli("sync")
+    assert code == 1 and f"{os_account()} has read-only access" in err
+    assert leases() == []
+    stopped: list[object] = []
+    jobs = BackgroundJobs(Desk(load_config(config), tmp_path / "cli.db"),
+                          listener=stopped.append)       # the dashboard's jobs, turn by turn
+    for turn in (jobs.run_sync, jobs.run_snoozes, jobs.run_purge, jobs.run_alerts,
+                 jobs.run_snoozes):
+        turn()
+    assert leases() == [] and len(stopped) == 1 and "read-only" in str(stopped[0])
