@@ -131,3 +131,17 @@ def test_an_account_that_may_not_run_the_jobs_never_takes_their_lease(tmp_path, 
                  jobs.run_snoozes):
         turn()
     assert leases() == [] and len(stopped) == 1 and "read-only" in str(stopped[0])
+
+
+async def test_the_palette_offers_no_screenshot_of_peoples_words(team_desk: Desk) -> None:
+    """Textual's palette offered "Screenshot": an SVG of the inbox (people's messages) saved
+    in the account's downloads folder, 0660 under the desk's umask, outside the private data
+    dir and never purged. It is no longer offered."""
+    from tests.ui_helpers import make_app, settle
+
+    app = make_app(team_desk)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, app)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Quit" in titles
+        assert "Screenshot" not in titles
