@@ -145,3 +145,48 @@ async def test_the_palette_offers_no_screenshot_of_peoples_words(team_desk: Desk
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Quit" in titles
         assert "Screenshot" not in titles
+
+
+def test_a_purge_leaves_no_words_in_what_came_since(tmp_path, capsys, monkeypatch) -> None:
+    """The raw-bytes check of issue 19 covered synced items only. Every place the features
+    since keep people's words — notes and @mention notices, handover notes, snooze and close
+    notes, safeguarding markers, person links, answers, the referral file in exports/ — is
+    empty a year later: none of the words in the DB or WAL bytes, no file left in exports/."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from socialdesk.core.models import utc_now
+    from tests.conftest import in_process_cli, os_account
+    from tests.functional.test_trust import team_config
+
+    config = team_config(tmp_path, "sup.toml", {os_account(): "supervisor", "ann": "officer"})
+    cli = in_process_cli(tmp_path, config, capsys, monkeypatch,
+                         [("Quixby-Marlowe stole my bike from the shed", "Quixby Marlowe"),
+                          ("the van is back outside", "Quixby Marlowe"),
+                          ("someone at the door", "Pennyroyal Vance")])
+    with sqlite3.connect(tmp_path / "cli.db") as conn:     # as a sync would store them
+        conn.execute("update items set author_id = 'p' || (700 + id), source = 'graph', "
+                     "platform_id = 'm_' || id")
+    steps = [("note", "1", "Quixby-Marlowe rang again @ann"),
+             ("handover", "write", "watch Quixby-Marlowe at number 12"),
+             ("snooze", "2", "tomorrow", "--note", "call Quixby-Marlowe back"),
+             ("marker", "set", "1", "--kind", "repeat victim", "--reason",
+              "Quixby-Marlowe is targeted weekly", "--review", "2027-06-01"),
+             ("person", "link", "1", "3"),
+             ("refer", "1", "--to", "anglesey-asb", "--with-author"),
+             ("close", "3", "--reason", "answered elsewhere (phone, in person)", "--note",
+              "rang Quixby-Marlowe")]
+    for step in steps:
+        done = cli(*step)
+        assert done[0] == 0, (step, done)
+    exports = tmp_path / "data" / "exports"
+    assert any("Quixby-Marlowe" in p.read_text(encoding="utf-8") for p in exports.iterdir())
+    with time_machine.travel(utc_now() + timedelta(days=400)):
+        purged = cli("purge")
+    assert purged[0] == 0, purged
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("cli.db*"))
+    for word in (b"Quixby", b"Marlowe", b"quixby", b"Pennyroyal"):
+        assert word not in raw, word
+    assert list(exports.iterdir()) == []
+    assert cli("audit", "verify")[0] == 0
