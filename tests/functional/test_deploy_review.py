@@ -190,3 +190,38 @@ def test_a_purge_leaves_no_words_in_what_came_since(tmp_path, capsys, monkeypatc
         assert word not in raw, word
     assert list(exports.iterdir()) == []
     assert cli("audit", "verify")[0] == 0
+
+
+def test_an_export_never_replaces_a_file(run_cli, tmp_path) -> None:
+    """`socialdesk timeline --item 1 --out <the team's database>` overwrote the database with
+    the HTML (and said the export was recorded — in the database it had just destroyed); a
+    --csv naming a link wrote through it. In service mode an officer could so overwrite the
+    database, its anchors or the service's config with the service account's rights. Now an
+    export never replaces a file nor follows a link: one sentence, nothing changed."""
+    from tests.conftest import assert_one_sentence, os_account
+    from tests.functional.test_trust import team_config
+
+    env = {"SOCIALDESK_CONFIG": str(team_config(tmp_path, "sup.toml",
+                                                {os_account(): "supervisor"}))}
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "my bike was stolen", "kind": "message"}\n', encoding="utf-8")
+    assert run_cli("import", str(source), env=env).code == 0
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        conn.execute("update items set category = 'report'")
+    database = tmp_path / "cli.db"
+    refused = run_cli("timeline", "--item", "1", "--out", str(database), env=env)
+    assert refused.code == 1 and "already exists; an export never replaces a file" in \
+        refused.err
+    assert_one_sentence(refused.err)
+    assert database.read_bytes()[:16] == b"SQLite format 3\x00"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("select text from items").fetchall() == [("my bike was stolen",)]
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (tmp_path / "link.csv").symlink_to(victim)
+    linked = run_cli("report", "--csv", str(tmp_path / "link.csv"), env=env)
+    assert linked.code == 1 and "never replaces a file" in linked.err
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert run_cli("audit", "verify", env=env).code == 0
+    fresh = run_cli("timeline", "--item", "1", "--out", str(tmp_path / "t.html"), env=env)
+    assert fresh.code == 0 and (tmp_path / "t.html").stat().st_mode & 0o777 == 0o600
