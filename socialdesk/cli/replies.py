@@ -9,14 +9,24 @@ from pathlib import Path
 
 from socialdesk.cli.base import Command, Group, open_desk
 from socialdesk.cli.output import printable, printable_block, say
+from socialdesk.core.desk import Desk
+from socialdesk.core.desk.access import Permission
 from socialdesk.errors import UserError
 
 
-def _text(options: argparse.Namespace, required: bool) -> str | None:
-    """The template text from --text or --file (one of them when ``required``)."""
+def _text(options: argparse.Namespace, required: bool, desk: Desk) -> str | None:
+    """The template text from --text or --file (one of them when ``required``), read once
+    the account may edit the library. Never the page token file: in service mode the file is
+    read with the service account's rights, and the token would be stored and shown."""
+    desk.require(Permission.EDIT_REPLIES)
     if options.text is not None and options.file is not None:
         raise UserError("Give the text with --text or --file, not both.")
     if options.file is not None:
+        token_file = desk.config.page.token_file
+        if token_file and Path(options.file).expanduser().resolve() == \
+                Path(token_file).expanduser().resolve():
+            raise UserError(f"{options.file} is the page token file; socialdesk never reads "
+                            "the token into anything else.")
         try:
             return Path(options.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -118,9 +128,9 @@ class RepliesAdd(Command):
 
     def run(self, options: argparse.Namespace) -> int:
         """Add; say its number."""
-        t = open_desk(options).library.add(options.key, options.topic, options.lang,
-                                           options.title, _text(options, True) or "",
-                                           options.public)
+        desk = open_desk(options)
+        t = desk.library.add(options.key, options.topic, options.lang, options.title,
+                             _text(options, True, desk) or "", options.public)
         say(f"added template #{t.id} {t.key} ({t.language}), version 1")
         return 0
 
@@ -143,9 +153,10 @@ class RepliesEdit(Command):
 
     def run(self, options: argparse.Namespace) -> int:
         """Save; say the new version."""
-        t = open_desk(options).library.edit(options.id, title=options.title,
-                                            text=_text(options, False), topic=options.topic,
-                                            public=options.public)
+        desk = open_desk(options)
+        t = desk.library.edit(options.id, title=options.title,
+                              text=_text(options, False, desk), topic=options.topic,
+                              public=options.public)
         say(f"saved template #{t.id} {t.key} ({t.language}), version {t.version}")
         return 0
 

@@ -225,3 +225,29 @@ def test_an_export_never_replaces_a_file(run_cli, tmp_path) -> None:
     assert run_cli("audit", "verify", env=env).code == 0
     fresh = run_cli("timeline", "--item", "1", "--out", str(tmp_path / "t.html"), env=env)
     assert fresh.code == 0 and (tmp_path / "t.html").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_reply_template_is_never_read_from_the_token_file(run_cli, tmp_path) -> None:
+    """`socialdesk replies add --file <the page token file>` stored the token as a template's
+    text, shown to every member, kept in the audit chain — and in service mode the service
+    account reads that file for whoever runs the command. Refused in one sentence, through a
+    link too; the token is in no byte of the database."""
+    from tests.conftest import assert_one_sentence, os_account
+    from tests.functional.test_trust import ODD_TOKEN, team_config
+
+    token_file = tmp_path / "page-token"
+    token_file.write_text(ODD_TOKEN + "\n", encoding="utf-8")
+    token_file.chmod(0o600)
+    (tmp_path / "notes.txt").symlink_to(token_file)
+    env = {"SOCIALDESK_CONFIG": str(team_config(
+        tmp_path, "sup.toml", {os_account(): "supervisor"},
+        f'token_file = ""=>token_file = "{token_file}"'))}
+    assert run_cli("init", env=env).code == 0
+    for given in (token_file, tmp_path / "notes.txt"):
+        refused = run_cli("replies", "add", "--key", "k", "--topic", "scam", "--lang", "en",
+                          "--title", "T", "--file", str(given), env=env)
+        assert refused.code == 1 and "is the page token file" in refused.err, refused
+        assert_one_sentence(refused.err)
+        assert ODD_TOKEN not in refused.out + refused.err
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("cli.db*"))
+    assert ODD_TOKEN.encode() not in raw
