@@ -5,9 +5,8 @@ and each saved version goes into the audit chain (``replies show ID --history``)
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from socialdesk.cli.base import Command, Group, open_desk
+from socialdesk.cli.base import Command, Group, not_the_token_file, open_desk
 from socialdesk.cli.output import printable, printable_block, say
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import Permission
@@ -22,13 +21,8 @@ def _text(options: argparse.Namespace, required: bool, desk: Desk) -> str | None
     if options.text is not None and options.file is not None:
         raise UserError("Give the text with --text or --file, not both.")
     if options.file is not None:
-        token_file = desk.config.page.token_file
-        if token_file and Path(options.file).expanduser().resolve() == \
-                Path(token_file).expanduser().resolve():
-            raise UserError(f"{options.file} is the page token file; socialdesk never reads "
-                            "the token into anything else.")
         try:
-            return Path(options.file).read_text(encoding="utf-8")
+            return not_the_token_file(desk, options.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise UserError(f"Cannot read {options.file} ({exc}).") from None
     if options.text is None and required:

@@ -227,11 +227,12 @@ def test_an_export_never_replaces_a_file(run_cli, tmp_path) -> None:
     assert fresh.code == 0 and (tmp_path / "t.html").stat().st_mode & 0o777 == 0o600
 
 
-def test_a_reply_template_is_never_read_from_the_token_file(run_cli, tmp_path) -> None:
-    """`socialdesk replies add --file <the page token file>` stored the token as a template's
-    text, shown to every member, kept in the audit chain — and in service mode the service
-    account reads that file for whoever runs the command. Refused in one sentence, through a
-    link too; the token is in no byte of the database."""
+def test_a_template_or_handover_is_never_read_from_the_token_file(run_cli, tmp_path) -> None:
+    """`socialdesk replies add --file <the page token file>` (supervisors) and `handover write
+    --file <it>` (any officer) stored the token as a template's or a note's text, shown to
+    every member — and in service mode the service account reads that file for whoever runs
+    the command. Refused in one sentence, through a link too; the token is in no byte of the
+    database."""
     from tests.conftest import assert_one_sentence, os_account
     from tests.functional.test_trust import ODD_TOKEN, team_config
 
@@ -249,5 +250,8 @@ def test_a_reply_template_is_never_read_from_the_token_file(run_cli, tmp_path) -
         assert refused.code == 1 and "is the page token file" in refused.err, refused
         assert_one_sentence(refused.err)
         assert ODD_TOKEN not in refused.out + refused.err
+        handover = run_cli("handover", "write", "--file", str(given), env=env)
+        assert handover.code == 1 and "is the page token file" in handover.err, handover
+        assert ODD_TOKEN not in handover.out + handover.err
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("cli.db*"))
     assert ODD_TOKEN.encode() not in raw
