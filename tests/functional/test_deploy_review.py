@@ -255,3 +255,21 @@ def test_a_template_or_handover_is_never_read_from_the_token_file(run_cli, tmp_p
         assert ODD_TOKEN not in handover.out + handover.err
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("cli.db*"))
     assert ODD_TOKEN.encode() not in raw
+
+
+def test_a_read_only_account_never_trains_the_model(run_cli, tmp_path) -> None:
+    """On a desk with no model yet, `socialdesk classify TEXT` (and `eval`, `listening`, a
+    dashboard) by an account that is not a member trained one — from the officers'
+    corrections, into the data dir, the job `socialdesk train` keeps for members. Now it says
+    so in one sentence and writes nothing."""
+    from tests.conftest import assert_one_sentence, os_account
+    from tests.functional.test_trust import team_config
+
+    config = team_config(tmp_path, "team.toml", {"sioned": "supervisor"})
+    Desk(load_config(config), tmp_path / "cli.db", actor="sioned").close()
+    env = {"SOCIALDESK_CONFIG": str(config)}
+    refused = run_cli("classify", "my bike was stolen", env=env)
+    assert refused.code == 1 and f"{os_account()} has read-only access" in refused.err and \
+        "train the model" in refused.err, refused
+    assert_one_sentence(refused.err)
+    assert not (tmp_path / "data" / "models").exists()
