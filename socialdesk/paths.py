@@ -22,7 +22,7 @@ import os
 import pwd
 from pathlib import Path
 
-from socialdesk.errors import ConfigError
+from socialdesk.errors import ConfigError, UserError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CHECKOUT_DIR = PACKAGE_DIR.parent
@@ -91,9 +91,16 @@ def private_dir(path: Path) -> Path:
 
 def write_private(path: Path) -> int:
     """Open ``path`` for writing as a new private file (see :func:`file_mode`); returns the
-    descriptor."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode())
-    os.chmod(path, file_mode())   # an existing file keeps its old mode otherwise
+    descriptor. An export never replaces a file, nor follows a link: ``--out`` naming the
+    team's database, its anchors or the service's config would have overwritten them (with
+    the service account's rights, in service mode). One sentence says so."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                             file_mode())
+    except FileExistsError:
+        raise UserError(f"{path} already exists; an export never replaces a file (choose "
+                        "another name).") from None
+    os.fchmod(descriptor, file_mode())   # exactly the desk's mode, whatever the umask
     return descriptor
 
 

@@ -14,6 +14,7 @@ import argparse
 import signal
 import threading
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import ClassVar
 
 from socialdesk.cli.output import note
@@ -83,6 +84,19 @@ def global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
 def config_of(options: argparse.Namespace) -> Config:
     """The validated configuration the options point to."""
     return load_config(options.config)
+
+
+def not_the_token_file(desk: Desk, given: str) -> Path:
+    """The path of a file a user names to be read into the desk (a template, a handover
+    note), refused in one sentence when it is the page token file or a link to it: in service
+    mode the service account reads it for whoever runs the command, and the token would be
+    stored and shown to every member."""
+    path = Path(given).expanduser()
+    token_file = desk.config.page.token_file
+    if token_file and path.resolve() == Path(token_file).expanduser().resolve():
+        raise UserError(f"{given} is the page token file; socialdesk never reads the token "
+                        "into anything else.")
+    return path
 
 
 def local_day(value: str | None, desk: Desk, end: bool = False) -> datetime | None:

@@ -169,10 +169,14 @@ class Report(DropinCommand):
         """The summary, as lines or one JSON object."""
         figures = dropins.report(options.session)
         if options.json:
-            print(json.dumps(figures.as_dict(dropins.zone), ensure_ascii=False, indent=1))
+            print(json.dumps({**figures.as_dict(dropins.zone),
+                              "audit_chain": dropins.context.audit_chain()},
+                             ensure_ascii=False, indent=1))
             return 0
         for label, text in summary_lines(figures, dropins.zone):
             say(f"{label:<16}{printable(text)}")
+        chain = dropins.context.audit_chain()
+        say(f"{'Audit chain':<16}{chain['rows']:,} rows, head {chain['head']}")
         return 0
 
 

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from socialdesk.cli.base import Command, Group, open_desk
+from socialdesk.cli.base import Command, Group, not_the_token_file, open_desk
 from socialdesk.cli.output import printable, printable_block, say
+from socialdesk.core.desk.access import Permission
 from socialdesk.core.triage.when import EXAMPLES, show_when
 from socialdesk.errors import UserError
 
@@ -92,13 +92,15 @@ class HandoverWrite(Command):
         if (options.text is None) == (options.file is None):
             raise UserError("Give the note as TEXT or with --file F (one of the two).")
         text = options.text
+        desk = open_desk(options)
         if options.file is not None:
+            desk.require(Permission.HANDOVER)     # read only for those who may write one
             try:
-                text = Path(options.file).read_text(encoding="utf-8")
+                text = not_the_token_file(desk, options.file).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise UserError(f"{options.file} cannot be read as UTF-8 text "
                                 f"({getattr(exc, 'strerror', None) or exc}).") from None
-        note_id = open_desk(options).handover.write(text)
+        note_id = desk.handover.write(text)
         say(f"handover note #{note_id} written: the others see it when they next open the "
             "dashboard")
         return 0

@@ -48,7 +48,8 @@ class ListeningCommand(Command):
             rows = desk.listening.export_csv(heard, options.csv)
             print(f"wrote {rows} topics to {options.csv}", file=sys.stderr)
         elif options.json:
-            say(json.dumps(heard.as_dict(), ensure_ascii=False, indent=1))
+            say(json.dumps({**heard.as_dict(), "audit_chain": desk.context.audit_chain()},
+                           ensure_ascii=False, indent=1))
         else:
             show(heard, desk.config.team.zone)
         return 0

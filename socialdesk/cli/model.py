@@ -46,6 +46,7 @@ def ready_classifier(desk: Desk) -> Classifier:
     """The model, trained first on a machine without one; says on stderr when it is the fast
     one."""
     if current_model_dir() is None:
+        desk.require(Permission.TRAIN)      # first use trains: members only
         note("no model on this machine yet; training the fast model from prompts/ (first "
              "use, under a minute)")
     model = desk.model.classifier(train_progress())

@@ -46,7 +46,8 @@ class PlacesCommand(Command):
         elif options.json:
             say(json.dumps({"since": since.isoformat(), "until": until.isoformat(),
                             "category": options.category,
-                            "places": [s.as_dict() for s in spots]},
+                            "places": [s.as_dict() for s in spots],
+                            "audit_chain": desk.context.audit_chain()},
                            ensure_ascii=False, indent=1))
         elif not spots:
             say("No reports or concerns name a place in this period.")

@@ -5,20 +5,24 @@ and each saved version goes into the audit chain (``replies show ID --history``)
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from socialdesk.cli.base import Command, Group, open_desk
+from socialdesk.cli.base import Command, Group, not_the_token_file, open_desk
 from socialdesk.cli.output import printable, printable_block, say
+from socialdesk.core.desk import Desk
+from socialdesk.core.desk.access import Permission
 from socialdesk.errors import UserError
 
 
-def _text(options: argparse.Namespace, required: bool) -> str | None:
-    """The template text from --text or --file (one of them when ``required``)."""
+def _text(options: argparse.Namespace, required: bool, desk: Desk) -> str | None:
+    """The template text from --text or --file (one of them when ``required``), read once
+    the account may edit the library. Never the page token file: in service mode the file is
+    read with the service account's rights, and the token would be stored and shown."""
+    desk.require(Permission.EDIT_REPLIES)
     if options.text is not None and options.file is not None:
         raise UserError("Give the text with --text or --file, not both.")
     if options.file is not None:
         try:
-            return Path(options.file).read_text(encoding="utf-8")
+            return not_the_token_file(desk, options.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise UserError(f"Cannot read {options.file} ({exc}).") from None
     if options.text is None and required:
@@ -119,9 +123,9 @@ class RepliesAdd(Command):
 
     def run(self, options: argparse.Namespace) -> int:
         """Add; say its number."""
-        t = open_desk(options).library.add(options.key, options.topic, options.lang,
-                                           options.title, _text(options, True) or "",
-                                           options.public)
+        desk = open_desk(options)
+        t = desk.library.add(options.key, options.topic, options.lang, options.title,
+                             _text(options, True, desk) or "", options.public)
         say(f"added template #{t.id} {t.key} ({t.language}), version 1")
         return 0
 
@@ -144,9 +148,10 @@ class RepliesEdit(Command):
 
     def run(self, options: argparse.Namespace) -> int:
         """Save; say the new version."""
-        t = open_desk(options).library.edit(options.id, title=options.title,
-                                            text=_text(options, False), topic=options.topic,
-                                            public=options.public)
+        desk = open_desk(options)
+        t = desk.library.edit(options.id, title=options.title,
+                              text=_text(options, False, desk), topic=options.topic,
+                              public=options.public)
         say(f"saved template #{t.id} {t.key} ({t.language}), version {t.version}")
         return 0
 

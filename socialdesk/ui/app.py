@@ -288,8 +288,11 @@ class SocialDeskApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette offers the actions of the screen in view (with their keys) besides
         the system ones: the inbox's from its action table, every other screen's from its
-        bindings."""
-        yield from super().get_system_commands(screen)
+        bindings. Textual's "Screenshot" is left out: it writes the screen — people's words —
+        as an SVG into the account's downloads folder, readable by its group and never purged
+        (the evidence timeline is the desk's private, audited way to take items out)."""
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.title != "Screenshot")
         for label, key, help_text, action in screen_actions(screen, self.desk.config.keys):
             yield SystemCommand(f"{label} ({key})", help_text, self._runner(screen, action))
 

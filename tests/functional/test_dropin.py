@@ -235,3 +235,16 @@ def test_cli_another_officers_session_is_cancelled_by_a_supervisor(cli, tmp_path
     code, out, err = cli("dropin", "cancel", str(session))
     assert code == 0 and "cancelled before going out" in out, err
 
+
+
+def test_cli_session_report_carries_the_audit_chain(cli, tmp_path: Path) -> None:
+    """Issue 19 (review): every report carries the chain's row count and head — the drop-in
+    session's report (text and JSON) did not."""
+    assert cli("dropin", "plan", "--start", "2026-12-08 18:00", "--end", "19:30",
+               "--topic", "Scams")[0] == 0
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        rows = conn.execute("select hash from audit_log order by id").fetchall()
+    report = json.loads(cli("dropin", "report", "1", "--json")[1])
+    assert report["audit_chain"] == {"rows": len(rows), "head": rows[-1][0]}
+    out = cli("dropin", "report", "1")[1]
+    assert f"Audit chain     {len(rows):,} rows, head {rows[-1][0]}" in out.splitlines()

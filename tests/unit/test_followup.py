@@ -123,7 +123,7 @@ def test_an_item_made_urgent_while_snoozed_is_back_at_once(team: Desk) -> None:
 def test_the_job_tells_the_snoozer_once_even_run_twice(team: Desk, clock) -> None:
     item = team.seeded[NEIGHBOUR]
     team.snooze(item, "in 30 min", note="call back")
-    jobs = BackgroundJobs(as_user(team, "bryn"))   # whoever runs the worker
+    jobs = BackgroundJobs(as_user(team, "gethin"))   # whichever member runs the worker
     assert jobs.run_snoozes() == []                 # not yet
     clock.shift(timedelta(minutes=31))
     assert jobs.run_snoozes() == [item]

@@ -50,9 +50,12 @@ def write_report_csv(report: Report, path: Path) -> int:
     return len(rows) + 1
 
 
-def write_rows_csv(rows: list[dict[str, Any]], fields: list[str], path: Path) -> int:
-    """Plain rows as a spreadsheet-safe CSV (a list value is written joined by spaces);
-    return the number of rows written."""
+def write_rows_csv(rows: list[dict[str, Any]], fields: list[str], path: Path,
+                   chain: dict[str, Any] | None = None) -> int:
+    """Plain rows as a spreadsheet-safe CSV (a list value is written joined by spaces), and
+    last, with ``chain`` (``{"rows", "head"}``), the audit chain's head and row count as the
+    report CSV has them (first column "audit chain", the head next, the rows under "count");
+    return the number of data rows written."""
     try:
         with os.fdopen(write_private(path), "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
@@ -60,6 +63,9 @@ def write_rows_csv(rows: list[dict[str, Any]], fields: list[str], path: Path) ->
             for row in rows:
                 writer.writerow({k: safe_cell(" ".join(map(str, v)) if isinstance(v, list)
                                               else v) for k, v in row.items()})
+            if chain is not None:   # the chain as it stood: anchors it wherever this is kept
+                writer.writerow({fields[0]: "audit chain", fields[1]: chain["head"],
+                                 "count": chain["rows"]})
     except OSError as exc:
         raise UserError(f"Cannot write {path}: {exc.strerror}.") from None
     return len(rows)

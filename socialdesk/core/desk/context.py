@@ -181,6 +181,12 @@ class DeskContext:
         """Append an action to the audit log (as the acting user unless ``actor`` says)."""
         audit_log.append(self.store, actor or self.actor, action, subject, payload)
 
+    def audit_chain(self) -> dict[str, Any]:
+        """The audit chain's row count and head, as every report, CSV and JSON export carries
+        them (``{"rows": …, "head": …}``): wherever the export is kept, it anchors the chain."""
+        rows, head = audit_log.chain_head(self.store)
+        return {"rows": rows, "head": head}
+
     def fill_due_times(self) -> int:
         """Compute when the first response is due for items that have no due time yet."""
         return fill_due_times(self.store, self.sla)

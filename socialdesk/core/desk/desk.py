@@ -253,14 +253,16 @@ class Desk:
         if strays:
             raise triage.ActionRefused(f"Item {strays[0]} is not an open item of this "
                                        "conversation, so this answer cannot cover it.")
-        entry, new = outbox.queue(self.store, item_id, action, text, self.actor, language,
-                                  covers=sorted(set(covers)), close_after=close_after)
-        if new:
-            self.context.record(f"queue_{action.value}", str(item_id),
-                                {"outbox": entry, "chars": len(text),
-                                 "covers": sorted(set(covers))})
-            for covered in sorted(set(covers)):
-                self.context.record("covered", str(covered), {"by": item_id, "outbox": entry})
+        with self.store.write():   # the entry and its audit rows, or neither
+            entry, new = outbox.queue(self.store, item_id, action, text, self.actor, language,
+                                      covers=sorted(set(covers)), close_after=close_after)
+            if new:
+                self.context.record(f"queue_{action.value}", str(item_id),
+                                    {"outbox": entry, "chars": len(text),
+                                     "covers": sorted(set(covers))})
+                for covered in sorted(set(covers)):
+                    self.context.record("covered", str(covered),
+                                        {"by": item_id, "outbox": entry})
         return entry, new
 
     def thread_open_items(self, item_id: int) -> list[dict[str, object]]:

@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from socialdesk.core.desk.access import AccessDenied, Permission
 from socialdesk.core.desk.alerts import AlertReport
 from socialdesk.core.desk.desk import Desk
 from socialdesk.core.desk.events import (
@@ -138,6 +139,18 @@ class BackgroundJobs:
         self.listener(RunElsewhere())
         return False
 
+    def _may_run(self) -> bool:
+        """Whether this account may run the jobs (members only). Another never takes the
+        lease — a read-only dashboard left open would hold it and keep the team's worker from
+        syncing — and is told once, as the jobs stop."""
+        try:
+            self.desk.require(Permission.RUN_JOBS)
+        except AccessDenied as exc:
+            if not self.stopped_reason:
+                self._stop(str(exc))
+            return False
+        return True
+
     def _turn(self, rules: JobRules, work: Callable[[], T]) -> T | None:
         """One turn of a job: the stop rule, the lease, then the work. Whatever goes wrong
         becomes one sentence for the listener (never only a log line): the database (a full
@@ -146,7 +159,7 @@ class BackgroundJobs:
         if self.stopped_reason and not rules.runs_when_stopped:
             return None
         try:
-            if not self._lease():
+            if not self._may_run() or not self._lease():
                 return None
             result = work()
         except StoreError as exc:

@@ -20,6 +20,7 @@ from socialdesk.core.classify.training import (
     load_or_train,
     train,
 )
+from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.models import Progress
 from socialdesk.core.store import predictions
@@ -49,8 +50,11 @@ class ModelDesk:
         otherwise None."""
         with self._lock:
             if self._classifier is None:
-                if current_model_dir() is None and not train_if_missing:
-                    return None
+                if current_model_dir() is None:
+                    if not train_if_missing:
+                        return None
+                    # first use trains from officers' corrections into the data dir: members
+                    self.context.require(access.Permission.TRAIN)
                 self._classifier = load_or_train(progress, self.corrections(), self.recipe)
             return self._classifier
 

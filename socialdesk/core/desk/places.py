@@ -145,8 +145,11 @@ class PlacesDesk:
         return the rows written."""
         self.context.require(access.Permission.EXPORT)
         with self.context.store.write():   # the audit row is kept only with the file written
-            rows = exports.write_rows_csv([s.as_dict() for s in spots], CSV_FIELDS, Path(path))
+            chain = self.context.audit_chain()   # the export's own row follows this head
+            rows = exports.write_rows_csv([s.as_dict() for s in spots], CSV_FIELDS, Path(path),
+                                          chain)
             self.context.record("export", Path(path).name,
                                 {"what": "places", "rows": rows, "since": str(since),
-                                 "until": str(until)})
+                                 "until": str(until), "audit_rows": chain["rows"],
+                                 "audit_head": chain["head"]})
         return rows

@@ -84,12 +84,14 @@ def cached_vectors(store: Store, ids: Sequence[int], version: str) -> dict[int, 
 
 def save_vectors(store: Store, ids: Sequence[int], vectors: np.ndarray, version: str) -> None:
     """Cache the vectors of ``ids`` (float16), in one transaction; vectors of any other
-    version are removed first."""
+    version are removed first. An item purged since it was read gets none: its vector comes
+    from the words the purge removed."""
     with store.write():
         store.conn.execute("delete from item_embeddings where version != ?", (version,))
         store.conn.executemany(
-            "insert or replace into item_embeddings (item_id, version, vector) values (?, ?, ?)",
-            [(int(i), version, v.astype(np.float16).tobytes())
+            "insert or replace into item_embeddings (item_id, version, vector) select ?, ?, ? "
+            "where exists (select 1 from items where id = ? and purged_at is null)",
+            [(int(i), version, v.astype(np.float16).tobytes(), int(i))
              for i, v in zip(ids, vectors, strict=True)])
 
 

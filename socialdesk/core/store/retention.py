@@ -107,7 +107,7 @@ def blank_items(store: Store, before: str, at: str, batch: int) -> tuple[int, in
         items = store.conn.execute(
             f"update items set text = '', author_name = null, author_id = null, "
             f"post_text = null, urgent_cues = null, attachments = null, permalink_url = null, "
-            f"snooze_note = null, purged_at = ? where id in ({NEXT_BATCH})",
+            f"snooze_note = null, close_note = null, purged_at = ? where id in ({NEXT_BATCH})",
             (at, before, batch)).rowcount
     return int(items), int(answers)
 

@@ -76,15 +76,19 @@ def _apply(store: Store, actor: str, action: str, item_id: int,
             return Undo(action, item_id, {}, {})
         set_triage_fields(store, item_id, updates, to_iso(utc_now()))
         audit_log.append(store, actor, action, str(item_id),
-                         {"before": _logged(before), "after": _logged(updates)})
+                         {"before": logged_fields(before), "after": logged_fields(updates)})
     return Undo(action, item_id, before, updates)
 
 
-def _logged(fields: dict[str, Any]) -> dict[str, Any]:
-    """Fields as the audit log keeps them: a snooze note by its length only."""
-    if fields.get("snooze_note"):
-        return {**fields, "snooze_note": len(fields["snooze_note"])}
-    return fields
+#: Triage fields an officer types about people: the audit log keeps them by length only (the
+#: chain is never purged; the item keeps the words until retention blanks them).
+TYPED_NOTES = ("snooze_note", "close_note")
+
+
+def logged_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields as the audit log keeps them: a snooze's or a close's note by its length only."""
+    return {key: len(value) if key in TYPED_NOTES and isinstance(value, str) and value
+            else value for key, value in fields.items()}
 
 
 def _taken_by(item: dict[str, Any], officer: str) -> dict[str, Any]:
@@ -249,12 +253,26 @@ def undo(store: Store, actor: str, record: Undo) -> None:
         if record.correction_id is not None:
             delete_correction(store, record.correction_id)
         audit_log.append(store, actor, "undo", str(record.item_id),
-                         {"undone": record.action, "restored": _logged(record.before),
+                         {"undone": record.action, "restored": logged_fields(record.before),
                           "outbox": record.outbox_id})
 
 
-def describe_history(action: str, payload: str, zone: ZoneInfo | None = None) -> str:
-    """A short human description of an audit-log row about an item (times in ``zone``)."""
+def note_said(after: dict[str, Any], close_note: str | None) -> str:
+    """How a close row shows its note: the words (older rows kept them; the latest close shows
+    the item's note), else that there was one."""
+    said = after.get("close_note")
+    if isinstance(said, str) and said:
+        return f": {said}"
+    if said:
+        return f": {close_note}" if close_note else ", with a note"
+    return ""
+
+
+def describe_history(action: str, payload: str, zone: ZoneInfo | None = None,
+                     close_note: str | None = None) -> str:
+    """A short human description of an audit-log row about an item (times in ``zone``);
+    ``close_note``: the item's close note, for its latest close (the log keeps a note's length,
+    never its words)."""
     try:
         data = json.loads(payload or "{}")
     except ValueError:
@@ -266,8 +284,7 @@ def describe_history(action: str, payload: str, zone: ZoneInfo | None = None) ->
         flag = " urgent" if after.get("urgent") else ""
         return f"reclassified → {after.get('category')}{flag}"
     if action == "close" and after:
-        note = f": {after['close_note']}" if after.get("close_note") else ""
-        return f"closed ({after.get('close_reason')}{note})"
+        return f"closed ({after.get('close_reason')}{note_said(after, close_note)})"
     if action == "snooze" and after.get("snoozed_until"):
         until = show_when(after["snoozed_until"], zone or ZoneInfo("UTC"))
         return f"snoozed until {until}" + (" (with a note)" if after.get("snooze_note") else "")

@@ -34,7 +34,7 @@ from socialdesk.core.store import audit_log
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.tags import add_tag, duplicates_of, has_tag, remove_tag, restore_tag
 from socialdesk.core.store.triage import set_triage_fields, triage_fields
-from socialdesk.core.triage.actions import ActionRefused, Undo
+from socialdesk.core.triage.actions import ActionRefused, Undo, logged_fields
 from socialdesk.errors import UserError
 
 #: The close reason of an item merged into another as its duplicate.
@@ -156,7 +156,8 @@ def _each(store: Store, actor: str, action: str, item_ids: Sequence[int],
             continue
         before = {key: item[key] for key in updates}
         set_triage_fields(store, item_id, updates, now)
-        payload: dict[str, Any] = {"before": before, "after": updates}
+        payload: dict[str, Any] = {"before": logged_fields(before),
+                                   "after": logged_fields(updates)}
         if len(batch) > 1:
             payload["batch"] = batch
         if extra:

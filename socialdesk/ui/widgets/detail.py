@@ -224,9 +224,13 @@ def _thread(item: dict[str, Any], zone: ZoneInfo) -> Text:
 def _history(item: dict[str, Any], zone: ZoneInfo) -> Text:
     out = _heading("History")
     out.append(f"{full_time(item['created_at'], zone)}  received\n", style="dim")
-    for row in item.get("history", []):
+    history = item.get("history", [])
+    last_close = max((n for n, row in enumerate(history) if row["action"] == "close"),
+                     default=None)
+    for n, row in enumerate(history):
         out.append(f"{full_time(row['at'], zone)}  {row['actor']}  ")
-        out.append(describe_history(row["action"], row["payload"], zone) + "\n")
+        note = item.get("close_note") if n == last_close else None
+        out.append(describe_history(row["action"], row["payload"], zone, note) + "\n")
     for entry in item.get("outbox", []):
         out.append(f"{full_time(entry['created_at'], zone)}  {entry['created_by']}  "
                    f"{entry['action'].replace('_', ' ')}: {entry['status']}", style="italic")

@@ -163,9 +163,11 @@ def _payload(row: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def describe(action: str, data: dict[str, Any], mask: Callable[[str], str] = str) -> str:
+def describe(action: str, data: dict[str, Any], mask: Callable[[str], str] = str,
+             close_note: str | None = None) -> str:
     """An audit row about an item in plain words (officer names kept; no words of a note;
-    ``mask`` applies to what an officer typed, the close note)."""
+    ``mask`` applies to what an officer typed, the close note: the item's, for its latest
+    close, since the log keeps a note's length only)."""
     after = data.get("after") if isinstance(data.get("after"), dict) else {}
     assert isinstance(after, dict)
     if action in ("claim", "assign"):
@@ -176,7 +178,10 @@ def describe(action: str, data: dict[str, Any], mask: Callable[[str], str] = str
         flag = ", urgent" if after.get("urgent") else ""
         return f"reclassified as {after.get('category')}{flag}"
     if action == "close":
-        note = f": {mask(str(after['close_note']))}" if after.get("close_note") else ""
+        said = after.get("close_note")
+        note = (f": {mask(said)}" if isinstance(said, str) and said else
+                f": {mask(close_note)}" if said and close_note else ", with a note" if said
+                else "")
         return f"closed ({after.get('close_reason')}{note})"
     if action == "reopen":
         return "reopened"
@@ -251,8 +256,10 @@ def build(store: Store, item_ids: Sequence[int], title: str, names: bool, actor:
             post = masked.mask(post)
         if len(post) > POST_CHARS:
             post = post[:POST_CHARS - 1] + "…"
+        closes = [h for h in history[item_id] if h["action"] == "close"]
         steps = [Step(when(h["at"], zone), str(h["actor"]),
-                      describe(h["action"], _payload(h), masked.mask if masked else str))
+                      describe(h["action"], _payload(h), masked.mask if masked else str,
+                               row["close_note"] if closes and h is closes[-1] else None))
                  for h in history[item_id] if h["action"] not in NOT_SHOWN]
         if row["first_response_at"] and not any(a["sent_at"] == row["first_response_at"]
                                                  for a in answers[item_id]):

@@ -158,11 +158,13 @@ class ListeningDesk:
         examples by item id, nobody's text); return the rows written."""
         self.context.require(access.Permission.EXPORT)
         with self.context.store.write():   # the audit row is kept only with the file written
+            chain = self.context.audit_chain()   # the export's own row follows this head
             rows = exports.write_rows_csv([t.csv_row() for t in listening.topics], CSV_FIELDS,
-                                          Path(path))
+                                          Path(path), chain)
             self.context.record("export", Path(path).name,
                                 {"what": "listening", "rows": rows,
-                                 "since": str(listening.since), "until": str(listening.until)})
+                                 "since": str(listening.since), "until": str(listening.until),
+                                 "audit_rows": chain["rows"], "audit_head": chain["head"]})
         return rows
 
 
