@@ -7,6 +7,11 @@ Measured in the same run:
 - socialdesk: `PageSync.run()` — full pass, then a no-change incremental re-sync, in its own
   process (its peak RSS); then both again on a page of about 100,000 items, and both again with
   the databases on a RAM disk (no fsync: the CPU's work alone).
+
+Each run's CPU seconds (this process's: the client side, not the fake page's) are recorded beside
+its wall time: on a shared machine they say more than the wall time.
+``SOCIALDESK_BENCH_BEFORE=/path/to/an/older/checkout`` adds that code's full sync to each round
+(same page, alternating), for a before/after from one run.
 """
 
 from __future__ import annotations
@@ -50,13 +55,13 @@ def start_page(posts: int = POSTS, comments: int = COMMENTS, conversations: int 
     return proc, json.loads(proc.stdout.readline())
 
 
-def baseline(info: dict[str, str], db: Path) -> tuple[float, int, int]:
+def baseline(info: dict[str, str], db: Path) -> tuple[float, int, int, float]:
     conn = sqlite3.connect(db)
     conn.execute("create table items (id text primary key, message text, created text)")
     http = httpx.Client(base_url=f"{info['url']}/v25.0",
                         headers={"Authorization": f"Bearer {info['token']}"})
     requests = rows = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
 
     def pages(url: str, params: dict[str, object] | None = None):
         nonlocal requests
@@ -82,7 +87,7 @@ def baseline(info: dict[str, str], db: Path) -> tuple[float, int, int]:
         conn.executemany("insert or replace into items values (?, ?, ?)", batch)
         rows += len(batch)
         conn.commit()
-    return time.perf_counter() - start, rows, requests
+    return time.perf_counter() - start, rows, requests, time.process_time() - cpu
 
 
 def socialdesk_sync(info: dict[str, str], db: Path) -> dict[str, float]:
@@ -90,9 +95,9 @@ def socialdesk_sync(info: dict[str, str], db: Path) -> dict[str, float]:
     page = replace(config.page, id=info["page_id"], graph_url=info["url"], page_size=100)
     store = open_store(db)
     client = GraphClient(info["url"], "v25.0", info["page_id"], PageToken(info["token"]))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     first = PageSync(store, client, page).run(full=True)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert first.ok, first.error
     stored = store.conn.execute("select count(*) from items").fetchone()[0]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KiB on Linux
@@ -100,17 +105,42 @@ def socialdesk_sync(info: dict[str, str], db: Path) -> dict[str, float]:
     again = PageSync(store, client, page).run(full=False)
     resync = time.perf_counter() - start
     posts = store.conn.execute("select count(*) from posts").fetchone()[0]
-    return {"seconds": elapsed, "stored": stored, "requests": first.requests,
+    return {"seconds": elapsed, "cpu": cpu, "stored": stored, "requests": first.requests,
             "resync_requests": again.requests, "resync_seconds": resync, "posts": posts,
             "rss_mib": rss}
 
 
-def sync_in_subprocess(info: dict[str, str], db: Path) -> dict[str, float]:
-    """:func:`socialdesk_sync` in a fresh process, so its peak RSS is the sync's own."""
+#: A full sync in a fresh process with any checkout's socialdesk (wall and CPU seconds, items).
+OLDER_SYNC = r"""
+import json, sys, time
+from dataclasses import replace
+from pathlib import Path
+from socialdesk.config import load_config
+from socialdesk.core.graph.client import GraphClient
+from socialdesk.core.graph.token import PageToken
+from socialdesk.core.ingest.sync import PageSync
+from socialdesk.core.store import open_store
+info, db = json.loads(sys.argv[1]), Path(sys.argv[2])
+config = load_config(Path("config") / "socialdesk.toml")
+page = replace(config.page, id=info["page_id"], graph_url=info["url"], page_size=100)
+store = open_store(db)
+client = GraphClient(info["url"], "v25.0", info["page_id"], PageToken(info["token"]))
+start, cpu = time.perf_counter(), time.process_time()
+PageSync(store, client, page).run(full=True)
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+stored = store.conn.execute("select count(*) from items").fetchone()[0]
+print(json.dumps({"seconds": elapsed, "cpu": cpu, "stored": stored}))
+"""
+
+
+def sync_in_subprocess(info: dict[str, str], db: Path, before: Path | None = None
+                       ) -> dict[str, float]:
+    """:func:`socialdesk_sync` in a fresh process, so its peak RSS is the sync's own (with
+    ``before``: that checkout's full sync, :data:`OLDER_SYNC`)."""
     code = ("import json, sys; from pathlib import Path; from bench.ingest_bench import "
             "socialdesk_sync; print(json.dumps(socialdesk_sync(json.loads(sys.argv[1]), "
-            "Path(sys.argv[2]))))")
-    root = Path(__file__).resolve().parent.parent
+            "Path(sys.argv[2]))))") if before is None else OLDER_SYNC
+    root = before or Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code, json.dumps(info), str(db)], cwd=root,
                          env={**os.environ, "PYTHONPATH": str(root)}, check=True,
                          capture_output=True, text=True).stdout
@@ -121,22 +151,44 @@ def measure(sizes: tuple[int, int, int], rounds: int, folder: str | None = None
             ) -> dict[str, Any]:
     """Baseline and socialdesk against one fake page, alternating; the best of ``rounds``
     (the databases in ``folder``, default the system's temporary folder)."""
+    before = os.environ.get("SOCIALDESK_BENCH_BEFORE")
     proc, info = start_page(*sizes)
     try:
         stats = httpx.get(f"{info['url']}/_fake/stats").json()
-        base: list[tuple[float, int, int]] = []
+        base: list[tuple[float, int, int, float]] = []
         ours: list[dict[str, float]] = []
+        older: list[dict[str, float]] = []
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
             for turn in range(rounds):
                 base.append(baseline(info, Path(tmp) / f"base{turn}.db"))
                 ours.append(sync_in_subprocess(info, Path(tmp) / f"desk{turn}.db"))
+                if before:
+                    older.append(sync_in_subprocess(info, Path(tmp) / f"old{turn}.db",
+                                                    Path(before)))
     finally:
         proc.send_signal(signal.SIGINT if os.name != "nt" else signal.SIGTERM)
         proc.wait(30)
     best_base = min(base)
     best = min(ours, key=lambda run: run["seconds"])
     return {"stats": stats, "base": best_base, "ours": best,
-            "rate": best["stored"] / best["seconds"], "base_rate": best_base[1] / best_base[0]}
+            "rate": best["stored"] / best["seconds"], "base_rate": best_base[1] / best_base[0],
+            "base_cpu": min(run[3] for run in base), "cpu": min(run["cpu"] for run in ours),
+            "older": min(older, key=lambda run: run["seconds"]) if older else None,
+            "older_cpu": min(run["cpu"] for run in older) if older else None}
+
+
+def before_after(small: dict[str, Any]) -> str:
+    """The older checkout's full sync beside this one's, from the same rounds."""
+    old = small["older"]
+    if old is None:
+        return ""
+    return (f"Before/after in the same rounds (`SOCIALDESK_BENCH_BEFORE`: the older checkout's "
+            f"full sync against the same page, alternating; best of each): before "
+            f"{old['seconds']:.2f} s wall, {small['older_cpu']:.2f} CPU s, "
+            f"{old['stored'] / old['seconds']:,.0f} items/s; after {small['ours']['seconds']:.2f} s "
+            f"wall, {small['cpu']:.2f} CPU s, {small['rate']:,.0f} items/s. CPU per item: "
+            f"baseline {small['base_cpu']:.2f} s, socialdesk {small['older_cpu'] / small['base_cpu']:.2f}"
+            f"× that before, {small['cpu'] / small['base_cpu']:.2f}× after.")
 
 
 def cpu_only(memory: dict[str, Any] | None) -> str:
@@ -153,6 +205,17 @@ def cpu_only(memory: dict[str, Any] | None) -> str:
             f"into one.")
 
 
+def goal(wall: float, cpu: float) -> str:
+    """Whether the throughput goal is met: on a loaded machine the baseline's wall time grows
+    more than the sync's (its fsync per page waits on a busy disk), so the CPU ratio must meet it
+    too."""
+    if wall >= 0.7 and cpu >= 0.7:
+        return "met"
+    if wall >= 0.7:
+        return "met in wall time only, NOT in CPU seconds: the wall ratio reflects the load"
+    return "NOT met"
+
+
 def run() -> None:
     """Run the ingest benchmark and record it in BENCHMARKS.md."""
     small = measure((POSTS, COMMENTS, CONVERSATIONS), rounds=3)
@@ -160,7 +223,7 @@ def run() -> None:
     memory = measure((POSTS, COMMENTS, CONVERSATIONS), rounds=2, folder=str(RAM_DISK)) \
         if RAM_DISK.is_dir() else None
     stats, ours = small["stats"], small["ours"]
-    base_s, base_rows, base_req = small["base"]
+    base_s, base_rows, base_req, _ = small["base"]
     rate, base_rate = small["rate"], small["base_rate"]
     ratio = rate / base_rate
     budget = ours["posts"] + 3
@@ -171,13 +234,14 @@ page), {stats['conversations']:,} conversations with {stats['messages']:,} messa
 Best of 3 runs each, baseline and socialdesk alternating against the same page; socialdesk runs in its
 own process (peak RSS is the whole process: Python, httpx, SQLite and the sync).
 
-| run | seconds | items | items/s | HTTP requests | peak RSS |
-|---|---:|---:|---:|---:|---:|
-| baseline: minimal httpx + sqlite loop | {base_s:.2f} | {base_rows:,} | {base_rate:,.0f} | {base_req} | — |
-| socialdesk full sync (`PageSync`) | {ours['seconds']:.2f} | {ours['stored']:,.0f} | {rate:,.0f} | {ours['requests']:.0f} | {ours['rss_mib']:.0f} MiB |
-| socialdesk no-change re-sync | {ours['resync_seconds']:.2f} | 0 new | — | {ours['resync_requests']:.0f} | — |
+| run | seconds | CPU s | items | items/s | HTTP requests | peak RSS |
+|---|---:|---:|---:|---:|---:|---:|
+| baseline: minimal httpx + sqlite loop | {base_s:.2f} | {small['base_cpu']:.2f} | {base_rows:,} | {base_rate:,.0f} | {base_req} | — |
+| socialdesk full sync (`PageSync`) | {ours['seconds']:.2f} | {small['cpu']:.2f} | {ours['stored']:,.0f} | {rate:,.0f} | {ours['requests']:.0f} | {ours['rss_mib']:.0f} MiB |
+| socialdesk no-change re-sync | {ours['resync_seconds']:.2f} | — | 0 new | — | {ours['resync_requests']:.0f} | — |
 
-socialdesk / baseline throughput: **{ratio:.2f}×** (issue 22's goal ≥ 0.7×: {'met' if ratio >= 0.7 else 'NOT met'}).
+socialdesk / baseline throughput: **{ratio:.2f}×**; in CPU seconds (the client side of each): **{small['base_cpu'] / small['cpu']:.2f}×** (issue 22's goal ≥ 0.7×: {goal(ratio, small['base_cpu'] / small['cpu'])}). Load average over the last 5 minutes at the end: {os.getloadavg()[1]:.1f} on {os.cpu_count()} cores.
+{before_after(small)}
 {cpu_only(memory)}
 No-change re-sync: {ours['resync_requests']:.0f} requests, budget {budget:.0f} = one per post in the window ({ours['posts']:.0f})
 + one per page of the posts list (2: a full page of 100 is followed by the API's empty final page
@@ -210,6 +274,16 @@ before: 0.20–0.31× here, 4,231–6,133 items/s on a quiet machine):
 - the next comments page fetched in a thread while this one is stored (one request ahead at
   most; nothing is asked after a failure), so the page's answer time and SQLite's work overlap;
 - comment pages written ~1,000 items to a transaction (each with its cursor) instead of one
-  transaction and fsync per page of 100.
+  transaction and fsync per page of 100;
+- (this round) the conversations' next page, and its conversations' older messages, fetched in
+  the thread while this page is written (the step stops at the high-water mark itself, so no
+  page past it is asked for), and an attachment's stored form built from its fields instead of
+  `dataclasses.asdict` (a deep copy of every value; ~4% of the pass's CPU). Profiled, what is
+  left: SQLite's own work on each new item — ~27 indexes on `items` and the full-text index —
+  is the largest share (about half of the writing thread's time), then making rows from the
+  answers (`Item` → row dict: ~20%), then httpx and JSON in the fetching thread. Tried without
+  gain: a write per 3,000 items instead of 1,000 (1.25 → 1.21 CPU s, within the noise), fetching
+  several posts' comments at once with a pool of 2–4 clients (the fake page, like the sync, is
+  one Python process: no faster here).
 """
     write_section("Ingest (issue 4)", body)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -124,7 +124,12 @@ class Attachment:
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form: only the fields that are known."""
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        # getattr over the field names, not dataclasses.asdict (a deep copy of each value:
+        # a tenth of a sync's Python time went there)
+        return {key: value for key in _FIELDS if (value := getattr(self, key)) is not None}
+
+
+_FIELDS = tuple(f.name for f in fields(Attachment))
 
 
 def attachments_to_json(attachments: list[Attachment]) -> str | None:

@@ -86,7 +86,7 @@ def test_every_fault_loses_nothing_and_duplicates_nothing(store, config, fault) 
 def test_cursor_never_passes_uncommitted_rows(store, config, monkeypatch) -> None:
     fake = start_fake(seed=31, posts=1, comments=50, conversations=0)
     try:
-        import socialdesk.core.ingest.sync as sync_module
+        import socialdesk.core.ingest.sync_rows as sync_module
 
         real = sync_module.upsert_platform_items
         calls = {"n": 0}

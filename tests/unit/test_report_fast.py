@@ -183,11 +183,13 @@ def sup(tmp_path: Path, config) -> Desk:
     desk.close()
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_the_new_report_matches_the_old_one(sup: Desk, seed: int,
+@pytest.mark.parametrize(("seed", "batch"), [(0, 10_000), (1, 10_000), (2, 7), (3, 7)])
+def test_the_new_report_matches_the_old_one(sup: Desk, seed: int, batch: int,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(seed)
     fill(sup, rng, 600)
+    # read in slices of time (about 600 / batch of them): each item in exactly one
+    monkeypatch.setattr(reports, "BATCH", batch)
     windows = [(None, None), (START + timedelta(days=14), START + timedelta(days=30)),
                (START + timedelta(days=59, hours=23), None),
                (datetime(2030, 1, 1, tzinfo=UTC), None)]   # nothing in it
@@ -218,7 +220,27 @@ def test_reading_a_report_in_batches_reports_progress(sup: Desk,
     monkeypatch.setattr(reports, "BATCH", 20)
     seen: list[tuple[int, int]] = []
     sup.report(progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(min(n, public), public) for n in range(20, public + 20, 20)]
+    # slices of equal time: about public / 20 of them, each heard once it is read
+    dones = [done for done, _ in seen]
+    assert {total for _, total in seen} == {public}
+    assert dones == sorted(set(dones)) and dones[-1] == public
+    assert public // 20 // 2 <= len(seen) <= public // 20
+
+
+def test_a_time_not_written_by_socialdesk_is_read_once(sup: Desk,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slices are cut between the window's first and last creation times as socialdesk
+    writes them; an item whose time is written otherwise still falls in exactly one."""
+    fill(sup, random.Random(4), 200)
+    with sup.store.write():
+        sup.store.conn.execute("update items set created_at = replace(created_at, 'T', ' ') "
+                               "where id % 7 = 0")
+        sup.store.conn.execute("update items set created_at = '2026-10-20T12:00:00Z' "
+                               "where id % 11 = 0")
+    monkeypatch.setattr(reports, "BATCH", 9)
+    for since, until in [(None, None), (START + timedelta(days=10), None)]:
+        same(metrics.build_report(sup.store, sup.config, since, until, NOW),
+             old_report(sup, since, until, monkeypatch))
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -21,9 +21,9 @@ total), and items with no tag form the "(no tag)" group.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from socialdesk.config import Config
@@ -304,11 +304,34 @@ def _weeks(created: np.ndarray, config: Config) -> tuple[list[str], np.ndarray]:
         hours, inverse = seen + first, position[hour - first]
     else:
         hours, inverse = np.unique(hour, return_inverse=True)
-    names = [f"{y}-W{w:02d}" for y, w, _ in
-             (datetime.fromtimestamp(int(h) * 3600, config.team.zone).isocalendar()
-              for h in hours)]
-    labels, per_hour = np.unique(np.array(names), return_inverse=True)
+    labels, per_hour = np.unique(np.array(_hour_weeks(hours, config.team.zone)),
+                                 return_inverse=True)
     return labels.tolist(), per_hour[inverse]
+
+
+def _week_at(hour: int, zone: tzinfo) -> tuple[str, timedelta | None]:
+    """The ISO week of a Unix hour in ``zone``, and the zone's offset then."""
+    moment = datetime.fromtimestamp(hour * 3600, zone)
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}", moment.utcoffset()
+
+
+def _hour_weeks(hours: np.ndarray, zone: tzinfo) -> list[str]:
+    """The ISO week of each of these Unix hours (ascending): two zone lookups per UTC day —
+    its first and last hour; a day whose two ends are in one week at one offset is in that
+    week throughout — and one per hour only on the days a week or the offset changes (two
+    years: 17,500 lookups → about 1,700, 0.07 s less per report)."""
+    names: list[str] = []
+    day = hours // 24
+    starts = np.flatnonzero(np.concatenate(([True], day[1:] != day[:-1])))
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), int(hours.size)],
+                          strict=True):
+        first = _week_at(int(day[start]) * 24, zone)
+        if first == _week_at(int(day[start]) * 24 + 23, zone):
+            names.extend([first[0]] * (end - start))
+        else:
+            names.extend(_week_at(hour, zone)[0] for hour in hours[start:end].tolist())
+    return names
 
 
 def group_stats(table: ItemTable, dimension: str) -> list[GroupStats]:
@@ -333,21 +356,41 @@ def tag_groups(store: Store, table: ItemTable) -> list[GroupStats]:
 
     Each tag's item ids are looked up among the table's (sorted once), so tags on items outside
     the window, or on the page's own items, simply find nothing."""
-    order = np.argsort(table.ids, kind="stable")
-    known_ids = table.ids[order]
     tagged = np.zeros(table.ids.size, dtype=bool)
     groups = []
+    where = _positions_of(table.ids)
     for label, item_ids in tagged_items(store):
-        found = np.searchsorted(known_ids, item_ids)
-        inside = found < known_ids.size
-        inside[inside] = known_ids[found[inside]] == item_ids[inside]
-        positions = np.sort(order[found[inside]])
+        positions = np.sort(where(item_ids))
         tagged[positions] = True
         groups.append(summarise(label, table, positions))
     untagged = np.flatnonzero(~tagged)
     if untagged.size:
         groups.append(summarise(NO_TAG, table, untagged))
     return [g for g in groups if g.count]
+
+
+def _positions_of(ids: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A lookup from item ids to their positions in ``ids`` (ids not there are left out):
+    a table indexed by id when the ids are few enough for one (one step per id looked up),
+    else a binary search among the sorted ids."""
+    if ids.size and int(ids.min()) >= 0 and int(ids.max()) < max(8 * ids.size, 1 << 20):
+        table = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
+        table[ids] = np.arange(ids.size)
+
+        def lookup(wanted: np.ndarray) -> np.ndarray:
+            wanted = wanted[(wanted >= 0) & (wanted < table.size)]
+            found = table[wanted]
+            return found[found >= 0]
+        return lookup
+    order = np.argsort(ids, kind="stable")
+    known = ids[order]
+
+    def search(wanted: np.ndarray) -> np.ndarray:
+        found = np.searchsorted(known, wanted)
+        inside = found < known.size
+        inside[inside] = known[found[inside]] == wanted[inside]
+        return order[found[inside]]
+    return search
 
 
 def build_report(store: Store, config: Config, since: datetime | None = None,

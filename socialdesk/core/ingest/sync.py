@@ -22,59 +22,51 @@ comment pages together until they hold :data:`COMMIT_ITEMS` items), so a crash o
 (Ctrl-C) never advances a cursor past uncommitted rows and the next pass goes on from there.
 The page's own replies and messages are stored too (``from_page = 1``, closed) and set the
 first response of what they answer, without changing the status of a thread's messages or of an
-urgent comment (see :func:`~socialdesk.core.store.items.link_page_replies`). Comments without
-``from`` are kept with the author unknown; comments without ``id`` get a stable id from their
-post, time, author and text. Photos, stickers, shared links and files come with each comment
-and message (:mod:`~socialdesk.core.graph.attachments`), with the comment's permalink or the
-conversation's link on the page; a malformed attachment is dropped, never the item. A page
+urgent comment (see :func:`~socialdesk.core.store.items.link_page_replies`). What is asked of the
+API is in :mod:`.sync_fetch`, how answers become rows in :mod:`.sync_rows`. A page
 reply that is socialdesk's own automatic out-of-hours acknowledgement is no response (see
 :data:`~socialdesk.core.store.items.PERSON_WROTE`); every other page reply is.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import queue
-import threading
 import uuid
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from socialdesk.config import PageConfig
-from socialdesk.core.graph.attachments import (
-    COMMENT_MEDIA_FIELDS,
-    MESSAGE_MEDIA_FIELDS,
-    comment_attachments,
-    comment_permalink,
-    message_attachments,
-)
 from socialdesk.core.graph.client import (
     GraphClient,
     GraphError,
-    Page,
     RateLimitedError,
     TokenExpiredError,
     TransientError,
-    as_object,
     parse_fb_time,
 )
-from socialdesk.core.media import conversation_link
-from socialdesk.core.models import Item, Kind, Progress, Status, to_iso, utc_now
+from socialdesk.core.ingest.sync_fetch import (
+    POST_FIELDS,
+    PostDone,
+    PostFailed,
+    comment_pages,
+    conversation_pages,
+    fetched_ahead,
+)
+from socialdesk.core.ingest.sync_report import STEPS, SyncReport, problem_summary
+from socialdesk.core.ingest.sync_rows import ItemMaker, store_items, text_of
+from socialdesk.core.models import Item, Progress, to_iso, utc_now
 from socialdesk.core.store.cursors import get_state, save_state
 from socialdesk.core.store.db import Store
-from socialdesk.core.store.items import link_page_replies, mark_deleted, upsert_platform_items
+from socialdesk.core.store.items import mark_deleted
 from socialdesk.core.store.page_posts import mark_post_gone, page_posts_since, upsert_page_posts
+
+__all__ = ["PAGE_STATE", "STEPS", "PageSync", "SyncReport", "problem_summary"]
 
 log = logging.getLogger("socialdesk.sync")
 
-POST_FIELDS = "id,message,created_time,permalink_url"
-COMMENT_FIELDS = f"id,message,created_time,from{{id,name}},parent{{id}},{COMMENT_MEDIA_FIELDS}"
-MESSAGE_FIELDS = f"id,message,from,created_time,{MESSAGE_MEDIA_FIELDS}"
-NESTED_MESSAGES = 25
 FULL_PASS_EVERY = timedelta(hours=1)
 PAGE_STATE = "page"
 #: sync_state of full passes: the last one's success, and when a stopped one began
@@ -83,89 +75,9 @@ FULL_STATE = "full"
 GONE = (100, 33)
 #: Posts in a row whose comments fail with a server error before the step gives up.
 MAX_FAILING_POSTS = 3
-
-
-@dataclass
-class SyncReport:
-    """What one pass did."""
-
-    full: bool = False
-    new: list[str] = field(default_factory=list)
-    updated: int = 0
-    deleted: int = 0
-    answered: int = 0
-    posts: int = 0
-    requests: int = 0
-    gone_posts: int = 0                 # posts deleted on the page, found this pass
-    unread_posts: int = 0               # posts whose comments could not be read
-    problems: dict[str, str] = field(default_factory=dict)  # step → what went wrong
-    error: str | None = None
-    token_refused: bool = False       # 190: nothing more until a person renews the token
-    backoff_until: str | None = None  # rate limited: no request before this time
-
-    @property
-    def ok(self) -> bool:
-        """The pass completed without an error."""
-        return self.error is None
-
-    @property
-    def stopped(self) -> bool:
-        """Syncing cannot go on by itself (token refused, or backing off)."""
-        return self.token_refused or self.backoff_until is not None
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _author(node: dict[str, Any]) -> tuple[str | None, str | None]:
-    who = node.get("from")
-    if not isinstance(who, dict):
-        return None, None
-    pid, name = who.get("id"), who.get("name")
-    return (str(pid) if pid is not None else None, name if isinstance(name, str) else None)
-
-
-STEPS = ("messages", "posts", "comments")
-
-
-def problem_summary(problems: dict[str, str], unread_posts: int = 0) -> str:
-    """One line for the status bar: what was not synced first, what still was, then why."""
-    blocked = [f"comments of {unread_posts} post{'s' if unread_posts != 1 else ''}"
-               if step == "comments" and unread_posts else step
-               for step in STEPS if step in problems]
-    fine = [step for step in STEPS if step not in problems]
-    why = next(iter(problems.values()), "")
-    return (f"{', '.join(blocked)} not synced" + (f" — {', '.join(fine)} ok" if fine else "")
-            + f" ({why})")
-
-
-def derived_comment_id(post_id: str, node: dict[str, Any]) -> str:
-    """A stable id for a comment the API sent without one."""
-    author, _ = _author(node)
-    key = "|".join([post_id, _text(node.get("created_time")), author or "",
-                    _text(node.get("message"))])
-    return "noid:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
-
-
-@dataclass(frozen=True, slots=True)
-class _CommentsPage:
-    post_id: str
-    page: Page
-
-
-@dataclass(frozen=True, slots=True)
-class _PostDone:
-    post_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class _PostFailed:
-    position: int
-    error: GraphError
-
-
-_CommentsEvent = _CommentsPage | _PostDone | _PostFailed
+#: Comment pages are written together until they hold this many items: one transaction (and
+#: one fsync) per ~10 pages instead of per page.
+COMMIT_ITEMS = 1_000
 
 
 @dataclass
@@ -178,58 +90,6 @@ class _CommentsBatch:
     cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
     finished: list[str] = field(default_factory=list)
     seen: dict[str, set[str]] = field(default_factory=dict)
-
-
-#: Comment pages are written together until they hold this many items: one transaction (and
-#: one fsync) per ~10 pages instead of per page.
-COMMIT_ITEMS = 1_000
-
-T = TypeVar("T")
-
-
-def fetched_ahead(source: Iterator[T]) -> Generator[T, None, None]:
-    """The values of ``source``, produced in a thread one value ahead of the caller.
-
-    The thread asks for value n+1 once value n is handed over, and for n+2 only when the
-    caller comes back for n+1: never more than one value ahead (for a list of pages, one
-    request early). An exception in ``source`` is raised to the caller in its place. When
-    the caller stops early (``break``, an exception, Ctrl-C) the thread asks for nothing
-    more; a request already in flight finishes by itself (the thread is a daemon), so a stop
-    never waits for the page's answer. Only that thread may use what ``source`` uses (the
-    Graph client) until this generator is done."""
-    ready: queue.Queue[tuple[bool, Any]] = queue.Queue()
-    handed = threading.Semaphore(0)   # released each time the caller takes a value
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for value in source:
-                ready.put((True, value))
-                handed.acquire()
-                if stop.is_set():
-                    return
-            ready.put((False, None))
-        except BaseException as exc:  # raised in the caller, at its place in the order
-            ready.put((False, exc))
-
-    worker = threading.Thread(target=produce, name="sync-fetch", daemon=True)
-    worker.start()
-    done = False
-    try:
-        while True:
-            more, value = ready.get()
-            if not more:
-                done = True
-                if value is not None:
-                    raise value
-                return
-            handed.release()
-            yield value
-    finally:
-        stop.set()
-        handed.release()
-        if done:
-            worker.join()
 
 
 class PageSync:
@@ -331,9 +191,9 @@ class PageSync:
                 if not isinstance(node.get("id"), str) or created is None:
                     continue
                 rows.append({"id": node["id"], "page_id": self.page.id,
-                             "message": _text(node.get("message")),
+                             "message": text_of(node.get("message")),
                              "created_at": to_iso(created),
-                             "permalink_url": _text(node.get("permalink_url")) or None,
+                             "permalink_url": text_of(node.get("permalink_url")) or None,
                              "updated_at": to_iso(self.clock())})
             upsert_page_posts(self.store, rows)
             report.posts += len(rows)
@@ -419,20 +279,22 @@ class PageSync:
         texts = dict(posts)
         total = self._posts_done + len(posts)
         batch = _CommentsBatch()
-        with closing(fetched_ahead(self._comment_pages(posts, cursors))) as events:
+        pages = comment_pages(self.client, posts, cursors, self.page.page_size)
+        with closing(fetched_ahead(pages)) as events:
             for event in events:
-                if isinstance(event, _PostFailed):
+                if isinstance(event, PostFailed):
                     self._write_comments(batch, report, total)
                     return event.position, event.error
-                if isinstance(event, _PostDone):
+                if isinstance(event, PostDone):
                     batch.finished.append(event.post_id)
                     if event.post_id in self._full_reads:   # read whole in this full pass
                         batch.cursors[event.post_id] = {**cursors[event.post_id],
                                                         "full": self._full_started}
                 else:
                     post_id, page = event.post_id, event.page
+                    maker = self._maker()
                     for node in page.data:
-                        item = self._comment_item(node, post_id, texts[post_id])
+                        item = maker.comment(node, post_id, texts[post_id])
                         if item is not None:
                             batch.items.append(item)
                             batch.seen.setdefault(post_id, set()).add(item.platform_id)
@@ -479,43 +341,11 @@ class PageSync:
         if self._progress is not None:
             self._progress(self._posts_done, total)
 
-    def _comment_pages(self, posts: list[tuple[str, str]],
-                       cursors: dict[str, dict[str, Any]]) -> Iterator[_CommentsEvent]:
-        """The pages of each post's comments (from its cursor), a :class:`_PostDone` after
-        each post, and at the first failure a :class:`_PostFailed`, then nothing more. Runs
-        in the fetching thread: only the client is touched here, never the store."""
-        for position, (post_id, _) in enumerate(posts):
-            params: dict[str, Any] = {"filter": "stream", "order": "chronological",
-                                      "fields": COMMENT_FIELDS, "limit": self.page.page_size}
-            after = cursors[post_id].get("after")
-            if after:
-                params["after"] = after
-            try:
-                for page in self.client.pages(f"/{post_id}/comments", params):
-                    yield _CommentsPage(post_id, page)
-            except GraphError as exc:
-                yield _PostFailed(position, exc)
-                return
-            yield _PostDone(post_id)
-
-    def _comment_item(self, node: dict[str, Any], post_id: str, post_text: str) -> Item | None:
-        created = parse_fb_time(node.get("created_time"))
-        if created is None:
-            return None
-        raw_id = node.get("id")
-        platform_id = str(raw_id) if raw_id else derived_comment_id(post_id, node)
-        author_id, author_name = _author(node)
-        parent = node.get("parent")
-        parent_id = parent.get("id") if isinstance(parent, dict) else None
-        return self._item(platform_id, Kind.COMMENT, _text(node.get("message")), created,
-                          author_id, author_name, post_id=post_id, post_text=post_text or None,
-                          parent_id=str(parent_id) if parent_id else None,
-                          attachments=comment_attachments(node),
-                          permalink_url=comment_permalink(node))
-
     # ── conversations ────────────────────────────────────────────────────────────────────
 
     def _sync_conversations(self, report: SyncReport) -> None:
+        """Conversations newest first back to the high-water mark, a write per page; the next
+        page (and its conversations' older messages) is fetched while this one is written."""
         state = get_state(self.store, "conversations")
         mark = None if report.full else state.cursor.get("updated")
         newest = mark
@@ -523,78 +353,30 @@ class PageSync:
         # sync_days are not read again (nor written back into purged items)
         window = to_iso(self.clock() - timedelta(days=self.page.sync_days))
         bound = max(mark, window) if mark else window
-        fields = (f"id,updated_time,participants,link,"
-                  f"messages.limit({NESTED_MESSAGES}){{{MESSAGE_FIELDS}}}")
-        params = {"platform": "messenger", "fields": fields, "limit": self.page.page_size}
-        for page in self.client.pages(f"/{self.page.id}/conversations", params):
-            done = False
-            batch: list[Item] = []
-            for node in page.data:
-                updated = parse_fb_time(node.get("updated_time"))
-                stamp = to_iso(updated) if updated else None
-                if stamp and stamp < bound:
-                    done = True  # newest first: everything after this is older
-                    break
-                if stamp and (newest is None or stamp > newest):
-                    newest = stamp
-                batch.extend(self._conversation_items(node, bound))
-            with self.store.write():
-                self._store_batch(batch, report)
-            if done:
-                break
+        pages = conversation_pages(self.client, self.page.id, self.page.page_size, bound)
+        with closing(fetched_ahead(pages)) as read:
+            for threads in read:
+                maker = self._maker()
+                batch: list[Item] = []
+                for node, messages, stamp in threads:
+                    if stamp and (newest is None or stamp > newest):
+                        newest = stamp
+                    batch.extend(maker.messages(node, messages))
+                with self.store.write():
+                    self._store_batch(batch, report)
         save_state(self.store, "conversations", cursor={"updated": newest}, success=True)
-
-    def _conversation_items(self, node: dict[str, Any], mark: str | None) -> Iterable[Item]:
-        thread = node.get("id")
-        if not isinstance(thread, str):
-            return []
-        messages = as_object(node.get("messages"))
-        nodes = [m for m in messages.get("data") or [] if isinstance(m, dict)]
-        paging = as_object(messages.get("paging"))
-        next_url = paging.get("next")
-        while isinstance(next_url, str) and nodes:
-            oldest = parse_fb_time(nodes[-1].get("created_time"))
-            if mark and oldest and to_iso(oldest) < mark:
-                break
-            page = self.client.page(self.client.clean_next_url(next_url))
-            nodes.extend(page.data)
-            next_url = page.next_url
-        items = []
-        link = conversation_link(node.get("link"), self.page.id)
-        for message in nodes:
-            created = parse_fb_time(message.get("created_time"))
-            if created is None or not message.get("id"):
-                continue
-            author_id, author_name = _author(message)
-            items.append(self._item(str(message["id"]), Kind.MESSAGE,
-                                    _text(message.get("message")), created, author_id,
-                                    author_name, thread_id=thread,
-                                    attachments=message_attachments(message),
-                                    permalink_url=link))
-        return items
 
     # ── shared ───────────────────────────────────────────────────────────────────────────
 
-    def _item(self, platform_id: str, kind: Kind, text: str, created: datetime,
-              author_id: str | None, author_name: str | None, **context: Any) -> Item:
-        from_page = author_id == self.page.id
-        item = Item(platform_id=platform_id, kind=kind, text=text, created_at=created,
-                    author_id=author_id, author_name=author_name, page_id=self.page.id,
-                    from_page=from_page, source="graph", ingested_at=self.clock(), **context)
-        if from_page:  # the team's own words: not for triage
-            item.status, item.closed_at, item.close_reason = Status.CLOSED, created, "page reply"
-        return item
+    def _maker(self) -> ItemMaker:
+        return ItemMaker(self.page.id, self.clock())
 
     def _store_batch(self, items: list[Item], report: SyncReport) -> None:
         """Upsert a batch and link the page's replies (caller holds the transaction)."""
-        purge_before = (to_iso(self.clock() - timedelta(days=self.retention_days))
-                        if self.retention_days else None)
-        new, changed = upsert_platform_items(self.store, items, to_iso(self.clock()),
-                                             purge_before)
-        parents = [i.parent_id for i in items if i.from_page and i.parent_id]
-        parents += [i.platform_id for i in items if not i.from_page and i.kind is Kind.COMMENT]
-        threads = [i.thread_id for i in items if i.thread_id]
-        report.answered += link_page_replies(self.store, parents, threads)
-        public = {i.platform_id for i in items if not i.from_page}
-        report.new.extend(pid for pid in new if pid in public)
-        report.updated += changed
+        now = self.clock()
+        purge_before = now - timedelta(days=self.retention_days) if self.retention_days \
+            else None
+        stored = store_items(self.store, items, now, purge_before)
+        report.answered += stored.answered
+        report.new.extend(stored.new)
+        report.updated += stored.updated

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from socialdesk.core.models import ANSWERED_ELSEWHERE, NO_REPLY_NEEDED, Progress, to_iso
@@ -48,10 +48,17 @@ def _case(column: str, values: tuple[str, ...] | list[str]) -> tuple[str, list[s
 
 def officer_names(store: Store) -> list[str]:
     """Everyone who answered or holds an item, sorted, then "(nobody)" and "(other)"."""
-    # Both columns are indexed: two tiny index scans instead of a pass over every item.
-    found = {r[0] for column in ("first_response_by", "assignee")
-             for r in store.conn.execute(f"select distinct {column} from items")}
-    return [*sorted(name for name in found if name), "(nobody)", "(other)"]
+    # Both columns are indexed: a skip through each index, one seek per distinct name (a
+    # team's few), instead of reading all its entries (`select distinct` read 500,000 twice:
+    # 0.09 s of a report at 500,000 items).
+    found: set[str] = set()
+    for column in ("first_response_by", "assignee"):
+        name = ""
+        while (row := store.conn.execute(f"select min({column}) from items where {column} > ?",
+                                         (name,)).fetchone()) and row[0] is not None:
+            name = row[0]
+            found.add(name)
+    return [*sorted(found), "(nobody)", "(other)"]
 
 
 def _window(since: datetime | None, until: datetime | None) -> tuple[str, list[str]]:
@@ -67,19 +74,25 @@ def _window(since: datetime | None, until: datetime | None) -> tuple[str, list[s
 
 def tagged_items(store: Store) -> list[tuple[str, np.ndarray]]:
     """Every tag with the ids of the items carrying it (ascending), read per tag from the
-    (tag, item_id) index: one integer per tag row and nothing else. The caller keeps the ids of
-    its own window's public items (which it already holds), so items are never joined here."""
+    (tag, item_id) index as one text of integers (no Python int per tag row). The caller
+    keeps the ids of its own window's public items (which it already holds), so items are
+    never joined here."""
     tags = [row[0] for row in store.conn.execute("select distinct tag from item_tags")]
-    return [(tag, np.fromiter(chain.from_iterable(store.conn.execute(
-        "select item_id from item_tags where tag = ? order by item_id", (tag,))),
-        dtype=np.int64)) for tag in sorted(tags)]
+    found = []
+    for tag in sorted(tags):
+        text = store.conn.execute("select group_concat(item_id) from item_tags where tag = ?",
+                                  (tag,)).fetchone()[0]
+        # read in the index's order, ascending already: the sort only makes sure of it
+        found.append((tag, np.sort(np.fromstring(text or "", dtype=np.int64, sep=","))))
+    return found
 
 
-#: Items read between two progress calls of the report.
+#: Items read between two progress calls of the report (about: the window is read in slices
+#: of equal time, as many as it holds batches of this size).
 BATCH = 10_000
 COLUMNS = 4
-#: No closing time (far below any real one).
-NEVER = -(1 << 62)
+#: No closing time (far below any real one: 1 January of year 1 is -62,135,596,800).
+NEVER = -(10 ** 11)
 
 
 def count_window(store: Store, since: datetime | None, until: datetime | None) -> int:
@@ -89,14 +102,41 @@ def count_window(store: Store, since: datetime | None, until: datetime | None) -
                                   params).fetchone()[0])
 
 
+def _slices(store: Store, since: datetime | None, until: datetime | None,
+            count: int) -> list[tuple[str, list[str]]]:
+    """The window cut into about ``count`` / :data:`BATCH` slices of equal time, in order:
+    (SQL condition, its parameters) each; together they hold every item of the window once,
+    whatever its creation time looks like (the first slice has no lower bound of its own,
+    the last no upper)."""
+    window, params = _window(since, until)
+    ends = [store.conn.execute(f"select {edge}(created_at) from items where from_page = 0 "
+                               f"{window}", params).fetchone()[0] for edge in ("min", "max")]
+    cuts: list[str] = []
+    try:
+        first, last = (datetime.fromisoformat(end) for end in ends)
+        pieces = min(max(count // BATCH, 1), 10_000)
+        step = (last - first) / pieces
+        cuts = sorted({to_iso(first + step * n) for n in range(1, pieces)})
+    except (TypeError, ValueError, OverflowError):   # empty, or times not as socialdesk
+        cuts = []                                     # writes them: one slice
+    bounds: list[str | None] = [None, *cuts, None]
+    slices = []
+    for low, high in pairwise(bounds):
+        condition = window + (" and created_at >= ?" if low else "") + \
+            (" and created_at < ?" if high else "")
+        slices.append((condition, [*params, *(b for b in (low, high) if b)]))
+    return slices
+
+
 def report_rows(store: Store, since: datetime | None, until: datetime | None,
                 now: datetime, progress: Progress | None = None) -> ReportRows:
     """Every public item created in [since, until) with its times and SLA verdict at ``now``.
 
-    Streamed from one cursor straight into integer arrays (no Python tuple per item is kept):
-    500,000 items hold 20 MB of arrays, not the 100+ MB of a fetched list. ``progress`` gets
-    (items read, items in the window) after each batch."""
-    window, params = _window(since, until)
+    Read from the covering index in slices of time, each slice's rows as ONE text of
+    integers (``group_concat``) parsed by numpy: no Python tuple or int per item, which cost
+    more than SQLite's own work (500,000 items: 0.35 s of 0.7 s read as 2,000,000 ints
+    through tuples; 0.25 s as text). 500,000 items hold 20 MB of arrays. ``progress`` gets
+    (items read, items in the window) after each slice."""
     officers = officer_names(store)
     category, p_cat = _case("coalesce(category, 'unclassified')", CATEGORIES)
     language, p_lang = _case("coalesce(language, 'unknown')", LANGUAGES)
@@ -114,16 +154,23 @@ def report_rows(store: Store, since: datetime | None, until: datetime | None,
     # SQLite binds at most 32,766 parameters, so shift <= 24 and the product fits 63 bits.
     shift = 9 + max((len(officers) - 1).bit_length(), 1)
     total = count_window(store, since, until) if progress else 0
-    cursor = store.conn.execute(
-        f"select id, unixepoch(created_at) * {1 << shift} + {packed}, "
-        f"ifnull(unixepoch(first_response_at), -1), ifnull(unixepoch(closed_at), {NEVER}) "
-        f"from items where from_page = 0 {window}",
-        [to_iso(now), *p_cat, *p_lang, *p_off, *params])
+    # without a count, as many slices as the whole table would need (each costs a seek)
+    size = total or int(store.conn.execute("select max(id) from items").fetchone()[0] or 0)
     parts, done = [], 0
-    while rows := cursor.fetchmany(BATCH):
-        parts.append(np.fromiter(chain.from_iterable(rows), dtype=np.int64,
-                                 count=COLUMNS * len(rows)))
-        done += len(rows)
+    for condition, params in _slices(store, since, until, size):
+        text, rows = store.conn.execute(
+            f"select group_concat(printf('%d,%d,%d,%d', id, "
+            f"unixepoch(created_at) * {1 << shift} + {packed}, "
+            f"ifnull(unixepoch(first_response_at), -1), ifnull(unixepoch(closed_at), {NEVER})"
+            f"), ','), count(*) from items where from_page = 0 {condition}",
+            [to_iso(now), *p_cat, *p_lang, *p_off, *params]).fetchone()
+        if not rows:
+            continue
+        values = np.fromstring(text, dtype=np.int64, sep=",")
+        if values.size != COLUMNS * rows:
+            raise ValueError("the report's items could not be read")
+        parts.append(values)
+        done += rows
         if progress:
             progress(done, max(total, done))
     flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
