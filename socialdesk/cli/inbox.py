@@ -10,7 +10,7 @@ from socialdesk.cli.base import Command, open_desk
 from socialdesk.cli.model import classify_if_model
 from socialdesk.cli.output import fail, long_work, printable, say
 from socialdesk.core.desk import Desk
-from socialdesk.core.desk.desk import ImportReport
+from socialdesk.core.desk.intake import ImportReport
 from socialdesk.core.outbox.sender import Action, SendReport
 from socialdesk.errors import UserError
 
