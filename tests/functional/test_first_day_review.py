@@ -189,3 +189,41 @@ def test_new_read_only_commands_refuse_a_database_that_does_not_exist(run_cli,
         assert_one_sentence(result.err)
         assert "does not exist" in result.err, (args, result.err)
         assert not missing.parent.exists()
+
+
+# ── templates right for the channel ──────────────────────────────────────────────────────
+
+
+async def test_a_private_answer_is_not_offered_templates_asking_for_a_private_message(
+        team_desk: Desk, dashboard) -> None:
+    """The reply library offered a Messenger answer "Public: ASB noted, message us privately"
+    ("send us a private message…", "don't name anyone here"); issue 27 item 5 for the
+    library. A public reply still gets it; topics written only for public stay offered."""
+    from socialdesk.ui.dialogs.reply_picker import ReplyPicker
+
+    app, pilot = dashboard
+
+    async def offered(item: int) -> set[str]:
+        t = app.screen.query_one(InboxTable)
+        t.set_cursor(t.ids.index(item))
+        await settle(pilot, app)
+        await pilot.press("r")
+        await settle(pilot, app)
+        await pilot.press("ctrl+t")
+        await settle(pilot, app)
+        picker = app.screen
+        assert isinstance(picker, ReplyPicker)
+        keys = {t.key for t in picker.shown}
+        await pilot.press("escape")                 # the picker
+        await settle(pilot, app)
+        await pilot.press("escape")                 # the untouched composer
+        await settle(pilot, app)
+        assert isinstance(app.screen, InboxScreen)
+        return keys
+
+    in_private = await offered(team_desk.seeded[2])     # a message
+    assert "asb-patrols" in in_private and "thanks-short" in in_private
+    assert not in_private & {"asb-public", "scam-public-warning", "drugs-public",
+                             "report-online-public"}
+    in_public = await offered(team_desk.seeded[3])      # a comment: a public reply
+    assert "asb-public" in in_public and "asb-patrols" not in in_public
