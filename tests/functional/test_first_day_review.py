@@ -227,3 +227,47 @@ async def test_a_private_answer_is_not_offered_templates_asking_for_a_private_me
                              "report-online-public"}
     in_public = await offered(team_desk.seeded[3])      # a comment: a public reply
     assert "asb-public" in in_public and "asb-patrols" not in in_public
+
+
+# ── urgency is never dropped by a default ────────────────────────────────────────────────
+
+
+async def test_reclassifying_an_urgent_item_keeps_it_urgent_unless_the_officer_says_not(
+        team_desk: Desk, dashboard) -> None:
+    """l on an urgent item put the cursor on "report" (not urgent): Enter to confirm the
+    category took it out of the urgent count without a word."""
+    from socialdesk.ui.dialogs.choice import ChoiceDialog
+
+    app, pilot = dashboard
+    item = team_desk.seeded[0]                      # urgent report
+    t = app.screen.query_one(InboxTable)
+    t.set_cursor(t.ids.index(item))
+    await settle(pilot, app)
+    await pilot.press("l")
+    await settle(pilot, app)
+    assert isinstance(app.screen, ChoiceDialog)
+    assert "URGENT" in app.screen.title_text
+    await pilot.press("enter")
+    await settle(pilot, app)
+    row = team_desk.item_detail(item)
+    assert row["category"] == "report" and row["urgent"] == 1
+    assert item in team_desk.desk_counts().open_urgent_ids
+
+
+async def test_merging_an_urgent_duplicate_says_it_leaves_the_urgent_count(
+        team_desk: Desk, dashboard) -> None:
+    app, pilot = dashboard
+    primary, duplicate = team_desk.seeded[0], team_desk.seeded[1]
+    with team_desk.store.write():
+        team_desk.store.conn.execute("update items set urgent = 1 where id = ?", (duplicate,))
+    t = app.screen.query_one(InboxTable)
+    await pilot.press("f5")
+    await settle(pilot, app)
+    t.set_cursor(t.ids.index(duplicate))
+    await pilot.press("space")
+    t.set_cursor(t.ids.index(primary))
+    await settle(pilot, app)
+    await pilot.press("x")
+    await settle(pilot, app)
+    assert isinstance(app.screen, ConfirmDialog)
+    assert f"URGENT: #{duplicate} will leave To do and the urgent count" in app.screen.question
