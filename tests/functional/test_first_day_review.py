@@ -271,3 +271,27 @@ async def test_merging_an_urgent_duplicate_says_it_leaves_the_urgent_count(
     await settle(pilot, app)
     assert isinstance(app.screen, ConfirmDialog)
     assert f"URGENT: #{duplicate} will leave To do and the urgent count" in app.screen.question
+
+
+# ── notices do not pile over the detail pane ─────────────────────────────────────────────
+
+
+async def test_several_notices_at_once_make_one_toast(team_desk: Desk, dashboard) -> None:
+    """Three SLA/escalation notices arriving together made four toasts (three and "…and N
+    earlier"), with the urgent one that is half an 80×24 screen over the detail pane."""
+    app, pilot = dashboard
+    before = len(app._notifications)
+    urgent = team_desk.seeded[0]
+    for n, (kind, text) in enumerate([
+            ("sla_passed", f"#{urgent} (urgent report) has passed its first-response target."),
+            ("escalated", f"URGENT #{urgent} has waited 40 min and nobody has claimed it."),
+            ("sla_soon", "#3 (concern) is due in 15 min."),
+            ("sla_passed", "#2 (report) has passed its first-response target.")]):
+        team_desk.notices.notify(f"test-{n}", "ann", kind, text, urgent)
+    app.screen.check_for_changes()
+    await settle(pilot, app)
+    toasts = [n for n in list(app._notifications)[before:]]
+    assert len(toasts) == 1, [t.message for t in toasts]
+    assert toasts[0].title == "4 new notices" and toasts[0].severity == "error"
+    assert f"URGENT #{urgent} has waited" in toasts[0].message
+    assert "…and 1 earlier notice(s)." in toasts[0].message
