@@ -288,10 +288,15 @@ async def test_several_notices_at_once_make_one_toast(team_desk: Desk, dashboard
             ("sla_soon", "#3 (concern) is due in 15 min."),
             ("sla_passed", "#2 (report) has passed its first-response target.")]):
         team_desk.notices.notify(f"test-{n}", "ann", kind, text, urgent)
-    app.screen.check_for_changes()
+    for _ in range(50):                             # the poll reads them in a worker
+        app.screen.check_for_changes()
+        await settle(pilot, app)
+        if len(app._notifications) > before:
+            break
     await settle(pilot, app)
-    toasts = [n for n in list(app._notifications)[before:]]
+    toasts = list(app._notifications)[before:]
     assert len(toasts) == 1, [t.message for t in toasts]
     assert toasts[0].title == "4 new notices" and toasts[0].severity == "error"
-    assert f"URGENT #{urgent} has waited" in toasts[0].message
+    assert f"Escalated: URGENT #{urgent} has waited" in toasts[0].message
+    assert len(toasts[0].message.splitlines()) == 5     # three notices, how many more, N
     assert "…and 1 earlier notice(s)." in toasts[0].message

@@ -54,6 +54,11 @@ NOTICE_TITLES = {"sla_soon": "SLA soon", "sla_passed": "SLA passed", "escalated"
                  "dropin_summary": "Drop-in"}
 
 
+def _cut(line: str, most: int = 64) -> str:
+    """One notice in a toast of several: its start (the notices list, N, has it whole)."""
+    return line if len(line) <= most else line[:most - 1].rstrip() + "…"
+
+
 class InboxScreen(BulkActions):
     """The officers' triage inbox."""
 
@@ -232,7 +237,7 @@ class InboxScreen(BulkActions):
                         severity=notice.severity,  # type: ignore[arg-type]
                         timeout=NOTICE_SECONDS, markup=False)
         else:
-            lines = [f"{NOTICE_TITLES.get(n.kind, 'Notice')}: {n.text}"
+            lines = [_cut(f"{NOTICE_TITLES.get(n.kind, 'Notice')}: {n.text}")
                      for n in fresh[-NOTICE_TOASTS:]]
             if len(fresh) > NOTICE_TOASTS:
                 lines.append(f"…and {len(fresh) - NOTICE_TOASTS} earlier notice(s).")
