@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, TextArea
 from socialdesk.config import AccessConfig
 from socialdesk.core.desk import Desk
 from socialdesk.core.models import utc_now
+from socialdesk.ui.dialogs.ask import AskDialog
 from socialdesk.ui.dialogs.composer import ComposerDialog
 from socialdesk.ui.dialogs.confirm import ConfirmDialog
 from socialdesk.ui.dialogs.dropin_plan import DropinPlanDialog
@@ -134,6 +135,7 @@ FORMS: dict[str, tuple[Callable[[Desk], ModalScreen[Any]], str]] = {
     "handover note": (lambda desk: HandoverDialog("Handover", [], desk.config.team.zone,
                                                   writable=True), "#handover-text"),
     "snooze note": (_snooze, "#note"),
+    "close note": (lambda desk: AskDialog("Closing #1: how was it answered?"), "#answer"),
 }
 
 
@@ -282,19 +284,28 @@ async def test_several_notices_at_once_make_one_toast(team_desk: Desk, dashboard
     app, pilot = dashboard
     before = len(app._notifications)
     urgent = team_desk.seeded[0]
+    alerts = Desk(team_desk.config, team_desk.db_path, actor="sian")   # the alerts job
     for n, (kind, text) in enumerate([
             ("sla_passed", f"#{urgent} (urgent report) has passed its first-response target."),
             ("escalated", f"URGENT #{urgent} has waited 40 min and nobody has claimed it."),
             ("sla_soon", "#3 (concern) is due in 15 min."),
             ("sla_passed", "#2 (report) has passed its first-response target.")]):
-        team_desk.notices.notify(f"test-{n}", "ann", kind, text, urgent)
-    for _ in range(50):                             # the poll reads them in a worker
+        alerts.notices.notify(f"test-{n}", "ann", kind, text, urgent)
+    alerts.close()
+    from socialdesk.ui.screens.inbox import NOTICE_TITLES
+
+    def shown() -> list:
+        return [n for n in list(app._notifications)[before:]
+                if n.title == "4 new notices" or n.title in NOTICE_TITLES.values()]
+
+    for _ in range(100):                            # the poll reads them in a worker
         app.screen.check_for_changes()
         await settle(pilot, app)
-        if len(app._notifications) > before:
+        if shown():
             break
+        await pilot.pause(0.05)
     await settle(pilot, app)
-    toasts = list(app._notifications)[before:]
+    toasts = shown()
     assert len(toasts) == 1, [t.message for t in toasts]
     assert toasts[0].title == "4 new notices" and toasts[0].severity == "error"
     assert f"Escalated: URGENT #{urgent} has waited" in toasts[0].message
