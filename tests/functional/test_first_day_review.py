@@ -180,9 +180,11 @@ async def test_escape_on_any_filled_form_asks_and_an_untouched_one_just_closes(
 def test_new_read_only_commands_refuse_a_database_that_does_not_exist(run_cli,
                                                                       tmp_path: Path) -> None:
     """`policy show` printed the configuration's policy, exit 0, for a mistyped --db (the
-    policy is the database's); the commands added since issue 27 refuse it too."""
+    policy is the database's); the dashboard on a terminal died with a traceback from inside
+    the app (here, without one, it said it needs a terminal before looking); the commands
+    added since issue 27 refuse it too."""
     missing = tmp_path / "nonexistent" / "x.db"
-    for args in (["policy", "show"], ["members", "list"], ["places"], ["listening"],
+    for args in (["dashboard"], ["policy", "show"], ["members", "list"], ["places"], ["listening"],
                  ["dropin", "list"], ["refer", "list"], ["markers"], ["person", "1"],
                  ["replies", "list"], ["tags"], ["notices"], ["handover", "show"],
                  ["timeline", "--place", "Holyhead"]):
