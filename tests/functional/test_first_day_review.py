@@ -313,3 +313,22 @@ async def test_several_notices_at_once_make_one_toast(team_desk: Desk, dashboard
     assert f"Escalated: URGENT #{urgent} has waited" in toasts[0].message
     assert len(toasts[0].message.splitlines()) == 5     # three notices, how many more, N
     assert "…and 1 earlier notice(s)." in toasts[0].message
+
+
+async def test_closing_an_urgent_item_says_it_leaves_the_urgent_count(team_desk: Desk,
+                                                                      dashboard) -> None:
+    """Bulk close skips urgent items "to be closed on their own, where the dialog names
+    them"; the one-item dialog did not name them."""
+    from socialdesk.ui.dialogs.choice import ChoiceDialog
+
+    app, pilot = dashboard
+    for item, said in ((team_desk.seeded[0], True), (team_desk.seeded[1], False)):
+        t = app.screen.query_one(InboxTable)
+        t.set_cursor(t.ids.index(item))
+        await settle(pilot, app)
+        await pilot.press("d")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ChoiceDialog)
+        assert ("URGENT: it leaves To do and the urgent count" in app.screen.title_text) is said
+        await pilot.press("escape")
+        await settle(pilot, app)

@@ -125,7 +125,11 @@ class ItemActions(DeskScreen):
                 close(reason)
         # "answered" only where something did answer it on the page: reasons stay honest
         reasons = [r for r in CLOSE_REASONS if r != ANSWERED or item.get("first_response_at")]
-        self.app.push_screen(ChoiceDialog(f"Close #{item['id']}: why?",
+        # an open urgent item is closed only on its own (never in bulk), with the dialog
+        # saying it is urgent: it leaves To do and the urgent count
+        urgent = (" — URGENT: it leaves To do and the urgent count"
+                  if item.get("urgent") and item.get("status") in ("new", "claimed") else "")
+        self.app.push_screen(ChoiceDialog(f"Close #{item['id']}{urgent}: why?",
                                           [(r, r) for r in reasons]), chosen)
 
     def action_reclassify(self) -> None:
