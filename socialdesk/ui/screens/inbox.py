@@ -54,7 +54,7 @@ NOTICE_TITLES = {"sla_soon": "SLA soon", "sla_passed": "SLA passed", "escalated"
                  "dropin_summary": "Drop-in"}
 
 
-def _cut(line: str, most: int = 64) -> str:
+def _cut(line: str, most: int = 56) -> str:
     """One notice in a toast of several: its start (the notices list, N, has it whole)."""
     return line if len(line) <= most else line[:most - 1].rstrip() + "…"
 
