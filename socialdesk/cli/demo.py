@@ -53,13 +53,16 @@ class Dashboard(Command):
                             help="do not run the page sync and sending in this dashboard")
 
     def run(self, options: argparse.Namespace) -> int:
-        """The dashboard on the configured page and database; needs a terminal."""
+        """The dashboard on the configured page and database; needs a terminal. A database
+        that does not exist is one sentence before the screen starts (it was a traceback
+        from inside the app)."""
+        desk = open_desk(options)
+        desk.team.members()   # opens the database, refusing one that does not exist
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UserError("The dashboard needs a terminal (run it in a terminal, over SSH, "
                             "or through textual-serve); see socialdesk --help for the other "
                             "commands.")
-        return run_dashboard(open_desk(options),
-                             background=not getattr(options, "no_sync", False))
+        return run_dashboard(desk, background=not getattr(options, "no_sync", False))
 
 
 def _demo_desk(options: argparse.Namespace, page: FakePage) -> Desk:

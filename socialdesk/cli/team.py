@@ -84,8 +84,11 @@ class PolicyShow(Command):
     summary = "the team's policy (the default)"
 
     def run(self, options: argparse.Namespace) -> int:
-        """One line per key, with what it means."""
-        policy = open_desk(options).team.policy().as_dict()
+        """One line per key, with what it means (the database's: a database that does not
+        exist is one sentence, not the configuration's policy shown as if it were its)."""
+        desk = open_desk(options)
+        desk.team.members()   # opens the database, refusing one that does not exist
+        policy = desk.team.policy().as_dict()
         for key, value in policy.items():
             shown = str(value).lower() if isinstance(value, bool) else str(value)
             say(f"{key:<25} {shown:<10} {POLICY_RULES[key]}")

@@ -133,8 +133,14 @@ class ReplyLibraryDesk:
 
     def choices(self, item: dict[str, Any], public: bool) -> library.ReplyChoices:
         """What the composer's picker offers for an item (``public``: a reply everyone can
-        read, offered only the templates that ask for no personal details)."""
+        read, offered only the templates that ask for no personal details). A private answer
+        is not offered a topic's public version where the topic has a private one: those say
+        "send us a private message", "don't name anyone here" to someone already in private
+        (issue 27, item 5); topics written only for public (thanks, 999) stay."""
         live = [t for t in self.templates() if t.public or not public]
+        if not public:
+            private_topics = {t.topic for t in live if not t.public}
+            live = [t for t in live if not (t.public and t.topic in private_topics)]
         language = language_of(item)
         filled = library.fill_twins(live, language, self.fill_for(item))
         if language == "mixed":   # one entry per template: its text holds both languages

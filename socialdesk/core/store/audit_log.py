@@ -17,6 +17,11 @@ from socialdesk.core.models import to_iso, utc_now
 from socialdesk.core.store.db import Store
 
 GENESIS = "0" * 64
+#: The rows about an item: an item's number is its subject, but so is a safety post's, a
+#: drop-in session's, a handover note's and an outbox entry's (their own numbering). Without
+#: this, item #1's history and evidence timeline showed "post_add", "dropin_plan"…
+ABOUT_AN_ITEM = ("action not glob 'post_*' and action not glob 'dropin_*' "
+                 "and action not in ('handover', 'resend')")
 
 
 def row_hash(prev_hash: str, at: str, actor: str, action: str, subject: str,

@@ -25,6 +25,7 @@ from socialdesk.core.models import (
     utc_now,
 )
 from socialdesk.core.places import find_place_id
+from socialdesk.core.store.audit_log import ABOUT_AN_ITEM
 from socialdesk.core.store.db import Store, as_dicts, chunks, marks
 from socialdesk.core.store.items import fts_query
 from socialdesk.core.store.page_posts import page_post_text
@@ -353,8 +354,8 @@ def item_detail(store: Store, item_id: int) -> dict[str, Any] | None:
     #: the officer whose reclassification made the item urgent (None: the model or a cue did)
     item["urgent_set_by"] = latest[0] if latest and latest[1] and item["urgent"] else None
     item["history"] = as_dicts(store.conn.execute(
-        "select at, actor, action, payload from audit_log where subject = ? order by id",
-        (str(item_id),)))
+        f"select at, actor, action, payload from audit_log where subject = ? "
+        f"and {ABOUT_AN_ITEM} order by id", (str(item_id),)))
     item["notes"] = as_dicts(store.conn.execute(
         "select id, author, at, text, mentions, purged_at from item_notes where item_id = ? "
         "order by id", (item_id,)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from socialdesk.core.store.audit_log import ABOUT_AN_ITEM
 from socialdesk.core.store.db import Store, as_dicts
 
 #: The item columns a timeline shows (never the media or the model's probabilities).
@@ -54,7 +55,8 @@ def _by_item(store: Store, item_ids: Sequence[int], select: str, key: str,
 def timeline_history(store: Store, item_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     """The audit rows whose subject is one of the items, by item, in chain order."""
     return _by_item(store, item_ids, "select id, at, actor, action, subject, payload from "
-                    "audit_log where subject in", "subject", as_text=True)
+                    f"audit_log where {ABOUT_AN_ITEM} and subject in", "subject",
+                    as_text=True)
 
 
 def timeline_notes(store: Store, item_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:

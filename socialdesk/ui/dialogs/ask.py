@@ -1,5 +1,6 @@
 """Ask for one line of text (a close note: how it was answered). A blank answer is refused
-with the dialog still open and nothing lost; Escape gives up."""
+with the dialog still open and nothing lost; Escape gives up (asking first if a line was
+typed)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from socialdesk.ui.dialogs.confirm import close_unless_typed
 
 
 class AskDialog(ModalScreen[str | None]):
@@ -52,5 +55,5 @@ class AskDialog(ModalScreen[str | None]):
         self.dismiss(event.value.strip())
 
     def action_give_up(self) -> None:
-        """Close without an answer."""
-        self.dismiss(None)
+        """Close without an answer; a line typed in (a close note…) asks first."""
+        close_unless_typed(self, bool(self.query_one(Input).value.strip()), "what you typed")

@@ -25,6 +25,7 @@ from textual.worker import Worker
 
 from socialdesk.core.media import attachments_from_json, row_text
 from socialdesk.core.triage.reply_library import ReplyChoices, gaps_left
+from socialdesk.ui.dialogs.confirm import close_unless_typed
 from socialdesk.ui.dialogs.reply_picker import ReplyPicker
 from socialdesk.ui.format import one_line
 
@@ -189,5 +190,6 @@ class ComposerDialog(ModalScreen[Answer | None]):
             hub(event)
 
     def action_cancel(self) -> None:
-        """Close without sending."""
-        self.dismiss(None)
+        """Close without sending; an answer the officer has written in asks first."""
+        typed = self.query_one(TextArea).text.strip() not in ("", self.draft.strip())
+        close_unless_typed(self, typed, "this answer")

@@ -1,9 +1,10 @@
 """Ask before an action that acts on the page or on everyone (hide a comment, resume the
-safety posts, throw away a filled form): Enter or y confirms, Escape or n does not."""
+safety posts, throw away a filled form): Enter or y confirms, Escape or n does not.
+:func:`close_unless_typed` is what Escape does on a form."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -52,3 +53,16 @@ class ConfirmDialog(ModalScreen[bool]):
     def action_answer(self, yes: bool) -> None:
         """Answer from the keyboard."""
         self.dismiss(yes)
+
+
+def close_unless_typed(dialog: ModalScreen[Any], typed: bool, what: str) -> None:
+    """Escape on a form: close it (returning None) at once when nothing was typed in it, else
+    only after a yes, so that one key never throws away what an officer wrote."""
+    if not typed:
+        dialog.dismiss(None)
+        return
+
+    def answered(discard: bool | None) -> None:
+        if discard:
+            dialog.dismiss(None)
+    dialog.app.push_screen(ConfirmDialog(f"Throw away {what}?", yes="Throw away"), answered)

@@ -13,6 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from socialdesk.ui.dialogs.confirm import close_unless_typed
+
 #: the form's lines: (key, label, placeholder)
 FIELDS = (
     ("start", "Starts (local time)", "YYYY-MM-DD HH:MM, e.g. 2026-12-08 18:00"),
@@ -81,5 +83,7 @@ class DropinPlanDialog(ModalScreen[dict[str, str] | None]):
                       for key, _label, _hint in FIELDS})
 
     def action_give_up(self) -> None:
-        """Close without planning."""
-        self.dismiss(None)
+        """Close without planning; lines typed in (or changed, when moving) ask first."""
+        typed = any(line.value.strip() != self.values.get((line.id or "")[len("plan-"):], "")
+                    for line in self.query(Input))
+        close_unless_typed(self, typed, "what you typed in this session")

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
 from socialdesk.core.triage.when import show_when
+from socialdesk.ui.dialogs.confirm import close_unless_typed
 from socialdesk.ui.format import plain_block
 
 
@@ -103,5 +104,6 @@ class HandoverDialog(ModalScreen[str | None]):
         self.dismiss(text)
 
     def action_dismiss_notes(self) -> None:
-        """Close (nothing written)."""
-        self.dismiss(None)
+        """Close (nothing written); a note typed in the box asks first."""
+        typed = self.writable and bool(self.query_one(TextArea).text.strip())
+        close_unless_typed(self, typed, "this handover note")

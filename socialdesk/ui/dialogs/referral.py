@@ -25,6 +25,7 @@ from socialdesk.core.desk.referrals import (
     parse_grading,
 )
 from socialdesk.errors import UserError
+from socialdesk.ui.dialogs.confirm import close_unless_typed
 
 
 @dataclass(frozen=True)
@@ -160,5 +161,8 @@ class ReferralDialog(ModalScreen[ReferralRequest | None]):
         self.dismiss(ReferralRequest(self.agency.key, draft, "txt" if as_text else "eml"))
 
     def action_give_up(self) -> None:
-        """Close without writing anything."""
-        self.dismiss(None)
+        """Close without writing anything; parts the officer has changed ask first."""
+        draft, fields = self.draft(), self.agency.fields
+        typed = not any(all(draft.part(name) == base.part(name) for name in fields)
+                        for base in (self.plain, self.named))
+        close_unless_typed(self, typed, "what you wrote in this referral")

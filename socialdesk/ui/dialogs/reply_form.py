@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from socialdesk.core.triage.reply_library import LANGUAGE_NAME, ReplyTemplate, check_template
 from socialdesk.errors import UserError
+from socialdesk.ui.dialogs.confirm import close_unless_typed
 from socialdesk.ui.format import plain_block
 
 
@@ -140,5 +141,10 @@ class ReplyFormDialog(ModalScreen[ReplyForm | None]):
         self.dismiss(form)
 
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
+        """Close without saving; a form with something typed in asks first."""
+        t, form = self.template, self._form()
+        before = ((t.key, t.topic, t.language, t.title, t.text.strip(), t.public) if t else
+                  ("", "", self.language, "", "", False))
+        typed = (form.key, form.topic, form.language, form.title, form.text,
+                 form.public) != before
+        close_unless_typed(self, typed, "this template's changes" if t else "this template")

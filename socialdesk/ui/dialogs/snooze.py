@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from socialdesk.core.triage.when import EXAMPLES, show_when
 from socialdesk.errors import UserError
+from socialdesk.ui.dialogs.confirm import close_unless_typed
 
 #: What "wake it now" returns instead of a time.
 WAKE = "now"
@@ -119,5 +120,6 @@ class SnoozeDialog(ModalScreen[SnoozeChoice | None]):
         self.dismiss(SnoozeChoice(when, self.query_one("#note", Input).value.strip()))
 
     def action_give_up(self) -> None:
-        """Close without snoozing."""
-        self.dismiss(None)
+        """Close without snoozing; a note typed in asks first."""
+        close_unless_typed(self, bool(self.query_one("#note", Input).value.strip()),
+                           "this snooze and its note")

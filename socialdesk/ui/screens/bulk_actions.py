@@ -141,11 +141,17 @@ class BulkActions(ItemActions):
             if yes:
                 self.act(f"Merged {ids_text(duplicates)} into #{primary}.",
                          lambda: self.desk.merge(primary, duplicates))
+        # an urgent duplicate leaves To do and the urgent count: say so before, by number
+        rows = {i: table.row(i) or {} for i in duplicates}
+        urgent = [i for i, row in rows.items()
+                  if row.get("urgent") and row.get("status") in ("new", "claimed")]
+        warning = (f" URGENT: {ids_text(urgent)} will leave To do and the urgent count."
+                   if urgent else "")
         self.app.push_screen(ConfirmDialog(
             f"Mark {len(duplicates)} item{'s' if len(duplicates) != 1 else ''} "
             f"({ids_text(duplicates)}) as duplicates of #{primary}? "
             f"{'They are' if len(duplicates) != 1 else 'It is'} closed as \"duplicate\" and "
-            f"#{primary}'s history lists them (z undoes it).", yes="Merge"), chosen)
+            f"#{primary}'s history lists them (z undoes it).{warning}", yes="Merge"), chosen)
 
 
 def _suggested(item: dict[str, Any]) -> list[str]:

@@ -54,6 +54,11 @@ NOTICE_TITLES = {"sla_soon": "SLA soon", "sla_passed": "SLA passed", "escalated"
                  "dropin_summary": "Drop-in"}
 
 
+def _cut(line: str, most: int = 56) -> str:
+    """One notice in a toast of several: its start (the notices list, N, has it whole)."""
+    return line if len(line) <= most else line[:most - 1].rstrip() + "…"
+
+
 class InboxScreen(BulkActions):
     """The officers' triage inbox."""
 
@@ -224,13 +229,23 @@ class InboxScreen(BulkActions):
         self._notice_after = fresh[-1].id
         if any(n.severity == "error" for n in fresh):
             self.app.bell()
-        for notice in fresh[-NOTICE_TOASTS:]:
+        # One toast for the lot: one per notice (and one for the rest) piled up over the
+        # detail pane, half an 80×24 screen (issue 27, the urgent toasts).
+        if len(fresh) == 1:
+            notice = fresh[0]
             self.notify(notice.text, title=NOTICE_TITLES.get(notice.kind, "Notice"),
                         severity=notice.severity,  # type: ignore[arg-type]
                         timeout=NOTICE_SECONDS, markup=False)
-        if len(fresh) > NOTICE_TOASTS:
-            self.notify(f"…and {len(fresh) - NOTICE_TOASTS} earlier notice(s): "
-                        f"{self.desk.config.keys['notices']} lists them all.",
+        else:
+            lines = [_cut(f"{NOTICE_TITLES.get(n.kind, 'Notice')}: {n.text}")
+                     for n in fresh[-NOTICE_TOASTS:]]
+            if len(fresh) > NOTICE_TOASTS:
+                lines.append(f"…and {len(fresh) - NOTICE_TOASTS} earlier notice(s).")
+            lines.append(f"{self.desk.config.keys['notices']} lists them all.")
+            severity = next((level for level in ("error", "warning")
+                             if any(n.severity == level for n in fresh)), "information")
+            self.notify("\n".join(lines), title=f"{len(fresh)} new notices",
+                        severity=severity,  # type: ignore[arg-type]
                         timeout=NOTICE_SECONDS, markup=False)
         self.remember_notices(self._notice_after)
 

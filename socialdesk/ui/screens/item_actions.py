@@ -125,15 +125,25 @@ class ItemActions(DeskScreen):
                 close(reason)
         # "answered" only where something did answer it on the page: reasons stay honest
         reasons = [r for r in CLOSE_REASONS if r != ANSWERED or item.get("first_response_at")]
-        self.app.push_screen(ChoiceDialog(f"Close #{item['id']}: why?",
+        # an open urgent item is closed only on its own (never in bulk), with the dialog
+        # saying it is urgent: it leaves To do and the urgent count
+        urgent = (" — URGENT: it leaves To do and the urgent count"
+                  if item.get("urgent") and item.get("status") in ("new", "claimed") else "")
+        self.app.push_screen(ChoiceDialog(f"Close #{item['id']}{urgent}: why?",
                                           [(r, r) for r in reasons]), chosen)
 
     def action_reclassify(self) -> None:
         """Correct category and urgency."""
         if not (item := self.selected):
             return
-        choices = [(f"{c}|{u}", f"{c}{' + URGENT' if u else ''}")
-                   for c in ("report", "concern", "chat") for u in (0, 1)]
+        # An urgent item keeps its urgency unless the officer picks "no longer urgent": the
+        # first choice (where Enter lands) used to be the category alone, which dropped it
+        # out of the urgent count without a word.
+        urgent_now = bool(item.get("urgent"))
+        plain = " (no longer urgent)" if urgent_now else ""
+        choices = [(f"{c}|{u}", f"{c}{' + URGENT' if u else plain}")
+                   for c in ("report", "concern", "chat")
+                   for u in ((1, 0) if urgent_now else (0, 1))]
 
         def chosen(value: str | None) -> None:
             if value:
@@ -141,8 +151,8 @@ class ItemActions(DeskScreen):
                 self.act(f"#{item['id']} is now {category}{' (urgent)' if urgent == '1' else ''}"
                          "; kept for retraining.",
                          lambda: self.desk.reclassify(item["id"], category, urgent == "1"))
-        self.app.push_screen(ChoiceDialog(f"Reclassify #{item['id']} (now "
-                                          f"{item.get('category') or 'unclassified'})", choices),
+        now = f"{item.get('category') or 'unclassified'}{' + URGENT' if urgent_now else ''}"
+        self.app.push_screen(ChoiceDialog(f"Reclassify #{item['id']} (now {now})", choices),
                              chosen)
 
     def action_assign(self) -> None:

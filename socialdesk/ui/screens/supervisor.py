@@ -100,6 +100,9 @@ class SupervisorScreen(DeskScreen):
         #: what the items table shows: (dimension, group key), or ("past", "") for the items
         #: past SLA now; shown again from each new report, so it never goes stale
         self.drilled: tuple[str, str] | None = None
+        #: the officer asked for a list (Enter on a group, p): the cursor goes to it once it
+        #: is filled, so that Enter opens an item (it drilled the group again)
+        self.focus_drill = False
 
     def compose(self) -> ComposeResult:
         """Headline, two weekly charts, the groups table, the drill-down table."""
@@ -211,11 +214,13 @@ class SupervisorScreen(DeskScreen):
         """Show the items behind the selected group."""
         if event.row_key.value is not None:
             self.drilled = (self.dimension, str(event.row_key.value))
+            self.focus_drill = True
             self._drill_again()
 
     def action_past_sla(self) -> None:
         """Show the open items past their first-response time right now."""
         self.drilled = ("past", "")
+        self.focus_drill = True
         self._drill_again()
 
     def _drill_again(self) -> None:
@@ -268,6 +273,10 @@ class SupervisorScreen(DeskScreen):
                           Text(row_text(row.get("text"),
                                         attachments_from_json(row.get("attachments")))[:80]),
                           key=str(row["id"]))
+        if self.focus_drill:
+            self.focus_drill = False
+            if table.row_count:
+                table.focus()
 
     # ── choices and export ───────────────────────────────────────────────────────────────
 
