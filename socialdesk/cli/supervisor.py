@@ -11,7 +11,7 @@ from pathlib import Path
 
 from socialdesk.cli.base import Command, Group, local_day, open_desk
 from socialdesk.cli.output import WorkProgress, long_work, say
-from socialdesk.core.audit.metrics import (
+from socialdesk.core.audit.report_figures import (
     DIMENSIONS,
     GroupStats,
     Report,

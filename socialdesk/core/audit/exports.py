@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from socialdesk.core.audit.metrics import Report
+from socialdesk.core.audit.report_figures import Report
 from socialdesk.errors import UserError
 from socialdesk.paths import write_private
 

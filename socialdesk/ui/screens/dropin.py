@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from socialdesk.core.audit.metrics import minutes_text
+from socialdesk.core.audit.report_figures import minutes_text
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.dropin import SessionFigures, urgent_text
 from socialdesk.ui.format import local_time, one_line, span

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from socialdesk.core.audit.metrics import minutes_text
+from socialdesk.core.audit.report_figures import minutes_text
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.dropin import SessionFigures, summary_lines
 from socialdesk.errors import UserError

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from socialdesk import paths
-from socialdesk.core.audit.metrics import DIMENSIONS, Report, minutes_text, share_text
+from socialdesk.core.audit.report_figures import DIMENSIONS, Report, minutes_text, share_text
 from socialdesk.core.audit.scrutiny.quarters import Quarter
 from socialdesk.core.desk import Desk
 from socialdesk.core.desk.access import Permission

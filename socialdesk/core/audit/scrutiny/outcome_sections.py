@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from socialdesk.core.audit.metrics import minutes_text
+from socialdesk.core.audit.report_figures import minutes_text
 from socialdesk.core.audit.scrutiny.bilingual import (
     CATEGORY,
     KIND,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from socialdesk.core.audit.metrics import GroupStats, minutes_text
+from socialdesk.core.audit.report_figures import GroupStats, minutes_text
 from socialdesk.core.audit.scrutiny.bilingual import (
     CATEGORY,
     CLOCK,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from socialdesk.core.audit.metrics import minutes_text
+from socialdesk.core.audit.report_figures import minutes_text
 from socialdesk.core.desk.dropin.figures import SessionFigures, Urgent
 
 LANGUAGE_NAMES = {"cy": "Welsh", "en": "English", "mixed": "mixed", "unknown": "unknown"}
