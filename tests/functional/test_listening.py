@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from socialdesk.core.desk.listening import ListeningDesk
 from socialdesk.ui.screens.inbox import InboxScreen
 from socialdesk.ui.screens.listening import ListeningScreen
 from tests.conftest import BUNDLED_CONFIG, assert_one_sentence
+from tests.export_helpers import assert_exports_carry_the_chain
 from tests.listening_helpers import NOW, WordsEmbedder, seed_listening
 from tests.ui_helpers import make_app, members_config, settle
 
@@ -340,17 +340,5 @@ def test_a_quiet_period_has_no_topics_and_says_so(tmp_path: Path, config, capsys
 def test_listening_exports_carry_the_audit_chain(cli, tmp_path: Path) -> None:
     """Issue 19 (review): every CSV and JSON export carries the chain's row count and head —
     listening's CSV and JSON did not."""
-    def chain() -> list[tuple[int, str]]:
-        with sqlite3.connect(tmp_path / "cli.db") as conn:
-            return conn.execute("select id, hash from audit_log order by id").fetchall()
-
-    code, out, _err = cli("listening", "--json")
-    assert code == 0
-    rows = chain()
-    assert json.loads(out)["audit_chain"] == {"rows": len(rows), "head": rows[-1][1]}
-    target = tmp_path / "topics.csv"
-    assert cli("listening", "--csv", str(target))[0] == 0
-    last = list(csv.DictReader(target.open(encoding="utf-8")))[-1]
-    before_export = chain()[:-1]          # the export's own row follows the head it carries
-    assert (last["topic"], last["words_en"], last["count"]) == (
-        "audit chain", before_export[-1][1], str(len(before_export)))
+    assert_exports_carry_the_chain(cli, tmp_path / "cli.db", "listening", tmp_path / "topics.csv",
+                                   ("topic", "words_en", "count"))

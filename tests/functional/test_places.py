@@ -25,6 +25,7 @@ from socialdesk.ui.screens.places import PlacesScreen
 from socialdesk.ui.widgets.detail import DetailPane
 from socialdesk.ui.widgets.inbox_table import InboxTable
 from tests.conftest import BUNDLED_CONFIG, os_account
+from tests.export_helpers import assert_exports_carry_the_chain
 from tests.ingest_helpers import client_for, page_config
 from tests.ui_helpers import NOW, make_app, members_config, seed_items, settle
 
@@ -278,18 +279,6 @@ def test_a_database_from_before_places_is_migrated_and_tagged(tmp_path: Path,
 def test_places_exports_carry_the_audit_chain(cli, tmp_path: Path) -> None:
     """Issue 19 (review): every CSV and JSON export carries the chain's row count and head —
     the hotspots' CSV and JSON did not."""
-    def chain() -> list[tuple[int, str]]:
-        with sqlite3.connect(tmp_path / "cli.db") as conn:
-            return conn.execute("select id, hash from audit_log order by id").fetchall()
-
-    code, out, _err = cli("places", "--json")
-    assert code == 0
-    rows = chain()
-    assert json.loads(out)["audit_chain"] == {"rows": len(rows), "head": rows[-1][1]}
-    target = tmp_path / "places.csv"
-    assert cli("places", "--csv", str(target))[0] == 0
-    last = list(csv.DictReader(target.open(encoding="utf-8")))[-1]
-    before_export = chain()[:-1]          # the export's own row follows the head it carries
-    assert (last["place"], last["name"], last["count"]) == (
-        "audit chain", before_export[-1][1], str(len(before_export)))
+    assert_exports_carry_the_chain(cli, tmp_path / "cli.db", "places", tmp_path / "places.csv",
+                                   ("place", "name", "count"))
     assert cli("audit", "verify")[0] == 0
