@@ -159,6 +159,8 @@ def test_installed_wheel_finds_bundled_config_and_prompts(tmp_path: Path) -> Non
 
 
 def test_dashboard_outside_a_terminal_is_one_sentence(run_cli) -> None:
+    """On a desk that exists (a missing one is its own sentence, said first)."""
+    assert run_cli("init").code == 0
     result = run_cli()
     assert result.code == 1
     assert_one_sentence(result.err)
