@@ -152,14 +152,15 @@ def _start_tagger(context: DeskContext) -> subprocess.Popen[bytes] | None:
         context.require(access.Permission.RUN_JOBS)
     except access.AccessDenied:
         return None
-    here = str(Path(socialdesk.__file__).resolve().parent.parent)   # this socialdesk, not
-    env = {**os.environ,                                            # another one installed
-           "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
+    env = dict(os.environ)
+    here = Path(socialdesk.__file__).resolve().parent.parent   # a checkout's socialdesk, not
+    if here.name not in ("site-packages", "dist-packages"):    # another one installed
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(here), env.get("PYTHONPATH")) if p)
     try:
         return subprocess.Popen(
             [sys.executable, "-m", "socialdesk.core.store.tag_alongside",
              str(context.store.path)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-            env=env)
+            stderr=subprocess.DEVNULL, env=env)   # its failure costs nothing: the desk tags
     except OSError:
         return None
 
