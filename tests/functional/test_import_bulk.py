@@ -191,3 +191,22 @@ def test_a_file_imported_again_sets_nothing_aside(desk: Desk, tmp_path: Path,
     report = desk.import_file(source)
     assert (report.imported, report.duplicates) == (0, LINES)
     assert calls == []
+
+
+def test_other_writers_items_are_searchable_and_indexed_beside_a_bulk_import(
+        tmp_path: Path, team_config_file: Path, monkeypatch) -> None:
+    """A sync writing between a bulk import's batches: its items are searchable at once
+    (the words' trigger is in place between batches) and in every index at the end."""
+    from tests.functional import test_import_stop
+
+    monkeypatch.setattr(test_import_stop, "PAUSING_RUNNER", test_import_stop.PAUSING_RUNNER.replace(
+        "intake.FIRST_BATCH = intake.IMPORT_BATCH = 25; ",
+        "intake.FIRST_BATCH = intake.IMPORT_BATCH = 25; intake.BULK_LINES = 100; "))
+    assert "BULK_LINES" in test_import_stop.PAUSING_RUNNER
+    test_import_stop.test_other_writers_items_are_indexed_while_an_import_runs(
+        tmp_path, team_config_file)
+    assert items_schema(tmp_path / "d.db") == fresh_schema(tmp_path)
+    conn = sqlite3.connect(tmp_path / "d.db")
+    assert conn.execute("select count(*) from items indexed by idx_items_created_at "
+                        "where created_at > ''").fetchone()[0] == LINES + 40
+    conn.close()
