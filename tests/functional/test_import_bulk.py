@@ -210,3 +210,15 @@ def test_other_writers_items_are_searchable_and_indexed_beside_a_bulk_import(
     assert conn.execute("select count(*) from items indexed by idx_items_created_at "
                         "where created_at > ''").fetchone()[0] == LINES + 40
     conn.close()
+
+
+def test_the_end_of_a_bulk_import_keeps_the_progress_alive(desk: Desk, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    """Building the indexes again (and waiting for the tagger) is heard by the progress,
+    after each index: the bar keeps moving, never silent at 100 %."""
+    monkeypatch.setattr(intake, "BULK_LINES", 100)
+    source = write_file(tmp_path / "alive.jsonl")
+    heard: list[tuple[int, int]] = []
+    desk.import_file(source, progress=lambda done, total: heard.append((done, total)))
+    finals = [call for call in heard if call == (LINES, LINES)]
+    assert len(finals) > len(fresh_schema(tmp_path)) - 1   # the last batch, then each index

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -101,12 +101,23 @@ def import_file(context: DeskContext, path: Path,
     total = _count_lines(path)
     bulk_indexes.restore_abandoned(store)   # a bulk import that died: its indexes first
     bulk = _Bulk(context, total >= BULK_LINES and total >= BULK_SHARE * last_item_id(store))
+    said: list[tuple[int, int]] = []
+
+    def reporting(done: int, total: int) -> None:
+        said[:] = [(done, total)]
+        if progress:
+            progress(done, total)
+
+    def still_working() -> None:   # the end's work (indexes, tagging): never silent
+        if progress and said:
+            progress(*said[0])
+
     finished = False
     try:
-        report = _import_events(context, path, events, cutoff, total, progress, bulk)
+        report = _import_events(context, path, events, cutoff, total, reporting, bulk)
         finished = True
     finally:
-        bulk.end(finished)   # after a stop or an error too
+        bulk.end(finished, still_working)   # after a stop or an error too
     context.fill_due_times()   # other writers' items (this import's have theirs)
     return report
 
@@ -134,14 +145,15 @@ class _Bulk:
             self.tagger = _start_tagger(self.context)
         return self.aside
 
-    def end(self, finished: bool) -> None:
+    def end(self, finished: bool, still_working: Callable[[], None]) -> None:
         """Put the indexes back (a second Ctrl-C waits for it) and let the tagger finish, or
-        stop it when the import did not finish."""
+        stop it when the import did not finish; ``still_working`` hears after each index
+        and each second of waiting for the tagger (the progress shown stays alive)."""
         if self.aside:
             with _uninterrupted():
-                bulk_indexes.put_back(self.context.store, self.holder)
+                bulk_indexes.put_back(self.context.store, self.holder, still_working)
         if self.tagger is not None:
-            _stop_tagger(self.tagger, finished)
+            _stop_tagger(self.tagger, finished, still_working)
 
 
 def _start_tagger(context: DeskContext) -> subprocess.Popen[bytes] | None:
@@ -165,7 +177,8 @@ def _start_tagger(context: DeskContext) -> subprocess.Popen[bytes] | None:
         return None
 
 
-def _stop_tagger(tagger: subprocess.Popen[bytes], finished: bool) -> None:
+def _stop_tagger(tagger: subprocess.Popen[bytes], finished: bool,
+                 still_working: Callable[[], None]) -> None:
     """Let the tagger finish (its last pass after the import's last commit), or stop it
     now when the import stopped (what it committed stays tagged)."""
     if not finished:
@@ -173,7 +186,12 @@ def _stop_tagger(tagger: subprocess.Popen[bytes], finished: bool) -> None:
     with contextlib.suppress(OSError):
         tagger.stdin.close()   # type: ignore[union-attr]
     with _uninterrupted():
-        tagger.wait()
+        while True:
+            try:
+                tagger.wait(timeout=1)
+                return
+            except subprocess.TimeoutExpired:
+                still_working()
 
 
 def _import_events(context: DeskContext, path: Path, events: Iterator[ParsedLine | SkippedLine],

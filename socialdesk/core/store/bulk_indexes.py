@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -68,11 +69,12 @@ def set_aside(store: Store, holder: str) -> list[str]:
     return [name for name, _sql in aside]
 
 
-def put_back(store: Store, holder: str | None = None) -> int:
+def put_back(store: Store, holder: str | None = None,
+             each: Callable[[], None] | None = None) -> int:
     """Build again the indexes set aside (by ``holder``; by anyone when None), each in its
     own transaction with its line of the list, in the order they had in the schema (SQLite
     picks the first of two indexes as good for a query: the same plans as before); returns
-    how many were built."""
+    how many were built. ``each`` hears after each one."""
     built = 0
     while True:
         with store.write():
@@ -87,6 +89,8 @@ def put_back(store: Store, holder: str | None = None) -> int:
                 store.conn.execute(sql)
                 built += 1
             store.conn.execute(f"delete from {TABLE} where name = ?", (name,))
+        if each is not None:
+            each()
 
 
 def aside_now(store: Store) -> list[str]:
