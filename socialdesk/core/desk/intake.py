@@ -149,9 +149,14 @@ class _Bulk:
         """Put the indexes back (a second Ctrl-C waits for it) and let the tagger finish, or
         stop it when the import did not finish; ``still_working`` hears after each index
         and each second of waiting for the tagger (the progress shown stays alive)."""
-        if self.aside:
-            with _uninterrupted():
-                bulk_indexes.put_back(self.context.store, self.holder, still_working)
+        try:
+            if self.aside:
+                with _uninterrupted():
+                    bulk_indexes.put_back(self.context.store, self.holder, still_working)
+        except BaseException:   # Ctrl-C heard meanwhile: stop the tagger too
+            if self.tagger is not None:
+                _stop_tagger(self.tagger, False, still_working)
+            raise
         if self.tagger is not None:
             _stop_tagger(self.tagger, finished, still_working)
 
