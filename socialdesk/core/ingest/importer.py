@@ -70,6 +70,8 @@ class _BadRecord(ValueError):
 
 def _optional_text(record: dict[str, Any], key: str) -> str | None:
     value = record.get(key)
+    if type(value) is str and value:   # the usual case, first
+        return value
     if value is None or value == "":
         return None
     if isinstance(value, str | int) and not isinstance(value, bool):
@@ -113,8 +115,10 @@ def _attachments(record: dict[str, Any]) -> list[Attachment]:
     return attachments_from_records(value)
 
 
-def record_to_item(record: Any, zone: tzinfo) -> Item:
-    """Turn one decoded record (a dict) into an Item, or raise _BadRecord saying why."""
+def record_to_item(record: Any, zone: tzinfo, ingested_at: datetime | None = None) -> Item:
+    """Turn one decoded record (a dict) into an Item, or raise _BadRecord saying why.
+    ``ingested_at``: when the file was read (default now; one clock reading for a whole
+    file costs far less than one a line)."""
     if not isinstance(record, dict):
         raise _BadRecord("a line must be a JSON object")
     attachments = _attachments(record)
@@ -146,10 +150,12 @@ def record_to_item(record: Any, zone: tzinfo) -> Item:
         platform_id=platform_id, kind=kind, text=text, created_at=created or utc_now(),
         author_name=author, post_text=post, thread_id=thread, source="import",
         attachments=attachments, permalink_url=clean_url(record.get("permalink")),
+        ingested_at=ingested_at or utc_now(),
     )
 
 
 def _read_jsonl(path: Path, zone: tzinfo) -> Iterator[ImportEvent]:
+    now = utc_now()
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -165,7 +171,7 @@ def _read_jsonl(path: Path, zone: tzinfo) -> Iterator[ImportEvent]:
                 yield SkippedLine(number, f"not valid JSON ({exc.msg})")
                 continue
             try:
-                yield ParsedLine(number, record_to_item(record, zone))
+                yield ParsedLine(number, record_to_item(record, zone, now))
             except _BadRecord as exc:
                 yield SkippedLine(number, str(exc))
 
@@ -211,6 +217,7 @@ def _read_csv(path: Path, zone: tzinfo) -> Iterator[ImportEvent]:
     if isinstance(header[1], csv.Error):
         raise ImportFileError(f"{path}: the CSV header cannot be read ({header[1]}).")
     columns = [name.strip().lower() for name in header[1]]
+    now = utc_now()
     if "text" not in columns:
         raise ImportFileError(f"{path}: the CSV header has no 'text' column "
                               f"(found: {', '.join(columns) or 'nothing'}).")
@@ -225,7 +232,8 @@ def _read_csv(path: Path, zone: tzinfo) -> Iterator[ImportEvent]:
             yield SkippedLine(line, f"has {len(row)} fields, the header has {len(columns)}")
         else:
             try:
-                yield ParsedLine(line, record_to_item(dict(zip(columns, row, strict=True)), zone))
+                yield ParsedLine(line, record_to_item(dict(zip(columns, row, strict=True)),
+                                                      zone, now))
             except _BadRecord as exc:
                 yield SkippedLine(line, str(exc))
 

@@ -181,6 +181,16 @@ def _migrate(store: Store) -> None:
             store.conn.execute(f"PRAGMA user_version = {number}")
 
 
+def _restore_abandoned_indexes(store: Store) -> None:
+    """Build again the items indexes an import set aside and died before it put back (see
+    :mod:`socialdesk.core.store.bulk_indexes`); a lock held by another writer leaves them to
+    the next open."""
+    from socialdesk.core.store import bulk_indexes
+
+    with contextlib.suppress(StoreError):
+        bulk_indexes.restore_abandoned(store)
+
+
 def open_store(path: str | Path, *, create: bool = True, mode: int = 0o600) -> Store:
     """Open (and if needed create and migrate) the database at ``path``.
 
@@ -245,6 +255,7 @@ def _connect(path: Path) -> Store:
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA foreign_keys = ON")
         store = Store(path, conn)
+        _restore_abandoned_indexes(store)   # before migrating: a migration may drop one
         _migrate(store)
     except BaseException:
         conn.close()

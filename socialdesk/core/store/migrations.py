@@ -370,6 +370,21 @@ def _v18_dropin_sessions(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_dropin_posts_post ON dropin_posts (post_id)")
 
 
+def _v19_import_indexes_aside(db: sqlite_utils.Database) -> None:
+    """The items table's secondary indexes a bulk import has set aside, to be built again once
+    at its end (issue 22; :mod:`socialdesk.core.store.bulk_indexes`): each one's name, its
+    ``CREATE INDEX`` statement and the import that set it aside (host:pid), so that the next
+    open of the database puts back the indexes of an import that died.
+
+    Also drops two indexes that others already cover: ``status`` leads
+    idx_items_status_urgent_created_at and ``urgent`` leads idx_items_urgent_sla_due_at, so
+    SQLite answers the same queries from those; each new item wrote both for nothing."""
+    db.execute("CREATE TABLE IF NOT EXISTS items_indexes_aside (name TEXT PRIMARY KEY, "
+               "sql TEXT NOT NULL, holder TEXT NOT NULL)")
+    db.execute("DROP INDEX IF EXISTS idx_items_status")
+    db.execute("DROP INDEX IF EXISTS idx_items_urgent")
+
+
 Migration = Callable[["sqlite_utils.Database"], None]
 
 #: Position + 1 is the schema version the migration produces.
@@ -379,6 +394,7 @@ MIGRATIONS: list[Migration] = [_v1_initial_schema, _v2_sla_due, _v3_post_runs,
                                _v8_reply_library, _v9_media, _v10_snooze_handover, _v11_tags,
                                _v12_places, _v13_people, _v14_supervisor,
                                _v15_pending_index, _v16_referrals,
-                               _v17_listening, _v18_dropin_sessions]
+                               _v17_listening, _v18_dropin_sessions,
+                               _v19_import_indexes_aside]
 
 LATEST_VERSION = len(MIGRATIONS)
