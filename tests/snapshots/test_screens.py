@@ -466,6 +466,10 @@ def test_listening_screen(snap_compare, snap_desk: Desk, tmp_path: Path, size) -
     async def open_listening(pilot) -> None:
         await settle(pilot, pilot.app)
         await pilot.press("y")
+        for _wait in range(600):   # the topics, however busy the machine (settle gives up at 4 s)
+            if getattr(pilot.app.screen, "heard", None) is not None:
+                break
+            await pilot.pause(0.05)
         await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(snap_desk), terminal_size=size, run_before=open_listening)
