@@ -146,17 +146,24 @@ def reclassify(store: Store, actor: str, item_id: int, category: str,
     return Undo(undo.action, item_id, undo.before, undo.after, correction_id=correction[0])
 
 
+def close_note(reason: str, note: str) -> str:
+    """The note of a close with ``reason``, its whitespace folded; refused (one sentence)
+    when the reason is not one of :data:`CLOSE_REASONS`, or needs a note and has none."""
+    if reason not in CLOSE_REASONS:
+        raise ActionRefused(f"'{reason}' is not a close reason ({', '.join(CLOSE_REASONS)}).")
+    note = " ".join(note.split())
+    if reason in NOTE_REQUIRED and not note:
+        raise ActionRefused("Say how it was answered (a phone call, in person…) in the note.")
+    return note
+
+
 def close(store: Store, actor: str, item_id: int, reason: str, note: str = "") -> Undo:
     """Close an item with one of :data:`CLOSE_REASONS` (and a note where the reason needs one).
 
     The reasons stay honest: "answered" is refused when nothing answered the item on the page,
     and "answered elsewhere" needs a note saying how.
     """
-    if reason not in CLOSE_REASONS:
-        raise ActionRefused(f"'{reason}' is not a close reason ({', '.join(CLOSE_REASONS)}).")
-    note = " ".join(note.split())
-    if reason in NOTE_REQUIRED and not note:
-        raise ActionRefused("Say how it was answered (a phone call, in person…) in the note.")
+    note = close_note(reason, note)
 
     def decide(item: dict[str, Any]) -> dict[str, Any]:
         if item["status"] == Status.CLOSED.value:

@@ -24,8 +24,6 @@ from typing import Any
 from socialdesk.config import TAG_NAME, TagsConfig
 from socialdesk.core.models import (
     ANSWERED,
-    CLOSE_REASONS,
-    NOTE_REQUIRED,
     Status,
     to_iso,
     utc_now,
@@ -34,7 +32,7 @@ from socialdesk.core.store import audit_log
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.tags import add_tag, duplicates_of, has_tag, remove_tag, restore_tag
 from socialdesk.core.store.triage import set_triage_fields, triage_fields
-from socialdesk.core.triage.actions import ActionRefused, Undo, logged_fields
+from socialdesk.core.triage.actions import ActionRefused, Undo, close_note, logged_fields
 from socialdesk.errors import UserError
 
 #: The close reason of an item merged into another as its duplicate.
@@ -180,11 +178,7 @@ def close_many(store: Store, actor: str, item_ids: Sequence[int], reason: str,
                note: str = "") -> BatchUndo:
     """Close several items with one reason (the rules of closing one: "answered" only where
     something answered it on the page; a note where the reason needs one)."""
-    if reason not in CLOSE_REASONS:
-        raise ActionRefused(f"'{reason}' is not a close reason ({', '.join(CLOSE_REASONS)}).")
-    note = " ".join(note.split())
-    if reason in NOTE_REQUIRED and not note:
-        raise ActionRefused("Say how it was answered (a phone call, in person…) in the note.")
+    note = close_note(reason, note)
 
     def decide(item: dict[str, Any]) -> dict[str, Any]:
         if item["status"] == Status.CLOSED.value:
