@@ -19,10 +19,13 @@ query fails outright when its index is missing, where any other one only reads b
 
 from __future__ import annotations
 
+import contextlib
+
 from socialdesk.core.models import Item
 from socialdesk.core.store import bulk_indexes
 from socialdesk.core.store.db import Store
 from socialdesk.core.store.items import existing_platform_ids, last_item_id
+from socialdesk.errors import StoreError
 
 #: A pass sets the indexes aside once its new items reach this share of the table's size at
 #: its start, and at least :data:`BULK_MIN` of them. Measured (a full sync of 13,731 new items
@@ -46,7 +49,8 @@ class BulkIndexes:
     def __init__(self, store: Store, full: bool) -> None:
         self.store = store
         self.holder = bulk_indexes.this_process()
-        bulk_indexes.restore_abandoned(store)   # a pass or an import that died comes first
+        with contextlib.suppress(StoreError):   # a pass or an import that died comes first
+            bulk_indexes.restore_abandoned(store)   # (a busy database: the next pass)
         self.eligible = full
         self.table = last_item_id(store) if full else 0
         self.new = 0
