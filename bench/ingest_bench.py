@@ -295,7 +295,10 @@ before: 0.20–0.31× here, 4,231–6,133 items/s on a quiet machine):
   an A/B alternating before the run (5 rounds, load 1.8) gave median 1.58 → 1.48 CPU s (best
   1.49 → 1.39), the before/after line above (best of 3, load 2.0) 1.51 → 1.52: within this
   machine's noise. At 13,731 rows every index fits in the cache, so inserting into one costs
-  little more a row than building it again at the end. Issue 22's goal (≥ 0.7× in CPU
+  little more a row than building it again at the end. On the bigger page (107,446 items,
+  before and after alternating, 3 rounds each, load 1.6–1.9) it pays: 15.73 / 16.68 / 17.82
+  → 13.36 / 12.98 / 12.33 CPU s (best −22%), wall 20.6 → 17.0 s (best). A bigger page cache
+  for the pass (32 or 64 MiB instead of SQLite's 2) was tried too: no gain beyond the noise. Issue 22's goal (≥ 0.7× in CPU
   seconds) is NOT met: 0.35× here; it needs the pass's CPU halved (≤ ~0.76 s). The pass's CPU is now
   about 0.40 s of httpx and JSON in the fetching thread (measured alone: the baseline's whole
   loop is 0.55 s), ~0.35 s making items and rows from the answers (`Item`, `to_row`), ~0.3 s
