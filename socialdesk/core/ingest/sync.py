@@ -47,6 +47,7 @@ from socialdesk.core.graph.client import (
     TransientError,
     parse_fb_time,
 )
+from socialdesk.core.ingest.sync_bulk import BulkIndexes
 from socialdesk.core.ingest.sync_fetch import (
     POST_FIELDS,
     PostDone,
@@ -118,6 +119,8 @@ class PageSync:
         #: and when the full pass began (a stopped one is resumed: see _full_pass_started)
         self._full_reads: set[str] = set()
         self._full_started = ""
+        #: the pass's bulk mode: the items indexes set aside when it brings many items
+        self._bulk: BulkIndexes | None = None
 
     # ── the pass ─────────────────────────────────────────────────────────────────────────
 
@@ -141,6 +144,7 @@ class PageSync:
         report.full = full if full is not None else (
             last_full is None or last_full < to_iso(now - FULL_PASS_EVERY))
         before = self.client.stats.requests
+        self._bulk = BulkIndexes(self.store, report.full)
         try:
             self._steps(report)
         except TokenExpiredError as exc:
@@ -150,6 +154,8 @@ class PageSync:
             report.error = f"rate limited by Facebook; syncing paused until {until}"
             report.backoff_until = until
             save_state(self.store, PAGE_STATE, error=report.error, backoff_until=until)
+        finally:   # however the pass ends, the indexes it set aside are built again
+            self._bulk.end()
         report.requests = self.client.stats.requests - before
         with self.store.write():
             if report.error is None:
@@ -376,7 +382,8 @@ class PageSync:
         now = self.clock()
         purge_before = now - timedelta(days=self.retention_days) if self.retention_days \
             else None
-        stored = store_items(self.store, items, now, purge_before)
+        bulk = self._bulk is not None and self._bulk.before_write(items)
+        stored = store_items(self.store, items, now, purge_before, bulk)
         report.answered += stored.answered
         report.new.extend(stored.new)
         report.updated += stored.updated

@@ -113,11 +113,12 @@ class Stored:
 
 
 def store_items(store: Store, items: list[Item], now: datetime,
-                purge_before: datetime | None) -> Stored:
+                purge_before: datetime | None, bulk: bool = False) -> Stored:
     """Upsert a batch and link the page's replies (the caller holds the transaction). An
-    item created before ``purge_before`` is stored without its words or author."""
+    item created before ``purge_before`` is stored without its words or author. ``bulk``:
+    the items table's secondary indexes are set aside (new rows are written in id order)."""
     new, changed = upsert_platform_items(store, items, to_iso(now),
-                                         to_iso(purge_before) if purge_before else None)
+                                         to_iso(purge_before) if purge_before else None, bulk)
     parents = [i.parent_id for i in items if i.from_page and i.parent_id]
     parents += [i.platform_id for i in items if not i.from_page and i.kind is Kind.COMMENT]
     threads = [i.thread_id for i in items if i.thread_id]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,20 +50,29 @@ def _alive(holder: str) -> bool:
     return True
 
 
-def set_aside(store: Store, holder: str) -> list[str]:
-    """Drop the items table's secondary indexes (not the unique ones), writing each down for
-    :func:`put_back`, in one write transaction; returns their names. Returns [] (and drops
-    nothing) when indexes are already aside (another import is running or died)."""
+def set_aside(store: Store, holder: str, keep: Collection[str] = ()) -> list[str]:
+    """Drop the items table's secondary indexes (not the unique ones, nor those named in
+    ``keep``), writing each down for :func:`put_back`, in one write transaction; returns
+    their names. Returns [] (and drops nothing) when indexes are already aside (another
+    import or sync is running or died).
+
+    An index kept that comes after one dropped in the schema is written down too (and stays
+    in place meanwhile): :func:`put_back` builds it again after the ones before it, so the
+    schema ends in its old order (the same plans as before)."""
     with store.write():
         if store.conn.execute(f"select 1 from {TABLE} limit 1").fetchone():
             return []
         found = store.conn.execute(
             "select name, sql from sqlite_master where type = 'index' and tbl_name = 'items' "
             "and sql is not null order by rowid").fetchall()
-        aside = [(name, sql) for name, sql in found
-                 if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
+        ordinary = [(name, sql) for name, sql in found
+                    if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
+        aside = [(name, sql) for name, sql in ordinary if name not in keep]
+        if not aside:
+            return []
+        listed = ordinary[ordinary.index(aside[0]):]
         store.conn.executemany(f"insert into {TABLE} (name, sql, holder) values (?, ?, ?)",
-                               [(name, sql, holder) for name, sql in aside])
+                               [(name, sql, holder) for name, sql in listed])
         for name, _sql in aside:
             store.conn.execute(f'DROP INDEX "{name}"')
     return [name for name, _sql in aside]
@@ -74,7 +83,8 @@ def put_back(store: Store, holder: str | None = None,
     """Build again the indexes set aside (by ``holder``; by anyone when None), each in its
     own transaction with its line of the list, in the order they had in the schema (SQLite
     picks the first of two indexes as good for a query: the same plans as before); returns
-    how many were built. ``each`` hears after each one."""
+    how many were built. An index on the list that is there (kept by :func:`set_aside`) is
+    built again too, in its place in that order. ``each`` hears after each one."""
     built = 0
     while True:
         with store.write():
@@ -84,19 +94,20 @@ def put_back(store: Store, holder: str | None = None,
             if row is None:
                 return built
             name, sql = row
-            if not store.conn.execute("select 1 from sqlite_master where type = 'index' "
-                                      "and name = ?", (name,)).fetchone():
-                store.conn.execute(sql)
-                built += 1
+            store.conn.execute(f'DROP INDEX IF EXISTS "{name}"')
+            store.conn.execute(sql)
+            built += 1
             store.conn.execute(f"delete from {TABLE} where name = ?", (name,))
         if each is not None:
             each()
 
 
 def aside_now(store: Store) -> list[str]:
-    """The names of the indexes set aside right now."""
+    """The names of the indexes set aside right now (missing from the schema)."""
     try:
-        return [row[0] for row in store.conn.execute(f"select name from {TABLE} order by name")]
+        return [row[0] for row in store.conn.execute(
+            f"select name from {TABLE} where name not in (select name from sqlite_master "
+            "where type = 'index') order by name")]
     except sqlite3.OperationalError:   # a database from before the list existed
         return []
 

@@ -214,15 +214,17 @@ def search_items(store: Store, text: str, limit: int = 100) -> list[dict[str, An
 
 
 def upsert_platform_items(store: Store, items: list[Item], now: str,
-                          purge_before: str | None = None) -> tuple[list[str], int]:
+                          purge_before: str | None = None,
+                          bulk: bool = False) -> tuple[list[str], int]:
     """Insert new items, update text/author/attachments of changed ones, leave the rest
     untouched.
 
     Returns (platform ids of new items, number of changed items). Triage fields (status,
     category, assignee…) are never overwritten by a sync. An item seen again after being marked
     deleted is restored. A purged item is never written to again (its words stay gone), and a
-    new item older than ``purge_before`` is stored without them. Runs inside the caller's
-    transaction.
+    new item older than ``purge_before`` is stored without them. ``bulk``: the table's
+    secondary indexes are set aside (see :func:`insert_rows_indexed`). Runs inside the
+    caller's transaction.
     """
     if not items:
         return [], 0
@@ -239,7 +241,8 @@ def upsert_platform_items(store: Store, items: list[Item], now: str,
                     or known[pid][2] is not None
                     or _media_changed(item, known[pid][4], known[pid][5]))]
     with store.write():
-        insert_rows_indexed(store, [_row(item, purge_before, now) for item in new])
+        insert_rows_indexed(store, [_row(item, purge_before, now) for item in new],
+                            in_order_of_time=not bulk)
         # attachments and the permalink are only ever replaced by something: a pass whose
         # answer lacked them (not asked for, or malformed) never blanks what was stored
         store.conn.executemany(
