@@ -222,3 +222,39 @@ def test_the_end_of_a_bulk_import_keeps_the_progress_alive(desk: Desk, tmp_path:
     desk.import_file(source, progress=lambda done, total: heard.append((done, total)))
     finals = [call for call in heard if call == (LINES, LINES)]
     assert len(finals) > len(fresh_schema(tmp_path)) - 1   # the last batch, then each index
+
+
+def test_queries_that_name_an_index_work_while_a_bulk_import_runs(desk: Desk, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    """A query naming an index (INDEXED BY) fails outright when it is missing: the inbox with
+    a marked person, the classifier's backlog, retention and the SLA alerts run while a bulk
+    import does. Between its batches (indexes aside), each such index is still there, and the
+    backlog's and due times' queries answer (they failed with 'no such index' before)."""
+    import re
+
+    from socialdesk.core.models import InboxFilter
+    from socialdesk.core.store import predictions
+
+    named = set()
+    for source_file in (Path(__file__).parents[2] / "socialdesk").rglob("*.py"):
+        named |= set(re.findall(r"indexed by (idx_items_\w+)", source_file.read_text("utf-8")))
+    assert named
+    monkeypatch.setattr(intake, "BULK_LINES", 100)
+    monkeypatch.setattr(intake, "FIRST_BATCH", 25)
+    monkeypatch.setattr(intake, "IMPORT_BATCH", 25)
+    source = write_file(tmp_path / "named.jsonl")
+    seen: list[set[str]] = []
+
+    def between_batches(done: int, total: int) -> None:
+        if done < total and bulk_indexes.aside_now(desk.store):
+            present = {row[0] for row in desk.store.conn.execute(
+                "select name from sqlite_master where type = 'index' and tbl_name = 'items'")}
+            seen.append(named - present)
+            assert predictions.pending_count(desk.store) >= 0   # the classifier's backlog
+            desk.fill_due_times()                               # due times still missing
+            desk.inbox_ids(InboxFilter(view="todo"), limit=50)
+
+    desk.import_file(source, progress=between_batches)
+    assert seen, "the import never set its indexes aside"
+    assert all(not missing for missing in seen), seen
+

@@ -35,11 +35,9 @@ from socialdesk.errors import StoreError
 #: brings as many as the table holds.
 BULK_SHARE = 1.0
 BULK_MIN = 1_000
-#: Indexes never set aside by a sync: the pass's own reads, and those named by INDEXED BY.
-KEEP = frozenset({
-    "idx_items_post_id", "idx_items_parent_id", "idx_items_thread_id",
-    "idx_items_person", "idx_items_pending", "idx_items_unpurged", "idx_items_past_sla",
-    "idx_items_due_missing"})
+#: Indexes never set aside by a sync: the pass's own reads (and, by
+#: :func:`~socialdesk.core.store.bulk_indexes.set_aside` itself, those named by INDEXED BY).
+KEEP = frozenset({"idx_items_post_id", "idx_items_parent_id", "idx_items_thread_id"})
 
 
 class BulkIndexes:

@@ -28,6 +28,12 @@ if TYPE_CHECKING:
     from socialdesk.core.store.db import Store
 
 TABLE = "items_indexes_aside"
+#: Indexes queries name (``INDEXED BY``): such a query fails outright without its index, so
+#: these are never set aside, whoever asks (the inbox's marked people, the classifier's
+#: backlog, retention, the SLA alerts and reports run while an import or a sync does).
+NAMED_BY_QUERIES = frozenset({
+    "idx_items_person", "idx_items_pending", "idx_items_unpurged", "idx_items_past_sla",
+    "idx_items_due_missing"})
 
 
 def this_process() -> str:
@@ -52,9 +58,9 @@ def _alive(holder: str) -> bool:
 
 def set_aside(store: Store, holder: str, keep: Collection[str] = ()) -> list[str]:
     """Drop the items table's secondary indexes (not the unique ones, nor those named in
-    ``keep``), writing each down for :func:`put_back`, in one write transaction; returns
-    their names. Returns [] (and drops nothing) when indexes are already aside (another
-    import or sync is running or died).
+    ``keep`` or by queries: :data:`NAMED_BY_QUERIES`), writing each down for :func:`put_back`,
+    in one write transaction; returns their names. Returns [] (and drops nothing) when indexes
+    are already aside (another import or sync is running or died).
 
     An index kept that comes after one dropped in the schema is written down too (and stays
     in place meanwhile): :func:`put_back` builds it again after the ones before it, so the
@@ -67,7 +73,8 @@ def set_aside(store: Store, holder: str, keep: Collection[str] = ()) -> list[str
             "and sql is not null order by rowid").fetchall()
         ordinary = [(name, sql) for name, sql in found
                     if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
-        aside = [(name, sql) for name, sql in ordinary if name not in keep]
+        kept = NAMED_BY_QUERIES | set(keep)
+        aside = [(name, sql) for name, sql in ordinary if name not in kept]
         if not aside:
             return []
         listed = ordinary[ordinary.index(aside[0]):]
@@ -122,4 +129,5 @@ def restore_abandoned(store: Store) -> int:
     return sum(put_back(store, holder) for holder in holders if not _alive(holder))
 
 
-__all__ = ["TABLE", "aside_now", "put_back", "restore_abandoned", "set_aside", "this_process"]
+__all__ = ["NAMED_BY_QUERIES", "TABLE", "aside_now", "put_back", "restore_abandoned", "set_aside",
+           "this_process"]
