@@ -219,4 +219,7 @@ def test_welsh_parity_flags_a_lower_share_within_sla_even_with_equal_medians() -
 
     parity = welsh_parity(group("cy", 56, 44), group("en", 68, 32), "staffed")
     assert parity.welsh_slower and "56% Welsh vs 68% English" in parity.text
+    # the cause comes first: here the medians alone would not flag Welsh (it said "WELSH IS
+    # SLOWER: median first response 12 min … Welsh vs 13 min" in the demo)
+    assert parity.text.startswith("WELSH IS SLOWER: fewer answered within SLA 56% Welsh")
     assert not welsh_parity(group("cy", 66, 34), group("en", 68, 32), "staffed").welsh_slower

@@ -286,7 +286,11 @@ def welsh_parity(welsh: GroupStats | None, english: GroupStats | None, clock: st
     slower_median = cy > en * (1 + PARITY_TOLERANCE) and cy - en >= 1
     lower_share = (welsh.sla_share is not None and english.sla_share is not None
                    and welsh.sla_share < english.sla_share - PARITY_SHARE_TOLERANCE)
-    if slower_median or lower_share:
+    if lower_share and not slower_median:   # the cause first: the medians may favour Welsh
+        return Parity(f"WELSH IS SLOWER: fewer answered within SLA{shares[len('; within SLA'):]}"
+                      f"; median first response {cy:.0f} min ({kind}) Welsh vs {en:.0f} min "
+                      "English.", welsh_slower=True)
+    if slower_median:
         return Parity(f"WELSH IS SLOWER: median first response {cy:.0f} min ({kind}) for "
                       f"Welsh vs {en:.0f} min for English{shares}.", welsh_slower=True)
     return Parity(f"Parity: median first response {cy:.0f} min Welsh vs {en:.0f} min English "
