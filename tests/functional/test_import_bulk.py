@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from socialdesk.config import Config
@@ -22,8 +21,10 @@ from tests.functional.test_import_stop import (
     RUNNER,
     assert_search_finds_every_item,
     env,
-    items_stored,
     write_file,
+)
+from tests.functional.test_import_stop import (
+    start_and_stop as stopping,
 )
 
 #: The real CLI with small batches, every import of more than 100 lines a bulk one.
@@ -65,16 +66,7 @@ def assert_places_tagged(db: Path) -> None:
 def start_and_stop(tmp_path: Path, config: Path, source: Path,
                    sig: signal.Signals) -> subprocess.CompletedProcess[str]:
     """Run a bulk import and send ``sig`` once some batches are committed."""
-    proc = subprocess.Popen([sys.executable, "-c", BULK_RUNNER, "import", str(source)],
-                            env=env(tmp_path, config), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while items_stored(tmp_path / "d.db") < 200 and proc.poll() is None:
-        assert time.monotonic() < deadline, "the import never committed a batch"
-        time.sleep(0.01)
-    proc.send_signal(sig)
-    out, err = proc.communicate(timeout=120)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    return stopping(tmp_path, config, source, sig, BULK_RUNNER)
 
 
 def test_a_bulk_import_ends_with_every_index_searchable_words_and_places_tagged(

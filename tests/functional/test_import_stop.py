@@ -66,10 +66,11 @@ def items_stored(db: Path) -> int:
         return 0
 
 
-def start_and_stop(tmp_path: Path, config: Path, source: Path,
-                   sig: signal.Signals) -> subprocess.CompletedProcess[str]:
-    """Run the import and send ``sig`` once some batches are committed, well before the end."""
-    proc = subprocess.Popen([sys.executable, "-c", RUNNER, "import", str(source)],
+def start_and_stop(tmp_path: Path, config: Path, source: Path, sig: signal.Signals,
+                   runner: str = RUNNER) -> subprocess.CompletedProcess[str]:
+    """Run the import (the CLI as ``runner`` sets it up) and send ``sig`` once some batches
+    are committed, well before the end."""
+    proc = subprocess.Popen([sys.executable, "-c", runner, "import", str(source)],
                             env=env(tmp_path, config), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
