@@ -28,7 +28,9 @@ OFFICERS = ["ann", "bryn", "ceri", "dafydd", "=HYPERLINK(x)"]
 
 # ── the report before issue 22, kept as the definition the new one must match ─────────────
 
-def old_report_rows(store: Store, since, until, now, progress=None) -> reports.ReportRows:
+def old_report_rows(store: Store, since, until, now, progress=None,
+                    batch: int = 0) -> reports.ReportRows:
+    """The report's rows as they were read before (one query; ``batch`` is not used)."""
     window, params = reports._window(since, until)
     officers = reports.officer_names(store)
     category, p_cat = reports._case("coalesce(category, 'unclassified')", reports.CATEGORIES)
@@ -189,7 +191,6 @@ def test_the_new_report_matches_the_old_one(sup: Desk, seed: int, batch: int,
     rng = random.Random(seed)
     fill(sup, rng, 600)
     # read in slices of time (about 600 / batch of them): each item in exactly one
-    monkeypatch.setattr(reports, "BATCH", batch)
     windows = [(None, None), (START + timedelta(days=14), START + timedelta(days=30)),
                (START + timedelta(days=59, hours=23), None),
                (datetime(2030, 1, 1, tzinfo=UTC), None)]   # nothing in it
@@ -197,7 +198,8 @@ def test_the_new_report_matches_the_old_one(sup: Desk, seed: int, batch: int,
     for since, until in windows:
         seen.clear()
         new = metrics.build_report(sup.store, sup.config, since, until, NOW,
-                                   progress=lambda done, total: seen.append((done, total)))
+                                   progress=lambda done, total: seen.append((done, total)),
+                                   batch=batch)
         same(new, old_report(sup, since, until, monkeypatch))
         assert seen[-1:] in ([], [(new.overall.count, new.overall.count)])
     with sup.store.write():
@@ -217,9 +219,9 @@ def test_reading_a_report_in_batches_reports_progress(sup: Desk,
     fill(sup, random.Random(9), 50)
     public = sup.store.conn.execute("select count(*) from items where from_page = 0"
                                     ).fetchone()[0]
-    monkeypatch.setattr(reports, "BATCH", 20)
     seen: list[tuple[int, int]] = []
-    sup.report(progress=lambda done, total: seen.append((done, total)))
+    metrics.build_report(sup.store, sup.config, progress=lambda done, total: seen.append(
+        (done, total)), batch=20)
     # slices of equal time: about public / 20 of them, each heard once it is read
     dones = [done for done, _ in seen]
     assert {total for _, total in seen} == {public}
@@ -237,9 +239,8 @@ def test_a_time_not_written_by_socialdesk_is_read_once(sup: Desk,
                                "where id % 7 = 0")
         sup.store.conn.execute("update items set created_at = '2026-10-20T12:00:00Z' "
                                "where id % 11 = 0")
-    monkeypatch.setattr(reports, "BATCH", 9)
     for since, until in [(None, None), (START + timedelta(days=10), None)]:
-        same(metrics.build_report(sup.store, sup.config, since, until, NOW),
+        same(metrics.build_report(sup.store, sup.config, since, until, NOW, batch=9),
              old_report(sup, since, until, monkeypatch))
 
 

@@ -31,6 +31,7 @@ from socialdesk.core.audit.hours import StaffedClock, staffed_seconds_between
 from socialdesk.core.models import Progress, to_iso
 from socialdesk.core.store.audit_log import chain_head
 from socialdesk.core.store.db import Store
+from socialdesk.core.store.reports import BATCH as REPORT_BATCH
 from socialdesk.core.store.reports import (
     CATEGORIES,
     ELSEWHERE,
@@ -125,10 +126,11 @@ def summarise(key: str, table: ItemTable, chosen: np.ndarray | None = None) -> G
 
 
 def item_table(store: Store, config: Config, since: datetime | None, until: datetime | None,
-               now: datetime, progress: Progress | None = None) -> ItemTable:
+               now: datetime, progress: Progress | None = None,
+               batch: int = REPORT_BATCH) -> ItemTable:
     """Every public item created in [since, until) with its times and SLA verdict
-    (``progress``: items read, items in the window)."""
-    rows = report_rows(store, since, until, now, progress)
+    (``progress``: items read, items in the window, after each slice of about ``batch``)."""
+    rows = report_rows(store, since, until, now, progress, batch)
     answered = rows.first >= 0
     clock = StaffedClock(config.staffed_hours, config.team.zone)
     staffed = np.full(rows.ids.size, np.nan)
@@ -253,11 +255,12 @@ def _positions_of(ids: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
 
 def build_report(store: Store, config: Config, since: datetime | None = None,
                  until: datetime | None = None, now: datetime | None = None,
-                 by: Iterable[str] = DIMENSIONS, progress: Progress | None = None) -> Report:
+                 by: Iterable[str] = DIMENSIONS, progress: Progress | None = None,
+                 batch: int = REPORT_BATCH) -> Report:
     """The supervisor's report for a window (all time when no bounds are given);
-    ``progress`` gets (items read, items in the window) as the items are read."""
+    ``progress`` gets (items read, items in the window) after each ``batch`` or so read."""
     now = now or datetime.now(UTC)
-    table = item_table(store, config, since, until, now, progress)
+    table = item_table(store, config, since, until, now, progress, batch)
     groups = {dimension: tag_groups(store, table) if dimension == "tag"
               else group_stats(table, dimension) for dimension in by}
     past = past_sla_now(store, to_iso(now))
