@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from socialdesk.core.desk.safety_posts import SafetyPostDesk
 from socialdesk.core.schedule.templates import PostTemplate, fill
 from socialdesk.errors import UserError
-from socialdesk.ui.dialogs.confirm import ConfirmDialog
+from socialdesk.ui.dialogs.confirm import close_unless_typed
 
 #: Placeholders that may have their own Welsh value.
 WELSH_VARIANTS = ("place", "event")
@@ -184,15 +184,7 @@ class PostFormDialog(ModalScreen[PostForm | None]):
 
     def action_cancel(self) -> None:
         """Close without saving; a form with something typed in asks first."""
-        if not self._changed():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-        self.app.push_screen(ConfirmDialog("Throw away what you typed in this post?",
-                                           yes="Throw away"), answered)
+        close_unless_typed(self, self._changed(), "what you typed in this post")
 
 
 def fill_partial(template: PostTemplate, values: dict[str, str], team: str) -> dict[str, str]:
