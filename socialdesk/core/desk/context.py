@@ -18,6 +18,7 @@ from typing import Any
 
 from socialdesk import paths
 from socialdesk.config import Config
+from socialdesk.core.audit import exports
 from socialdesk.core.audit.sla import SlaPolicy, fill_due_times
 from socialdesk.core.desk import access
 from socialdesk.core.graph.client import GraphClient
@@ -186,6 +187,21 @@ class DeskContext:
         them (``{"rows": …, "head": …}``): wherever the export is kept, it anchors the chain."""
         rows, head = audit_log.chain_head(self.store)
         return {"rows": rows, "head": head}
+
+    def export_rows_csv(self, what: str, rows: list[dict[str, Any]], fields: list[str],
+                        path: Path, details: dict[str, Any]) -> int:
+        """Write ``rows`` as a new private CSV that ends with the audit chain's head and row
+        count, and record the export (``what``, the rows, ``details``, that head) in the audit
+        log in the same transaction: the row is kept only with the file written. Members with
+        the export permission only; returns the data rows written."""
+        self.require(access.Permission.EXPORT)
+        with self.store.write():
+            chain = self.audit_chain()   # the export's own row follows this head
+            written = exports.write_rows_csv(rows, fields, path, chain)
+            self.record("export", path.name, {"what": what, "rows": written, **details,
+                                              "audit_rows": chain["rows"],
+                                              "audit_head": chain["head"]})
+        return written
 
     def fill_due_times(self) -> int:
         """Compute when the first response is due for items that have no due time yet."""

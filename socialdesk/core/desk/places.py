@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from socialdesk.core.audit import exports
 from socialdesk.core.desk import access
 from socialdesk.core.desk.context import DeskContext
 from socialdesk.core.models import utc_now
@@ -143,13 +142,6 @@ class PlacesDesk:
                    until: datetime) -> int:
         """Write the hotspots as CSV (an export: supervisors, recorded in the audit log);
         return the rows written."""
-        self.context.require(access.Permission.EXPORT)
-        with self.context.store.write():   # the audit row is kept only with the file written
-            chain = self.context.audit_chain()   # the export's own row follows this head
-            rows = exports.write_rows_csv([s.as_dict() for s in spots], CSV_FIELDS, Path(path),
-                                          chain)
-            self.context.record("export", Path(path).name,
-                                {"what": "places", "rows": rows, "since": str(since),
-                                 "until": str(until), "audit_rows": chain["rows"],
-                                 "audit_head": chain["head"]})
-        return rows
+        return self.context.export_rows_csv("places", [s.as_dict() for s in spots], CSV_FIELDS,
+                                            Path(path), {"since": str(since),
+                                                         "until": str(until)})

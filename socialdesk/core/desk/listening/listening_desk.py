@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from socialdesk.core.audit import exports
 from socialdesk.core.classify import topics as topic_model
 from socialdesk.core.classify.topic_names import name_topics
 from socialdesk.core.classify.training import TrainProgress
@@ -156,16 +155,9 @@ class ListeningDesk:
     def export_csv(self, listening: Listening, path: str | Path) -> int:
         """Write the topics as CSV (an export: supervisors, recorded in the audit log; the
         examples by item id, nobody's text); return the rows written."""
-        self.context.require(access.Permission.EXPORT)
-        with self.context.store.write():   # the audit row is kept only with the file written
-            chain = self.context.audit_chain()   # the export's own row follows this head
-            rows = exports.write_rows_csv([t.csv_row() for t in listening.topics], CSV_FIELDS,
-                                          Path(path), chain)
-            self.context.record("export", Path(path).name,
-                                {"what": "listening", "rows": rows,
-                                 "since": str(listening.since), "until": str(listening.until),
-                                 "audit_rows": chain["rows"], "audit_head": chain["head"]})
-        return rows
+        return self.context.export_rows_csv(
+            "listening", [t.csv_row() for t in listening.topics], CSV_FIELDS, Path(path),
+            {"since": str(listening.since), "until": str(listening.until)})
 
 
 def _distinct(ranked: np.ndarray, heard: list[store_listening.HeardItem]) -> list[int]:
