@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from socialdesk.core.media import Attachment, attachments_to_json
 
@@ -172,6 +173,20 @@ class InboxFilter:
 
 #: A tag typed in the search box: "#scam" or "tag:scam".
 _TAG_TERM = re.compile(r"(?:(?<=\s)|^)(?:#|tag:)([\w-]+)", re.IGNORECASE)
+
+
+def close_note_said(after: dict[str, Any], close_note: str | None,
+                    mask: Callable[[str], str] = str) -> str:
+    """How an audit row's close shows its note (``after``: the row's new fields): the words
+    an older row kept, or, since the log now keeps a note's length only, the item's own note
+    (``close_note``, given for its latest close), else that there was one; "" for no note.
+    ``mask`` applies to the words (an evidence timeline's pseudonyms)."""
+    said = after.get("close_note")
+    if isinstance(said, str) and said:
+        return f": {mask(said)}"
+    if said:
+        return f": {mask(close_note)}" if close_note else ", with a note"
+    return ""
 
 
 def split_tag_terms(search: str) -> tuple[str, list[str]]:

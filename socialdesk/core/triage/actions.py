@@ -22,6 +22,7 @@ from socialdesk.core.models import (
     NOTE_REQUIRED,
     Category,
     Status,
+    close_note_said,
     to_iso,
     utc_now,
 )
@@ -264,17 +265,6 @@ def undo(store: Store, actor: str, record: Undo) -> None:
                           "outbox": record.outbox_id})
 
 
-def note_said(after: dict[str, Any], close_note: str | None) -> str:
-    """How a close row shows its note: the words (older rows kept them; the latest close shows
-    the item's note), else that there was one."""
-    said = after.get("close_note")
-    if isinstance(said, str) and said:
-        return f": {said}"
-    if said:
-        return f": {close_note}" if close_note else ", with a note"
-    return ""
-
-
 def describe_history(action: str, payload: str, zone: ZoneInfo | None = None,
                      close_note: str | None = None) -> str:
     """A short human description of an audit-log row about an item (times in ``zone``);
@@ -291,7 +281,7 @@ def describe_history(action: str, payload: str, zone: ZoneInfo | None = None,
         flag = " urgent" if after.get("urgent") else ""
         return f"reclassified → {after.get('category')}{flag}"
     if action == "close" and after:
-        return f"closed ({after.get('close_reason')}{note_said(after, close_note)})"
+        return f"closed ({after.get('close_reason')}{close_note_said(after, close_note)})"
     if action == "snooze" and after.get("snoozed_until"):
         until = show_when(after["snoozed_until"], zone or ZoneInfo("UTC"))
         return f"snoozed until {until}" + (" (with a note)" if after.get("snooze_note") else "")

@@ -36,7 +36,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from socialdesk import paths
-from socialdesk.core.models import to_iso
+from socialdesk.core.models import close_note_said, to_iso
 from socialdesk.core.store import Store
 from socialdesk.core.store import timeline as queries
 from socialdesk.core.store.audit_log import chain_head
@@ -178,11 +178,7 @@ def describe(action: str, data: dict[str, Any], mask: Callable[[str], str] = str
         flag = ", urgent" if after.get("urgent") else ""
         return f"reclassified as {after.get('category')}{flag}"
     if action == "close":
-        said = after.get("close_note")
-        note = (f": {mask(said)}" if isinstance(said, str) and said else
-                f": {mask(close_note)}" if said and close_note else ", with a note" if said
-                else "")
-        return f"closed ({after.get('close_reason')}{note})"
+        return f"closed ({after.get('close_reason')}{close_note_said(after, close_note, mask)})"
     if action == "reopen":
         return "reopened"
     if action == "snooze":
